@@ -1,0 +1,30 @@
+"""How a command is described. Each handler module lists its commands in ``COMMANDS``; the
+composition root gathers them, so /help and Telegram's command menu come from one table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Audience(StrEnum):
+    """Who a command is for."""
+
+    EVERYONE = "everyone"
+    STAFF = "staff"  # members of a unit
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One slash command: ASCII Vietnamese name, short menu text, usage for /help."""
+
+    name: str
+    menu: str  # ≤ 256 characters, shown in Telegram's command menu
+    usage: str  # one line for /help
+    audience: Audience
+
+
+def for_audience(commands: tuple[Command, ...], audience: Audience) -> list[Command]:
+    """Commands of one audience, in registration order."""
+    return [c for c in commands if c.audience == audience]

@@ -1,0 +1,109 @@
+"""The structured form of a plan (kế hoạch) or report: what parsing produces and matching reads.
+
+These are plain, immutable values; storage persists them and the matcher indexes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Qualifier(StrEnum):
+    """How a target's figure is to be read."""
+
+    EXACT = "exact"  # "1.600 người"
+    ABOUT = "about"  # "khoảng 9,48%"
+    AT_LEAST = "at_least"  # "≥ 100%", "đạt/vượt", "trên 95%", "từ 96% trở lên"
+    MORE_THAN = "more_than"  # "> 85%"
+    AT_MOST = "at_most"  # "dưới 5%", "không quá"
+    REDUCE = "reduce"  # "giảm 0,77%"
+    INCREASE = "increase"  # "tăng bình quân 10%/năm"
+
+    @property
+    def label(self) -> str:
+        """The qualifier as written in a Vietnamese answer (empty for an exact figure)."""
+        return _QUALIFIER_LABELS[self]
+
+
+_QUALIFIER_LABELS = {
+    Qualifier.EXACT: "",
+    Qualifier.ABOUT: "khoảng",
+    Qualifier.AT_LEAST: "tối thiểu",
+    Qualifier.MORE_THAN: "trên",
+    Qualifier.AT_MOST: "không quá",
+    Qualifier.REDUCE: "giảm",
+    Qualifier.INCREASE: "tăng",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading in the plan's outline, e.g. path "II.2" titled "Chỉ tiêu thi đua"."""
+
+    path: str  # dotted path of numbers from the root: "II", "II.2", "III.1.a"
+    title: str  # heading text, cleaned ("Chỉ tiêu thi đua"); may be empty
+    level: int  # 1 for "I.", 2 for "1.", 3 for "a)", 4 for "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A numbered target (chỉ tiêu) or one sub-target of a compound line.
+
+    ``key`` is stable across re-imports of the same plan and identifies the target
+    for reports: "10" for target (10), "5.2" for the second part of compound target 5.
+    """
+
+    key: str
+    number: str  # the number as the plan shows it: "10", "(10)"; sub-targets share the parent's
+    name: str  # "Giải quyết việc làm trong năm", "Lợn"
+    value: Decimal | None  # 1600; None when the target is not a figure ("giảm cả 3 tiêu chí")
+    measure: str | None  # canonical unit of measure: "người", "%", "tỷ đồng", "cây", "con" …
+    qualifier: Qualifier
+    section_path: str  # "II.2"
+    source_text: str  # the whole line, cleaned of wrap noise, to quote back
+    parent_key: str | None = None  # set on sub-targets of a compound line
+    text_value: str | None = None  # non-numeric content or a year ("vào năm 2027")
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A paragraph of duties or procedure with where it stands in the plan."""
+
+    section_path: str
+    heading: str  # title of the innermost section ("Tổ chức thực hiện")
+    text: str  # cleaned of line-wrap noise and stray page numbers
+    order: int  # position in the document, for stable citations
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPlan:
+    """Everything understood from one document."""
+
+    title: str
+    number: str | None  # "21/KH-UBND"
+    issued_on: date | None
+    year: int | None  # the year (or first year of the period) the plan covers
+    kind: str  # "ke_hoach" (plan) or "bao_cao" (report) or "khac"
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+    targets: tuple[Target, ...] = field(default_factory=tuple)
+    passages: tuple[Passage, ...] = field(default_factory=tuple)
+    issuer: str | None = None  # "UBND huyện Bình Sơn", when stated
+
+    def section(self, path: str) -> Section | None:
+        """The section at *path*, if the plan has one."""
+        return next((s for s in self.sections if s.path == path), None)
+
+    def target(self, key: str) -> Target | None:
+        """The target with *key*, if any."""
+        return next((t for t in self.targets if t.key == key), None)
+
+    def top_level_targets(self) -> list[Target]:
+        """Numbered targets without their sub-targets."""
+        return [t for t in self.targets if t.parent_key is None]
+
+    def children(self, key: str) -> list[Target]:
+        """Sub-targets of the compound target *key*, in plan order."""
+        return [t for t in self.targets if t.parent_key == key]

@@ -1,0 +1,89 @@
+"""Running the bot: preflight checks, then the Application with long polling until stopped.
+
+The CLI and the end-to-end tests use the same :func:`serve`, so the tests exercise the real
+start-up path (migrations, post_init, polling, post_shutdown).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TimedOut
+
+from bot.app import BotApplication, build_application
+from bot.clock import Clock
+from bot.config import Settings
+from bot.errors import StartupError
+from storage.db import Database
+from storage.migrate import upgrade_to_head
+
+logger = logging.getLogger(__name__)
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Check the database is reachable and bring its schema up to date."""
+    database = Database(settings.database_url)
+    try:
+        await database.check_connection()
+        await upgrade_to_head(database)
+    finally:
+        await database.dispose()
+
+
+async def serve(
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    clock: Clock | None = None,
+    poll_timeout: float = 10.0,
+    ready: asyncio.Event | None = None,
+) -> None:
+    """Run the bot until *stop* is set. Raises :class:`StartupError` with one clear line
+    when the database or Telegram cannot be reached at start."""
+    await prepare_database(settings)
+    application = build_application(settings, clock=clock)
+    try:
+        await _start(application, settings)
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0.0,
+            timeout=int(poll_timeout),
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+        logger.info("Bot @%s is polling for updates", application.bot.username)
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+    finally:
+        await _stop(application)
+
+
+async def _start(application: BotApplication, settings: Settings) -> None:
+    try:
+        await application.initialize()
+    except InvalidToken:
+        raise StartupError(
+            "Telegram từ chối TELEGRAM_BOT_TOKEN: hãy kiểm tra lại mã do BotFather cấp."
+        ) from None
+    except (NetworkError, TimedOut) as exc:
+        raise StartupError(
+            f"Không kết nối được Telegram Bot API tại {settings.telegram_api_base_url} ({exc})."
+        ) from None
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+
+
+async def _stop(application: BotApplication) -> None:
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    if application.post_stop is not None:
+        await application.post_stop(application)
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

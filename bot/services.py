@@ -1,0 +1,44 @@
+"""The services every handler and job needs, built once by the composition root.
+
+Handlers reach them through :func:`get_services`; nothing else keeps global state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, CallbackContext
+
+from bot.clock import Clock
+from bot.commands import Command
+from bot.config import Settings
+from storage.db import Database
+
+SERVICES_KEY = "services"
+
+
+@dataclass
+class Services:
+    """Settings, database and clock, plus caches that features attach at start."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    commands: tuple[Command, ...] = ()  # every registered command, for /help and the menu
+    # Feature-owned caches (e.g. the active plan's knowledge base), keyed by feature name.
+    caches: dict[str, Any] = field(default_factory=dict)
+
+
+def attach_services(
+    application: Application[Any, Any, Any, Any, Any, Any], services: Services
+) -> None:
+    """Make *services* reachable from every callback of *application*."""
+    application.bot_data[SERVICES_KEY] = services
+
+
+def get_services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
+    """The services of the running application."""
+    services = context.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    return services

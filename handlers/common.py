@@ -1,0 +1,75 @@
+"""Small helpers every handler module shares: who is speaking, admin checks, replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import CallbackContext
+
+from bot.services import Services, get_services
+from storage import users
+
+Context = CallbackContext[Any, Any, Any, Any]
+
+NOT_ADMIN_TEXT = "Lệnh này chỉ dành cho quản trị viên (cán bộ phụ trách thi đua – khen thưởng)."
+
+
+async def remember_sender(update: Update, services: Services) -> None:
+    """Record the user and chat of *update* (name kept current) so the bot knows them."""
+    user, chat = update.effective_user, update.effective_chat
+    async with services.db.session() as session:
+        if user is not None:
+            await users.upsert_user(session, user.id, user.full_name, user.username)
+        if chat is not None:
+            await users.upsert_chat(session, chat.id, chat.type, chat.title or chat.full_name or "")
+
+
+async def sender_is_admin(update: Update, context: Context) -> bool:
+    """True when the sender of *update* is an admin."""
+    user = update.effective_user
+    if user is None:
+        return False
+    services = get_services(context)
+    if user.id in services.settings.admin_ids:
+        return True
+    async with services.db.session() as session:
+        return await users.is_admin(session, user.id)
+
+
+async def require_admin(update: Update, context: Context) -> bool:
+    """Check the sender is an admin; otherwise tell them so and return False."""
+    if await sender_is_admin(update, context):
+        return True
+    await reply(update, NOT_ADMIN_TEXT)
+    return False
+
+
+async def reply(
+    update: Update,
+    text: str,
+    *,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Answer in the chat the update came from, as HTML (callers escape user text)."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    message = update.effective_message
+    return await chat.send_message(
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        reply_to_message_id=message.message_id if message and chat.type != "private" else None,
+        disable_web_page_preview=True,
+    )
+
+
+def command_args(update: Update) -> str:
+    """The text after the command, as typed, line breaks kept
+    (``/baocao Thôn 1: 12.500 cây`` → ``Thôn 1: 12.500 cây``)."""
+    message = update.effective_message
+    text = (message.text or message.caption or "") if message else ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 and parts[0].startswith("/") else ""
