@@ -1,0 +1,1402 @@
+"""Text of a plan (kế hoạch) or report (báo cáo) → :class:`~bot.core.plan.ParsedPlan`.
+
+Real documents arrive as OCR output of scanned paper (lost or broken diacritics, lines
+wrapped mid-sentence, page numbers, stray marks, "I1." for "II."), as Markdown converted from
+Word ("##" headings, "**bold**", LaTeX "$\\geq 100$", "m<sup>2</sup>") or as clean text.
+Parsing never fails on such noise; it reads what it can, in four steps.
+
+1. **Lines.** Each line is cleaned (Markdown, HTML and LaTeX markup, stray marks) and page
+   numbers are dropped. Folded comparisons (:func:`bot.core.text.fold`) make the OCR'd
+   "Chi tiéu" and the clean "Chỉ tiêu" meet.
+2. **Header.** Before the body: the number ("Số: 21 /KH-UBND"), the place-and-date line
+   ("Bình Sơn, ngày 03 tháng 02 năm 2025"), the kind heading (KẾ HOẠCH / BÁO CÁO) and the title
+   lines under it. "Nơi nhận:" ends the body (recipients and signature follow).
+3. **Outline.** Lines become blocks: a *marker* line ("Phần thứ hai", "II.", "2.", "1.1.", "a)",
+   "(3)", "-") with the lines that continue it, paragraphs (wrapped lines joined; a paragraph
+   broken by a page continues when the next one starts in lower case), and table rows. Markers
+   are placed by numbering, not by Markdown level or indentation (both unreliable): a marker
+   that continues an open list ("3." after "2.") is a sibling; a first item ("1.", "a)") opens
+   a list under the current section. Section paths join the labels: "II.2", "III.1.a"; after
+   "Phần thứ hai" they start with "P2" ("P2.II"). A numbered line that is a heading (short,
+   upper case or ending in ":") becomes a section; a numbered paragraph (a duty: "4. Phòng Nội
+   vụ thẩm định hồ sơ …") becomes a section *and* its own passage, so one question finds one
+   duty. Paragraphs and bullets are passages of the innermost section.
+4. **Targets.** Items of a list directly under a section whose title starts with "Chỉ tiêu"
+   are targets (so are the rows of a table with a "Chỉ tiêu"/"ĐVT" header). Each item is split
+   into a name (before the first ":" when that part holds no figure) and clauses (";",
+   ", trong đó", parentheses). A figure is a number not part of a year, date, reference
+   ("34-CT/TW") or ordinal ("mức độ 2", "cả 3 tiêu chí"), with the unit after it
+   (:func:`bot.core.measures.find_measure_prefix`, OCR spellings allowed) and a qualifier
+   from the words just before it ("khoảng", "đạt", "≥", ">", "giảm", "tăng" …) or after it
+   ("trở lên"). One figure makes a simple target; several make a compound target whose
+   children are keyed "<n>.1", "<n>.2" …; "X, trong đó Y" keeps X on the parent. A target with
+   no figure keeps its text ("Giảm tai nạn giao thông cả 3 tiêu chí", "vào năm 2027").
+
+Numbers in documents are read with ``dot_decimal_ok`` (OCR turns "2,32" into "2.32"); "1,600"
+is 1.600 when the unit counts things (people, trees) and 1,6 otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import PurePath
+
+from bot.core.measures import Measure, find_measure_prefix
+from bot.core.numbers import AmbiguousNumberError, NumberError, parse_number
+from bot.core.plan import ParsedPlan, Passage, Qualifier, Section, Target
+from bot.core.text import collapse_spaces, fold, strip_marks
+
+__all__ = ["parse_plan"]
+
+# ---------------------------------------------------------------------------------------------
+# Step 1: lines
+# ---------------------------------------------------------------------------------------------
+
+_LATEX = re.compile(r"\$([^$\n]{1,80})\$")
+_LATEX_SYMBOLS = (
+    (r"\geq", "≥"),
+    (r"\leq", "≤"),
+    (r"\ge", "≥"),
+    (r"\le", "≤"),
+    (r"\times", "×"),
+    (r"\approx", "≈"),
+    (r"\%", "%"),
+    (r"\lt", "<"),
+    (r"\gt", ">"),
+)
+_SUPERSCRIPT = re.compile(r"<sup>\s*([0-9])\s*</sup>", re.IGNORECASE)
+_SUPERSCRIPT_DIGITS = {"2": "²", "3": "³"}
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,60}>")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?!\s)|(?<=\S)\*(?![\w*])")
+_STRAY_LEAD = re.compile(r"^[‘’'`_=~^»«·]+\s*")
+_STRAY_TAIL = re.compile(r"\s+[=_~^‘’`|]+$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:trang\s+|page\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*$",
+    re.IGNORECASE,
+)
+_ONLY_MARKS = re.compile(r"^[\W_]*$")
+_END_MARK = re.compile(r"\s*\./\.?\s*$")  # "./." closes the last sentence of an official text
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str  # cleaned, spaces collapsed; "" for a blank line
+    md: bool = False  # was a Markdown heading ("## …")
+
+
+def _latex(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    for command, symbol in _LATEX_SYMBOLS:
+        inner = inner.replace(command, f" {symbol} ")
+    inner = re.sub(r"\\[a-zA-Z]+", " ", inner).replace("{", "").replace("}", "")
+    return f" {collapse_spaces(inner)} "
+
+
+def _clean_line(raw: str) -> _Line:
+    text = _SUPERSCRIPT.sub(lambda m: _SUPERSCRIPT_DIGITS.get(m.group(1), m.group(1)), raw)
+    text = html.unescape(_TAG.sub(" ", text))
+    text = _LATEX.sub(_latex, text).replace("\t", " ").replace("\u00a0", " ")
+    md = _MD_HEADING.match(text) is not None
+    text = _MD_HEADING.sub("", text)
+    bullet_star = re.match(r"^\s*\*\s+\S", text) is not None
+    if bullet_star:
+        text = text.lstrip()[1:]
+    text = _EMPHASIS.sub("", text)
+    text = collapse_spaces(text)
+    if bullet_star:
+        text = f"- {text}"  # "* item" is a bullet, not emphasis
+    text = _STRAY_LEAD.sub("", text)
+    text = _STRAY_TAIL.sub("", text)
+    if _PAGE_NUMBER.match(text) or _ONLY_MARKS.match(text):
+        return _Line("")
+    return _Line(text, md)
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _prepare(text: str) -> list[_Line]:
+    """Cleaned lines; page numbers and mark-only lines become blank lines, and the rule
+    under a Markdown table header ("|---|---|") disappears."""
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [_clean_line(raw) for raw in raw_lines if not _TABLE_RULE.match(raw)]
+
+
+def _fold_keep_length(text: str) -> str:
+    """Like :func:`fold` but one character per character, so match offsets map back."""
+    quick = strip_marks(text).lower()
+    if len(quick) == len(text):
+        return quick  # the usual case: NFC text, each letter folds to one letter
+    out = []
+    for ch in text:
+        folded = strip_marks(ch).lower()
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+def _upper_ratio(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(ch.isupper() for ch in letters) / len(letters)
+
+
+def _is_upper(text: str) -> bool:
+    return len([ch for ch in text if ch.isalpha()]) >= 3 and _upper_ratio(text) >= 0.7
+
+
+# Abbreviations that stay upper case when a heading in capitals is put in sentence case.
+_ACRONYMS = frozenset(
+    {"UBND", "HĐND", "MTTQ", "HĐTĐKT", "TĐKT", "TTHC", "CCHC", "BHYT", "BHXH", "NTM", "OCOP",
+     "CSTĐ", "LĐTT", "ANTT", "GCN", "QSDĐ", "GRDP", "KT-XH", "QP-AN", "TW", "CT/TW", "ĐTKT",
+     "VH-TT", "ATGT", "PCCC", "CLB", "HTX", "THCS", "THPT", "TT", "UB", "VN", "TQ"}
+)  # fmt: skip
+_ROMAN_WORD = re.compile(r"^[IVXLC]+$")
+
+
+def _sentence_case(text: str) -> str:
+    """ "TỔ CHỨC THỰC HIỆN" → "Tổ chức thực hiện"; text not in capitals is left alone."""
+    if not _is_upper(text):
+        return text
+    words = []
+    for word in text.split(" "):
+        bare = word.strip(".,:;()“”\"'")
+        keep = bare in _ACRONYMS or (_ROMAN_WORD.match(bare) is not None and len(bare) > 1)
+        words.append(word if keep else word.lower())
+    result = " ".join(words)
+    return result[:1].upper() + result[1:]
+
+
+# ---------------------------------------------------------------------------------------------
+# Markers
+# ---------------------------------------------------------------------------------------------
+
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_PART = re.compile(
+    r"^phan\s+(?:th\w{0,3}\s+)?(nhat|mot|hai|ba|bon|tu|nam|sau|[ivx]{1,4}|\d)\b\s*[.:\-–]?\s*"
+)
+_PART_NUMBERS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6}
+_ROMAN_TOKEN = re.compile(r"^([IVXLl1|]{1,5})\s*[.)]\s*(?=\S)")
+_ROMAN_VALID = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?\.?\s*(?=[^\W\d_])")
+_ARABIC = re.compile(r"^(\d{1,2})\s*\.\s*(?=[^\d\s.,])")
+_ARABIC_PAREN = re.compile(r"^(\d{1,2})\)\s*(?=\S)")
+_PAREN = re.compile(r"^\((\d{1,2})\)\s*")
+_LETTER = re.compile(r"^([a-zđ])\)\s*(?=\S)")
+_UPPER_LETTER = re.compile(r"^([A-H])[.)]\s+(?=[^\W\d_])")  # OCR's "C." for "c)"
+_BULLET = re.compile(r"^[-–—+•●▪◦](?:\s+(?=\D)|(?=[^\W\d_(“\"]))")
+
+
+@dataclass(frozen=True, slots=True)
+class _Marker:
+    # part, roman, dotted, arabic ("1."), arabic_paren ("1)"), paren ("(1)"), letter ("a)"),
+    # maybe_letter ("C.": a letter only where a letter list is open), bullet ("-", "+", "•")
+    kind: str
+    value: int  # position in its list (1 for "I.", "1.", "a)")
+    label: str  # path component: "P2", "II", "3", "a"; "" for bullets
+    shown: str  # the marker as the document shows it: "(10)", "10", "a)"
+    prefix: int = 0  # for "1.2.": the 1
+
+
+_ROMAN_OCR = str.maketrans("l1|L", "IIII")  # OCR reads "II." as "I1.", "Il." and "I." as "|."
+
+
+def _roman_value(token: str) -> int | None:
+    if not any(ch in "IVX|lL" for ch in token):
+        return None  # "11." is eleven, not a Roman numeral
+    roman = token.translate(_ROMAN_OCR)
+    match = _ROMAN_VALID.match(roman)
+    if not roman or match is None:
+        return None
+    tens = len(match.group(1)) * 10
+    unit = {"IX": 9, "IV": 4}.get(match.group(2))
+    if unit is None:
+        unit = (5 if match.group(2).startswith("V") else 0) + match.group(2).count("I")
+    return tens + unit or None
+
+
+def _to_roman(value: int) -> str:
+    out = "X" * (value // 10)
+    out += ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")[value % 10]
+    return out
+
+
+def _marker(line: _Line) -> tuple[_Marker, str] | None:
+    """The list marker at the start of *line* and the text after it, if any."""
+    text = line.text
+    folded = _fold_keep_length(text[:40])  # markers are short
+    part = _PART.match(folded)
+    if part is not None:
+        token, rest = part.group(1), text[part.end() :]
+        number = _PART_NUMBERS.get(token) or (int(token) if token.isdigit() else None)
+        number = number or _roman_value(token.upper())
+        if number and (len(rest.split()) <= 12 or _is_upper(rest)):  # a heading, not prose
+            return _Marker("part", number, f"P{number}", text[: part.end()].strip()), rest
+    roman = _ROMAN_TOKEN.match(text)
+    if roman is not None:
+        value = _roman_value(roman.group(1))
+        rest = text[roman.end() :]
+        if value is not None and (line.md or _upper_ratio(rest) >= 0.6):
+            return _Marker("roman", value, _to_roman(value), f"{_to_roman(value)}."), rest
+    dotted = _DOTTED.match(text)
+    if dotted is not None:
+        parts = [int(g) for g in dotted.groups() if g is not None]
+        shown = ".".join(str(p) for p in parts) + "."
+        marker = _Marker("dotted", parts[-1], str(parts[-1]), shown, prefix=parts[-2])
+        return marker, text[dotted.end() :]
+    for kind, pattern in (("arabic", _ARABIC), ("arabic_paren", _ARABIC_PAREN), ("paren", _PAREN)):
+        found = pattern.match(text)
+        if found is not None:
+            number = int(found.group(1))
+            shown = f"({number})" if kind == "paren" else str(number)
+            return _Marker(kind, number, str(number), shown), text[found.end() :]
+    letter = _LETTER.match(text)
+    if letter is not None and letter.group(1) in _LETTERS:
+        small = letter.group(1)
+        return _Marker("letter", _LETTERS.index(small) + 1, small, f"{small})"), text[
+            letter.end() :
+        ]
+    upper = _UPPER_LETTER.match(text)
+    if upper is not None:
+        small = upper.group(1).lower()
+        place = _LETTERS.index(small) + 1
+        return _Marker("maybe_letter", place, small, f"{upper.group(1)}."), text[upper.end() :]
+    bullet = _BULLET.match(text)
+    if bullet is not None:
+        rest = text[bullet.end() :]
+        inner = _marker(_Line(rest)) if rest[:1] in "(0123456789" else None
+        if inner is not None and inner[0].kind in {"paren", "arabic", "arabic_paren"}:
+            return inner  # "- (1) …": the number is the marker
+        return _Marker("bullet", 0, "", "-"), rest
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 2: header
+# ---------------------------------------------------------------------------------------------
+
+_HEAD = 300  # header matter (number, date, issuer) sits in the first characters of a line
+_KINDS = {"ke hoach": "ke_hoach", "bao cao": "bao_cao"}
+_KIND_WORDS = {"ke_hoach": "Kế hoạch", "bao_cao": "Báo cáo"}
+_OTHER_KINDS = frozenset(
+    {"to trinh", "thong bao", "quyet dinh", "chuong trinh", "huong dan", "cong van", "chi thi"}
+)
+_NUMBER_LINE = re.compile(
+    r"\bS[ốoóôổồ0-9bB]\s*[:.]\s*(\d{1,5})\s*/\s*([0-9A-ZĐa-zđ][\w\-Đđ]*(?:/[\w\-Đđ]+)?)"
+)
+_DATE_WORDS = re.compile(
+    r"(?:^|,)\s*ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*n\w{0,2}m\s*((?:19|20)\d\d)\b"
+)
+_DATE_NUMERIC = re.compile(r"(?:^|,)\s*(?:ngay\s*)?(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\s*$")
+_HEADERISH = re.compile(
+    r"^(cong hoa|doc lap|so\s*[:.]|s\w\s*:|kinh gui|can cu|uy ban nhan dan|ubnd|"
+    r"huyen |xa |tinh |thanh pho |phuong |thi tran |\d+\s*/)"
+)
+_TITLE_STOP = re.compile(r"^(kinh g|can cu|so\s*[:.])")
+_END_OF_BODY = re.compile(r"^\W*(noi nh\w{0,3}\b|(tm|kt|tl)\.\s*(uy ban|ubnd|chu tich))")
+_LEVELS = {
+    "huyen": "huyện",
+    "xa": "xã",
+    "phuong": "phường",
+    "thi tran": "thị trấn",
+    "tinh": "tỉnh",
+    "thanh pho": "thành phố",
+    "quan": "quận",
+    "thi xa": "thị xã",
+}
+_LEVEL_RE = "|".join(sorted(_LEVELS, key=len, reverse=True))
+_ISSUER_START = re.compile(rf"(?:(uy ban nhan dan|ubnd)\s+)?\b({_LEVEL_RE})\s+")
+_ISSUER_VERB = re.compile(r"^\s*(?:ban hanh|bao cao|xay dung|phat dong|trien khai)\b")
+_ISSUER_STOP = frozenset({"cong", "doc", "so", "ve", "kinh"})
+
+
+@dataclass(slots=True)
+class _Header:
+    title: str = ""
+    number: str | None = None
+    issued_on: date | None = None
+    issuer: str | None = None
+    kind: str | None = None
+    body_start: int = 0
+    title_year_text: str = ""  # the title as written, for the covered year
+
+
+def _norm_key(text: str) -> str:
+    return collapse_spaces(re.sub(r"[^\w\s]", " ", fold(text)))
+
+
+def _read_header(lines: Sequence[_Line]) -> _Header:
+    header = _Header()
+    nonblank = [i for i, line in enumerate(lines) if line.text][:30]
+    kind_at = None
+    for i in nonblank:
+        key = _norm_key(lines[i].text[:40])
+        if key in _KINDS or key in _OTHER_KINDS:
+            kind_at = i
+            header.kind = _KINDS.get(key, "khac")
+            break
+        marker = _marker(lines[i])
+        if marker is not None and marker[0].kind in {"roman", "part"}:
+            break
+    header_lines = [lines[i].text for i in nonblank if kind_at is None or i < kind_at]
+    if kind_at is None:
+        header_lines = header_lines[:8]
+    _read_number_and_date(header, header_lines)
+    if kind_at is not None:
+        title_lines, header.body_start = _title_after(lines, kind_at + 1)
+        kind_word = _KIND_WORDS.get(header.kind or "", _sentence_case(lines[kind_at].text))
+        subtitle = _sentence_case(" ".join(title_lines))
+        header.title = f"{kind_word} {subtitle[:1].lower()}{subtitle[1:]}".strip()
+        header.title_year_text = subtitle
+    else:
+        header.title, header.body_start = _title_without_kind(lines)
+        header.title_year_text = header.title
+    header.issuer = _issuer(header_lines, lines)
+    return header
+
+
+def _read_number_and_date(header: _Header, header_lines: Sequence[str]) -> None:
+    for text in header_lines:
+        if header.number is None:
+            found = _NUMBER_LINE.search(text)
+            if found is not None:
+                header.number = f"{found.group(1)}/{found.group(2)}"
+        if header.issued_on is None:
+            folded = _fold_keep_length(text[:_HEAD])
+            match = _DATE_WORDS.search(folded) or _DATE_NUMERIC.search(folded)
+            if match is not None:
+                day, month, year = (int(g) for g in match.groups())
+                with contextlib.suppress(ValueError):  # "ngày 31 tháng 02": no date at all
+                    header.issued_on = date(year, month, day)
+
+
+def _title_after(lines: Sequence[_Line], start: int) -> tuple[list[str], int]:
+    """The title lines under the kind heading: up to the next blank line (at most four)."""
+    i = start
+    while i < len(lines) and not lines[i].text:
+        i += 1
+    taken: list[str] = []
+    while i < len(lines) and lines[i].text and len(taken) < 4:
+        folded = fold(lines[i].text[:_HEAD])
+        if _TITLE_STOP.match(folded) and taken:
+            break
+        marker = _marker(lines[i])
+        if marker is not None and marker[0].kind in {"roman", "part"}:
+            break
+        taken.append(lines[i].text)
+        i += 1
+    return taken, i
+
+
+def _title_without_kind(lines: Sequence[_Line]) -> tuple[str, int]:
+    """No KẾ HOẠCH / BÁO CÁO heading: the first short line that is not header matter."""
+    for i, line in enumerate(lines[:12]):
+        if not line.text:
+            continue
+        folded = fold(line.text[:_HEAD])
+        if _HEADERISH.match(folded) or _DATE_WORDS.search(folded):
+            continue
+        if _marker(line) is not None or len(line.text.split()) > 25:
+            return "", i
+        following_blank = i + 1 >= len(lines) or not lines[i + 1].text
+        if following_blank or line.md:
+            return _sentence_case(line.text), i + 1
+        return "", i
+    return "", 0
+
+
+def _issuer(header_lines: Sequence[str], lines: Sequence[_Line]) -> str | None:
+    """ "UBND huyện Bình Sơn": from the header ("HUYỆN BÌNH SƠN" in capitals at a line's
+    start), else from the opening ("Ủy ban nhân dân huyện Bình Sơn ban hành …")."""
+    for text in header_lines:
+        found = _issuer_in(text, header=True)
+        if found is not None:
+            return found
+    for line in lines[:60]:
+        found = _issuer_in(line.text, header=False)
+        if found is not None:
+            return found
+    return None
+
+
+def _issuer_in(text: str, *, header: bool) -> str | None:
+    text = text[:2000]  # an opening paragraph names its issuer early
+    folded = _fold_keep_length(text)
+    for match in _ISSUER_START.finditer(folded):
+        level_word = text[match.start(2) : match.end(2)]
+        if header and (match.start() != 0 or not level_word.isupper()):
+            continue
+        if not header and match.group(1) is None:
+            continue
+        words: list[str] = []
+        position = match.end()
+        for word in re.finditer(r"\S+", text[match.end() :]):
+            bare = word.group(0).strip(",.;:")
+            capital = bare.isupper() if header else bare[:1].isupper()
+            if not bare or not capital or fold(bare) in _ISSUER_STOP or len(words) == 4:
+                break
+            words.append(bare)
+            position = match.end() + word.end()
+        if not words:
+            continue
+        if header or _ISSUER_VERB.match(folded[position:]):
+            name = " ".join(words)
+            return f"UBND {_LEVELS[match.group(2)]} {name.title() if name.isupper() else name}"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 3: blocks and outline
+# ---------------------------------------------------------------------------------------------
+
+_TERMINAL = (".", "!", "?", ":", "…")
+_CONNECTORS = frozenset(
+    {"va", "và", "cua", "của", "cho", "voi", "với", "cac", "các", "nhung", "những", "trong",
+     "theo", "de", "để", "la", "là", "duoc", "được", "co", "có", "tai", "tại", "tu", "từ", "den",
+     "đến", "ve", "về", "tren", "trên", "duoi", "dưới", "nham", "nhằm", "hoac", "hoặc", "hay",
+     "gom", "gồm", "nhu", "như", "thuc", "thực", "bao", "bảo", "gan", "gắn"}
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Block:
+    kind: str  # marker, para, table
+    lines: list[str]
+    marker: _Marker | None = None
+    md: bool = False
+    blank_before: bool = True
+    first_length: int = 0  # length of the first line as printed, marker included
+
+    @property
+    def text(self) -> str:
+        return _join_lines(self.lines)
+
+
+def _join_lines(lines: Sequence[str]) -> str:
+    """Join wrapped lines: "2025-" + "2030" → "2025-2030", otherwise with a space."""
+    parts: list[str] = []
+    for line in lines:
+        if parts and not (re.search(r"\w-$", parts[-1]) and line[:1].isalnum()):
+            parts.append(" ")
+        parts.append(line)
+    return _END_MARK.sub(".", collapse_spaces("".join(parts)))
+
+
+def _starts_lower(text: str) -> bool:
+    stripped = text.lstrip("“\"'(‘")
+    return bool(stripped) and (stripped[0].islower() or stripped[0].isdigit())
+
+
+def _open_quote(text: str) -> bool:
+    return (
+        text.count('"') % 2 == 1
+        or text.count("“") > text.count("”")
+        or (text.count("(") > text.count(")"))
+    )
+
+
+def _ends_open(text: str) -> bool:
+    """The line stops where a sentence cannot end: a comma, a dash, a connector word."""
+    if text.endswith((",", "-", "–", "/")) or _open_quote(text):
+        return True
+    last = text.rsplit(" ", 1)[-1].lower()
+    return last in _CONNECTORS
+
+
+def _wrap_width(lines: Sequence[_Line]) -> int | None:
+    """The width the text was wrapped at (OCR, PDF), or None when lines are paragraphs.
+
+    Wrapped text has most of its lines close to one width; typed text and Word exports
+    have one paragraph a line, of any length.
+    """
+    lengths = sorted(len(line.text) for line in lines if line.text)
+    if len(lengths) < 4:
+        return None
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    near = sum(1 for n in lengths if n >= 0.75 * width)
+    return width if width >= 40 and near >= 0.5 * len(lengths) else None
+
+
+def _is_table_row(text: str) -> bool:
+    return text.count(" | ") >= 2 or (text.startswith("|") and text.endswith("|"))
+
+
+def _continues(block: _Block, line: str, width: int | None) -> bool:
+    """Whether *line* (no blank line before it) continues *block*."""
+    last = block.lines[-1]
+    if block.kind == "table" or block.md:
+        return False
+    if width is None:  # one paragraph a line: only an obvious continuation joins
+        ended = last.endswith((*_TERMINAL, ";"))
+        return not ended and (_starts_lower(line) or _ends_open(last))
+    paragraph_mode = block.kind == "para" or len(block.lines) > 1
+    if paragraph_mode:
+        # A short line that ends a sentence ends the paragraph (one-paragraph-per-line text).
+        return not (last.endswith((*_TERMINAL, ";")) and len(last) < 0.6 * width)
+    if not last.strip() or _starts_lower(line) or _ends_open(last):
+        return True
+    if _is_upper(last) and _is_upper(line):
+        return True  # a heading in capitals wrapped over two lines
+    if block.first_length >= 0.9 * width and not last.endswith(_TERMINAL):
+        return True  # the line runs to the margin: it was wrapped, not a short heading
+    return len(last.split()) > 15 and not last.endswith(_TERMINAL)
+
+
+def _page_break_continues(block: _Block, line: str) -> bool:
+    """After a blank line: a paragraph broken by a page continues in lower case."""
+    if block.kind == "table" or block.md:
+        return False
+    last = block.lines[-1]
+    long_enough = sum(len(text) for text in block.lines) > 40
+    return _starts_lower(line) and not last.endswith((*_TERMINAL, ";")) and long_enough
+
+
+def _blocks(lines: Sequence[_Line]) -> list[_Block]:
+    width = _wrap_width(lines)
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    blank = True
+    for line in lines:
+        if not line.text:
+            blank = True
+            continue
+        found = _marker(line)
+        if found is not None:
+            marker, rest = found
+            current = _Block("marker", [rest], marker, line.md, blank, len(line.text))
+            blocks.append(current)
+        elif _is_table_row(line.text):
+            if current is not None and current.kind == "table" and not blank:
+                current.lines.append(line.text)
+            else:
+                current = _Block("table", [line.text], blank_before=blank)
+                blocks.append(current)
+        elif current is not None and (
+            _continues(current, line.text, width)
+            if not blank
+            else _page_break_continues(current, line.text)
+        ):
+            current.lines.append(line.text)
+        else:
+            current = _Block("para", [line.text], md=line.md, blank_before=blank)
+            blocks.append(current)
+        blank = False
+    return blocks
+
+
+@dataclass(slots=True)
+class _Entry:
+    """An open list item or section on the outline stack."""
+
+    kind: str
+    value: int
+    prefix: int
+    path: str
+    title: str
+    heading: bool  # a heading (title only), not a numbered paragraph
+    targets: bool = False  # a "Chỉ tiêu" section: its list items are targets
+    target_key: str | None = None  # set on target items
+
+
+@dataclass(slots=True)
+class _Item:
+    """A target line before it is read: number as shown, key, text and section."""
+
+    key: str
+    number: str
+    text: str
+    section_path: str
+    shown: str
+
+
+_TARGETS_TITLE = re.compile(
+    r"^(?:\W*)(?:cac |mot so |he thong )?(?:muc tieu,? (?:va )?)?chi tieu\b(?!.* va )"
+)
+
+
+def _is_targets_title(title: str) -> bool:
+    """ "Chỉ tiêu thi đua", "CHỈ TIÊU CHỦ YẾU GIAI ĐOẠN 2025-2030"; not "Chỉ tiêu và nhiệm vụ"
+    (a section holding targets among other things)."""
+    return _TARGETS_TITLE.match(_norm_key(title)) is not None
+
+
+@dataclass(slots=True)
+class _Outline:
+    sections: list[Section] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    items: list[_Item] = field(default_factory=list)
+    stack: list[_Entry] = field(default_factory=list)
+    paths: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)  # target keys in use
+    part: _Entry | None = None
+    lead: str = ""  # a numbered heading's own sentence, to open the paragraph that follows
+
+    # -- where we are ----------------------------------------------------------------------
+
+    def path(self) -> str:
+        for entry in reversed(self.stack):
+            if entry.target_key is None:
+                return entry.path
+        return self.part.path if self.part else ""
+
+    def heading(self) -> str:
+        for entry in reversed(self.stack):
+            if entry.heading and entry.target_key is None:
+                return entry.title
+        return self.part.title if self.part else ""
+
+    def target_section(self) -> _Entry | None:
+        for entry in reversed(self.stack):
+            if entry.target_key is None:
+                return entry if entry.targets else None
+        return None
+
+    # -- adding ----------------------------------------------------------------------------
+
+    def passage(self, text: str) -> None:
+        text = f"{self.lead} {text}".strip() if self.lead else text.strip()
+        self.lead = ""
+        if len(re.findall(r"[^\W\d_]+", text)) < 3:
+            return  # stray fragments ("Cụ thể:") carry nothing to answer with
+        self.passages.append(Passage(self.path(), self.heading(), text, len(self.passages)))
+
+    def unique(self, path: str) -> str:
+        candidate, n = path, 2
+        while candidate in self.paths:
+            candidate = f"{path}~{n}"
+            n += 1
+        self.paths.add(candidate)
+        return candidate
+
+    def place(self, marker: _Marker) -> _Entry | None:
+        """Pop the stack to where *marker* belongs; return its parent entry (None: root)."""
+        if marker.kind == "part":
+            self.stack.clear()
+            return None
+        if marker.kind == "roman":
+            self.stack.clear()
+            return self.part
+        for i in range(len(self.stack) - 1, -1, -1):
+            entry = self.stack[i]
+            same_list = marker.kind != "dotted" or entry.prefix == marker.prefix
+            if entry.kind == marker.kind and entry.value + 1 == marker.value and same_list:
+                del self.stack[i:]
+                return self.stack[-1] if self.stack else self.part
+        if marker.value != 1:
+            # Out of sequence (OCR dropped a number): a sibling of the nearest same-kind entry.
+            for i in range(len(self.stack) - 1, -1, -1):
+                if self.stack[i].kind == marker.kind:
+                    del self.stack[i:]
+                    break
+        return self.stack[-1] if self.stack else self.part
+
+
+def _is_heading(block: _Block, text: str) -> bool:
+    """A numbered line that names a section rather than saying something itself."""
+    if not text:
+        return True
+    words = len(text.split())
+    if block.md or _is_upper(text):
+        return True
+    if text.endswith(":") and words <= 40:
+        return True
+    if words <= 30 and not text.endswith((".", ";")):
+        return True  # "1.1. Lĩnh vực phát triển nông nghiệp …", even when wrapped
+    return words <= 15 and len(block.lines) == 1
+
+
+def _short_title(text: str) -> str:
+    text = text.rstrip(" :;.")
+    clause = re.split(r"(?<=[^\d])[.;:](?=\s)", text, maxsplit=1)[0]
+    words = clause.split()
+    if len(words) > 14:
+        return " ".join(words[:12]) + " …"
+    return clause
+
+
+def _walk(blocks: Sequence[_Block]) -> _Outline:
+    outline = _Outline()
+    for index, block in enumerate(blocks):
+        if block.kind == "table":
+            _table(outline, block)
+        elif block.kind == "para":
+            _paragraph(outline, block)
+        else:
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            _marker_block(outline, block, following)
+    return outline
+
+
+def _paragraph(outline: _Outline, block: _Block) -> None:
+    text = block.text
+    target_section = outline.target_section()
+    top = outline.stack[-1] if outline.stack else None
+    if (
+        target_section is not None
+        and top is not None
+        and top.target_key is not None
+        and not block.blank_before
+        and outline.items
+        and not outline.items[-1].text.endswith((";", "."))
+    ):
+        outline.items[-1].text += " " + text  # a wrapped target line split off as a paragraph
+        return
+    if target_section is not None and len(text.split()) <= 60 and _figures(text):
+        _add_item(outline, target_section, None, text)  # an unnumbered target line
+        return
+    outline.passage(text)
+
+
+def _marker_block(outline: _Outline, block: _Block, following: _Block | None) -> None:
+    marker = block.marker
+    assert marker is not None
+    text = block.text
+    if marker.kind == "bullet":
+        target_section = outline.target_section()
+        if target_section is not None and _has_digit(text):
+            _add_item(outline, target_section, None, text)
+        elif (
+            following is not None
+            and following.kind == "para"
+            and len(text.split()) <= 15
+            and not text.endswith((".", ";"))
+        ):
+            outline.lead = f"{text.rstrip(' :')}:"  # "- Phong trào “…”" names the paragraph
+        else:
+            outline.passage(text)
+        return
+    if marker.kind == "maybe_letter":
+        if not any(e.kind == "letter" and e.value + 1 == marker.value for e in outline.stack):
+            _paragraph(outline, _Block("para", [f"{marker.shown} {text}"], blank_before=True))
+            return
+        marker = _Marker("letter", marker.value, marker.label, f"{marker.label})")
+    parent = outline.place(marker)
+    if parent is not None and parent.target_key is not None:
+        outline.items[-1].text += "; " + text  # a sub-item under a target line
+        return
+    nested_targets = _is_heading(block, text) and _is_targets_title(text) and not _has_digit(text)
+    if parent is not None and parent.targets and marker.kind != "dotted" and not nested_targets:
+        _add_item(outline, parent, marker, text)
+        return
+    if marker.kind == "part":
+        _part(outline, marker, text)
+        return
+    base = parent.path if parent is not None else ""
+    path = outline.unique(f"{base}.{marker.label}" if base else marker.label)
+    heading = _is_heading(block, text)
+    title = _sentence_case(text.rstrip(" :;.")) if heading else _short_title(text)
+    level = path.count(".") + 1 - (1 if path.startswith("P") else 0)
+    outline.sections.append(Section(path, title, level))
+    entry = _Entry(marker.kind, marker.value, marker.prefix, path, title, heading)
+    entry.targets = heading and _is_targets_title(title)
+    outline.stack.append(entry)
+    plain = not (block.md or _is_upper(text) or text.endswith(":"))
+    sibling = (
+        following is not None
+        and following.marker is not None
+        and following.marker.kind == marker.kind
+    )
+    says_something = text.endswith((".", ";")) or (len(text.split()) >= 8 and sibling)
+    if not heading:
+        outline.passage(text)
+    elif plain and says_something and (following is None or following.kind != "para"):
+        outline.passage(text)  # a one-line duty: "3. Văn phòng tổng hợp kết quả."
+    elif plain and text.endswith(".") and following is not None and not following.blank_before:
+        outline.lead = text  # "1.1. Thi đua … năm 2024." opens the paragraph under it
+
+
+def _part(outline: _Outline, marker: _Marker, text: str) -> None:
+    path = outline.unique(marker.label)
+    title = _sentence_case(text.strip(" :.-–")) or marker.shown
+    outline.sections.append(Section(path, title, 0))
+    outline.part = _Entry("part", marker.value, 0, path, title, heading=True)
+
+
+def _has_digit(text: str) -> bool:
+    return re.search(r"\d", text) is not None
+
+
+def _add_item(outline: _Outline, section: _Entry, marker: _Marker | None, text: str) -> None:
+    ordinal = sum(1 for item in outline.items if item.section_path == section.path) + 1
+    key = base = marker.label if marker is not None else str(ordinal)
+    n = 2
+    while key in outline.keys:  # a second target list, or OCR repeating a number
+        key, n = f"{base}~{n}", n + 1
+    outline.keys.add(key)
+    shown = marker.shown if marker is not None else str(ordinal)
+    prefix = shown if marker is not None and marker.kind == "paren" else f"{shown}."
+    outline.items.append(_Item(key, shown, text, section.path, f"{prefix} {text}"))
+    kind = marker.kind if marker is not None else "bullet"
+    value = marker.value if marker is not None else ordinal
+    outline.stack.append(_Entry(kind, value, 0, section.path, "", False, target_key=key))
+
+
+# -- tables -----------------------------------------------------------------------------------
+
+_COL_NUMBER = re.compile(r"^(stt|tt|so tt)$")
+_COL_NAME = re.compile(r"(chi tieu|noi dung|ten chi tieu|linh vuc)")
+_COL_UNIT = re.compile(r"^(dvt|don vi tinh|don vi)$")
+
+
+def _cells(row: str) -> list[str]:
+    return [collapse_spaces(c) for c in row.strip().strip("|").split("|")]
+
+
+def _table(outline: _Outline, block: _Block) -> None:
+    rows = [_cells(r) for r in block.lines if not re.fullmatch(r"[\s|:\-]+", r)]
+    if not rows:
+        return
+    header = [_norm_key(c) for c in rows[0]]
+    number_col = next((i for i, h in enumerate(header) if _COL_NUMBER.match(h)), None)
+    name_col = next((i for i, h in enumerate(header) if _COL_NAME.search(h)), None)
+    unit_col = next((i for i, h in enumerate(header) if _COL_UNIT.match(h)), None)
+    if name_col is not None and (unit_col is not None or outline.target_section() is not None):
+        _target_table(outline, rows, number_col, name_col, unit_col)
+        return
+    for row in rows[1:] if len(rows) > 1 else rows:
+        labelled = [
+            f"{rows[0][i]}: {cell}" if len(rows) > 1 and i < len(rows[0]) and rows[0][i] else cell
+            for i, cell in enumerate(row)
+            if cell
+        ]
+        outline.passage("; ".join(labelled))
+
+
+def _target_table(
+    outline: _Outline,
+    rows: Sequence[list[str]],
+    number_col: int | None,
+    name_col: int,
+    unit_col: int | None,
+) -> None:
+    """Rows of a "STT | Chỉ tiêu | ĐVT | Kế hoạch" table as target lines "name: value unit"."""
+    section = _Entry("table", 0, 0, outline.path(), outline.heading(), True, targets=True)
+    for row in rows[1:]:
+        if name_col >= len(row) or not row[name_col]:
+            continue
+        others = [
+            c for i, c in enumerate(row) if i not in {number_col, name_col, unit_col} and c.strip()
+        ]
+        value_text = next(
+            (c for c in reversed(others) if _has_digit(c)), others[-1] if others else ""
+        )
+        unit = row[unit_col] if unit_col is not None and unit_col < len(row) else ""
+        number = row[number_col] if number_col is not None and number_col < len(row) else ""
+        digits = re.sub(r"\D", "", number)
+        marker = _Marker("arabic", int(digits), digits, digits) if digits else None
+        _add_item(outline, section, marker, f"{row[name_col]}: {value_text} {unit}".strip())
+        outline.stack.pop()
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 4: targets
+# ---------------------------------------------------------------------------------------------
+
+_NUMBER_TOKEN = re.compile(r"(?<![\w.,/])\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_YEAR_BEFORE = re.compile(r"(?:\bn\w{0,2}m|giai doan|doan|den|tu|vao|truoc|sau|ky|khoa|[-–(])\s*$")
+_TRONG_DO = re.compile(r",?\s*\btrong\s+(?:đó|đo|do|dó|d6|dé|de)(?!\w)\s*:?", re.IGNORECASE)
+_YEAR_PHRASE = re.compile(
+    r"\s*,?\s*\b((?:vao|den|trong|truoc|tu) (?:n\w{0,2}m|cuoi n\w{0,2}m) (?:19|20)\d\d)\s*$"
+)
+# Words right before a unit-less number that make it an ordinal or a level, not a figure
+# ("mức độ 2", "lần thứ 3", "Quý 1"); with a unit after it the number is a figure again
+# ("cấp 500 giấy", "thu 5 tỷ đồng").
+_ORDINAL_BEFORE = re.compile(
+    r"(?:\bmuc do|\bmic do|\bcap do|\bcap|\bloai|\bhang|\blan thu|\bthu|\bkhoa|\bso|\bnhom|"
+    r"\btuyen|\bquy|\bduong tinh|\bdieu|\bkhoan|\bchuong|\bphu luc|\bmuc|\bdiem)\s*$"
+)
+_OCR_TY_LE = re.compile(r"\bt[yi]\s*$")  # OCR's "Tỷ lệ" read as "Ty 18", "Ty 1&"
+_AFTER_NOT_FIGURE = re.compile(r"^\s*(tuoi|thang|ngay|gio|nam|sao|ky|khoa)\b")
+_REFERENCE_AFTER = re.compile(r"^(?:\s*[-/]\s*[^\W\d_]|/\d{1,2}/\d{2,4})")
+_FRACTION_AFTER = re.compile(r"^/\d+")
+_WINDOW = 60  # characters around a number that can bear on it (unit, year words, ordinals)
+_COUNTABLE = frozenset(
+    {"plants", "animals", "people", "households", "houses", "documents", "schools",
+     "communes", "villages", "groups", "organisations", "works", "cases", "turns",
+     "events", "products", "models", "criteria"}
+)  # fmt: skip
+
+# Qualifier words (folded) read backwards from a figure; fillers may sit between them.
+_QUALIFIER_WORDS: dict[str, Qualifier] = {
+    "khoang": Qualifier.ABOUT,
+    "gan": Qualifier.ABOUT,
+    "xap xi": Qualifier.ABOUT,
+    "≈": Qualifier.ABOUT,
+    "~": Qualifier.ABOUT,
+    "dat": Qualifier.AT_LEAST,
+    "vuot": Qualifier.AT_LEAST,
+    "tren": Qualifier.AT_LEAST,
+    "toi thieu": Qualifier.AT_LEAST,
+    "it nhat": Qualifier.AT_LEAST,
+    "≥": Qualifier.AT_LEAST,
+    ">=": Qualifier.AT_LEAST,
+    ">": Qualifier.MORE_THAN,
+    "hon": Qualifier.MORE_THAN,
+    "duoi": Qualifier.AT_MOST,
+    "khong qua": Qualifier.AT_MOST,
+    "khong vuot qua": Qualifier.AT_MOST,
+    "toi da": Qualifier.AT_MOST,
+    "≤": Qualifier.AT_MOST,
+    "<=": Qualifier.AT_MOST,
+    "<": Qualifier.AT_MOST,
+    "con": Qualifier.AT_MOST,  # "giảm xuống còn 2%": a level not to exceed
+    "giam": Qualifier.REDUCE,
+    "tang": Qualifier.INCREASE,
+    "ting": Qualifier.INCREASE,  # OCR's "tăng"
+}
+# Words that may stand between a qualifier and its figure ("tăng bình quân 10%", "đạt từ").
+_FILLER = re.compile(r"^(?:muc|o|la|tu|tir|tur|len|them|xuong|/|dat/vuot)$")
+_FILLER_PAIR = re.compile(r"^(?:binh qu\w{0,3}n|h\w{1,2}ng n\w{0,2}m|moi n\w{0,2}m|o muc)$")
+# Original spellings that fold onto a qualifier word but mean something else.
+_NOT_QUALIFIERS = frozenset(
+    {"đất", "đặt", "tầng", "tặng", "giám", "gắn", "gân", "cá", "cà", "cơn", "côn", "hôn"}
+)
+_REDUCE_IN_NAME = re.compile(r"(?<!\w)(giảm|giam|gidm)(?!\w)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    text: str
+    note: bool = False  # came from parentheses: "(Tỷ lệ trường đạt chuẩn 81,69%)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    value: Decimal
+    measure: Measure | None
+    qualifier: Qualifier
+    name: str  # the words naming it, cleaned; "" when the figure stands alone
+
+
+def _targets(item: _Item) -> list[Target]:
+    """The target (and sub-targets) of one numbered line in a "Chỉ tiêu" section."""
+    body = item.text.strip().rstrip(" ;.,")
+    name, content = _split_name(body)
+    readings = [(clause, _figures(clause.text)) for clause in _split_clauses(content)]
+    figures = [f for _, found in readings for f in found]
+    source = collapse_spaces(item.shown.rstrip(" ;,"))
+    wordy = [c for c, found in readings if not found and len(c.text.split()) >= 2]
+    if not figures:
+        return [_non_numeric(item, name, content, source)]
+    if len(figures) == 1 and not wordy:
+        figure = figures[0]
+        full = _combine(name, figure.name) or collapse_spaces(body)
+        return [
+            Target(
+                item.key,
+                item.number,
+                full,
+                figure.value,
+                _measure_name(figure),
+                _name_qualifier(figure.qualifier, full),
+                item.section_path,
+                source,
+            )
+        ]
+    return _compound(item, name, readings, source)
+
+
+def _split_name(body: str) -> tuple[str | None, str]:
+    """ "Name: content" when the part before the first ":" holds no figure."""
+    depth = 0
+    for i, ch in enumerate(body):
+        depth += (ch == "(") - (ch == ")")
+        if ch == ":" and depth == 0 and not body[i + 1 : i + 2].isdigit():
+            head = body[:i].strip()
+            if head and not _figures(head):
+                return head, body[i + 1 :].strip()
+            break
+    return None, body
+
+
+def _split_clauses(content: str) -> list[_Clause]:
+    """Split on ";" outside parentheses; a parenthesis holding a figure is a note clause."""
+    pieces: list[str] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(content):
+        depth += (ch == "(") - (ch == ")")
+        if ch == ";" and depth <= 0:
+            pieces.append(content[start:i])
+            start = i + 1
+    pieces.append(content[start:])
+    clauses: list[_Clause] = []
+    for piece in pieces:
+        note = re.search(r"\(([^()]*\d[^()]*)\)", piece)
+        if note is not None and _figures(note.group(1)):
+            piece, inner = piece[: note.start()] + piece[note.end() :], note.group(1)
+            clauses.extend([_Clause(piece.strip()), _Clause(inner.strip(), note=True)])
+        else:
+            clauses.append(_Clause(piece.strip()))
+    return [c for c in clauses if c.text.strip(" ,.")]
+
+
+def _figures(clause: str) -> list[_Figure]:
+    """Every figure in *clause*, with its unit, qualifier and naming words."""
+    folded = _fold_keep_length(clause)
+    found: list[tuple[int, int, int, Decimal, Measure | None]] = []  # start, number end, end
+    for match in _NUMBER_TOKEN.finditer(clause):
+        after = clause[match.end() : match.end() + _WINDOW]  # units and years are short
+        if _REFERENCE_AFTER.match(after) or _not_a_figure(match, folded, after):
+            continue
+        number_end = match.end()
+        fraction = _FRACTION_AFTER.match(after)  # "19/19 tiêu chí": the first number counts
+        if fraction is not None:
+            number_end += fraction.end()
+            after = clause[number_end : number_end + _WINDOW]
+        unit = find_measure_prefix(after, ocr=True)
+        measure, length = unit if unit is not None else (None, 0)
+        value = _document_number(match.group(0), measure)
+        if value is not None:
+            found.append((match.start(), number_end, number_end + length, value, measure))
+    if any(f[4] is not None for f in found):
+        found = [f for f in found if f[4] is not None]  # "mức độ 2" beside "30%": not a figure
+    figures: list[_Figure] = []
+    floor = 0
+    for position, (start, number_end, end, value, measure) in enumerate(found):
+        qualifier, name_end = _qualifier_before(clause, floor, start)
+        qualifier = _qualifier_after(clause[end:], qualifier)
+        name = _clean_name(clause[floor:name_end], first=position == 0)
+        if len(name.split()) <= 2:
+            next_start = found[position + 1][0] if position + 1 < len(found) else len(clause)
+            tail = _words_after(clause, number_end, end, next_start, measure)
+            name = _clean_name(f"{name} {tail}", first=True)
+        figures.append(_Figure(value, measure, qualifier, name))
+        floor = end
+    return figures
+
+
+def _not_a_figure(match: re.Match[str], folded: str, after: str) -> bool:
+    token = match.group(0)
+    before = folded[max(0, match.start() - _WINDOW) : match.start()]
+    has_unit = find_measure_prefix(after, ocr=True) is not None
+    if _YEAR.match(token) and (
+        _YEAR_BEFORE.search(before) or re.match(r"^\s*[-–]\s*(19|20)\d\d", after) or not has_unit
+    ):
+        return True
+    if _OCR_TY_LE.search(before) or (not has_unit and _ORDINAL_BEFORE.search(before)):
+        return True
+    words = match.string[max(0, match.start() - _WINDOW) : match.start()].split()
+    previous = words[-1].lower() if words else ""
+    if previous == "cả" or (previous == "ca" and not has_unit):
+        return True  # "cả 3 tiêu chí": all three of them, not a figure
+    return not has_unit and _AFTER_NOT_FIGURE.match(_fold_keep_length(after)) is not None
+
+
+def _document_number(token: str, measure: Measure | None) -> Decimal | None:
+    try:
+        return parse_number(token, dot_decimal_ok=True)
+    except AmbiguousNumberError as exc:
+        # "1,600": a count of people or trees is whole; a rate or an amount keeps the decimal.
+        countable = measure is not None and measure.category in _COUNTABLE
+        return max(exc.readings) if countable else min(exc.readings)
+    except NumberError:
+        return None
+
+
+def _qualifier_before(clause: str, floor: int, start: int) -> tuple[Qualifier, int]:
+    """The qualifier in the words just before a figure, and where its naming words end."""
+    region = clause[floor:start]
+    tokens = list(re.finditer(r"[^\s/]+|/", region))
+    found: list[Qualifier] = []
+    name_end = start
+    i = len(tokens) - 1
+    while i >= 0:
+        taken = 0
+        for size in (3, 2, 1):
+            if i - size + 1 < 0:
+                continue
+            group = [t.group(0).strip(":,").lower() for t in tokens[i - size + 1 : i + 1]]
+            if size == 1 and group[0] in _NOT_QUALIFIERS:
+                continue
+            key = " ".join(fold(w) for w in group)
+            if key in _QUALIFIER_WORDS:
+                found.append(_QUALIFIER_WORDS[key])
+                taken = size
+                break
+        if not taken:
+            key = fold(tokens[i].group(0).strip(":,"))
+            pair = " ".join(fold(t.group(0)) for t in tokens[max(i - 1, 0) : i + 1])
+            taken = 2 if i > 0 and _FILLER_PAIR.match(pair) else 0
+            taken = taken or (1 if not key or _FILLER.match(key) else 0)
+        if not taken:
+            break
+        i -= taken
+        name_end = floor + tokens[i + 1].start()
+    return _resolve(found), name_end
+
+
+def _resolve(found: Sequence[Qualifier]) -> Qualifier:
+    """Growth words win ("tăng trên 11%"); "giảm … còn 2%" is a ceiling; else the nearest."""
+    if Qualifier.REDUCE in found:
+        return Qualifier.AT_MOST if found[0] is Qualifier.AT_MOST else Qualifier.REDUCE
+    if Qualifier.INCREASE in found:
+        return Qualifier.INCREASE
+    return found[0] if found else Qualifier.EXACT
+
+
+def _qualifier_after(after: str, qualifier: Qualifier) -> Qualifier:
+    """ "từ 96% trở lên": a floor even without "đạt"."""
+    folded = fold(after)[:20]
+    if qualifier is Qualifier.EXACT and re.match(r"^\W*tro len\b", folded):
+        return Qualifier.AT_LEAST
+    if qualifier is Qualifier.EXACT and re.match(r"^\W*tro xuong\b", folded):
+        return Qualifier.AT_MOST
+    return qualifier
+
+
+def _words_after(
+    clause: str, number_end: int, end: int, limit: int, measure: Measure | None
+) -> str:
+    """Naming words after a figure: "01 xã NTM nâng cao" → "xã NTM nâng cao" (the unit is
+    part of the name when words follow it; "%" never is)."""
+    tail = re.split(r"[;(]", clause[end:limit], maxsplit=1)[0]
+    tail = re.sub(r"^\s*(?:trở lên|tro len)\b", "", tail, flags=re.IGNORECASE)
+    if len(re.findall(r"[^\W\d_]+", tail)) == 0:
+        return ""
+    if measure is not None and measure.name != "%":
+        tail = clause[number_end:end] + tail
+    if len(tail.split()) > 8:
+        tail = tail.split(",", 1)[0]
+    return tail
+
+
+_NAME_EDGES = re.compile(r"^[\s,.:;\-–]+|[\s,.:;\-–]+$")
+_NAME_LEAD = re.compile(
+    r"^(?:và|va|với|voi|còn|riêng|rieng|trong\s+(?:đó|do|d6|dó))\b\s*:?\s*", re.IGNORECASE
+)
+_NAME_TAIL = re.compile(r"\s+(?:là|la|đạt|dat)$", re.IGNORECASE)
+
+
+def _clean_name(text: str, *, first: bool) -> str:
+    name = collapse_spaces(_NAME_EDGES.sub("", text))
+    if not first and "," in name:
+        name = name.split(",", 1)[1]  # after an earlier figure: drop its tail ("trở lên, …")
+    for _ in range(2):
+        name = _NAME_TAIL.sub("", _NAME_LEAD.sub("", _NAME_EDGES.sub("", name.strip())))
+    return name.strip()
+
+
+def _combine(name: str | None, sub: str) -> str:
+    if name and sub and fold(sub) not in fold(name):
+        return f"{name}: {sub}"
+    return name or sub
+
+
+def _name_qualifier(qualifier: Qualifier, name: str) -> Qualifier:
+    """ "Tỷ lệ hộ nghèo giảm …: 0,77%": a reduction named before the figure."""
+    if qualifier is Qualifier.EXACT and _REDUCE_IN_NAME.search(name.lower()):
+        return Qualifier.REDUCE
+    return qualifier
+
+
+def _measure_name(figure: _Figure | None) -> str | None:
+    return figure.measure.name if figure is not None and figure.measure is not None else None
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _non_numeric(item: _Item, name: str | None, content: str, source: str) -> Target:
+    """A target without a figure keeps its words; a closing "vào năm 2027" is its value."""
+    content = collapse_spaces(content)
+    year = _YEAR_PHRASE.search(_fold_keep_length(content))
+    if name is None and year is not None and year.start() > 0:
+        name, text_value = content[: year.start()].rstrip(" ,"), content[year.start(1) :]
+    else:
+        text_value = content
+        name = name or content
+    return Target(
+        item.key,
+        item.number,
+        name,
+        None,
+        None,
+        _name_qualifier(Qualifier.EXACT, text_value),
+        item.section_path,
+        source,
+        text_value=text_value,
+    )
+
+
+def _compound(
+    item: _Item,
+    name: str | None,
+    readings: Sequence[tuple[_Clause, list[_Figure]]],
+    source: str,
+) -> list[Target]:
+    """A line with several figures: the parent, then one child per figure or wordy clause.
+
+    "X, trong đó Y" and "X (Y)" keep X on the parent when X stands alone ("2.210 tấn").
+    """
+    parent, children = _parent_and_children(readings)
+    child_measures = {_measure_name(f) for _, f, _ in children}
+    if parent is not None:
+        parent_name = name or parent.name or "; ".join(n for n, _, _ in children)
+        measure = _measure_name(parent)
+    else:
+        parent_name = name or "; ".join(n for n, _, _ in children if n)
+        measure = child_measures.pop() if len(child_measures) == 1 else None
+    targets = [
+        Target(
+            item.key,
+            item.number,
+            parent_name,
+            parent.value if parent is not None else None,
+            measure,
+            parent.qualifier if parent is not None else Qualifier.EXACT,
+            item.section_path,
+            source,
+        )
+    ]
+    for n, (child_name, figure, clause) in enumerate(children, start=1):
+        label = _capitalise(child_name or clause)
+        targets.append(
+            Target(
+                f"{item.key}.{n}",
+                item.number,
+                label,
+                figure.value if figure is not None else None,
+                _measure_name(figure),
+                _name_qualifier(figure.qualifier if figure else Qualifier.EXACT, label),
+                item.section_path,
+                source,
+                parent_key=item.key,
+                text_value=None if figure is not None else clause,
+            )
+        )
+    return targets
+
+
+def _parent_and_children(
+    readings: Sequence[tuple[_Clause, list[_Figure]]],
+) -> tuple[_Figure | None, list[tuple[str, _Figure | None, str]]]:
+    first_clause, first_figures = readings[0]
+    split = _TRONG_DO.search(first_clause.text)
+    if len(readings) == 1 and split is not None:
+        head = _figures(first_clause.text[: split.start()])
+        if len(head) == 1:
+            tail = _figures(first_clause.text[split.end() :])
+            return head[0], [(f.name, f, first_clause.text) for f in tail]
+    note = len(readings) == 2 and readings[1][0].note
+    if note and len(first_figures) == 1 and not first_figures[0].name:
+        return first_figures[0], [(f.name, f, readings[1][0].text) for f in readings[1][1]]
+    children: list[tuple[str, _Figure | None, str]] = []
+    for clause, figures in readings:
+        if figures:
+            children.extend((f.name, f, clause.text) for f in figures)
+        elif len(clause.text.split()) >= 2:
+            children.append((clause.text, None, clause.text))
+    return None, children
+
+
+# ---------------------------------------------------------------------------------------------
+# The year covered, the kind, and the whole
+# ---------------------------------------------------------------------------------------------
+
+_PERIOD = re.compile(r"((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)")
+_TITLE_YEAR = re.compile(r"\bn\w{0,2}m\s+((?:19|20)\d\d)\b")
+_DATE_BEFORE = re.compile(r"th\w{0,3}ng\s+\d{1,2}\s+$")
+
+
+def _covered_year(header: _Header, outline: _Outline) -> int | None:
+    """The year the plan covers: its targets' period, else the title's "năm YYYY" (not a
+    date), else the title's last period, else the year of issue."""
+    for section in outline.sections:
+        if any(item.section_path == section.path for item in outline.items):
+            period = _PERIOD.search(section.title)
+            if period is not None:
+                return int(period.group(1))
+    folded = _fold_keep_length(header.title_year_text)
+    years = [
+        int(m.group(1))
+        for m in _TITLE_YEAR.finditer(folded)
+        if not _DATE_BEFORE.search(folded[: m.start()])
+    ]
+    if years:
+        return years[-1]
+    periods = _PERIOD.findall(folded)
+    if periods:
+        return int(periods[-1][0])
+    return header.issued_on.year if header.issued_on else None
+
+
+def _kind(header: _Header, lines: Sequence[_Line], outline: _Outline, filename: str) -> str:
+    if header.kind is not None:
+        return header.kind
+    if header.number is not None:
+        suffix = header.number.split("/", 1)[1].upper()
+        if suffix.startswith("KH"):
+            return "ke_hoach"
+        if suffix.startswith("BC"):
+            return "bao_cao"
+    opening = " ".join(fold(line.text[:_HEAD]) for line in lines[:15])
+    if "ke hoach" in opening or outline.items:
+        return "ke_hoach"
+    if "bao cao" in opening:
+        return "bao_cao"
+    name = _norm_key(PurePath(filename).stem.replace("_", " ").replace("-", " "))
+    if "ke hoach" in name or "kehoach" in name:
+        return "ke_hoach"
+    if "bao cao" in name or "baocao" in name:
+        return "bao_cao"
+    return "khac"
+
+
+def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
+    """Read a plan or report's text into metadata, outline, targets and passages.
+
+    Never raises on odd input: what cannot be read is left out (see the module docstring).
+    """
+    lines = _prepare(text)
+    header = _read_header(lines)
+    body = list(lines[header.body_start :])
+    for i, line in enumerate(body):
+        if line.text and _END_OF_BODY.match(fold(line.text[:40])):
+            body = body[:i]
+            break
+    body = _skip_addressees(body)
+    outline = _walk(_blocks(body))
+    targets = [t for item in outline.items for t in _targets(item)]
+    title = header.title or PurePath(filename).stem or "Văn bản không có tiêu đề"
+    return ParsedPlan(
+        title=title,
+        number=header.number,
+        issued_on=header.issued_on,
+        year=_covered_year(header, outline),
+        kind=_kind(header, lines, outline, filename),
+        sections=tuple(outline.sections),
+        targets=tuple(targets),
+        passages=tuple(outline.passages),
+        issuer=header.issuer,
+    )
+
+
+def _is_addressee(line: _Line) -> bool:
+    """ "- Sở Nội vụ;" under "Kính gửi:", or a short recipient line, but not a heading."""
+    marker = _marker(line)
+    if marker is not None:
+        return marker[0].kind == "bullet"
+    return len(line.text.split()) <= 8
+
+
+def _skip_addressees(body: list[_Line]) -> list[_Line]:
+    """Drop a leading "Kính gửi:" line and the recipient bullets under it."""
+    for i, line in enumerate(body[:12]):
+        if not line.text:
+            continue
+        if not fold(line.text[:20]).startswith("kinh g"):
+            return body
+        j = i + 1
+        while j < len(body) and body[j].text and _is_addressee(body[j]):
+            j += 1
+        return body[j:]
+    return body
