@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--user-id", type=int, default=1, help="mã người dùng giả lập (mặc định 1)"
     )
     sub.add_parser("migrate", help="cập nhật cấu trúc cơ sở dữ liệu")
+    imp = sub.add_parser("import-plan", help="nạp một kế hoạch (.docx, .pdf, .txt, .md)")
+    imp.add_argument("file", help="đường dẫn tệp kế hoạch")
+    imp.add_argument("--name", help="tên gọi của kế hoạch (mặc định: số hiệu hoặc tên tệp)")
     return parser
 
 
@@ -70,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _migrate(settings)
         if command == "console":
             return _console(settings, args.user_id)
+        if command == "import-plan":
+            return _import_plan(settings, args.file, args.name)
         return _run(settings, offer_console=getattr(args, "offer_console", False))
     except (StartupError, ConfigError) as exc:
         print(str(exc), file=sys.stderr)
@@ -83,6 +88,40 @@ def _migrate(settings: Settings) -> int:
 
     asyncio.run(prepare_database(settings))
     print("Cơ sở dữ liệu đã được cập nhật lên phiên bản mới nhất.")
+    return EXIT_OK
+
+
+def _import_plan(settings: Settings, file: str, name: str | None) -> int:
+    from pathlib import Path
+
+    from bot.console import html_to_text
+    from bot.core.documents import DocumentError
+    from bot.plans import import_plan, plan_summary
+    from bot.runner import prepare_database
+    from storage.db import Database
+
+    path = Path(file)
+    if not path.is_file():
+        print(f"Không tìm thấy tệp {file}.", file=sys.stderr)
+        return EXIT_STARTUP
+
+    data = path.read_bytes()
+
+    async def run() -> str:
+        await prepare_database(settings)
+        database = Database(settings.database_url)
+        try:
+            outcome = await import_plan(database, data, path.name, name=name, imported_by=None)
+        finally:
+            await database.dispose()
+        return plan_summary(outcome)
+
+    try:
+        summary = asyncio.run(run())
+    except DocumentError as exc:
+        print(exc.message_vi, file=sys.stderr)
+        return EXIT_STARTUP
+    print(html_to_text(summary))
     return EXIT_OK
 
 

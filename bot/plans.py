@@ -1,0 +1,308 @@
+"""Importing a plan document, shared by the chat (/kehoach with a file) and the CLI
+(``thidua-bot import-plan``), and the Vietnamese texts that show the result.
+
+The import reads the file, parses it and stores it in one transaction: when anything fails
+nothing is written. Texts are Telegram HTML with the document's own words escaped; the CLI
+strips the tags.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.answers import format_figure
+from bot.core.documents import DocumentError, extract_text
+from bot.core.numbers import format_date
+from bot.core.plan import ParsedPlan, Target
+from bot.core.plan_parser import parse_plan
+from bot.core.text import collapse_spaces, fold
+from storage import plans, users
+from storage.db import Database
+from storage.models import Plan
+
+__all__ = [
+    "MAX_SUMMARY_CHARS",
+    "ImportOutcome",
+    "NoPlanContent",
+    "import_plan",
+    "plan_details",
+    "plan_summary",
+    "plans_list_text",
+]
+
+# Telegram refuses messages over 4096 characters; leave room for what handlers add.
+MAX_SUMMARY_CHARS = 3800
+_NAME_CHARS = 140  # a target name longer than this is shortened in lists
+_TITLE_CHARS = 200
+_MAX_NUMBER_SPAN = 100  # targets numbered beyond this are not checked for gaps
+
+
+class NoPlanContent(DocumentError):
+    """The file was read but holds neither targets nor plan passages."""
+
+
+_NO_CONTENT = (
+    "Đã đọc được tệp nhưng không thấy chỉ tiêu hay nội dung kế hoạch nào trong đó. Hãy kiểm tra "
+    "đúng là tệp kế hoạch thi đua (có các chỉ tiêu đánh số như «(1) Giải quyết việc làm: "
+    "1.600 người») rồi gửi lại; nếu là bản chụp, hãy gửi bản .docx hoặc .pdf có chữ."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """What an import did, for the summary shown to the officer."""
+
+    plan_id: int
+    name: str
+    is_active: bool  # the imported plan is the one questions and reports now go to
+    created: bool  # False: an earlier import of the same document was updated
+    parsed: ParsedPlan
+    targets_added: int
+    targets_updated: int
+    targets_retired: int
+    targets_restored: int
+    filename: str
+
+
+def _read(data: bytes, filename: str) -> tuple[str, ParsedPlan]:
+    """Text and parse of an uploaded file (CPU-bound: run off the event loop)."""
+    text = extract_text(data, filename)
+    return text, parse_plan(text, filename=filename)
+
+
+async def import_plan(
+    db: Database,
+    data: bytes,
+    filename: str,
+    *,
+    name: str | None,
+    imported_by: int | None,
+) -> ImportOutcome:
+    """Read, parse and store a plan file; importing the same document again updates it.
+
+    Raises :class:`DocumentError` (``message_vi`` for the user) when the file cannot be read
+    or holds nothing usable; nothing is stored then.
+    """
+    text, parsed = await asyncio.to_thread(_read, data, filename)
+    if not parsed.targets and not parsed.passages:
+        raise NoPlanContent(_NO_CONTENT)
+    async with db.session() as session:
+        saved = await plans.save_plan(
+            session,
+            parsed,
+            raw_text=text,
+            filename=filename,
+            name=name,
+            imported_by=imported_by,
+        )
+        await users.audit(
+            session,
+            "plan.import",
+            actor=imported_by,
+            plan_id=saved.plan.id,
+            identity=saved.plan.identity,
+            filename=filename,
+            created=saved.created,
+            targets=len(parsed.targets),
+            added=saved.targets_added,
+            updated=saved.targets_updated,
+            retired=saved.targets_retired,
+            restored=saved.targets_restored,
+        )
+        return ImportOutcome(
+            plan_id=saved.plan.id,
+            name=saved.plan.name,
+            is_active=saved.plan.is_active,
+            created=saved.created,
+            parsed=parsed,
+            targets_added=saved.targets_added,
+            targets_updated=saved.targets_updated,
+            targets_retired=saved.targets_retired,
+            targets_restored=saved.targets_restored,
+            filename=filename,
+        )
+
+
+# ---------------------------------------------------------------- texts
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = collapse_spaces(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _kind_word(kind: str) -> str:
+    return "báo cáo" if kind == "bao_cao" else "kế hoạch"
+
+
+def _target_number(target: Target) -> str:
+    """ "(10)" whatever way the plan wrote the number."""
+    return f"({target.number.strip().strip('()') or target.key})"
+
+
+def _target_line(target: Target, *, compound: bool) -> str:
+    """ "(10) Giải quyết việc làm trong năm: 1.600 người"; a compound target's own line
+    ends with ":" when its figures are on the sub-target lines below."""
+    name = _e(_shorten(target.name, _NAME_CHARS).rstrip(" :;,."))
+    figure = _e(format_figure(target))
+    if target.value is None and fold(target.text_value or "") == fold(target.name):
+        figure = ""  # "Huyện đạt chuẩn nông thôn mới": the name says it all
+    if target.parent_key is not None:
+        return f"    – {name}: {figure}" if figure else f"    – {name}"
+    head = f"{_target_number(target)} {name}"
+    if compound and target.value is None and not target.text_value:
+        return f"{head}:"
+    return f"{head}: {figure}" if figure else head
+
+
+def _target_lines(parsed: ParsedPlan) -> list[str]:
+    parents = {t.parent_key for t in parsed.targets if t.parent_key is not None}
+    return [_target_line(t, compound=t.key in parents) for t in parsed.targets]
+
+
+def _missing_numbers(parsed: ParsedPlan) -> list[int]:
+    """Gaps in the plan's target numbering ((1)…(22) without (7)), worth a second look."""
+    numbers = {
+        int(n) for t in parsed.top_level_targets() if (n := t.number.strip().strip("()")).isdigit()
+    }
+    # A stray "(2024)" read as a number would make a meaningless gap list: skip wide spans.
+    if len(numbers) < 2 or max(numbers) - min(numbers) > _MAX_NUMBER_SPAN:
+        return []
+    return sorted(set(range(min(numbers), max(numbers) + 1)) - numbers)
+
+
+def _counts_line(parsed: ParsedPlan) -> str:
+    top = len(parsed.top_level_targets())
+    subs = len(parsed.targets) - top
+    parts = [f"{len(parsed.sections)} mục", f"{top} chỉ tiêu"]
+    if subs:
+        parts[-1] += f" kèm {subs} chỉ tiêu thành phần"
+    parts.append(f"{len(parsed.passages)} đoạn nội dung")
+    return "Gồm " + ", ".join(parts) + "."
+
+
+def plan_details(
+    parsed: ParsedPlan,
+    *,
+    plan_id: int,
+    name: str,
+    is_active: bool,
+    limit: int = MAX_SUMMARY_CHARS,
+) -> str:
+    """The plan as the officer should check it: title, number and date, year, counts, and
+    every target with its figure (sub-targets indented). HTML of at most *limit* characters:
+    targets that do not fit are counted, not shown."""
+    kind = _kind_word(parsed.kind)
+    head = [f"<b>{_e(_shorten(parsed.title, _TITLE_CHARS) or name)}</b>"]
+    reference = []
+    if parsed.number:
+        reference.append(f"Số {_e(collapse_spaces(parsed.number))}")
+    if parsed.issued_on:
+        reference.append(f"ngày {format_date(parsed.issued_on)}")
+    if reference:
+        head.append(", ".join(reference))
+    if parsed.issuer:
+        head.append(f"Cơ quan ban hành: {_e(collapse_spaces(parsed.issuer))}")
+    head.append(f"Năm áp dụng: {parsed.year}" if parsed.year else "Năm áp dụng: chưa xác định")
+    head.append(f"Tên gọi trong bot: {_e(name)} (số {plan_id})")
+    head.append(_counts_line(parsed))
+    if is_active:
+        head.append(f"Đây là {kind} đang dùng để trả lời câu hỏi và nhận báo cáo.")
+    else:
+        head.append(
+            f"Chưa phải {kind} đang dùng; gõ <code>/kehoach chon {plan_id}</code> để dùng {kind} "
+            "này."
+        )
+    missing = _missing_numbers(parsed)
+    if missing:
+        shown = ", ".join(f"({n})" for n in missing)
+        head.append(f"⚠️ Không thấy chỉ tiêu số {shown}: hãy đối chiếu với văn bản gốc.")
+    body = _target_lines(parsed)
+    if not body:
+        body = ["Không tìm thấy chỉ tiêu có số liệu; bot vẫn trả lời theo nội dung văn bản."]
+    else:
+        body.insert(0, "\n<b>Các chỉ tiêu</b>")
+    return _fit("\n".join(head), body, limit)
+
+
+def _fit(head: str, lines: list[str], limit: int = MAX_SUMMARY_CHARS) -> str:
+    """*head* and as many *lines* as fit in *limit* characters, saying how many were left
+    out."""
+    text = head
+    for index, line in enumerate(lines):
+        left = len(lines) - index
+        tail = f"\n… và {left} dòng nữa (quá dài để hiện hết)."
+        if len(text) + 1 + len(line) + len(tail) > limit and left > 1:
+            return text + tail
+        text += "\n" + line
+    return text
+
+
+def _change_line(outcome: ImportOutcome) -> str:
+    kind = _kind_word(outcome.parsed.kind)
+    if outcome.created:
+        return f"✅ Đã nạp {kind} mới."
+    changes = []
+    restored = outcome.targets_restored
+    changed_only = outcome.targets_updated - restored
+    if outcome.targets_added:
+        changes.append(f"thêm {outcome.targets_added}")
+    if changed_only:
+        changes.append(f"sửa {changed_only}")
+    if restored:
+        changes.append(f"dùng lại {restored}")
+    if outcome.targets_retired:
+        changes.append(f"bỏ {outcome.targets_retired}")
+    detail = f"{', '.join(changes)} chỉ tiêu" if changes else "các chỉ tiêu không thay đổi"
+    line = f"✅ Đã cập nhật {kind} đã nạp trước đây (không tạo bản trùng): {detail}."
+    if outcome.targets_retired:
+        line += " Chỉ tiêu bị bỏ vẫn được giữ cùng các báo cáo cũ."
+    return line
+
+
+def plan_summary(outcome: ImportOutcome) -> str:
+    """What the bot and the CLI show after an import, so the officer can check it."""
+    first = _change_line(outcome)
+    footer = (
+        "Nếu thấy chỉ tiêu nào sai hay thiếu, hãy sửa tệp rồi gửi lại: bản cũ sẽ được cập "
+        "nhật, các báo cáo đã gửi vẫn giữ nguyên."
+    )
+    details = plan_details(
+        outcome.parsed,
+        plan_id=outcome.plan_id,
+        name=outcome.name,
+        is_active=outcome.is_active,
+        limit=MAX_SUMMARY_CHARS - len(first) - len(footer) - 3,
+    )
+    return f"{first}\n{details}\n\n{footer}"
+
+
+def plans_list_text(all_plans: Sequence[Plan], active_id: int | None) -> str:
+    """The stored plans for /kehoach: number in the bot, name, reference, which is active."""
+    if not all_plans:
+        return "Chưa nạp kế hoạch nào."
+    lines = ["<b>Các kế hoạch đã nạp</b>"]
+    for plan in all_plans:
+        mark = " — <b>đang dùng</b>" if plan.id == active_id else ""
+        lines.append(f"\n• Số {plan.id}: <b>{_e(plan.name)}</b>{mark}")
+        if plan.title:
+            lines.append(f"  {_e(_shorten(plan.title, 120))}")
+        facts = []
+        if plan.number:
+            facts.append(_e(plan.number))
+        if plan.issued_on:
+            facts.append(f"ngày {format_date(plan.issued_on)}")
+        if plan.year:
+            facts.append(f"năm {plan.year}")
+        if plan.source_filename:
+            facts.append(f"tệp {_e(plan.source_filename)}")
+        if facts:
+            lines.append("  " + " · ".join(facts))
+    return _fit(lines[0], lines[1:])
