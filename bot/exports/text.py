@@ -1,0 +1,234 @@
+"""Chat texts for progress: /tiendo (one unit), /tonghop (all units) and report confirmations.
+
+Every text is Telegram HTML (the bot sends ``parse_mode=HTML``): names typed by people are
+escaped here. Long views come back as several messages, each within Telegram's limit.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from datetime import tzinfo
+from decimal import Decimal
+from typing import Literal
+
+from bot.core.progress import (
+    ProgressTable,
+    Status,
+    TargetInfo,
+    percent_of_target,
+    progress_bar,
+    status,
+)
+from bot.exports import (
+    DISPLAY_TZ,
+    Completion,
+    amount_text,
+    completion,
+    format_moment,
+    pair_text,
+    percent_text,
+    plan_text,
+    target_name,
+)
+
+__all__ = [
+    "MESSAGE_LIMIT",
+    "render_confirmation",
+    "render_summary",
+    "render_unit_progress",
+    "split_messages",
+]
+
+# Telegram rejects messages over 4.096 characters (UTF-16 code units, after entities).
+MESSAGE_LIMIT = 4096
+# Names longer than this are cut in chat so one line can never fill a whole message.
+NAME_LIMIT = 200
+ACHIEVED_MARK = " ✅"
+
+
+def _name(text: str) -> str:
+    """A user-supplied name, shortened and HTML-escaped for chat."""
+    short = text if len(text) <= NAME_LIMIT else text[: NAME_LIMIT - 1].rstrip() + "…"
+    return html.escape(short, quote=False)
+
+
+def _tg_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _safe_cut(piece: str) -> int:
+    """Where to cut *piece* so no HTML tag or entity is split, preferring a space."""
+    cut = len(piece)
+    space = piece.rfind(" ")
+    if space > len(piece) // 2:
+        cut = space
+    for opener, closer in (("&", ";"), ("<", ">")):
+        start = piece.rfind(opener, 0, cut)
+        if start > piece.rfind(closer, 0, cut):
+            cut = start  # an entity or tag left open: cut before it
+    return max(cut, 1)
+
+
+def _hard_split(line: str, limit: int) -> list[str]:
+    """Cut one overlong line into pieces of at most *limit* (a last resort)."""
+    pieces: list[str] = []
+    rest = line
+    while _tg_len(rest) > limit:
+        piece = rest[:limit]
+        while _tg_len(piece) > limit:  # astral characters count twice
+            piece = piece[:-1]
+        cut = _safe_cut(piece)
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*pieces, rest] if rest else pieces
+
+
+def split_messages(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Pack *lines* into as few messages as possible, each at most *limit* long.
+
+    Lines are never split unless one alone is longer than *limit*; leading blank lines of a
+    continuation message are dropped.
+    """
+    messages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in (p for raw in lines for p in _hard_split(raw, limit) or [""]):
+        extra = _tg_len(line) + (1 if current else 0)
+        if current and size + extra > limit:
+            messages.append("\n".join(current).rstrip())
+            current, size = [], 0
+            extra = _tg_len(line)
+        if not current and not line.strip():
+            continue
+        current.append(line)
+        size += extra
+    if current:
+        messages.append("\n".join(current).rstrip())
+    return messages or [""]
+
+
+def _unit_line(table: ProgressTable, unit_name: str, target: TargetInfo) -> str:
+    """ "• Trồng mới cây phân tán: 12.500 / 58.000 cây (21,6%) ▓▓░░░░░░░░" or not reported."""
+    label = _name(target_name(target))
+    figure = table.figure(unit_name, target.key)
+    if figure is None:
+        if target.value is None:
+            return f"• {label}: chưa báo cáo"
+        return f"• {label}: chưa báo cáo (chỉ tiêu {html.escape(plan_text(target))})"
+    line = f"• {label}: {html.escape(pair_text(figure.value, target))}"
+    percent = percent_of_target(figure.value, target)
+    if percent is not None:
+        line += f" ({percent_text(percent)}) {progress_bar(percent)}"
+    if status(figure.value, target) is Status.ACHIEVED:
+        line += ACHIEVED_MARK
+    return line
+
+
+def render_unit_progress(table: ProgressTable, unit_name: str) -> list[str]:
+    """/tiendo: each target with the unit's latest figure, % of target and a small bar."""
+    lines = [
+        f"<b>Tiến độ của {_name(unit_name)}</b>",
+        f"{_name(table.period_label)} · {_name(table.plan_label)}",
+        "",
+    ]
+    if not table.targets:
+        lines.append("Kế hoạch chưa có chỉ tiêu bằng số để theo dõi.")
+        return split_messages(lines)
+    lines += [_unit_line(table, unit_name, t) for t in table.targets]
+    done = sum(1 for t in table.targets if table.figure(unit_name, t.key) is not None)
+    lines += ["", f"Đã báo cáo {done}/{len(table.targets)} chỉ tiêu. Gửi số liệu bằng /baocao."]
+    return split_messages(lines)
+
+
+def _spread(done: Completion) -> str:
+    """ "từ 92% (Thôn 2) đến 97% (Thôn 1)" for figures that cannot be added up."""
+    low, high = done.lowest, done.highest
+    if low is None or high is None:
+        return ""
+    measure = done.target.measure
+    low_text = f"{html.escape(amount_text(low.value, measure))} ({_name(low.unit_name)})"
+    if done.reported == 1:
+        return low_text
+    high_text = f"{html.escape(amount_text(high.value, measure))} ({_name(high.unit_name)})"
+    return f"từ {low_text} đến {high_text}"
+
+
+def _summary_line(table: ProgressTable, target: TargetInfo) -> str:
+    """One target across all units: the total where it adds up, else the spread."""
+    done = completion(table, target)
+    label = _name(target_name(target))
+    count = f"{done.reported}/{len(table.units)} đơn vị"
+    plan = html.escape(plan_text(target))
+    if done.reported == 0:
+        plan = plan if target.value is None else f"chỉ tiêu {plan}"
+        return f"• {label}: chưa có đơn vị báo cáo ({plan})"
+    if done.total is None:
+        line = f"• {label} ({plan}): {_spread(done)} — {count}"
+    else:
+        line = f"• {label}: tổng {html.escape(pair_text(done.total, target))}"
+        if done.percent is not None:
+            line += f" ({percent_text(done.percent)}) {progress_bar(done.percent)}"
+        line += f" — {count}"
+    return line + (ACHIEVED_MARK if done.status is Status.ACHIEVED else "")
+
+
+def _missing_lines(table: ProgressTable) -> list[str]:
+    missing = table.units_missing()
+    if not table.units:
+        return ["Chưa có đơn vị nào được khai báo."]
+    if not missing:
+        return ["Tất cả đơn vị đã báo cáo."]
+    names = ", ".join(_name(u) for u in missing)
+    return [f"<b>Chưa báo cáo ({len(missing)}/{len(table.units)} đơn vị):</b> {names}"]
+
+
+def render_summary(table: ProgressTable, *, tz: tzinfo = DISPLAY_TZ) -> list[str]:
+    """/tonghop: per target the total (where it adds up), how many units reported, and
+    at the end the units that have not reported yet; the update time is shown in *tz*."""
+    reported = len(table.units) - len(table.units_missing())
+    lines = [
+        f"<b>Tổng hợp tiến độ — {_name(table.period_label)}</b>",
+        f"{_name(table.plan_label)} · cập nhật {format_moment(table.generated_at, tz)}",
+        f"Đơn vị đã báo cáo: {reported}/{len(table.units)}",
+        "",
+    ]
+    if table.targets:
+        lines += [_summary_line(table, t) for t in table.targets]
+    else:
+        lines.append("Kế hoạch chưa có chỉ tiêu bằng số để theo dõi.")
+    lines += ["", *_missing_lines(table)]
+    return split_messages(lines)
+
+
+def render_confirmation(
+    unit_name: str,
+    target: TargetInfo,
+    value: Decimal,
+    period_label: str,
+    *,
+    mode: Literal["cumulative", "delta"],
+    added: Decimal | None = None,
+) -> str:
+    """A saved report, read back: what now stands for the unit and how it was counted.
+
+    *value* is the unit's figure after saving (the running total); with ``mode="delta"``
+    *added* is the increment the message carried.
+    """
+    if mode == "delta" and added is None:
+        raise ValueError("mode='delta' needs the increment in 'added'")
+    head = f"✅ {_name(unit_name)} — {_name(target_name(target))}: "
+    head += html.escape(pair_text(value, target))
+    percent = percent_of_target(value, target)
+    if percent is not None:
+        head += f" ({percent_text(percent)})"
+    head += f", {_name(period_label)}"
+    if mode == "delta" and added is not None:
+        added_text = amount_text(added, target.measure)
+        meaning = f"cộng thêm {added_text} → lũy kế {amount_text(value, target.measure)}"
+    else:
+        meaning = "số lũy kế từ đầu kỳ"
+    if status(value, target) is Status.ACHIEVED:
+        meaning += "; đã đạt chỉ tiêu"
+    return f"{head}\n↳ {html.escape(meaning)}"

@@ -1,0 +1,187 @@
+"""Chat texts: /tiendo, /tonghop, report confirmations and message splitting."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from bot.core.plan import Qualifier
+from bot.core.progress import Figure, TargetInfo
+from bot.exports.text import (
+    MESSAGE_LIMIT,
+    render_confirmation,
+    render_summary,
+    render_unit_progress,
+    split_messages,
+)
+from tests.exports import BUDGET, GENERATED, INSURANCE, PIGS, TREES, UNITS, make_table
+
+PERIOD = "6 tháng đầu năm 2025"
+
+
+def test_unit_progress_lines_exactly() -> None:
+    [message] = render_unit_progress(make_table(), "Thôn 1")
+    assert message.splitlines() == [
+        "<b>Tiến độ của Thôn 1</b>",
+        "6 tháng đầu năm 2025 · Kế hoạch 21/KH-UBND",
+        "",
+        "• Trồng mới cây phân tán: 12.500 / 58.000 cây (21,6%) ▓▓░░░░░░░░",
+        "• Tỷ lệ dân số tham gia BHYT: 97% / tối thiểu 96% (101%) ▓▓▓▓▓▓▓▓▓▓ ✅",
+        "• Thu ngân sách trên địa bàn: 1,25 / 2,5 tỷ đồng (50%) ▓▓▓▓▓░░░░░",
+        "• Giảm tai nạn giao thông cả 3 tiêu chí: chưa báo cáo",
+        "• Phát triển chăn nuôi — Lợn: chưa báo cáo (chỉ tiêu 5.500 con)",
+        "",
+        "Đã báo cáo 3/5 chỉ tiêu. Gửi số liệu bằng /baocao.",
+    ]
+
+
+def test_unit_progress_escapes_the_unit_name() -> None:
+    [message] = render_unit_progress(make_table(), UNITS[2])
+    assert "<b>Tiến độ của Tổ dân phố &lt;Bắc&gt; &amp; Nam</b>" in message
+    assert "<Bắc>" not in message
+    assert "Đã báo cáo 0/5 chỉ tiêu." in message
+
+
+def test_unit_progress_shows_a_non_numeric_target_figure_without_percent() -> None:
+    traffic = make_table().targets[3]
+    moment = datetime(2025, 6, 1, tzinfo=UTC)
+    figure = Figure("Thôn 1", traffic.key, Decimal(2), moment, "An")
+    [message] = render_unit_progress(make_table([figure]), "Thôn 1")
+    assert "• Giảm tai nạn giao thông cả 3 tiêu chí: 2\n" in message
+
+
+def test_summary_lines_exactly() -> None:
+    [message] = render_summary(make_table())
+    assert message.splitlines() == [
+        "<b>Tổng hợp tiến độ — 6 tháng đầu năm 2025</b>",
+        "Kế hoạch 21/KH-UBND · cập nhật 03/07/2025 14:05",
+        "Đơn vị đã báo cáo: 2/3",
+        "",
+        "• Trồng mới cây phân tán: tổng 30.500 / 58.000 cây (52,6%) ▓▓▓▓▓░░░░░ — 2/3 đơn vị",
+        "• Tỷ lệ dân số tham gia BHYT (tối thiểu 96%): từ 92,5% (Thôn 2) đến 97% (Thôn 1)"
+        " — 2/3 đơn vị",
+        "• Thu ngân sách trên địa bàn: tổng 1,25 / 2,5 tỷ đồng (50%) ▓▓▓▓▓░░░░░ — 1/3 đơn vị",
+        "• Giảm tai nạn giao thông cả 3 tiêu chí: chưa có đơn vị báo cáo (không định lượng)",
+        "• Phát triển chăn nuôi — Lợn: tổng 6.000 / 5.500 con (109,1%) ▓▓▓▓▓▓▓▓▓▓ — 1/3 đơn vị ✅",
+        "",
+        "<b>Chưa báo cáo (1/3 đơn vị):</b> Tổ dân phố &lt;Bắc&gt; &amp; Nam",
+    ]
+
+
+def test_summary_when_everyone_reported_and_when_nobody_did() -> None:
+    everyone = render_summary(make_table(units=("Thôn 1", "Thôn 2")))[0]
+    assert everyone.endswith("Tất cả đơn vị đã báo cáo.")
+    nobody = render_summary(make_table([]))[0]
+    assert "Đơn vị đã báo cáo: 0/3" in nobody
+    assert "• Trồng mới cây phân tán: chưa có đơn vị báo cáo (chỉ tiêu 58.000 cây)" in nobody
+    assert "Chưa báo cáo (3/3 đơn vị):</b> Thôn 1, Thôn 2, Tổ dân phố" in nobody
+
+
+def test_summary_of_a_rate_reported_by_one_unit_shows_that_unit() -> None:
+    moment = datetime(2025, 6, 1, tzinfo=UTC)
+    figure = Figure("Thôn 2", INSURANCE.key, Decimal("97.25"), moment, "An")
+    message = render_summary(make_table([figure]))[0]
+    assert "• Tỷ lệ dân số tham gia BHYT (tối thiểu 96%): 97,25% (Thôn 2) — 1/3 đơn vị ✅" in (
+        message
+    )
+
+
+def test_summary_of_a_large_plan_is_split_under_the_limit() -> None:
+    name = "Chỉ tiêu có tên dài về phát triển kinh tế – xã hội & môi trường " * 2
+    targets = tuple(
+        TargetInfo(str(i), str(i), f"{name}{i}", Decimal(1000), "người") for i in range(80)
+    )
+    units = tuple(f"Thôn {i}" for i in range(40))
+    table = replace(make_table([]), targets=targets, units=units)
+    messages = render_summary(table)
+    assert len(messages) > 1
+    assert all(len(m.encode("utf-16-le")) // 2 <= MESSAGE_LIMIT for m in messages)
+    text = "\n".join(messages)
+    for i in (0, 41, 79):
+        assert f"&amp; môi trường {i}: chưa có đơn vị báo cáo" in text
+    assert messages[-1].endswith("Thôn 38, Thôn 39")
+    assert not any(m.startswith("\n") or m == "" for m in messages)
+
+
+def test_very_long_names_are_shortened() -> None:
+    long_unit = "Thôn " + "rất dài " * 100
+    [message] = render_unit_progress(make_table([], units=(long_unit,)), long_unit)
+    assert long_unit not in message
+    assert "…</b>" in message
+
+
+def test_split_messages_keeps_lines_whole_and_in_order() -> None:
+    lines = [f"dòng {i} " + "x" * 90 for i in range(200)]
+    messages = split_messages(lines, limit=1000)
+    assert all(len(m) <= 1000 for m in messages)
+    assert "\n".join(messages).splitlines() == lines
+
+
+def test_split_messages_cuts_an_overlong_line_outside_entities() -> None:
+    line = "a &amp; b " * 30  # 300 characters, an entity every 10
+    messages = split_messages([line], limit=64)
+    assert all(len(m) <= 64 for m in messages)
+    for message in messages:
+        assert message.count("&") == message.count("&amp;")
+    assert " ".join(messages).split() == line.split()
+
+
+def test_split_messages_of_nothing_is_one_empty_message() -> None:
+    assert split_messages([]) == [""]
+
+
+def test_confirmation_of_a_cumulative_figure() -> None:
+    text = render_confirmation("Thôn 1", TREES, Decimal(12500), PERIOD, mode="cumulative")
+    assert text == (
+        "✅ Thôn 1 — Trồng mới cây phân tán: 12.500 / 58.000 cây (21,6%), 6 tháng đầu năm 2025\n"
+        "↳ số lũy kế từ đầu kỳ"
+    )
+
+
+def test_confirmation_of_an_increment() -> None:
+    text = render_confirmation(
+        "Thôn 1", TREES, Decimal(12800), PERIOD, mode="delta", added=Decimal(300)
+    )
+    assert text.endswith(
+        "12.800 / 58.000 cây (22,1%), 6 tháng đầu năm 2025\n↳ cộng thêm 300 cây → lũy kế 12.800 cây"
+    )
+
+
+def test_confirmation_says_when_the_target_is_met_and_escapes_names() -> None:
+    text = render_confirmation("A & B", PIGS, Decimal(5500), PERIOD, mode="cumulative")
+    assert text.startswith("✅ A &amp; B — Phát triển chăn nuôi — Lợn: 5.500 / 5.500 con (100%)")
+    assert text.endswith("số lũy kế từ đầu kỳ; đã đạt chỉ tiêu")
+
+
+def test_confirmation_of_a_rate_and_of_money() -> None:
+    rate = render_confirmation("Thôn 2", INSURANCE, Decimal("92.5"), PERIOD, mode="cumulative")
+    assert "Tỷ lệ dân số tham gia BHYT: 92,5% / tối thiểu 96% (96,4%)" in rate
+    money = render_confirmation(
+        "Thôn 2", BUDGET, Decimal("2.75"), PERIOD, mode="delta", added=Decimal("0.5")
+    )
+    assert "2,75 / 2,5 tỷ đồng (110%)" in money
+    assert "cộng thêm 0,5 tỷ đồng → lũy kế 2,75 tỷ đồng; đã đạt chỉ tiêu" in money
+
+
+def test_confirmation_for_an_at_most_target_below_the_limit_is_met() -> None:
+    accidents = TargetInfo("4", "4", "Số vụ cháy", Decimal(5), "vụ", Qualifier.AT_MOST)
+    text = render_confirmation("Thôn 1", accidents, Decimal(3), PERIOD, mode="cumulative")
+    assert "3 / không quá 5 vụ (60%)" in text
+    assert text.endswith("đã đạt chỉ tiêu")
+
+
+def test_confirmation_of_an_increment_needs_the_increment() -> None:
+    with pytest.raises(ValueError, match="added"):
+        render_confirmation("Thôn 1", TREES, Decimal(1), PERIOD, mode="delta")
+
+
+def test_summary_time_is_local() -> None:
+    table = replace(make_table(), generated_at=GENERATED.replace(hour=20))
+    assert "cập nhật 04/07/2025 03:05" in render_summary(table)[0]
+
+
+def test_summary_time_in_another_zone() -> None:
+    assert "cập nhật 03/07/2025 07:05" in render_summary(make_table(), tz=UTC)[0]
