@@ -1,0 +1,138 @@
+"""Reading progress figures out of what staff type.
+
+"Đã trồng được 12.500 cây phân tán", "lon 2300 con, de 120 con", "BHYT đạt 97,5%",
+"Thu ngân sách 2,15 tỷ đồng", "+300 cây phân tán", "thêm 300 con lợn" each yield one or more
+:class:`Claim`: the words that name the target, the value, its unit of measure, and whether it
+adds to the unit's total ("+300", "thêm") or replaces it (the default: cumulative to date).
+
+Which target a claim belongs to is the matcher's job; this module only reads the message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.core.measures import Measure, find_measure_prefix, lookup_measure
+from bot.core.numbers import AmbiguousNumberError, NumberError, parse_amount
+from bot.core.text import collapse_spaces, fold
+
+MONEY_SCALE = Decimal(1_000_000)
+
+# A number as staff type it, with an optional sign and scale word ("2,5 tỷ", "60 triệu").
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?P<sign>[+-])?\s*(?P<num>\d+(?:[.,]\d+)*)"
+    r"(?P<scale>\s*(?:tỷ|tỉ|ty|ti|triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k)\b\.?)?",
+    re.IGNORECASE,
+)
+# Clauses are separated by ";", newlines, " và ", or a comma that is not a decimal mark.
+_CLAUSE_SPLIT = re.compile(r";|\n|,(?!\d)|\s+(?:và|va|với|voi)\s+", re.IGNORECASE)
+_DELTA_WORDS = re.compile(r"\b(thêm|them|tăng thêm|tang them|cộng thêm|cong them)\b", re.I)
+# Words that carry no meaning for matching a target.
+_FILLER = re.compile(
+    r"\b(đã|da|được|duoc|đạt|là|la|có|co|thêm|them|tổng|tong|cộng|cong|số|so|"
+    r"khoảng|khoang|gần|gan|hơn|hon|trên|tren|của|cua|thôn|thon|tháng|thang|nay|nhé|nhe|ạ|a)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One figure read from a message, not yet tied to a target."""
+
+    fragment: str  # the words around the figure that name the target ("trồng cây phân tán")
+    value: Decimal
+    measure: Measure | None
+    delta: bool  # True for "+300" / "thêm 300": add to the unit's total
+    source: str  # the clause as typed, for confirmations and the audit trail
+
+
+@dataclass(frozen=True, slots=True)
+class AmbiguousClaim:
+    """A figure whose number could be read two ways ("1.5"): the user must say which."""
+
+    fragment: str
+    readings: tuple[Decimal, ...]
+    measure: Measure | None
+    delta: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedReport:
+    """Everything read from one message."""
+
+    claims: tuple[Claim, ...]
+    ambiguous: tuple[AmbiguousClaim, ...]
+    invalid: tuple[str, ...]  # clauses with a number that could not be read at all
+
+    @property
+    def empty(self) -> bool:
+        """True when the message carries no figure."""
+        return not (self.claims or self.ambiguous or self.invalid)
+
+
+def has_figure(text: str) -> bool:
+    """True when *text* contains something that looks like a number."""
+    return _NUMBER.search(text) is not None
+
+
+def parse_report(text: str) -> ParsedReport:
+    """Split *text* into clauses and read one figure from each clause that has one."""
+    claims: list[Claim] = []
+    ambiguous: list[AmbiguousClaim] = []
+    invalid: list[str] = []
+    for clause in _clauses(text):
+        match = _NUMBER.search(clause)
+        if match is None:
+            continue
+        result = _read_clause(clause, match)
+        if isinstance(result, Claim):
+            claims.append(result)
+        elif isinstance(result, AmbiguousClaim):
+            ambiguous.append(result)
+        else:
+            invalid.append(clause)
+    return ParsedReport(tuple(claims), tuple(ambiguous), tuple(invalid))
+
+
+def _clauses(text: str) -> list[str]:
+    parts = [collapse_spaces(p) for p in _CLAUSE_SPLIT.split(text)]
+    return [p for p in parts if p]
+
+
+def _read_clause(clause: str, match: re.Match[str]) -> Claim | AmbiguousClaim | None:
+    number_text = match["num"] + (match["scale"] or "")
+    before, after = clause[: match.start()], clause[match.end() :]
+    measure, after = _measure_after(after)
+    delta = match["sign"] == "+" or bool(_DELTA_WORDS.search(before))
+    fragment = _fragment(f"{before} {after}")
+    try:
+        amount = parse_amount(number_text)
+    except AmbiguousNumberError as exc:
+        return AmbiguousClaim(fragment, tuple(exc.readings), measure, delta, clause)
+    except NumberError:
+        return None
+    value = amount.value
+    if measure is None and amount.scale >= MONEY_SCALE:
+        # "thu ngân sách 2,5 tỷ": millions and billions without a unit are money.
+        measure = lookup_measure("đồng")
+    if match["sign"] == "-":
+        value = -value
+    return Claim(fragment, value, measure, delta, clause)
+
+
+def _measure_after(after: str) -> tuple[Measure | None, str]:
+    stripped = after.lstrip()
+    found = find_measure_prefix(stripped)
+    if found is None:
+        return None, after
+    measure, length = found
+    return measure, stripped[length:]
+
+
+def _fragment(text: str) -> str:
+    cleaned = _FILLER.sub(" ", fold(text))
+    cleaned = re.sub(r"[^\w%]+", " ", cleaned)
+    return collapse_spaces(cleaned)

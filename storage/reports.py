@@ -1,0 +1,226 @@
+"""Progress reports: append-only rows, latest figures per unit and target, withdrawals, edits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import PlanTarget, Report, Unit, User
+
+
+@dataclass(frozen=True, slots=True)
+class NewReport:
+    """What a handler hands over to be stored; the repository fills in the total."""
+
+    unit_id: int
+    target_id: int
+    plan_id: int
+    period_key: str
+    value: Decimal
+    delta: bool
+    reporter_telegram_id: int
+    chat_telegram_id: int
+    message_id: int | None
+    source_key: str
+    source_text: str
+    reported_at: datetime
+
+
+def _live() -> list[ColumnElement[bool]]:
+    """Conditions for reports that still count: not withdrawn, not corrected by an edit."""
+    return [Report.withdrawn_at.is_(None), Report.superseded_by_id.is_(None)]
+
+
+async def current_total(
+    session: AsyncSession, unit_id: int, target_id: int, period_key: str
+) -> Decimal | None:
+    """The unit's latest cumulative figure for the target in the period, if any."""
+    return await session.scalar(
+        select(Report.cumulative_value)
+        .where(
+            Report.unit_id == unit_id,
+            Report.target_id == target_id,
+            Report.period_key == period_key,
+            *_live(),
+        )
+        .order_by(Report.reported_at.desc(), Report.id.desc())
+        .limit(1)
+    )
+
+
+async def add_report(session: AsyncSession, new: NewReport) -> Report | None:
+    """Store *new*; None when the same message already produced a row for this target
+    (a redelivered update), so nothing is ever counted twice."""
+    existing = await session.scalar(
+        select(Report).where(Report.source_key == new.source_key, Report.target_id == new.target_id)
+    )
+    if existing is not None:
+        return None
+    total = new.value
+    if new.delta:
+        total += await current_total(session, new.unit_id, new.target_id, new.period_key) or 0
+    reporter_id = await session.scalar(
+        select(User.id).where(User.telegram_id == new.reporter_telegram_id)
+    )
+    report = Report(
+        unit_id=new.unit_id,
+        target_id=new.target_id,
+        plan_id=new.plan_id,
+        period_key=new.period_key,
+        value=new.value,
+        mode="delta" if new.delta else "cumulative",
+        cumulative_value=total,
+        reporter_user_id=reporter_id,
+        reporter_telegram_id=new.reporter_telegram_id,
+        reported_at=new.reported_at,
+        chat_telegram_id=new.chat_telegram_id,
+        message_id=new.message_id,
+        source_key=new.source_key,
+        source_text=new.source_text,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(report)
+    except IntegrityError:  # a concurrent delivery of the same update won the race
+        return None
+    return report
+
+
+async def withdraw(session: AsyncSession, report_ids: Sequence[int], now: datetime) -> list[Report]:
+    """Mark reports withdrawn (kept for history); returns those that were live."""
+    rows = await session.scalars(
+        select(Report).where(Report.id.in_(report_ids), Report.withdrawn_at.is_(None))
+    )
+    withdrawn = list(rows)
+    for report in withdrawn:
+        report.withdrawn_at = now
+    return withdrawn
+
+
+async def last_report_batch(session: AsyncSession, reporter_telegram_id: int) -> list[Report]:
+    """The live reports of the sender's most recent message (what /huy withdraws)."""
+    latest = await session.scalar(
+        select(Report)
+        .where(Report.reporter_telegram_id == reporter_telegram_id, *_live())
+        .order_by(Report.reported_at.desc(), Report.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return []
+    rows = await session.scalars(
+        select(Report).where(
+            Report.reporter_telegram_id == reporter_telegram_id,
+            Report.source_key == latest.source_key,
+            *_live(),
+        )
+    )
+    return list(rows)
+
+
+async def reports_with_source(session: AsyncSession, source_key: str) -> list[Report]:
+    """Every report stored from one message version."""
+    rows = await session.scalars(select(Report).where(Report.source_key == source_key))
+    return list(rows)
+
+
+async def reports_of_message(
+    session: AsyncSession, chat_telegram_id: int, message_id: int
+) -> list[Report]:
+    """Live reports created by one Telegram message (to correct them when it is edited)."""
+    rows = await session.scalars(
+        select(Report).where(
+            Report.chat_telegram_id == chat_telegram_id,
+            Report.message_id == message_id,
+            *_live(),
+        )
+    )
+    return list(rows)
+
+
+async def replace_reports(
+    session: AsyncSession, old_ids: Sequence[int], new_ids: Sequence[int], now: datetime
+) -> int:
+    """After an edit: each old report is superseded by the new one for the same target, or
+    withdrawn when the edited message no longer names its target. Returns how many changed."""
+    new_rows = await session.scalars(select(Report).where(Report.id.in_(new_ids)))
+    by_target = {row.target_id: row.id for row in new_rows}
+    old_rows = await session.scalars(
+        select(Report).where(Report.id.in_(old_ids), Report.id.not_in(new_ids), *_live())
+    )
+    changed = 0
+    for row in old_rows:
+        if row.target_id in by_target:
+            row.superseded_by_id = by_target[row.target_id]
+        else:
+            row.withdrawn_at = now
+        changed += 1
+    return changed
+
+
+@dataclass(frozen=True, slots=True)
+class LatestFigure:
+    """A unit's latest live figure for a target, with its reporter."""
+
+    unit_id: int
+    unit_name: str
+    target_id: int
+    value: Decimal
+    reported_at: datetime
+    reporter_name: str
+
+
+async def latest_figures(
+    session: AsyncSession, plan_id: int, period_key: str, unit_id: int | None = None
+) -> list[LatestFigure]:
+    """The latest live figure of every (unit, target) in the period."""
+    newest = (
+        select(
+            Report.unit_id,
+            Report.target_id,
+            func.max(Report.id).label("report_id"),
+        )
+        .where(Report.plan_id == plan_id, Report.period_key == period_key, *_live())
+        .group_by(Report.unit_id, Report.target_id)
+    )
+    if unit_id is not None:
+        newest = newest.where(Report.unit_id == unit_id)
+    sub = newest.subquery()
+    rows = await session.execute(
+        select(Report, Unit.name, User.full_name)
+        .join(sub, and_(Report.id == sub.c.report_id))
+        .join(Unit, Unit.id == Report.unit_id)
+        .outerjoin(User, User.id == Report.reporter_user_id)
+        .order_by(Unit.name)
+    )
+    return [
+        LatestFigure(
+            unit_id=report.unit_id,
+            unit_name=unit_name,
+            target_id=report.target_id,
+            value=report.cumulative_value,
+            reported_at=report.reported_at,
+            reporter_name=reporter or str(report.reporter_telegram_id),
+        )
+        for report, unit_name, reporter in rows.all()
+    ]
+
+
+async def reported_unit_ids(session: AsyncSession, plan_id: int, period_key: str) -> set[int]:
+    """Units with at least one live report in the period."""
+    rows = await session.scalars(
+        select(Report.unit_id)
+        .where(Report.plan_id == plan_id, Report.period_key == period_key, *_live())
+        .distinct()
+    )
+    return set(rows)
+
+
+async def target_by_id(session: AsyncSession, target_id: int) -> PlanTarget | None:
+    """A plan target row."""
+    return await session.get(PlanTarget, target_id)

@@ -1,0 +1,69 @@
+"""Reading figures out of staff messages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.core.report_parser import has_figure, parse_report
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "value", "measure", "delta"),
+    [
+        ("Đã trồng được 12.500 cây phân tán", "trong phan tan", "12500", "cây", False),
+        ("da trong duoc 12500 cay phan tan", "trong phan tan", "12500", "cây", False),
+        ("BHYT đạt 97,5%", "bhyt dat", "97.5", "%", False),
+        ("Thu ngân sách 2.150.000.000 đồng", "thu ngan sach", "2150000000", "đồng", False),
+        ("thu ngân sách 2,5 tỷ", "thu ngan sach", "2500000000", "đồng", False),
+        ("+300 cây phân tán", "phan tan", "300", "cây", True),
+        ("trồng thêm 300 cây phân tán", "trong phan tan", "300", "cây", True),
+        ("Giải quyết việc làm 1,2 nghìn người", "giai quyet viec lam", "1200", "người", False),
+    ],
+)
+def test_single_figure(text: str, fragment: str, value: str, measure: str, delta: bool) -> None:
+    report = parse_report(text)
+    assert len(report.claims) == 1
+    claim = report.claims[0]
+    assert claim.fragment == fragment
+    assert claim.value == Decimal(value)
+    assert claim.measure is not None
+    assert claim.measure.name == measure
+    assert claim.delta is delta
+    assert claim.source == text
+
+
+def test_several_figures_in_one_message() -> None:
+    report = parse_report("lon 2300 con, de 120 con; gia cầm 41.000 con")
+    assert [(c.fragment, c.value) for c in report.claims] == [
+        ("lon", Decimal(2300)),
+        ("de", Decimal(120)),
+        ("gia cam", Decimal(41000)),
+    ]
+
+
+def test_decimal_comma_does_not_split_clauses() -> None:
+    report = parse_report("Tỷ lệ hộ nghèo giảm 0,77%")
+    assert len(report.claims) == 1
+    assert report.claims[0].value == Decimal("0.77")
+
+
+def test_ambiguous_number_is_asked_not_guessed() -> None:
+    report = parse_report("1.5 tấn thóc")
+    assert report.claims == ()
+    assert len(report.ambiguous) == 1
+    assert set(report.ambiguous[0].readings) == {Decimal("1.5"), Decimal(15)}
+    assert report.ambiguous[0].fragment == "thoc"
+
+
+def test_negative_value_is_kept_for_the_sanity_check() -> None:
+    report = parse_report("trồng cây phân tán -50 cây")
+    assert report.claims[0].value == Decimal(-50)
+
+
+def test_message_without_numbers() -> None:
+    report = parse_report("chỉ tiêu bảo hiểm y tế là gì")
+    assert report.empty
+    assert not has_figure("chỉ tiêu bảo hiểm y tế là gì")
+    assert has_figure("BHYT 96%")
