@@ -1,0 +1,177 @@
+"""/quantri: list admins, promote and demote them (admins only).
+
+Admins listed in ADMIN_IDS cannot be demoted here: the setting is re-applied at every
+start, so the change would silently come back. Everyone else is promoted by Telegram id,
+by @username (people the bot has seen) or by replying to one of their messages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot.commands import Audience, Command
+from bot.core.text import fold
+from bot.services import Services, get_services
+from handlers.common import Context, command_args, remember_sender, reply, require_admin
+from handlers.units import Origin, esc
+from storage import users
+from storage.models import Role, User
+
+COMMANDS = (
+    Command(
+        "quantri",
+        "Quản lý quản trị viên",
+        "/quantri — danh sách quản trị viên; /quantri them &lt;id Telegram hoặc @tên&gt;; "
+        "/quantri bo &lt;id Telegram hoặc @tên&gt;",
+        Audience.ADMIN,
+    ),
+)
+
+USAGE = (
+    "<b>Quản trị viên</b>\n"
+    "• <code>/quantri</code> — danh sách\n"
+    "• <code>/quantri them 123456789</code> hoặc <code>/quantri them @tentaikhoan</code> — "
+    "cấp quyền (hoặc trả lời một tin của người đó bằng <code>/quantri them</code>)\n"
+    "• <code>/quantri bo 123456789</code> — gỡ quyền\n"
+    "Người được cấp quyền cần đã nhắn tin cho bot ít nhất một lần (ví dụ gõ /start)."
+)
+PROMOTE_WORDS = {"them", "cap", "add"}
+DEMOTE_WORDS = {"bo", "go", "xoa", "remove"}
+_TELEGRAM_ID = re.compile(r"-?\d{1,20}")
+
+
+def person(user: User | None, telegram_id: int) -> str:
+    """ "<b>Nguyễn Văn An</b> (@an, <code>123</code>)" — or just the id when unknown."""
+    if user is None or not user.full_name:
+        return f"<code>{telegram_id}</code> (chưa nhắn tin cho bot)"
+    handle = f"@{esc(user.username)}, " if user.username else ""
+    return f"<b>{esc(user.full_name)}</b> ({handle}<code>{telegram_id}</code>)"
+
+
+async def _user_by_username(session: AsyncSession, username: str) -> User | None:
+    # Usernames are case-insensitive on Telegram.
+    return await session.scalar(
+        select(User).where(func.lower(User.username) == username.lower()).limit(1)
+    )
+
+
+async def _target(update: Update, session: AsyncSession, text: str) -> tuple[int | None, str]:
+    """The Telegram id *text* names (id, @username) or the author of the replied-to message;
+    with a Vietnamese explanation when none can be found."""
+    text = text.strip()
+    if not text:
+        message = update.effective_message
+        replied = message.reply_to_message if message else None
+        if replied is not None and replied.from_user is not None:
+            return replied.from_user.id, ""
+        return None, "Hãy ghi id Telegram hoặc @tên tài khoản của người đó.\n\n" + USAGE
+    if _TELEGRAM_ID.fullmatch(text):
+        return int(text), ""
+    if text.startswith("@") and len(text) > 1:
+        user = await _user_by_username(session, text[1:])
+        if user is None:
+            return None, (
+                f"Bot chưa biết tài khoản {esc(text)}. Hãy nhờ người đó nhắn /start cho bot, "
+                "hoặc dùng id Telegram."
+            )
+        return user.telegram_id, ""
+    return None, f"«{esc(text)}» không phải id Telegram hay @tên tài khoản.\n\n{USAGE}"
+
+
+async def quantri(update: Update, context: Context) -> None:
+    """/quantri (admins only): list admins; ``them``/``bo`` promote or demote one."""
+    services = get_services(context)
+    await remember_sender(update, services)
+    if not await require_admin(update, context):
+        return
+    parts = command_args(update).split(maxsplit=1)
+    action = fold(parts[0]) if parts else ""
+    rest = parts[1] if len(parts) > 1 else ""
+    if not action:
+        await _list(update, services)
+    elif action in PROMOTE_WORDS:
+        await _promote(update, services, rest)
+    elif action in DEMOTE_WORDS:
+        await _demote(update, services, rest)
+    else:
+        await reply(update, USAGE)
+
+
+async def _list(update: Update, services: Services) -> None:
+    """Every admin, those from ADMIN_IDS marked."""
+    configured = set(services.settings.admin_ids)
+    async with services.db.session() as session:
+        ids = sorted(set(await users.admin_telegram_ids(session)) | configured)
+        people = [(i, await users.get_user(session, i)) for i in ids]
+    lines = [f"<b>Quản trị viên</b> ({len(people)})", ""]
+    for telegram_id, user in people:
+        source = " — khai báo trong ADMIN_IDS" if telegram_id in configured else ""
+        lines.append(f"• {person(user, telegram_id)}{source}")
+    lines += ["", USAGE]
+    await reply(update, "\n".join(lines))
+
+
+async def _promote(update: Update, services: Services, rest: str) -> None:
+    """Give the admin role to a user the bot knows."""
+    async with services.db.session() as session:
+        text = await _promote_text(session, update, rest)
+    await reply(update, text)
+
+
+async def _promote_text(session: AsyncSession, update: Update, rest: str) -> str:
+    telegram_id, problem = await _target(update, session, rest)
+    if telegram_id is None:
+        return problem
+    user = await users.get_user(session, telegram_id)
+    if user is None:
+        return (
+            f"Bot chưa biết người dùng <code>{telegram_id}</code>. Hãy nhờ người đó nhắn "
+            "/start cho bot rồi thử lại."
+        )
+    if user.role == Role.ADMIN:
+        return f"{person(user, telegram_id)} đã là quản trị viên."
+    await users.set_role(session, telegram_id, Role.ADMIN)
+    await Origin.of(update).audit(
+        session, "admin.promote", telegram_id=telegram_id, name=user.full_name
+    )
+    return f"Đã cấp quyền quản trị viên cho {person(user, telegram_id)}."
+
+
+async def _demote(update: Update, services: Services, rest: str) -> None:
+    """Take the admin role back (never from ADMIN_IDS)."""
+    async with services.db.session() as session:
+        text = await _demote_text(session, update, services, rest)
+    await reply(update, text)
+
+
+async def _demote_text(session: AsyncSession, update: Update, services: Services, rest: str) -> str:
+    telegram_id, problem = await _target(update, session, rest)
+    if telegram_id is None:
+        return problem
+    user = await users.get_user(session, telegram_id)
+    described = person(user, telegram_id)
+    if telegram_id in services.settings.admin_ids:
+        return (
+            f"{described} được khai báo trong ADMIN_IDS nên không gỡ quyền bằng lệnh được; "
+            "hãy sửa cấu hình rồi khởi động lại bot."
+        )
+    if user is None or user.role != Role.ADMIN:
+        return f"{described} không phải quản trị viên."
+    await users.set_role(session, telegram_id, Role.USER)
+    await Origin.of(update).audit(
+        session, "admin.demote", telegram_id=telegram_id, name=user.full_name
+    )
+    sender = update.effective_user
+    itself = " (chính anh/chị)" if sender is not None and sender.id == telegram_id else ""
+    return f"Đã gỡ quyền quản trị viên của {described}{itself}."
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """The handlers of this feature, for the composition root (new messages only)."""
+    return [CommandHandler("quantri", quantri, filters=filters.UpdateType.MESSAGE)]

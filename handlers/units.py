@@ -1,0 +1,606 @@
+"""/donvi (admins manage units and invite codes), /thamgia (join a unit or bind a group)
+and /roi (leave a unit, or unbind a group).
+
+Every change is written to the audit log in the same transaction, with the actor, chat and
+message it came from. Names typed by people are HTML-escaped before they reach a reply.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot.commands import Audience, Command
+from bot.core.text import fold
+from bot.errors import UserFacingError
+from bot.exports.text import split_messages
+from bot.services import Services, get_services
+from handlers.common import (
+    Context,
+    command_args,
+    remember_sender,
+    reply,
+    require_admin,
+    sender_is_admin,
+)
+from storage import units, users
+from storage.models import InviteCode, Unit
+
+COMMANDS = (
+    Command(
+        "donvi",
+        "Quản lý đơn vị và mã tham gia",
+        "/donvi — danh sách đơn vị; /donvi &lt;tên&gt; — thành viên của đơn vị; "
+        "/donvi them &lt;tên&gt;; /donvi doiten &lt;tên cũ&gt; | &lt;tên mới&gt;; "
+        "/donvi xoa &lt;tên&gt;; /donvi ma &lt;tên&gt; [số ngày] — tạo mã tham gia; "
+        "/donvi huyma &lt;mã&gt;",
+        Audience.ADMIN,
+    ),
+    Command(
+        "thamgia",
+        "Tham gia đơn vị bằng mã",
+        "/thamgia &lt;mã&gt; — vào đơn vị của mình (gõ trong nhóm chat: gắn cả nhóm với đơn vị)",
+        Audience.EVERYONE,
+    ),
+    Command(
+        "roi",
+        "Rời đơn vị",
+        "/roi — rời đơn vị đang tham gia (quản trị viên gõ trong nhóm: gỡ nhóm khỏi đơn vị)",
+        Audience.STAFF,
+    ),
+)
+
+DONVI_USAGE = (
+    "<b>Quản lý đơn vị</b>\n"
+    "• <code>/donvi</code> — danh sách đơn vị\n"
+    "• <code>/donvi Thôn 1</code> — thành viên, nhóm và mã của một đơn vị\n"
+    "• <code>/donvi them Thôn 1</code> — tạo đơn vị (nhiều tên: mỗi tên một dòng)\n"
+    "• <code>/donvi doiten Thôn 1 | Thôn Đông</code> — đổi tên\n"
+    "• <code>/donvi xoa Thôn 1</code> — xóa đơn vị (lịch sử báo cáo vẫn được giữ)\n"
+    "• <code>/donvi ma Thôn 1 30</code> — tạo mã tham gia, hiệu lực 30 ngày "
+    f"(mặc định {units.DEFAULT_CODE_DAYS} ngày)\n"
+    "• <code>/donvi huyma MÃ</code> — hủy một mã tham gia"
+)
+JOIN_USAGE = (
+    "Hãy gõ <code>/thamgia MÃ</code> với mã tham gia cán bộ phụ trách gửi cho đơn vị, "
+    "ví dụ <code>/thamgia K7M2QXP</code>."
+)
+REPORT_HINT = "chỉ cần nhắn số liệu, ví dụ «Đã trồng được 12.500 cây phân tán»"
+
+# Sub-commands of /donvi, folded; two-word forms are tried before one-word forms.
+SUBCOMMANDS = {
+    "them": "add",
+    "tao": "add",
+    "doiten": "rename",
+    "doi ten": "rename",
+    "sua": "rename",
+    "xoa": "delete",
+    "ma": "code",
+    "tao ma": "code",
+    "taoma": "code",
+    "huyma": "revoke",
+    "huy ma": "revoke",
+    "danhsach": "list",
+    "danh sach": "list",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Who did something, where: what the audit log records."""
+
+    actor: int | None
+    chat: int | None
+    message_id: int | None
+
+    @classmethod
+    def of(cls, update: Update) -> Origin:
+        """The sender, chat and message of *update*."""
+        user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+        return cls(
+            actor=user.id if user else None,
+            chat=chat.id if chat else None,
+            message_id=message.message_id if message else None,
+        )
+
+    async def audit(self, session: AsyncSession, action: str, **detail: Any) -> None:
+        """Append the audit entry for *action* in the caller's transaction."""
+        await users.audit(
+            session,
+            action,
+            actor=self.actor,
+            chat=self.chat,
+            message_id=self.message_id,
+            **detail,
+        )
+
+
+def esc(text: str) -> str:
+    """A user-supplied text made safe for an HTML reply."""
+    return html.escape(text, quote=False)
+
+
+def day_text(moment: datetime, tz: tzinfo) -> str:
+    """ "15/06/2025 lúc 08:00" in the configured time zone."""
+    local = moment.astimezone(tz)
+    return f"{local:%d/%m/%Y} lúc {local:%H:%M}"
+
+
+def split_subcommand(args: str) -> tuple[str | None, str]:
+    """The /donvi sub-command and the text after it, or (None, args) when there is none.
+
+    ``"doi ten Thôn 1 | Thôn 2"`` → ``("rename", "Thôn 1 | Thôn 2")``; line breaks in the
+    rest are kept (several names, one per line).
+    """
+    for size in (2, 1):
+        head = args.split(maxsplit=size)
+        if len(head) >= size and fold(" ".join(head[:size])) in SUBCOMMANDS:
+            return SUBCOMMANDS[fold(" ".join(head[:size]))], head[size] if len(head) > size else ""
+    return None, args
+
+
+def _candidates_hint(match: units.UnitMatch) -> str:
+    if not match.candidates:
+        return " Gõ /donvi để xem danh sách đơn vị."
+    names = ", ".join(f"<b>{esc(u.name)}</b>" for u in match.candidates[:5])
+    return f" Có phải: {names}? Hãy gõ đúng tên."
+
+
+def _not_found(name: str, match: units.UnitMatch) -> str:
+    if match.unit is None and len(match.candidates) > 1:
+        return f"Tên «{esc(name)}» khớp với nhiều đơn vị.{_candidates_hint(match)}"
+    return f"Không tìm thấy đơn vị «{esc(name)}».{_candidates_hint(match)}"
+
+
+# ---------------------------------------------------------------- /donvi
+
+
+async def donvi(update: Update, context: Context) -> None:
+    """/donvi and its sub-commands (admins only): list, add, rename, delete units and create
+    or revoke invite codes; ``/donvi <tên>`` shows one unit."""
+    services = get_services(context)
+    await remember_sender(update, services)
+    if not await require_admin(update, context):
+        return
+    action, rest = split_subcommand(command_args(update))
+    run = ACTIONS.get(action or "")
+    try:
+        if run is not None:
+            await run(update, services, rest)
+        elif rest:
+            await _show_unit(update, services, rest)
+        else:
+            await _list_units(update, services)
+    except UserFacingError as error:
+        await reply(update, esc(error.message_vi))
+
+
+async def _list_units(update: Update, services: Services, _rest: str = "") -> None:
+    """Every unit with its members, bound groups and usable codes."""
+    tz = services.settings.tz
+    async with services.db.session() as session:
+        listed = await units.list_units(session)
+        members = await units.member_counts(session)
+        groups = await units.bound_chat_counts(session)
+        codes = await units.open_invite_codes(session, now=services.clock.now())
+    if not listed:
+        await reply(
+            update,
+            "Chưa có đơn vị nào. Tạo đơn vị bằng <code>/donvi them Thôn 1</code> "
+            "(nhiều tên: mỗi tên một dòng).",
+        )
+        return
+    lines = [f"<b>Các đơn vị</b> ({len(listed)})", ""]
+    for number, unit in enumerate(listed, start=1):
+        count = members.get(unit.id, 0)
+        people = f"{count} thành viên" if count else "chưa có thành viên"
+        group_count = groups.get(unit.id, 0)
+        group = f"đã gắn {group_count} nhóm" if group_count else "chưa gắn nhóm"
+        line = f"{number}. <b>{esc(unit.name)}</b> — {people}, {group}"
+        unit_codes = codes.get(unit.id, [])
+        if unit_codes:
+            latest = unit_codes[0]
+            line += f"; mã <code>{latest.code}</code> đến {day_text(latest.expires_at, tz)}"
+        lines.append(line)
+    lines += ["", DONVI_USAGE]
+    for text in split_messages(lines):
+        await reply(update, text)
+
+
+async def _show_unit(update: Update, services: Services, name: str) -> None:
+    """One unit: its members, bound groups and usable codes."""
+    async with services.db.session() as session:
+        lines = await _unit_lines(session, services, name)
+    for text in split_messages(lines):
+        await reply(update, text)
+
+
+async def _unit_lines(session: AsyncSession, services: Services, name: str) -> list[str]:
+    match = await units.match_unit(session, name)
+    if match.unit is None:
+        return [_not_found(name, match), "", DONVI_USAGE]
+    unit = match.unit
+    tz = services.settings.tz
+    people = await units.unit_members(session, unit.id)
+    group_count = (await units.bound_chat_counts(session)).get(unit.id, 0)
+    codes = (await units.open_invite_codes(session, now=services.clock.now())).get(unit.id, [])
+    lines = [f"<b>{esc(unit.name)}</b>", ""]
+    lines.append(f"Nhóm chat: đã gắn {group_count} nhóm" if group_count else "Nhóm chat: chưa gắn")
+    lines.append(f"Thành viên ({len(people)}):" if people else "Chưa có thành viên.")
+    for member in people:
+        handle = f" (@{esc(member.username)})" if member.username else ""
+        lines.append(f"• {esc(member.full_name or str(member.telegram_id))}{handle}")
+    lines.append("")
+    lines.extend(
+        f"Mã tham gia: <code>{c.code}</code>, hiệu lực đến {day_text(c.expires_at, tz)}"
+        for c in codes
+    )
+    if not codes:
+        lines.append(
+            f"Chưa có mã tham gia còn hiệu lực. Tạo mã: <code>/donvi ma {esc(unit.name)}</code>"
+        )
+    return lines
+
+
+async def _add(update: Update, services: Services, rest: str) -> None:
+    """Create one unit per line of *rest*."""
+    names = [line for line in (raw.strip() for raw in rest.splitlines()) if line]
+    if not names:
+        await reply(update, "Hãy gõ tên đơn vị, ví dụ <code>/donvi them Thôn 1</code>.")
+        return
+    origin = Origin.of(update)
+    created: list[Unit] = []
+    refused: list[str] = []
+    async with services.db.session() as session:
+        for name in names:
+            try:
+                unit = await units.create_unit(
+                    session, name, created_by=origin.actor, now=services.clock.now()
+                )
+            except UserFacingError as error:  # raised before anything is written
+                refused.append(esc(error.message_vi))
+                continue
+            created.append(unit)
+            await origin.audit(session, "unit.create", unit_id=unit.id, name=unit.name)
+    lines: list[str] = []
+    if len(created) == 1:
+        unit = created[0]
+        lines.append(
+            f"Đã tạo đơn vị <b>{esc(unit.name)}</b>. Tạo mã tham gia để thành viên vào đơn vị: "
+            f"<code>/donvi ma {esc(unit.name)}</code>"
+        )
+    elif created:
+        lines.append(f"Đã tạo {len(created)} đơn vị:")
+        lines.extend(f"• <b>{esc(u.name)}</b>" for u in created)
+        lines.append("Tạo mã tham gia cho từng đơn vị bằng <code>/donvi ma &lt;tên&gt;</code>.")
+    if refused:
+        lines.append("Không tạo được:" if created else "Không tạo được đơn vị.")
+        lines.extend(f"• {reason}" for reason in refused)
+    for text in split_messages(lines):
+        await reply(update, text)
+
+
+async def _rename(update: Update, services: Services, rest: str) -> None:
+    """``<tên cũ> | <tên mới>``."""
+    old_name, bar, new_name = rest.partition("|")
+    if not bar or not old_name.strip() or not new_name.strip():
+        await reply(update, "Cách dùng: <code>/donvi doiten Tên cũ | Tên mới</code>.")
+        return
+    async with services.db.session() as session:
+        match = await units.match_unit(session, old_name)
+        if match.unit is None:
+            text = _not_found(old_name.strip(), match)
+        else:
+            old = await units.rename_unit(session, match.unit, new_name)
+            new = match.unit.name
+            await Origin.of(update).audit(
+                session, "unit.rename", unit_id=match.unit.id, old=old, new=new
+            )
+            text = f"Đã đổi tên đơn vị <b>{esc(old)}</b> thành <b>{esc(new)}</b>."
+    await reply(update, text)
+
+
+async def _delete(update: Update, services: Services, rest: str) -> None:
+    """Soft-delete a unit named exactly (no fuzzy guess for a deletion)."""
+    if not rest.strip():
+        await reply(update, "Hãy gõ tên đơn vị cần xóa, ví dụ <code>/donvi xoa Thôn 1</code>.")
+        return
+    async with services.db.session() as session:
+        match = await units.match_unit(session, rest)
+        if match.unit is None or not match.exact:
+            text = _not_found(rest.strip(), match)
+        else:
+            outcome = await units.delete_unit(session, match.unit, now=services.clock.now())
+            await Origin.of(update).audit(
+                session,
+                "unit.delete",
+                unit_id=outcome.unit.id,
+                name=outcome.unit.name,
+                members_released=outcome.members_released,
+                chats_unbound=outcome.chats_unbound,
+                codes_revoked=outcome.codes_revoked,
+            )
+            text = (
+                f"Đã xóa đơn vị <b>{esc(outcome.unit.name)}</b>: {outcome.members_released} "
+                f"thành viên rời đơn vị, gỡ {outcome.chats_unbound} nhóm chat, hủy "
+                f"{outcome.codes_revoked} mã tham gia. Các báo cáo trước đây vẫn được giữ."
+            )
+    await reply(update, text)
+
+
+def _code_request(rest: str) -> tuple[str, str | None]:
+    """Split ``Thôn 1 | 30`` into name and days text; ``Thôn 1 30`` is split by the caller,
+    because the trailing number may belong to the name."""
+    name, bar, days = rest.partition("|")
+    return (name.strip(), days.strip()) if bar else (rest.strip(), None)
+
+
+async def _resolve_code_target(
+    session: AsyncSession, rest: str
+) -> tuple[units.UnitMatch, str, str | None]:
+    """The unit and days of ``/donvi ma``: the whole text as a name first, then the text
+    without a trailing number ("Thôn 1 30" → Thôn 1, 30 days)."""
+    name, days = _code_request(rest)
+    match = await units.match_unit(session, name)
+    if match.unit is None and days is None:
+        head, _, last = name.rpartition(" ")
+        if head and last.isdigit():
+            shorter = await units.match_unit(session, head)
+            if shorter.unit is not None:
+                return shorter, head, last
+    return match, name, days
+
+
+async def _code(update: Update, services: Services, rest: str) -> None:
+    """Create an invite code for a unit, valid for the given or default number of days."""
+    if not rest.strip():
+        await reply(update, "Hãy gõ tên đơn vị, ví dụ <code>/donvi ma Thôn 1</code>.")
+        return
+    async with services.db.session() as session:
+        text = await _new_code(session, services, Origin.of(update), rest)
+    await reply(update, text)
+
+
+async def _new_code(session: AsyncSession, services: Services, origin: Origin, rest: str) -> str:
+    match, name, days_text = await _resolve_code_target(session, rest)
+    if match.unit is None:
+        return _not_found(name, match)
+    if days_text is not None and not days_text.isdigit():
+        return "Số ngày hiệu lực phải là một số nguyên, ví dụ 30."
+    days = int(days_text) if days_text else units.DEFAULT_CODE_DAYS
+    invite = await units.create_invite_code(
+        session, match.unit, created_by=origin.actor, now=services.clock.now(), days=days
+    )
+    await origin.audit(
+        session,
+        "invite.create",
+        unit_id=match.unit.id,
+        code=invite.code,
+        expires_at=invite.expires_at.isoformat(),
+    )
+    return _code_text(match.unit.name, invite, days, services.settings.tz)
+
+
+def _code_text(unit_name: str, invite: InviteCode, days: int, tz: tzinfo) -> str:
+    return (
+        f"Mã tham gia của <b>{esc(unit_name)}</b>: <code>{invite.code}</code>\n"
+        f"Hiệu lực {days} ngày, đến {day_text(invite.expires_at, tz)}.\n\n"
+        f"• Thành viên nhắn riêng cho bot: <code>/thamgia {invite.code}</code>\n"
+        "• Gõ lệnh đó trong nhóm chat của đơn vị để gắn cả nhóm: mọi tin báo cáo trong nhóm "
+        "được tính cho đơn vị.\n"
+        f"Hủy mã khi cần: <code>/donvi huyma {invite.code}</code>"
+    )
+
+
+async def _revoke(update: Update, services: Services, rest: str) -> None:
+    """Revoke an invite code; members who joined with it stay."""
+    typed = units.normalize_code(rest)
+    if not typed:
+        await reply(update, "Hãy gõ mã cần hủy, ví dụ <code>/donvi huyma K7M2QXP</code>.")
+        return
+    origin = Origin.of(update)
+    async with services.db.session() as session:
+        outcome = await units.revoke_invite_code(session, typed, now=services.clock.now())
+        if outcome is not None and not outcome.already_revoked:
+            await origin.audit(
+                session, "invite.revoke", unit_id=outcome.unit.id, code=outcome.invite.code
+            )
+    if outcome is None:
+        await reply(update, f"Không có mã tham gia <code>{esc(typed)}</code>.")
+    elif outcome.already_revoked:
+        await reply(update, f"Mã <code>{outcome.invite.code}</code> đã bị hủy từ trước.")
+    else:
+        await reply(
+            update,
+            f"Đã hủy mã <code>{outcome.invite.code}</code> của đơn vị "
+            f"<b>{esc(outcome.unit.name)}</b>. Những người đã tham gia bằng mã này vẫn ở lại "
+            "đơn vị.",
+        )
+
+
+ACTIONS: dict[str, Callable[[Update, Services, str], Awaitable[None]]] = {
+    "list": _list_units,
+    "add": _add,
+    "rename": _rename,
+    "delete": _delete,
+    "code": _code,
+    "revoke": _revoke,
+}
+
+
+# ---------------------------------------------------------------- /thamgia
+
+
+async def thamgia(update: Update, context: Context) -> None:
+    """/thamgia <mã>: in a private chat the sender joins (or moves to) the code's unit; in a
+    group the whole group is bound to it, so everyone there reports for that unit."""
+    services = get_services(context)
+    await remember_sender(update, services)
+    chat = update.effective_chat
+    code = command_args(update)
+    if chat is None or update.effective_user is None:
+        return
+    if not code:
+        await reply(update, JOIN_USAGE)
+        return
+    try:
+        if chat.type in units.GROUP_CHAT_TYPES:
+            await _bind_group(update, context, code)
+        else:
+            await _join(update, services, code)
+    except UserFacingError as error:
+        await reply(update, esc(error.message_vi))
+
+
+async def _join(update: Update, services: Services, code: str) -> None:
+    origin = Origin.of(update)
+    assert origin.actor is not None
+    async with services.db.session() as session:
+        now = services.clock.now()
+        invite, unit = await units.redeem_invite_code(session, code, now=now)
+        outcome = await units.join_unit(
+            session, user_telegram_id=origin.actor, unit=unit, now=now, invite_code_id=invite.id
+        )
+        if not outcome.already_member:
+            previous = outcome.previous
+            await origin.audit(
+                session,
+                "unit.move" if previous else "unit.join",
+                unit_id=unit.id,
+                unit=unit.name,
+                from_unit_id=previous.id if previous else None,
+                from_unit=previous.name if previous else None,
+                code=invite.code,
+            )
+    name = f"<b>{esc(unit.name)}</b>"
+    if outcome.already_member:
+        text = f"Anh/chị đã là thành viên của {name} rồi."
+    elif outcome.previous is not None:
+        text = (
+            f"Anh/chị đã chuyển từ <b>{esc(outcome.previous.name)}</b> sang {name}. "
+            f"Các báo cáo trước đây vẫn được giữ cho <b>{esc(outcome.previous.name)}</b>; "
+            f"từ giờ số liệu anh/chị gửi được tính cho {name}."
+        )
+    else:
+        text = (
+            f"Chào mừng anh/chị đến với {name}! Từ giờ anh/chị có thể báo cáo tiến độ: "
+            f"{REPORT_HINT}. Gõ /tiendo để xem tiến độ của đơn vị."
+        )
+    await reply(update, text)
+
+
+async def _bind_group(update: Update, context: Context, code: str) -> None:
+    services = get_services(context)
+    admin = await sender_is_admin(update, context)
+    async with services.db.session() as session:
+        text = await _bind_text(session, update, services, code, admin=admin)
+    await reply(update, text)
+
+
+async def _bind_text(
+    session: AsyncSession, update: Update, services: Services, code: str, *, admin: bool
+) -> str:
+    """Bind the group of *update* to the code's unit; the reply to send."""
+    chat = update.effective_chat
+    assert chat is not None
+    _invite, unit = await units.redeem_invite_code(session, code, now=services.clock.now())
+    name = f"<b>{esc(unit.name)}</b>"
+    current = await units.unit_of_chat(session, chat.id)
+    if current is not None and current.id != unit.id and not admin:
+        # A code for another unit must not let any member move a whole group.
+        return (
+            f"Nhóm này đang gắn với đơn vị <b>{esc(current.name)}</b>. Chỉ quản trị viên mới "
+            "chuyển nhóm sang đơn vị khác được."
+        )
+    outcome = await units.bind_chat(
+        session, chat_telegram_id=chat.id, chat_type=chat.type, title=chat.title or "", unit=unit
+    )
+    if outcome.unchanged:
+        return f"Nhóm này đã gắn với đơn vị {name} rồi."
+    await Origin.of(update).audit(
+        session,
+        "chat.bind",
+        unit_id=unit.id,
+        unit=unit.name,
+        from_unit_id=outcome.previous.id if outcome.previous else None,
+        title=chat.title,
+    )
+    return (
+        f"Đã gắn nhóm này với đơn vị {name}. Mọi người trong nhóm báo cáo cho {name}: "
+        f"{REPORT_HINT}."
+    )
+
+
+# ---------------------------------------------------------------- /roi
+
+
+async def roi(update: Update, context: Context) -> None:
+    """/roi: leave one's unit (private chat); in a group an admin unbinds the group."""
+    services = get_services(context)
+    await remember_sender(update, services)
+    chat = update.effective_chat
+    if chat is None or update.effective_user is None:
+        return
+    if chat.type in units.GROUP_CHAT_TYPES:
+        await _unbind_group(update, context)
+        return
+    origin = Origin.of(update)
+    async with services.db.session() as session:
+        left = await units.leave_unit(
+            session, user_telegram_id=update.effective_user.id, now=services.clock.now()
+        )
+        if left is not None:
+            await origin.audit(session, "unit.leave", unit_id=left.id, unit=left.name)
+    if left is None:
+        await reply(update, "Anh/chị chưa thuộc đơn vị nào.")
+        return
+    await reply(
+        update,
+        f"Anh/chị đã rời đơn vị <b>{esc(left.name)}</b>. Các báo cáo trước đây vẫn được giữ. "
+        "Anh/chị vẫn hỏi được về kế hoạch thi đua; muốn báo cáo lại, hãy tham gia bằng "
+        "<code>/thamgia MÃ</code>.",
+    )
+
+
+async def _unbind_group(update: Update, context: Context) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    if not await sender_is_admin(update, context):
+        await reply(
+            update,
+            "Chỉ quản trị viên mới gỡ được nhóm khỏi đơn vị. Muốn tự rời đơn vị của mình, "
+            "hãy nhắn /roi riêng cho bot.",
+        )
+        return
+    services = get_services(context)
+    origin = Origin.of(update)
+    async with services.db.session() as session:
+        previous = await units.unbind_chat(session, chat.id)
+        if previous is not None:
+            await origin.audit(session, "chat.unbind", unit_id=previous.id, unit=previous.name)
+    if previous is None:
+        await reply(update, "Nhóm này chưa gắn với đơn vị nào.")
+        return
+    await reply(
+        update,
+        f"Đã gỡ nhóm này khỏi đơn vị <b>{esc(previous.name)}</b>. Tin nhắn trong nhóm không còn "
+        "được tính là báo cáo của đơn vị.",
+    )
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """The handlers of this feature, for the composition root. Only new messages: an edited
+    command must not create a unit or a code twice."""
+    new_messages = filters.UpdateType.MESSAGE
+    return [
+        CommandHandler("donvi", donvi, filters=new_messages),
+        CommandHandler("thamgia", thamgia, filters=new_messages),
+        CommandHandler("roi", roi, filters=new_messages),
+    ]
