@@ -11,6 +11,7 @@ import logging
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TimedOut
+from telegram.request import HTTPXRequest
 
 from bot.app import BotApplication, build_application
 from bot.clock import Clock
@@ -43,7 +44,12 @@ async def serve(
     """Run the bot until *stop* is set. Raises :class:`StartupError` with one clear line
     when the database or Telegram cannot be reached at start."""
     await prepare_database(settings)
-    application = build_application(settings, clock=clock)
+    # Kept here so they can be closed even when initialisation fails half-way (PTB's
+    # shutdown skips a bot that never finished initialising).
+    requests = (_http_request(settings), _http_request(settings, long_poll=poll_timeout))
+    application = build_application(
+        settings, clock=clock, request=requests[0], get_updates_request=requests[1]
+    )
     try:
         await _start(application, settings)
         assert application.updater is not None
@@ -59,6 +65,20 @@ async def serve(
         await stop.wait()
     finally:
         await _stop(application)
+        for request in requests:
+            await request.shutdown()
+
+
+def _http_request(settings: Settings, *, long_poll: float = 0.0) -> HTTPXRequest:
+    """An HTTP client for the Bot API; the long-poll one waits longer than the poll."""
+    timeout = settings.request_timeout
+    return HTTPXRequest(
+        connection_pool_size=16 if not long_poll else 1,
+        connect_timeout=timeout,
+        read_timeout=timeout + long_poll,
+        write_timeout=timeout,
+        pool_timeout=timeout,
+    )
 
 
 async def _start(application: BotApplication, settings: Settings) -> None:

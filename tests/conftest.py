@@ -78,3 +78,7 @@ def settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
         database_url=database_url,
         admin_ids="1",
     )
+
+
+# The Telegram harness: a fake Bot API on 127.0.0.1 and a recording transport.
+from tests.support.fixtures import fake_bot_api, recording_request  # noqa: E402, F401
