@@ -1,1 +1,1 @@
-"""Domain core: knows Vietnamese text, numbers, plans and progress rules, and nothing of Telegram."""
+"""Domain core: Vietnamese text, numbers, plans and progress rules; nothing of Telegram."""

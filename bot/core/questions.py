@@ -1,0 +1,100 @@
+"""Is a private message a question about the plan, or a progress report?
+
+Staff write both in the same chat: "chỉ tiêu trồng cây là bao nhiêu?" asks, "trồng được 12.500
+cây phân tán" reports. Questions carry Vietnamese question words (with or without diacritics);
+reports carry figures. Weak cues ("mấy", "nào", "không" at the end) count only in a message
+without a figure, since a report may well say "không đạt" or "thôn nào cũng…".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.core.text import words
+
+__all__ = ["looks_like_question"]
+
+_FIGURE = re.compile(r"\d")
+# "mục III.4", "muc 2": asking what a section of the plan says, figures notwithstanding.
+_SECTION_REF = re.compile(r"^\s*m[uụ]c\s+[IVX\d]+(\.\w+)*\s*$", re.IGNORECASE)
+# Cues that make a question on their own, as folded word sequences.
+_STRONG = (
+    ("ai",),
+    ("gi",),
+    ("bao", "nhieu"),
+    ("bao", "gio"),
+    ("the", "nao"),
+    ("ra", "sao"),
+    ("tai", "sao"),
+    ("vi", "sao"),
+    ("lam", "sao"),
+    ("o", "dau"),
+    ("khi", "nao"),
+    ("luc", "nao"),
+    ("cho", "biet"),
+    ("cho", "hoi"),
+    ("xin", "hoi"),
+    ("hoi", "ve"),
+    ("muon", "hoi"),
+    ("co", "phai"),
+    ("phai", "khong"),
+    ("duoc", "khong"),
+    ("co", "khong"),
+    ("chua", "a"),
+    ("khong", "a"),
+    ("nhu", "nao"),
+)
+# Cues that mean a question only in a message without a figure. Folded, "nao" is only "nào";
+# words that fold onto everyday words ("hỏi"/"hội", "đâu"/"đầu", "mấy"/"máy") count only when
+# typed with their marks.
+_WEAK = (("nao",), ("sao",), ("nhi",))
+_MARKED = re.compile(r"(?<!\w)(hỏi|mấy|đâu|hả|nào)(?!\w)")
+# Words that end a yes/no question ("đã nộp chưa", "có đạt không", "đúng không nhỉ").
+_FINAL = frozenset({"khong", "chua", "nhi", "ko", "k", "hok", "hong"})
+# Messages that open by naming what they ask about: "chỉ tiêu BHYT", "mục III", "nhiệm vụ …".
+_OPENERS = (
+    ("chi", "tieu"),
+    ("muc",),
+    ("nhiem", "vu"),
+    ("trach", "nhiem"),
+    ("thu", "tuc"),
+    ("tra", "cuu"),
+)
+
+
+def _contains(tokens: list[str], cue: tuple[str, ...]) -> bool:
+    k = len(cue)
+    return any(tuple(tokens[i : i + k]) == cue for i in range(len(tokens) - k + 1))
+
+
+def looks_like_question(text: str) -> bool:
+    """True when *text* reads as a question rather than a progress report.
+
+    >>> looks_like_question("Chỉ tiêu trồng cây là bao nhiêu?")
+    True
+    >>> looks_like_question("trồng được 12.500 cây phân tán")
+    False
+    """
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if "?" in stripped:
+        return True
+    tokens = words(stripped)
+    if not tokens:
+        return False
+    if any(_contains(tokens, cue) for cue in _STRONG):
+        return True
+    if _SECTION_REF.match(stripped):
+        return True
+    has_figure = _FIGURE.search(stripped) is not None
+    if has_figure:
+        return False
+    if tuple(tokens[:2]) in _OPENERS or tuple(tokens[:1]) in _OPENERS:
+        return True
+    if tokens[-1] in _FINAL:
+        return True
+    if _MARKED.search(unicodedata.normalize("NFC", stripped.lower())):
+        return True
+    return any(_contains(tokens, cue) for cue in _WEAK)
