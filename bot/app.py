@@ -23,8 +23,19 @@ from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.logs import redact
 from bot.services import Services, attach_services, get_services
-from handlers import start
+from handlers import (
+    admins,
+    deadlines,
+    messages,
+    plans,
+    progress,
+    questions,
+    reporting,
+    start,
+    units,
+)
 from handlers.common import Context
+from reminders.schedule import rebuild_schedule
 from storage import users
 from storage.db import Database
 
@@ -32,8 +43,19 @@ logger = logging.getLogger(__name__)
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
-# Feature modules in registration order. Each exposes COMMANDS and handlers().
-FEATURES: tuple[ModuleType, ...] = (start,)
+# Feature modules in registration order. Each exposes COMMANDS and handlers(). Free text
+# (messages) comes last so that commands, documents and buttons are matched first.
+FEATURES: tuple[ModuleType, ...] = (
+    start,
+    units,
+    admins,
+    plans,
+    questions,
+    reporting,
+    progress,
+    deadlines,
+    messages,
+)
 
 GENERIC_ERROR_TEXT = (
     "Xin lỗi, đã có lỗi khi xử lý yêu cầu này. Dữ liệu của anh/chị không bị mất; "
@@ -101,11 +123,13 @@ def build_application(
 
 
 async def post_init(application: BotApplication) -> None:
-    """Lifecycle start: make admins known and publish the command menu."""
+    """Lifecycle start: make admins known, publish the command menu, and rebuild the
+    reminder schedule from the database (the JobQueue is only the clock)."""
     services: Services = application.bot_data["services"]
     async with services.db.session() as session:
         await users.sync_admins(session, services.settings.admin_ids)
     await publish_commands(application, services.commands)
+    await rebuild_schedule(application, services)
 
 
 async def publish_commands(application: BotApplication, commands: tuple[Command, ...]) -> None:

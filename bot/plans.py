@@ -162,6 +162,14 @@ def _target_line(target: Target, *, compound: bool) -> str:
     return f"{head}: {figure}" if figure else head
 
 
+def target_block(parsed: ParsedPlan, target: Target) -> list[str]:
+    """The HTML lines of one numbered target and its sub-targets, as the summary shows them."""
+    children = parsed.children(target.key)
+    return [_target_line(target, compound=bool(children))] + [
+        _target_line(child, compound=False) for child in children
+    ]
+
+
 def _target_lines(parsed: ParsedPlan) -> list[str]:
     parents = {t.parent_key for t in parsed.targets if t.parent_key is not None}
     return [_target_line(t, compound=t.key in parents) for t in parsed.targets]

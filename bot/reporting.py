@@ -1,0 +1,580 @@
+"""The reporting use case: from a staff message to figures ready to store, or to questions.
+
+For each figure in the message it decides one of:
+
+* :class:`Ready` — the target is clear and the value plausible: save at once;
+* :class:`PickTarget` — several targets fit about equally: offer them as buttons;
+* :class:`PickNumber` — the number reads two ways ("1.5"): ask which;
+* :class:`ConfirmValue` — the value looks wrong (negative, a rate over 100%, >10× target);
+* :class:`NoTarget` — nothing in the plan fits.
+
+No Telegram and no SQL here: handlers act on the decisions, storage keeps the results.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from bot import knowledge
+from bot.core.measures import Measure, convert, lookup_measure
+from bot.core.numbers import format_number
+from bot.core.plan import ParsedPlan, Target
+from bot.core.progress import Figure, ProgressTable, TargetInfo, suspicious
+from bot.core.report_parser import AmbiguousClaim, Claim, ParsedReport
+from bot.errors import UserFacingError
+from bot.knowledge import ActivePlan
+from bot.services import Services
+from reminders.calendar import Period, parse_period_key, period_of
+from reminders.service import current_period
+from storage import pending, plans, reports, units, users
+from storage.models import Report, Unit
+
+# Target-match scores run 0–100. A match this good, this far ahead of the runner-up, is
+# taken without asking.
+CONFIDENT_SCORE = 80.0
+CONFIDENT_MARGIN = 12.0
+# Below this, a candidate is not worth offering.
+CANDIDATE_SCORE = 45.0
+
+
+class TargetMatchLike(Protocol):
+    """What the matcher returns for a report fragment."""
+
+    @property
+    def target(self) -> Target: ...
+
+    @property
+    def score(self) -> float: ...
+
+
+class TargetMatcher(Protocol):
+    """The part of the knowledge base reporting needs."""
+
+    def match_targets(
+        self, fragment: str, *, measure_category: str | None = None, limit: int = 3
+    ) -> Sequence[TargetMatchLike]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    claim: Claim
+    target: Target
+    value: Decimal  # in the target's unit of measure
+
+
+@dataclass(frozen=True, slots=True)
+class PickTarget:
+    claim: Claim
+    candidates: tuple[Target, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PickNumber:
+    claim: AmbiguousClaim
+    candidates: tuple[Target, ...]  # best guesses for the target, may be empty
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmValue:
+    claim: Claim
+    target: Target
+    value: Decimal
+    reason: str  # Vietnamese: "tỷ lệ lớn hơn 100%"
+
+
+@dataclass(frozen=True, slots=True)
+class NoTarget:
+    claim: Claim
+
+
+Decision = Ready | PickTarget | PickNumber | ConfirmValue | NoTarget
+
+
+def target_info(target: Target, parent: Target | None = None) -> TargetInfo:
+    """The progress view of a plan target."""
+    return TargetInfo(
+        key=target.key,
+        number=target.number,
+        name=target.name,
+        value=target.value,
+        measure=target.measure,
+        qualifier=target.qualifier,
+        parent_name=parent.name if parent else None,
+    )
+
+
+def reportable(target: Target) -> bool:
+    """Targets a unit can report a figure for: those with a numeric value."""
+    return target.value is not None
+
+
+def convert_to_target(value: Decimal, measure: Measure | None, target: Target) -> Decimal | None:
+    """*value* expressed in the target's unit of measure; None when the units clash."""
+    if measure is None or target.measure is None:
+        return value
+    target_measure = lookup_measure(target.measure)
+    if target_measure is None or target_measure.name == measure.name:
+        return value
+    return convert(value, measure, target_measure)
+
+
+def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:
+    """One decision per figure in *report*, in message order (ambiguous numbers last)."""
+    decisions: list[Decision] = [_decide_claim(claim, matcher) for claim in report.claims]
+    for ambiguous in report.ambiguous:
+        matches = _candidates(matcher, ambiguous.fragment, None)
+        decisions.append(PickNumber(ambiguous, tuple(m.target for m in matches)))
+    return decisions
+
+
+def _candidates(
+    matcher: TargetMatcher, fragment: str, measure: Measure | None
+) -> list[TargetMatchLike]:
+    if not fragment:
+        return []
+    category = measure.category if measure else None
+    matches = matcher.match_targets(fragment, measure_category=category, limit=3)
+    return [m for m in matches if reportable(m.target) and m.score >= CANDIDATE_SCORE]
+
+
+def _decide_claim(claim: Claim, matcher: TargetMatcher) -> Decision:
+    matches = [
+        m
+        for m in _candidates(matcher, claim.fragment, claim.measure)
+        if convert_to_target(claim.value, claim.measure, m.target) is not None
+    ]
+    if not matches:
+        return NoTarget(claim)
+    best = matches[0]
+    runner_up = matches[1].score if len(matches) > 1 else 0.0
+    if best.score < CONFIDENT_SCORE or best.score - runner_up < CONFIDENT_MARGIN:
+        return PickTarget(claim, tuple(m.target for m in matches))
+    return settle(claim, best.target)
+
+
+def settle(claim: Claim, target: Target) -> Ready | ConfirmValue | NoTarget:
+    """The decision once the target is known (directly, or chosen with a button)."""
+    value = convert_to_target(claim.value, claim.measure, target)
+    if value is None:
+        return NoTarget(claim)
+    reason = suspicious(value, target_info(target))
+    if reason is not None:
+        return ConfirmValue(claim, target, value, reason)
+    return Ready(claim, target, value)
+
+
+# ---------------------------------------------------------------- the use case with storage
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who reports, for which unit, from which message."""
+
+    unit_id: int
+    unit_name: str
+    telegram_id: int
+    chat_id: int
+    message_id: int | None
+    source_key: str  # "chat:message:edit" — one message (version) never counts twice
+    text: str
+    at: datetime
+    period: Period
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "unit_id": self.unit_id,
+            "unit_name": self.unit_name,
+            "telegram_id": self.telegram_id,
+            "chat_id": self.chat_id,
+            "message_id": self.message_id,
+            "source_key": self.source_key,
+            "text": self.text,
+            "at": self.at.isoformat(),
+            "period": self.period.key,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Sender:
+        return cls(
+            unit_id=int(data["unit_id"]),
+            unit_name=str(data["unit_name"]),
+            telegram_id=int(data["telegram_id"]),
+            chat_id=int(data["chat_id"]),
+            message_id=data.get("message_id"),
+            source_key=str(data["source_key"]),
+            text=str(data["text"]),
+            at=datetime.fromisoformat(data["at"]),
+            period=parse_period_key(data["period"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """A figure stored for a unit."""
+
+    report_ids: tuple[int, ...]
+    target: Target
+    parent: Target | None
+    value: Decimal  # as reported (the increment for "+300")
+    total: Decimal  # the unit's cumulative figure after this report
+    delta: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """Something to ask the user with buttons; the answer resumes from the database."""
+
+    pending_id: int
+    text: str  # Vietnamese, HTML-safe
+    options: tuple[tuple[str, str], ...]  # (button label, callback data)
+
+
+@dataclass
+class Outcome:
+    """What became of a message: figures saved, questions asked, parts not understood."""
+
+    sender: Sender | None = None
+    saved: list[Saved] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # clauses with no fitting target
+    unreadable: list[str] = field(default_factory=list)  # clauses whose number is unreadable
+    duplicates: int = 0  # figures already stored from this very message
+
+
+CALLBACK_PREFIX = "rp:"
+PENDING_KIND = "report"
+MAX_OPTION_LABEL = 60
+
+
+def _claim_json(claim: Claim) -> dict[str, Any]:
+    return {
+        "fragment": claim.fragment,
+        "value": str(claim.value),
+        "measure": claim.measure.name if claim.measure else None,
+        "delta": claim.delta,
+        "source": claim.source,
+    }
+
+
+def _claim_from_json(data: dict[str, Any]) -> Claim:
+    measure = lookup_measure(data["measure"]) if data.get("measure") else None
+    return Claim(
+        fragment=data["fragment"],
+        value=Decimal(data["value"]),
+        measure=measure,
+        delta=bool(data["delta"]),
+        source=data["source"],
+    )
+
+
+async def submit(
+    services: Services, sender: Sender, report: ParsedReport, active: ActivePlan
+) -> Outcome:
+    """Save what is clear in *report*, and prepare questions for the rest."""
+    outcome = Outcome(sender=sender, unreadable=list(report.invalid))
+    for decision in decide(report, active.kb):
+        await _apply(services, sender, decision, active, outcome)
+    return outcome
+
+
+async def _apply(
+    services: Services, sender: Sender, decision: Decision, active: ActivePlan, outcome: Outcome
+) -> None:
+    if isinstance(decision, Ready):
+        await _save(services, sender, decision, active, outcome)
+    elif isinstance(decision, NoTarget):
+        outcome.unmatched.append(decision.claim.source)
+    else:
+        outcome.questions.append(await _ask(services, sender, decision, active))
+
+
+async def _save(
+    services: Services, sender: Sender, ready: Ready, active: ActivePlan, outcome: Outcome
+) -> None:
+    async with services.db.session() as session:
+        rows = await plans.target_rows(session, active.plan_id)
+        row = rows.get(ready.target.key)
+        if row is None:  # the plan changed under a pending question
+            outcome.unmatched.append(ready.claim.source)
+            return
+        stored = await reports.add_report(
+            session,
+            reports.NewReport(
+                unit_id=sender.unit_id,
+                target_id=row.id,
+                plan_id=active.plan_id,
+                period_key=sender.period.key,
+                value=ready.value,
+                delta=ready.claim.delta,
+                reporter_telegram_id=sender.telegram_id,
+                chat_telegram_id=sender.chat_id,
+                message_id=sender.message_id,
+                source_key=sender.source_key,
+                source_text=sender.text,
+                reported_at=sender.at,
+            ),
+        )
+        if stored is None:
+            outcome.duplicates += 1
+            return
+        await session.flush()
+        await users.audit(
+            session,
+            "report.add",
+            actor=sender.telegram_id,
+            chat=sender.chat_id,
+            message_id=sender.message_id,
+            report_id=stored.id,
+            unit_id=sender.unit_id,
+            target_key=ready.target.key,
+            value=str(ready.value),
+        )
+    parent = active.parsed.target(ready.target.parent_key) if ready.target.parent_key else None
+    outcome.saved.append(
+        Saved(
+            report_ids=(stored.id,),
+            target=ready.target,
+            parent=parent,
+            value=ready.value,
+            total=stored.cumulative_value,
+            delta=ready.claim.delta,
+        )
+    )
+
+
+async def _ask(
+    services: Services,
+    sender: Sender,
+    decision: PickTarget | PickNumber | ConfirmValue,
+    active: ActivePlan,
+) -> Question:
+    payload: dict[str, Any] = {"sender": sender.to_json(), "plan_id": active.plan_id}
+    if isinstance(decision, PickTarget):
+        payload |= {"step": "target", "claim": _claim_json(decision.claim)}
+        payload["options"] = [t.key for t in decision.candidates]
+    elif isinstance(decision, PickNumber):
+        ambiguous = decision.claim
+        payload |= {"step": "number", "readings": [str(r) for r in ambiguous.readings]}
+        payload["claim"] = _claim_json(
+            Claim(
+                ambiguous.fragment, Decimal(0), ambiguous.measure, ambiguous.delta, ambiguous.source
+            )
+        )
+    else:
+        payload |= {"step": "confirm", "claim": _claim_json(decision.claim)}
+        payload |= {"target_key": decision.target.key, "value": str(decision.value)}
+    async with services.db.session() as session:
+        pending_id = await pending.create(
+            session,
+            kind=PENDING_KIND,
+            chat_telegram_id=sender.chat_id,
+            user_telegram_id=sender.telegram_id,
+            payload=payload,
+            now=sender.at,
+        )
+    return _question(pending_id, decision, active)
+
+
+def _question(
+    pending_id: int, decision: PickTarget | PickNumber | ConfirmValue, active: ActivePlan
+) -> Question:
+    prefix = f"{CALLBACK_PREFIX}{pending_id}:"
+    cancel = ("Bỏ qua", f"{prefix}x")
+    if isinstance(decision, PickTarget):
+        options = tuple(
+            (_short(target_label(t, active.parsed)), f"{prefix}{i}")
+            for i, t in enumerate(decision.candidates)
+        )
+        text = (
+            f"Số liệu «{html.escape(decision.claim.source)}» thuộc chỉ tiêu nào? "
+            "Chọn một chỉ tiêu bên dưới, tôi sẽ ghi ngay."
+        )
+        return Question(pending_id, text, (*options, cancel))
+    if isinstance(decision, PickNumber):
+        options = tuple(
+            (format_number(r, max_decimals=3), f"{prefix}{i}")
+            for i, r in enumerate(decision.claim.readings)
+        )
+        text = (
+            f"Số trong «{html.escape(decision.claim.source)}» có thể hiểu theo hai cách. "
+            "Anh/chị muốn ghi số nào? (Dấu chấm ngăn cách hàng nghìn, dấu phẩy là phần thập phân.)"
+        )
+        return Question(pending_id, text, (*options, cancel))
+    label = html.escape(target_label(decision.target, active.parsed))
+    text = (
+        f"Số liệu {format_number(decision.value)} cho «{label}» có vẻ chưa đúng "
+        f"({decision.reason}). Anh/chị có chắc muốn ghi không?"
+    )
+    return Question(pending_id, text, (("Vẫn ghi", f"{prefix}ok"), cancel))
+
+
+def target_label(target: Target, plan: ParsedPlan) -> str:
+    """ "(5) Phát triển chăn nuôi — lợn" for buttons and messages."""
+    parent = plan.target(target.parent_key) if target.parent_key else None
+    return target_info(target, parent).label
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_OPTION_LABEL else text[: MAX_OPTION_LABEL - 1] + "…"
+
+
+class ChoiceError(UserFacingError):
+    """A button press that cannot be honoured (expired, someone else's, plan changed)."""
+
+
+async def resolve(services: Services, pending_id: int, choice: str, user_id: int) -> Outcome:
+    """Continue a report after the user pressed a button; each question is answered once."""
+    async with services.db.session() as session:
+        payload = await pending.take(
+            session,
+            pending_id,
+            kind=PENDING_KIND,
+            user_telegram_id=user_id,
+            now=services.clock.now(),
+        )
+    if payload is None:
+        raise ChoiceError(
+            "Câu hỏi này đã được trả lời, đã hết hiệu lực hoặc không dành cho anh/chị."
+        )
+    if choice == "x":
+        return Outcome(sender=Sender.from_json(payload["sender"]))
+    active = await knowledge.active_plan(services)
+    if active is None or active.plan_id != payload["plan_id"]:
+        raise ChoiceError("Kế hoạch đã thay đổi; anh/chị vui lòng gửi lại số liệu.")
+    sender = Sender.from_json(payload["sender"])
+    decision = _resolved_decision(payload, choice, active)
+    if decision is None:
+        raise ChoiceError("Lựa chọn không hợp lệ.")
+    outcome = Outcome(sender=sender)
+    await _apply(services, sender, decision, active, outcome)
+    return outcome
+
+
+def _resolved_decision(payload: dict[str, Any], choice: str, active: ActivePlan) -> Decision | None:
+    step = payload["step"]
+    if step == "confirm" and choice == "ok":
+        target = active.parsed.target(payload["target_key"])
+        claim = _claim_from_json(payload["claim"])
+        return Ready(claim, target, Decimal(payload["value"])) if target else None
+    if not choice.isdigit():
+        return None
+    index = int(choice)
+    if step == "target" and index < len(payload["options"]):
+        target = active.parsed.target(payload["options"][index])
+        return settle(_claim_from_json(payload["claim"]), target) if target else None
+    if step == "number" and index < len(payload["readings"]):
+        claim = replace(
+            _claim_from_json(payload["claim"]), value=Decimal(payload["readings"][index])
+        )
+        return _decide_claim(claim, active.kb)
+    return None
+
+
+async def undo(services: Services, report_id: int, user_id: int, *, admin: bool) -> int:
+    """Withdraw every figure stored from the same message as *report_id* ("Hoàn tác").
+    Returns how many were withdrawn; only the reporter or an admin may undo."""
+    async with services.db.session() as session:
+        report = await session.get(Report, report_id)
+        if report is None:
+            raise ChoiceError("Không tìm thấy số liệu cần hoàn tác.")
+        if report.reporter_telegram_id != user_id and not admin:
+            raise ChoiceError("Chỉ người gửi số liệu hoặc quản trị viên mới hoàn tác được.")
+        batch = await reports.reports_with_source(session, report.source_key)
+        withdrawn = await reports.withdraw(session, [r.id for r in batch], services.clock.now())
+        for row in withdrawn:
+            await users.audit(session, "report.undo", actor=user_id, report_id=row.id)
+        return len(withdrawn)
+
+
+async def withdraw_last(services: Services, user_id: int) -> list[Report]:
+    """/huy: withdraw the sender's most recent report (all figures of that message)."""
+    async with services.db.session() as session:
+        batch = await reports.last_report_batch(session, user_id)
+        withdrawn = await reports.withdraw(session, [r.id for r in batch], services.clock.now())
+        for row in withdrawn:
+            await users.audit(session, "report.withdraw", actor=user_id, report_id=row.id)
+        return withdrawn
+
+
+async def correct(
+    services: Services, sender: Sender, report: ParsedReport, active: ActivePlan
+) -> tuple[Outcome, int]:
+    """An edited message: store its figures anew and retire what the old version stored.
+
+    Returns the outcome and how many earlier figures were replaced."""
+    async with services.db.session() as session:
+        old = (
+            await reports.reports_of_message(session, sender.chat_id, sender.message_id)
+            if sender.message_id is not None
+            else []
+        )
+    if not old:
+        return Outcome(sender=sender), 0
+    outcome = await submit(services, sender, report, active)
+    new_ids = [report_id for saved in outcome.saved for report_id in saved.report_ids]
+    async with services.db.session() as session:
+        changed = await reports.replace_reports(session, [r.id for r in old], new_ids, sender.at)
+        await users.audit(
+            session,
+            "report.edit",
+            actor=sender.telegram_id,
+            chat=sender.chat_id,
+            message_id=sender.message_id,
+            replaced=[r.id for r in old],
+            new=new_ids,
+        )
+    return outcome, changed
+
+
+async def progress_table(
+    services: Services, active: ActivePlan, period: Period, *, unit: Unit | None = None
+) -> ProgressTable:
+    """Every unit (or one) against every reportable target for *period*."""
+    targets = tuple(
+        target_info(t, active.parsed.target(t.parent_key) if t.parent_key else None)
+        for t in active.parsed.targets
+        if reportable(t)
+    )
+    async with services.db.session() as session:
+        unit_rows = [unit] if unit is not None else await units.list_units(session)
+        rows = await plans.target_rows(session, active.plan_id)
+        latest = await reports.latest_figures(
+            session, active.plan_id, period.key, unit.id if unit is not None else None
+        )
+    key_of = {row.id: key for key, row in rows.items()}
+    figures = {
+        (f.unit_name, key_of[f.target_id]): Figure(
+            unit_name=f.unit_name,
+            target_key=key_of[f.target_id],
+            value=f.value,
+            reported_at=f.reported_at,
+            reporter_name=f.reporter_name,
+        )
+        for f in latest
+        if f.target_id in key_of
+    }
+    return ProgressTable(
+        plan_label=active.label,
+        period_key=period.key,
+        period_label=period.label,
+        generated_at=services.clock.now(),
+        targets=targets,
+        units=tuple(u.name for u in unit_rows),
+        figures=figures,
+    )
+
+
+async def period_for_kind(services: Services, kind: str | None) -> Period:
+    """The latest period of *kind* ("6thang" or "nam") that has begun: the current one, or
+    for "nam" asked during a six-month period, last year's. None means the current period."""
+    current = await current_period(services)
+    if kind is None or kind == current.kind:
+        return current
+    if kind == "nam":  # in the first half of the year the latest annual period is last year's
+        return period_of("nam", current.year - 1)
+    return period_of(kind, current.year)

@@ -1,0 +1,110 @@
+"""Plain text messages: questions go to question answering, figures to progress reporting.
+
+Registered last, after every command, so commands are never read as reports. In private
+chats every text is handled; in a group only messages with figures, and only when the group
+is bound to a unit (other group chatter is none of the bot's business).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from bot.core.questions import looks_like_question
+from bot.core.report_parser import has_figure
+from bot.services import get_services
+from handlers import questions, reporting
+from handlers.common import Context, reply
+from storage import pending, units
+
+ROUTE_PREFIX = "route:"
+ASK_ROUTE = "Anh/chị muốn ghi số liệu này vào báo cáo, hay đang hỏi về kế hoạch?"
+
+
+async def text_received(update: Update, context: Context) -> None:
+    """Route a plain text message to question answering or to reporting."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not message.text:
+        return
+    text = message.text.strip()
+    if chat.type == ChatType.PRIVATE:
+        await _private(update, context, text)
+    elif has_figure(text) and not looks_like_question(text):
+        await _group(update, context, text)
+
+
+async def _private(update: Update, context: Context, text: str) -> None:
+    question, figures = looks_like_question(text), has_figure(text)
+    if figures and not question:
+        await reporting.report_text(update, context, text)
+    elif figures and question:
+        await _ask_route(update, context, text)
+    else:
+        await questions.answer_text(update, context, text)
+
+
+async def _group(update: Update, context: Context, text: str) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    services = get_services(context)
+    async with services.db.session() as session:
+        bound = await units.unit_of_chat(session, chat.id)
+    if bound is not None:
+        await reporting.report_text(update, context, text, quiet_when_unmatched=True)
+
+
+async def _ask_route(update: Update, context: Context, text: str) -> None:
+    services = get_services(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    message = update.effective_message
+    async with services.db.session() as session:
+        pending_id = await pending.create(
+            session,
+            kind="route",
+            chat_telegram_id=chat.id,
+            user_telegram_id=user.id,
+            payload={"text": text, "message_id": message.message_id if message else None},
+            now=services.clock.now(),
+        )
+    buttons = [
+        [InlineKeyboardButton("Ghi số liệu", callback_data=f"{ROUTE_PREFIX}{pending_id}:r")],
+        [InlineKeyboardButton("Đây là câu hỏi", callback_data=f"{ROUTE_PREFIX}{pending_id}:q")],
+    ]
+    await reply(update, ASK_ROUTE, markup=InlineKeyboardMarkup(buttons))
+
+
+async def route_chosen(update: Update, context: Context) -> None:
+    """The answer to "report or question?"."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    services = get_services(context)
+    pending_id, _, choice = query.data.removeprefix(ROUTE_PREFIX).partition(":")
+    async with services.db.session() as session:
+        payload = await pending.take(
+            session,
+            int(pending_id),
+            kind="route",
+            user_telegram_id=update.effective_user.id,
+            now=services.clock.now(),
+        )
+    if payload is None:
+        await query.answer("Câu hỏi này không còn hiệu lực.", show_alert=True)
+        return
+    await query.answer()
+    text = str(payload["text"])
+    if choice == "r":
+        await reporting.report_text(update, context, text, message_id=payload.get("message_id"))
+    else:
+        await questions.answer_text(update, context, text)
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """The handlers of this feature, for the composition root (registered last)."""
+    return [
+        CallbackQueryHandler(route_chosen, pattern=rf"^{ROUTE_PREFIX}\d+:[rq]$"),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, text_received),
+    ]

@@ -1,0 +1,147 @@
+"""Seeing and exporting progress: /tiendo, /tonghop (with a chart), /xuatbaocao (Excel + Word)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot import knowledge, reporting
+from bot.commands import Audience, Command
+from bot.exports.chart import build_chart
+from bot.exports.excel import build_workbook
+from bot.exports.text import render_summary, render_unit_progress
+from bot.exports.word import build_report_draft
+from bot.services import get_services
+from handlers.common import (
+    Context,
+    command_args,
+    remember_sender,
+    reply,
+    require_admin,
+    sender_is_admin,
+)
+from handlers.reporting import NO_PLAN, NOT_MEMBER
+from reminders.service import current_period
+from storage import units
+
+COMMANDS = (
+    Command(
+        "tiendo",
+        "Xem tiến độ của đơn vị",
+        "/tiendo — tiến độ các chỉ tiêu của đơn vị mình "
+        "(quản trị viên: /tiendo &lt;tên đơn vị&gt;)",
+        Audience.STAFF,
+    ),
+    Command(
+        "tonghop",
+        "Tổng hợp mọi đơn vị",
+        "/tonghop — tổng hợp mọi đơn vị theo chỉ tiêu, kèm biểu đồ và đơn vị chưa báo cáo",
+        Audience.ADMIN,
+    ),
+    Command(
+        "xuatbaocao",
+        "Xuất Excel và dự thảo báo cáo Word",
+        "/xuatbaocao [6thang|nam] — bảng Excel và dự thảo báo cáo sơ kết/tổng kết (Word)",
+        Audience.ADMIN,
+    ),
+)
+
+PERIOD_WORDS = {"6thang": "6thang", "6 thang": "6thang", "sauthang": "6thang", "nam": "nam"}
+
+
+async def tiendo(update: Update, context: Context) -> None:
+    """/tiendo: the sender's unit, each target with its latest figure, % and a bar."""
+    services = get_services(context)
+    await remember_sender(update, services)
+    active = await knowledge.active_plan(services)
+    if active is None:
+        await reply(update, NO_PLAN)
+        return
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    named = command_args(update)
+    async with services.db.session() as session:
+        if named and await sender_is_admin(update, context):
+            unit = await units.find_unit(session, named)
+            if unit is None:
+                await reply(update, f"Không tìm thấy đơn vị «{html.escape(named)}». Xem /donvi.")
+                return
+        else:
+            unit = await units.reporting_unit(
+                session, user_telegram_id=user.id, chat_telegram_id=chat.id, chat_type=chat.type
+            )
+    if unit is None:
+        await reply(update, NOT_MEMBER)
+        return
+    period = await current_period(services)
+    table = await reporting.progress_table(services, active, period, unit=unit)
+    for text in render_unit_progress(table, unit.name):
+        await reply(update, text)
+
+
+async def tonghop(update: Update, context: Context) -> None:
+    """/tonghop: every unit against every target for the period, missing units, a chart."""
+    services = get_services(context)
+    await remember_sender(update, services)
+    if not await require_admin(update, context):
+        return
+    active = await knowledge.active_plan(services)
+    if active is None:
+        await reply(update, NO_PLAN)
+        return
+    period = await current_period(services)
+    table = await reporting.progress_table(services, active, period)
+    for text in render_summary(table, tz=services.settings.tz):
+        await reply(update, text)
+    if table.figures and update.effective_chat is not None:
+        await update.effective_chat.send_photo(
+            InputFile(build_chart(table), filename="tien-do.png"),
+            caption=f"Mức hoàn thành chỉ tiêu — {period.label}",
+        )
+
+
+async def xuatbaocao(update: Update, context: Context) -> None:
+    """/xuatbaocao [6thang|nam]: an Excel workbook and a Word draft of the report."""
+    services = get_services(context)
+    await remember_sender(update, services)
+    if not await require_admin(update, context):
+        return
+    active = await knowledge.active_plan(services)
+    if active is None:
+        await reply(update, NO_PLAN)
+        return
+    word = command_args(update).lower().replace("á", "a").strip()
+    if word and word not in PERIOD_WORDS:
+        await reply(
+            update, "Cách dùng: <code>/xuatbaocao 6thang</code> hoặc <code>/xuatbaocao nam</code>."
+        )
+        return
+    period = await reporting.period_for_kind(services, PERIOD_WORDS.get(word))
+    table = await reporting.progress_table(services, active, period)
+    kind = "nam" if period.key.endswith("-nam") else "6thang"
+    chat = update.effective_chat
+    assert chat is not None
+    stem = f"tien-do-{period.key}"
+    await chat.send_document(
+        InputFile(build_workbook(table, tz=services.settings.tz), filename=f"{stem}.xlsx"),
+        caption=f"Bảng tổng hợp tiến độ — {period.label}",
+    )
+    await chat.send_document(
+        InputFile(
+            build_report_draft(table, kind=kind, tz=services.settings.tz),
+            filename=f"du-thao-bao-cao-{period.key}.docx",
+        ),
+        caption="Dự thảo báo cáo (các phần nhận định để cán bộ bổ sung)",
+    )
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """The handlers of this feature, for the composition root."""
+    return [
+        CommandHandler("tiendo", tiendo),
+        CommandHandler("tonghop", tonghop),
+        CommandHandler("xuatbaocao", xuatbaocao),
+    ]

@@ -1,0 +1,254 @@
+"""Question answering from the active plan: /hoi, private questions, /chitieu, /cauhoi, /tuvung."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import knowledge
+from bot.commands import Audience, Command
+from bot.core.answers import choice_buttons, render_answer
+from bot.core.text import fold
+from bot.plans import target_block
+from bot.services import get_services
+from handlers.common import Context, command_args, remember_sender, reply, require_admin
+from storage import plans
+from storage.models import Synonym
+
+COMMANDS = (
+    Command(
+        "hoi",
+        "Hỏi về chỉ tiêu, nhiệm vụ trong kế hoạch",
+        "/hoi &lt;câu hỏi&gt; — ví dụ: /hoi chỉ tiêu BHYT là bao nhiêu?",
+        Audience.EVERYONE,
+    ),
+    Command(
+        "chitieu",
+        "Danh sách chỉ tiêu",
+        "/chitieu — danh sách chỉ tiêu của kế hoạch",
+        Audience.EVERYONE,
+    ),
+    Command(
+        "cauhoi",
+        "Câu hỏi bot chưa trả lời được",
+        "/cauhoi — các câu hỏi bot chưa trả lời được (để bổ sung từ đồng nghĩa)",
+        Audience.ADMIN,
+    ),
+    Command(
+        "tuvung",
+        "Từ viết tắt, từ đồng nghĩa",
+        "/tuvung — xem; /tuvung them &lt;từ&gt; = &lt;nghĩa&gt;; /tuvung xoa &lt;từ&gt;",
+        Audience.ADMIN,
+    ),
+)
+
+QA_PREFIX = "qa:"
+NONE_CHOICE = "none"
+PAGE_PREFIX = "ct:"
+TARGETS_PER_PAGE = 12
+NO_PLAN_TEXT = (
+    "Chưa có kế hoạch thi đua nào được nạp. Quản trị viên nạp kế hoạch bằng lệnh /kehoach."
+)
+
+
+async def hoi(update: Update, context: Context) -> None:
+    """/hoi <question>: answer from the active plan (works in groups too)."""
+    question = command_args(update)
+    if not question:
+        await reply(
+            update, "Hãy gõ câu hỏi sau lệnh, ví dụ: <code>/hoi chỉ tiêu BHYT là bao nhiêu?</code>"
+        )
+        return
+    await answer_text(update, context, question)
+
+
+async def answer_text(update: Update, context: Context, question: str) -> None:
+    """Answer *question*: a figure, a passage, a choice of close matches, or a plain "no"."""
+    services = get_services(context)
+    await remember_sender(update, services)
+    active = await knowledge.active_plan(services)
+    if active is None:
+        await reply(update, NO_PLAN_TEXT)
+        return
+    answer = active.kb.ask(question)
+    markup = None
+    if answer.kind == "choices":
+        rows = [
+            [InlineKeyboardButton(label[:60], callback_data=f"{QA_PREFIX}{hit_id}")]
+            for label, hit_id in choice_buttons(answer)
+        ]
+        rows.append([InlineKeyboardButton("Không phải", callback_data=f"{QA_PREFIX}{NONE_CHOICE}")])
+        markup = InlineKeyboardMarkup(rows)
+        if context.user_data is not None:
+            context.user_data["last_question"] = question
+    elif answer.kind == "none":
+        await _record_unanswered(update, context, question, active.plan_id)
+    await reply(update, render_answer(answer), markup=markup)
+
+
+async def _record_unanswered(update: Update, context: Context, question: str, plan_id: int) -> None:
+    services = get_services(context)
+    user, chat = update.effective_user, update.effective_chat
+    async with services.db.session() as session:
+        await plans.record_unanswered(
+            session,
+            question,
+            plan_id=plan_id,
+            asked_by=user.id if user else None,
+            chat_id=chat.id if chat else None,
+        )
+
+
+async def choice_pressed(update: Update, context: Context) -> None:
+    """A "Có phải bạn muốn hỏi…" button, or "Không phải"."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    services = get_services(context)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    choice = query.data.removeprefix(QA_PREFIX)
+    active = await knowledge.active_plan(services)
+    if active is None:
+        await reply(update, NO_PLAN_TEXT)
+        return
+    if choice == NONE_CHOICE:
+        question = (context.user_data or {}).pop("last_question", "")
+        if question:
+            await _record_unanswered(update, context, question, active.plan_id)
+        await reply(
+            update,
+            "Xin lỗi vì chưa hiểu đúng. Câu hỏi đã được ghi lại để cán bộ bổ sung. "
+            "Anh/chị thử hỏi bằng từ ngữ khác, hoặc xem /chitieu.",
+        )
+        return
+    answer = active.kb.resolve(choice)
+    if answer is None:
+        await reply(update, "Mục này không còn trong kế hoạch đang dùng. Hãy hỏi lại.")
+        return
+    await reply(update, render_answer(answer))
+
+
+async def chitieu(update: Update, context: Context) -> None:
+    """/chitieu: the active plan's targets, grouped, paged with buttons when long."""
+    services = get_services(context)
+    await remember_sender(update, services)
+    await _send_targets_page(update, context, 0, edit=False)
+
+
+async def page_pressed(update: Update, context: Context) -> None:
+    """Next/previous page of /chitieu."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    await _send_targets_page(update, context, int(query.data.removeprefix(PAGE_PREFIX)), edit=True)
+
+
+async def _send_targets_page(update: Update, context: Context, page: int, *, edit: bool) -> None:
+    active = await knowledge.active_plan(get_services(context))
+    if active is None:
+        await reply(update, NO_PLAN_TEXT)
+        return
+    top = active.parsed.top_level_targets()
+    if not top:
+        await reply(update, f"{html.escape(active.label)} không có danh sách chỉ tiêu.")
+        return
+    pages = max(1, -(-len(top) // TARGETS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    lines = [
+        f"<b>Chỉ tiêu thi đua — {html.escape(active.label)}</b> (trang {page + 1}/{pages})",
+        "",
+    ]
+    for target in top[page * TARGETS_PER_PAGE : (page + 1) * TARGETS_PER_PAGE]:
+        lines.extend(target_block(active.parsed, target))
+    buttons = []
+    if page > 0:
+        buttons.append(InlineKeyboardButton("◀ Trước", callback_data=f"{PAGE_PREFIX}{page - 1}"))
+    if page < pages - 1:
+        buttons.append(InlineKeyboardButton("Sau ▶", callback_data=f"{PAGE_PREFIX}{page + 1}"))
+    markup = InlineKeyboardMarkup([buttons]) if buttons else None
+    text = "\n".join(lines)
+    query = update.callback_query
+    if edit and query is not None and isinstance(query.message, Message):
+        await query.message.edit_text(text, parse_mode="HTML", reply_markup=markup)
+    else:
+        await reply(update, text, markup=markup)
+
+
+async def cauhoi(update: Update, context: Context) -> None:
+    """/cauhoi (admins): recent questions the bot could not answer, to improve synonyms."""
+    services = get_services(context)
+    if not await require_admin(update, context):
+        return
+    async with services.db.session() as session:
+        rows = await plans.list_unanswered(session, limit=20)
+    if not rows:
+        await reply(update, "Chưa có câu hỏi nào bot không trả lời được.")
+        return
+    lines = ["<b>Câu hỏi bot chưa trả lời được</b> (mới nhất trước):"]
+    for row in rows:
+        times = f" ({row.count} lần)" if row.count > 1 else ""
+        lines.append(f"• {html.escape(row.text)}{times}")
+    lines.append(
+        "\nNếu câu hỏi dùng từ viết tắt hay từ địa phương, thêm bằng "
+        "<code>/tuvung them từ = nghĩa trong kế hoạch</code>."
+    )
+    await reply(update, "\n".join(lines))
+
+
+TUVUNG_USAGE = (
+    "Cách dùng: <code>/tuvung</code> (xem), "
+    "<code>/tuvung them sổ đỏ = giấy chứng nhận quyền sử dụng đất</code>, "
+    "<code>/tuvung xoa sổ đỏ</code>."
+)
+
+
+async def tuvung(update: Update, context: Context) -> None:
+    """/tuvung (admins): list, add (`them từ = nghĩa`) or remove (`xoa từ`) synonyms."""
+    services = get_services(context)
+    if not await require_admin(update, context):
+        return
+    action, _, rest = command_args(update).partition(" ")
+    action, rest = fold(action), rest.strip()
+    user_id = update.effective_user.id if update.effective_user else None
+    async with services.db.session() as session:
+        if action == "them":
+            phrase, _, expansion = rest.partition("=")
+            if not phrase.strip() or not expansion.strip():
+                await reply(update, TUVUNG_USAGE)
+                return
+            await plans.add_synonym(session, phrase.strip(), expansion.strip(), user_id)
+            text = f"Đã thêm: «{html.escape(phrase.strip())}» = «{html.escape(expansion.strip())}»."
+        elif action == "xoa" and rest:
+            removed = await plans.remove_synonym(session, rest)
+            text = "Đã xóa." if removed else f"Không có từ «{html.escape(rest)}»."
+        elif not action:
+            text = _synonyms_text(await plans.list_synonyms(session))
+        else:
+            text = TUVUNG_USAGE
+    knowledge.invalidate(services)
+    await reply(update, text)
+
+
+def _synonyms_text(rows: Sequence[Synonym]) -> str:
+    if not rows:
+        return "Chưa có từ nào do quản trị viên thêm (bot đã có sẵn các từ viết tắt thông dụng)."
+    lines = ["<b>Từ đồng nghĩa do quản trị viên thêm</b>"]
+    lines += [f"• {html.escape(r.phrase)} = {html.escape(r.expansion)}" for r in rows]
+    return "\n".join(lines)
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """The handlers of this feature, for the composition root."""
+    return [
+        CommandHandler("hoi", hoi),
+        CommandHandler("chitieu", chitieu),
+        CommandHandler("cauhoi", cauhoi),
+        CommandHandler("tuvung", tuvung),
+        CallbackQueryHandler(choice_pressed, pattern=rf"^{QA_PREFIX}"),
+        CallbackQueryHandler(page_pressed, pattern=rf"^{PAGE_PREFIX}\d+$"),
+    ]

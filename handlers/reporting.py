@@ -1,0 +1,271 @@
+"""Progress reports: /baocao, plain messages with figures, buttons, /huy, edited messages."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import knowledge, reporting
+from bot.commands import Audience, Command
+from bot.core.report_parser import parse_report
+from bot.errors import UserFacingError
+from bot.exports.text import render_confirmation
+from bot.reporting import Outcome, Saved, Sender, target_info
+from bot.services import Services, get_services
+from handlers.common import Context, command_args, remember_sender, reply, sender_is_admin
+from reminders.service import REPORT_CALLBACK, current_period
+from storage import units
+from storage.models import Unit
+
+COMMANDS = (
+    Command(
+        "baocao",
+        "Báo cáo số liệu của đơn vị",
+        "/baocao &lt;nội dung&gt; — ví dụ: /baocao Đã trồng được 12.500 cây phân tán",
+        Audience.STAFF,
+    ),
+    Command("huy", "Rút lại báo cáo vừa gửi", "/huy — rút lại báo cáo gần nhất", Audience.STAFF),
+)
+
+UNDO_PREFIX = "rpu:"
+USAGE = (
+    "Cách báo cáo: <code>/baocao Đã trồng được 12.500 cây phân tán</code>\n"
+    "Nhiều số liệu một lúc: <code>/baocao lợn 2.300 con; dê 120 con</code>\n"
+    "Cộng thêm vào số đã báo: <code>/baocao thêm 300 cây phân tán</code>\n"
+    "Quản trị viên báo cáo thay đơn vị: <code>/baocao Thôn 1: 12.500 cây phân tán</code>"
+)
+NOT_MEMBER = (
+    "Anh/chị chưa thuộc đơn vị nào nên chưa báo cáo được. Hãy xin cán bộ phụ trách mã tham gia "
+    "rồi gõ <code>/thamgia MÃ</code>. Anh/chị vẫn có thể hỏi về kế hoạch bằng <code>/hoi</code>."
+)
+NO_PLAN = (
+    "Chưa có kế hoạch thi đua nào được nạp nên chưa ghi được số liệu. "
+    "Quản trị viên nạp kế hoạch bằng lệnh /kehoach."
+)
+
+
+async def baocao(update: Update, context: Context) -> None:
+    """/baocao <figures>: record figures for the sender's unit (admins may name a unit)."""
+    text = command_args(update)
+    if not text:
+        await reply(update, USAGE)
+        return
+    await report_text(update, context, text)
+
+
+async def report_text(
+    update: Update,
+    context: Context,
+    text: str,
+    *,
+    quiet_when_unmatched: bool = False,
+    message_id: int | None = None,
+) -> None:
+    """Record the figures in *text* for the unit the sender reports for.
+
+    In a unit's group chat (*quiet_when_unmatched*) a message none of whose figures fits a
+    target is ordinary chatter, so the bot stays silent instead of complaining."""
+    services = get_services(context)
+    await remember_sender(update, services)
+    unit, text = await _unit_and_text(update, context, text)
+    if unit is None:
+        await reply(update, NOT_MEMBER)
+        return
+    active = await knowledge.active_plan(services)
+    if active is None:
+        await reply(update, NO_PLAN)
+        return
+    parsed = parse_report(text)
+    if parsed.empty:
+        await reply(update, f"Tôi không thấy số liệu nào trong tin nhắn.\n\n{USAGE}")
+        return
+    sender = await _sender(update, services, unit, text, edited=False, message_id=message_id)
+    outcome = await reporting.submit(services, sender, parsed, active)
+    if quiet_when_unmatched and not (outcome.saved or outcome.questions or outcome.duplicates):
+        return
+    await _send_outcome(update, outcome)
+
+
+async def _unit_and_text(update: Update, context: Context, text: str) -> tuple[Unit | None, str]:
+    """The unit to report for; an admin may start with "Tên đơn vị: …"."""
+    services = get_services(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    async with services.db.session() as session:
+        if ":" in text and await sender_is_admin(update, context):
+            name, rest = text.split(":", 1)
+            named = await units.find_unit(session, name.strip())
+            if named is not None:
+                return named, rest.strip()
+        unit = await units.reporting_unit(
+            session, user_telegram_id=user.id, chat_telegram_id=chat.id, chat_type=chat.type
+        )
+    return unit, text
+
+
+async def _sender(
+    update: Update,
+    services: Services,
+    unit: Unit,
+    text: str,
+    *,
+    edited: bool,
+    message_id: int | None = None,
+) -> Sender:
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    assert user is not None and chat is not None
+    version = ""
+    if message is not None and edited and message.edit_date is not None:
+        version = str(int(message.edit_date.timestamp()))
+    if message_id is None and message is not None:
+        message_id = message.message_id
+    return Sender(
+        unit_id=unit.id,
+        unit_name=unit.name,
+        telegram_id=user.id,
+        chat_id=chat.id,
+        message_id=message_id,
+        source_key=f"tg:{chat.id}:{message_id}:{version}",
+        text=text,
+        at=services.clock.now(),
+        period=await current_period(services),
+    )
+
+
+async def _send_outcome(update: Update, outcome: Outcome) -> None:
+    """Confirm what was saved (with an undo button), ask what is unclear, list problems."""
+    if outcome.saved and outcome.sender is not None:
+        lines = [_confirmation(s, outcome.sender) for s in outcome.saved]
+        undo = InlineKeyboardButton(
+            "Hoàn tác", callback_data=f"{UNDO_PREFIX}{outcome.saved[0].report_ids[0]}"
+        )
+        await reply(update, "\n".join(lines), markup=InlineKeyboardMarkup([[undo]]))
+    if outcome.duplicates and not outcome.saved:
+        await reply(update, "Số liệu của tin nhắn này đã được ghi trước đó.")
+    for question in outcome.questions:
+        buttons = [
+            [InlineKeyboardButton(label, callback_data=data)] for label, data in question.options
+        ]
+        await reply(update, question.text, markup=InlineKeyboardMarkup(buttons))
+    problems = [
+        *(f"• Không có chỉ tiêu nào khớp với «{html.escape(c)}»." for c in outcome.unmatched),
+        *(f"• Không đọc được số trong «{html.escape(c)}»." for c in outcome.unreadable),
+    ]
+    if problems:
+        problems.append("Xem danh sách chỉ tiêu bằng /chitieu rồi nhắn lại, ví dụ «lợn 2.300 con».")
+        await reply(update, "\n".join(problems))
+
+
+def _confirmation(saved: Saved, sender: Sender) -> str:
+    info = target_info(saved.target, saved.parent)
+    return render_confirmation(
+        sender.unit_name,
+        info,
+        saved.total,
+        sender.period.label,
+        mode="delta" if saved.delta else "cumulative",
+        added=saved.value if saved.delta else None,
+    )
+
+
+async def choice_pressed(update: Update, context: Context) -> None:
+    """A button under a report question: which target, which number, save anyway, skip."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    services = get_services(context)
+    pending, _, choice = query.data.removeprefix(reporting.CALLBACK_PREFIX).partition(":")
+    try:
+        outcome = await reporting.resolve(services, int(pending), choice, update.effective_user.id)
+    except UserFacingError as exc:
+        await query.answer(exc.message_vi, show_alert=True)
+        return
+    await query.answer()
+    await _close_question(query.message)
+    if not (outcome.saved or outcome.questions or outcome.unmatched or outcome.duplicates):
+        await reply(update, "Đã bỏ qua số liệu này.")
+        return
+    await _send_outcome(update, outcome)
+
+
+async def undo_pressed(update: Update, context: Context) -> None:
+    """The "Hoàn tác" button: withdraw the figures the confirmed message stored."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    services = get_services(context)
+    report_id = int(query.data.removeprefix(UNDO_PREFIX))
+    admin = await sender_is_admin(update, context)
+    try:
+        count = await reporting.undo(services, report_id, update.effective_user.id, admin=admin)
+    except UserFacingError as exc:
+        await query.answer(exc.message_vi, show_alert=True)
+        return
+    await query.answer()
+    await _close_question(query.message)
+    if count:
+        await reply(
+            update, f"Đã hoàn tác {count} số liệu (vẫn lưu trong lịch sử, đánh dấu đã rút)."
+        )
+    else:
+        await reply(update, "Số liệu này đã được hoàn tác trước đó.")
+
+
+async def huy(update: Update, context: Context) -> None:
+    """/huy: withdraw the sender's most recent report."""
+    services = get_services(context)
+    user = update.effective_user
+    assert user is not None
+    withdrawn = await reporting.withdraw_last(services, user.id)
+    if not withdrawn:
+        await reply(update, "Anh/chị chưa có báo cáo nào để rút lại.")
+        return
+    await reply(
+        update,
+        f"Đã rút lại {len(withdrawn)} số liệu của báo cáo gần nhất "
+        "(vẫn lưu trong lịch sử, đánh dấu đã rút).",
+    )
+
+
+async def message_edited(update: Update, context: Context) -> None:
+    """An edited message that had stored figures: correct them from the new text."""
+    services = get_services(context)
+    message = update.edited_message
+    if message is None or not message.text or message.text.startswith("/"):
+        return
+    unit, text = await _unit_and_text(update, context, message.text)
+    active = await knowledge.active_plan(services)
+    if unit is None or active is None:
+        return
+    sender = await _sender(update, services, unit, text, edited=True)
+    outcome, replaced = await reporting.correct(services, sender, parse_report(text), active)
+    if replaced or outcome.saved:
+        await reply(update, f"Đã cập nhật theo tin nhắn vừa sửa ({replaced} số liệu cũ được thay).")
+        await _send_outcome(update, outcome)
+
+
+async def _close_question(message: object) -> None:
+    """Remove the buttons of an answered question so it cannot be pressed twice."""
+    if isinstance(message, Message):
+        await message.edit_reply_markup(reply_markup=None)
+
+
+async def report_button(update: Update, context: Context) -> None:
+    """The "Báo cáo ngay" button under a reminder: explain how to send figures."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await reply(update, USAGE)
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """The handlers of this feature, for the composition root."""
+    return [
+        CommandHandler("baocao", baocao),
+        CommandHandler("huy", huy),
+        CallbackQueryHandler(report_button, pattern=rf"^{REPORT_CALLBACK}$"),
+        CallbackQueryHandler(choice_pressed, pattern=rf"^{reporting.CALLBACK_PREFIX}\d+:"),
+        CallbackQueryHandler(undo_pressed, pattern=rf"^{UNDO_PREFIX}\d+$"),
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, message_edited),
+    ]
