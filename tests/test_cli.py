@@ -1,0 +1,151 @@
+"""The command line: every start-up failure is one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+from pathlib import Path
+
+from bot.cli import EXIT_CONFIG, EXIT_OK, EXIT_STARTUP
+from tests.conftest import TEST_TOKEN
+from tests.support.fake_bot_api import FakeBotApi
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+async def run_cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
+    """Run ``python -m bot ARGS`` in *tmp_path* (no .env there) with only *env* configured."""
+    base = {k: v for k, v in os.environ.items() if not k.isupper() or k in {"PATH", "HOME"}}
+    base.update(PYTHONPATH=str(REPO), DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    base.update(env)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=tmp_path,
+        env=base,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+def assert_one_clear_line(stderr: str, expected: str) -> None:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert "Traceback" not in stderr
+    assert lines, "nothing was printed"
+    assert expected in lines[-1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_missing_token_explains_botfather_and_console(tmp_path: Path) -> None:
+    code, _, err = await run_cli(tmp_path, "run", "--offer-console")
+    assert code == EXIT_CONFIG
+    assert "@BotFather" in err
+    assert "make console" in err
+    assert_one_clear_line(err, "Không có TELEGRAM_BOT_TOKEN")
+
+
+async def test_malformed_token_names_the_key(tmp_path: Path) -> None:
+    code, _, err = await run_cli(tmp_path, "run", TELEGRAM_BOT_TOKEN="not-a-token")
+    assert code == EXIT_CONFIG
+    assert_one_clear_line(err, "TELEGRAM_BOT_TOKEN")
+    assert "not-a-token" not in err
+
+
+async def test_wrong_database_url_names_the_key(tmp_path: Path) -> None:
+    code, _, err = await run_cli(tmp_path, "run", DATABASE_URL="mysql://localhost/thidua")
+    assert code == EXIT_CONFIG
+    assert_one_clear_line(err, "DATABASE_URL")
+
+
+async def test_unreachable_database(tmp_path: Path) -> None:
+    url = f"postgresql+psycopg://thidua:secret@127.0.0.1:{free_port()}/none"
+    code, _, err = await run_cli(tmp_path, "run", TELEGRAM_BOT_TOKEN=TEST_TOKEN, DATABASE_URL=url)
+    assert code == EXIT_STARTUP
+    assert_one_clear_line(err, "Không kết nối được cơ sở dữ liệu")
+    assert "secret" not in err
+
+
+async def test_token_refused_by_telegram(tmp_path: Path) -> None:
+    async with FakeBotApi() as fake:
+        code, _, err = await run_cli(
+            tmp_path,
+            "run",
+            TELEGRAM_BOT_TOKEN="999999999:this-token-is-not-the-fake-apis-token",
+            TELEGRAM_API_BASE_URL=fake.base_url,
+            TELEGRAM_FILE_BASE_URL=fake.base_file_url,
+        )
+    assert code == EXIT_STARTUP
+    assert_one_clear_line(err, "Telegram từ chối TELEGRAM_BOT_TOKEN")
+    assert "this-token" not in err
+
+
+async def test_unreachable_bot_api(tmp_path: Path) -> None:
+    base = f"http://127.0.0.1:{free_port()}"
+    code, _, err = await run_cli(
+        tmp_path,
+        "run",
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_BASE_URL=f"{base}/bot",
+        TELEGRAM_FILE_BASE_URL=f"{base}/file/bot",
+        REQUEST_TIMEOUT="3",
+    )
+    assert code == EXIT_STARTUP
+    assert_one_clear_line(err, "Không kết nối được Telegram Bot API")
+    assert TEST_TOKEN.split(":")[1] not in err
+
+
+async def test_migrate_and_import_plan(tmp_path: Path) -> None:
+    plan = REPO / "tests" / "fixtures" / "plans" / "ke_hoach_xa_an_phu_2025.md"
+    code, out, _ = await run_cli(tmp_path, "migrate")
+    assert code == EXIT_OK
+    assert "cập nhật" in out
+    code, out, _ = await run_cli(tmp_path, "import-plan", str(plan))
+    assert code == EXIT_OK
+    assert "Đã nạp kế hoạch mới" in out
+    assert "<b>" not in out  # the terminal gets plain text
+    code, out, _ = await run_cli(tmp_path, "import-plan", str(plan))
+    assert "cập nhật" in out.lower()
+
+
+async def test_import_plan_refuses_unreadable_file(tmp_path: Path) -> None:
+    bad = tmp_path / "ke-hoach.xls"
+    bad.write_bytes(b"\x00\x01 not a plan")
+    code, _, err = await run_cli(tmp_path, "import-plan", str(bad))
+    assert code == EXIT_STARTUP
+    assert "Traceback" not in err
+
+
+async def test_console_runs_through_the_real_handlers(tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "console",
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'c.db'}",
+        },
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(b"/start\n/help\n:thoat\n"), 60)
+    text = out.decode()
+    assert process.returncode == 0
+    assert "Xin chào" in text
+    assert "/donvi" in text  # the console user is an admin, so admin commands are listed
