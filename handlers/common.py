@@ -8,11 +8,17 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackContext
 
+from bot import knowledge
+from bot.knowledge import ActivePlan
 from bot.services import Services, get_services
 from storage import users
 
 Context = CallbackContext[Any, Any, Any, Any]
 
+NO_PLAN_TEXT = (
+    "Chưa có kế hoạch thi đua nào được nạp nên tôi chưa trả lời hay ghi số liệu được. "
+    "Quản trị viên nạp kế hoạch bằng lệnh /kehoach."
+)
 NOT_ADMIN_TEXT = "Lệnh này chỉ dành cho quản trị viên (cán bộ phụ trách thi đua – khen thưởng)."
 
 
@@ -44,6 +50,14 @@ async def require_admin(update: Update, context: Context) -> bool:
         return True
     await reply(update, NOT_ADMIN_TEXT)
     return False
+
+
+async def require_active_plan(update: Update, context: Context) -> ActivePlan | None:
+    """The active plan's knowledge base; when there is none, say so and return None."""
+    active = await knowledge.active_plan(get_services(context))
+    if active is None:
+        await reply(update, NO_PLAN_TEXT)
+    return active
 
 
 async def reply(

@@ -88,21 +88,13 @@ def list_text(views: list[service.DeadlineView], *, admin: bool) -> str:
 
 def schedule_text(services: Services, view: service.DeadlineView) -> str:
     """The reminder days of a deadline, as admins read them after a change."""
-    settings = services.settings
-    slots = cal.slots_for_kind(
-        view.kind,
-        view.due_on,
-        settings.reminder_days_before,
-        settings.reminder_time,
-        settings.tz,
-        settings.holidays,
-    )
+    slots = service.slots_of(services, view)
     today = service.local_today(services)
     days = [s.day for s in slots if s.key.startswith("d-") and s.day >= today]
     if not days:
         return "Không còn ngày nhắc nào trước hạn này."
     listed = ", ".join(d.strftime("%d/%m") for d in days)
-    return f"Bot sẽ nhắc vào các ngày {listed} lúc {settings.reminder_time:%H:%M}."
+    return f"Bot sẽ nhắc vào các ngày {listed} lúc {services.settings.reminder_time:%H:%M}."
 
 
 async def hanchot(update: Update, context: Context) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot import knowledge, reporting
+from bot import reporting
 from bot.commands import Audience, Command
 from bot.exports.chart import build_chart
 from bot.exports.excel import build_workbook
@@ -20,10 +20,11 @@ from handlers.common import (
     command_args,
     remember_sender,
     reply,
+    require_active_plan,
     require_admin,
     sender_is_admin,
 )
-from handlers.reporting import NO_PLAN, NOT_MEMBER
+from handlers.reporting import NOT_MEMBER
 from reminders.service import current_period
 from storage import units
 
@@ -56,9 +57,8 @@ async def tiendo(update: Update, context: Context) -> None:
     """/tiendo: the sender's unit, each target with its latest figure, % and a bar."""
     services = get_services(context)
     await remember_sender(update, services)
-    active = await knowledge.active_plan(services)
+    active = await require_active_plan(update, context)
     if active is None:
-        await reply(update, NO_PLAN)
         return
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
@@ -88,9 +88,8 @@ async def tonghop(update: Update, context: Context) -> None:
     await remember_sender(update, services)
     if not await require_admin(update, context):
         return
-    active = await knowledge.active_plan(services)
+    active = await require_active_plan(update, context)
     if active is None:
-        await reply(update, NO_PLAN)
         return
     period = await current_period(services)
     table = await reporting.progress_table(services, active, period)
@@ -109,9 +108,8 @@ async def xuatbaocao(update: Update, context: Context) -> None:
     await remember_sender(update, services)
     if not await require_admin(update, context):
         return
-    active = await knowledge.active_plan(services)
+    active = await require_active_plan(update, context)
     if active is None:
-        await reply(update, NO_PLAN)
         return
     word = command_args(update).lower().replace("á", "a").strip()
     if word and word not in PERIOD_WORDS:

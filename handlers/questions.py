@@ -15,7 +15,14 @@ from bot.core.answers import choice_buttons, render_answer
 from bot.core.text import fold
 from bot.plans import target_block
 from bot.services import get_services
-from handlers.common import Context, command_args, remember_sender, reply, require_admin
+from handlers.common import (
+    Context,
+    command_args,
+    remember_sender,
+    reply,
+    require_active_plan,
+    require_admin,
+)
 from storage import plans
 from storage.models import Synonym
 
@@ -50,9 +57,6 @@ QA_PREFIX = "qa:"
 NONE_CHOICE = "none"
 PAGE_PREFIX = "ct:"
 TARGETS_PER_PAGE = 12
-NO_PLAN_TEXT = (
-    "Chưa có kế hoạch thi đua nào được nạp. Quản trị viên nạp kế hoạch bằng lệnh /kehoach."
-)
 
 
 async def hoi(update: Update, context: Context) -> None:
@@ -70,9 +74,8 @@ async def answer_text(update: Update, context: Context, question: str) -> None:
     """Answer *question*: a figure, a passage, a choice of close matches, or a plain "no"."""
     services = get_services(context)
     await remember_sender(update, services)
-    active = await knowledge.active_plan(services)
+    active = await require_active_plan(update, context)
     if active is None:
-        await reply(update, NO_PLAN_TEXT)
         return
     answer = active.kb.ask(question)
     markup = None
@@ -107,14 +110,12 @@ async def choice_pressed(update: Update, context: Context) -> None:
     """A "Có phải bạn muốn hỏi…" button, or "Không phải"."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    services = get_services(context)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
     choice = query.data.removeprefix(QA_PREFIX)
-    active = await knowledge.active_plan(services)
+    active = await require_active_plan(update, context)
     if active is None:
-        await reply(update, NO_PLAN_TEXT)
         return
     if choice == NONE_CHOICE:
         question = (context.user_data or {}).pop("last_question", "")
@@ -149,9 +150,8 @@ async def page_pressed(update: Update, context: Context) -> None:
 
 
 async def _send_targets_page(update: Update, context: Context, page: int, *, edit: bool) -> None:
-    active = await knowledge.active_plan(get_services(context))
+    active = await require_active_plan(update, context)
     if active is None:
-        await reply(update, NO_PLAN_TEXT)
         return
     top = active.parsed.top_level_targets()
     if not top:

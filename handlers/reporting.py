@@ -15,7 +15,14 @@ from bot.errors import UserFacingError
 from bot.exports.text import render_confirmation
 from bot.reporting import Outcome, Saved, Sender, target_info
 from bot.services import Services, get_services
-from handlers.common import Context, command_args, remember_sender, reply, sender_is_admin
+from handlers.common import (
+    Context,
+    command_args,
+    remember_sender,
+    reply,
+    require_active_plan,
+    sender_is_admin,
+)
 from reminders.service import REPORT_CALLBACK, current_period
 from storage import units
 from storage.models import Unit
@@ -40,10 +47,6 @@ USAGE = (
 NOT_MEMBER = (
     "Anh/chị chưa thuộc đơn vị nào nên chưa báo cáo được. Hãy xin cán bộ phụ trách mã tham gia "
     "rồi gõ <code>/thamgia MÃ</code>. Anh/chị vẫn có thể hỏi về kế hoạch bằng <code>/hoi</code>."
-)
-NO_PLAN = (
-    "Chưa có kế hoạch thi đua nào được nạp nên chưa ghi được số liệu. "
-    "Quản trị viên nạp kế hoạch bằng lệnh /kehoach."
 )
 
 
@@ -74,9 +77,8 @@ async def report_text(
     if unit is None:
         await reply(update, NOT_MEMBER)
         return
-    active = await knowledge.active_plan(services)
+    active = await require_active_plan(update, context)
     if active is None:
-        await reply(update, NO_PLAN)
         return
     parsed = parse_report(text)
     if parsed.empty:

@@ -550,10 +550,10 @@ async def _load(services: Services, deadline_id: int) -> DeadlineView | None:
         return _view(row) if row is not None else None
 
 
-def valid_slot_keys(services: Services, view: DeadlineView) -> set[str]:
-    """The slot keys the current settings give this deadline."""
+def slots_of(services: Services, view: DeadlineView) -> list[cal.Slot]:
+    """The reminder slots the current settings give this deadline."""
     settings = services.settings
-    slots = cal.slots_for_kind(
+    return cal.slots_for_kind(
         view.kind,
         view.due_on,
         settings.reminder_days_before,
@@ -561,7 +561,11 @@ def valid_slot_keys(services: Services, view: DeadlineView) -> set[str]:
         settings.tz,
         settings.holidays,
     )
-    return {slot.key for slot in slots}
+
+
+def valid_slot_keys(services: Services, view: DeadlineView) -> set[str]:
+    """The slot keys the current settings give this deadline."""
+    return {slot.key for slot in slots_of(services, view)}
 
 
 async def send_due(
