@@ -291,7 +291,9 @@ def citation_for(plan: ParsedPlan, filename: str) -> str:
     kind = "Báo cáo" if plan.kind == "bao_cao" else "Kế hoạch"
     if plan.number:
         return f"{kind} {plan.number}"
-    return f"{kind} {plan.title}" if plan.title else f"{kind} ({filename})"
+    if not plan.title:
+        return f"{kind} ({filename})"
+    return plan.title if fold(plan.title).startswith(fold(kind)) else f"{kind} {plan.title}"
 
 
 def load_seed_plans(folder: Path, names: Sequence[str]) -> dict[str, ParsedPlan]:

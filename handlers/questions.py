@@ -107,7 +107,7 @@ async def _record_unanswered(update: Update, context: Context, question: str, pl
 
 
 async def choice_pressed(update: Update, context: Context) -> None:
-    """A "Có phải bạn muốn hỏi…" button, or "Không phải"."""
+    """A "Có phải anh/chị muốn hỏi…" button, or "Không phải"."""
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()

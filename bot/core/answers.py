@@ -143,7 +143,7 @@ def render_none(citation_label: str) -> str:
     """The plan says nothing on the question: say so plainly and point to /chitieu."""
     return (
         f"{_e(citation_label)} không có nội dung trả lời câu hỏi này. "
-        "Bạn có thể gõ /chitieu để xem danh sách chỉ tiêu, hoặc hỏi lại bằng từ ngữ khác "
+        "Anh/chị có thể gõ /chitieu để xem danh sách chỉ tiêu, hoặc hỏi lại bằng từ ngữ khác "
         "(ví dụ: «chỉ tiêu trồng cây là bao nhiêu?», «ai thẩm định hồ sơ khen thưởng?»)."
     )
 
@@ -156,7 +156,7 @@ def _choice_text(hit: Hit) -> str:
 
 def render_choices(answer: Answer) -> str:
     """A close call: list what the question may mean; the buttons carry the same items."""
-    lines = ["Câu hỏi có thể ứng với nhiều nội dung. Có phải bạn muốn hỏi:"]
+    lines = ["Câu hỏi có thể ứng với nhiều nội dung. Có phải anh/chị muốn hỏi:"]
     lines.extend(f"{i}. {_e(_choice_text(hit))}" for i, hit in enumerate(answer.alternatives, 1))
     lines.append("Chọn một mục bên dưới.")
     return "\n".join(lines)

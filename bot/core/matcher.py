@@ -99,14 +99,16 @@ class Hit:
 
     @property
     def label(self) -> str:
-        """A short title for a choice button."""
+        """A short title for a choice button: a sub-target's own name comes first, since
+        that is what tells it from its siblings ("(8) Xã NTM nâng cao – Số xã được…")."""
         if self.target is not None:
-            name = self.target.name
+            number = self.target.number.strip().strip("()")
+            label = f"Chỉ tiêu ({number}) {collapse_spaces(self.target.name)}"
             if self.parent is not None:
-                name = f"{self.parent.name} – {name}"
-            return _shorten(f"Chỉ tiêu ({self.target.number}) {name}", 60)
+                label = f"{label} – {collapse_spaces(self.parent.name)}"
+            return _shorten(label, _LABEL_CHARS)
         text = self.excerpt or (self.passage.text if self.passage else "")
-        return _shorten(f"Mục {self.section_path}: {text}", 60)
+        return _shorten(f"Mục {self.section_path}: {text}", _LABEL_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,7 @@ _FIGURE_CUES = _phrases(
 _DUTY_CUES = _phrases(
     "ai", "người nào", "cơ quan nào", "đơn vị nào", "phòng nào", "ban nào", "bộ phận nào",
     "trách nhiệm", "nhiệm vụ", "làm gì", "thế nào", "ra sao", "phối hợp", "thẩm định",
-    "thủ tục", "hồ sơ", "quy trình", "có trách nhiệm", "giao cho",
+    "quy trình", "có trách nhiệm", "giao cho", "tham mưu",
 )  # fmt: skip
 # "đạt bao nhiêu" asks for a figure without saying of what; folded, "đạt" would be "đất"
 # (land), so the verb is dropped only as typed with its marks.
@@ -218,6 +220,7 @@ _SCATTERED_PHRASE = 0.2
 _SCATTERED_PENALTY = 0.6
 _FIGURE_BONUS = 0.08
 _WINDOW = 24  # tokens: about one sentence
+_LABEL_CHARS = 60  # a choice button's text
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=\S)|\n+")
 
 
@@ -234,8 +237,7 @@ class _Query:
     """A question reduced to weighted units (words and concepts) and their vocabulary terms."""
 
     units: tuple[str, ...]  # content units in question order
-    weights: tuple[float, ...]  # rarity in the whole plan (for passages)
-    target_weights: tuple[float, ...]  # rarity among the targets (for targets)
+    weights: tuple[float, ...]  # per unit: how telling it is (squared rarity in the plan)
     matches: tuple[tuple[tuple[int, float], ...], ...]  # per unit: (term id, similarity)
     distinctive: tuple[bool, ...]  # per unit: rare in the plan, or unknown to it
     figure: bool  # asks for a figure ("bao nhiêu")
@@ -302,6 +304,7 @@ class KnowledgeBase:
     _by_id: dict[str, int] = field(repr=False)
     _garbled: frozenset[int] = field(repr=False)  # plan words that are no syllable (OCR damage)
     _section_titles: dict[str, str] = field(repr=False)
+    _targets: dict[str, Target] = field(repr=False)  # by key
 
     # ------------------------------------------------------------ building
 
@@ -337,6 +340,7 @@ class KnowledgeBase:
             _by_id={d.id: i for i, d in enumerate(builder.docs)},
             _garbled=garbled,
             _section_titles={s.path: s.title for s in plan.sections},
+            _targets={t.key: t for t in plan.targets},
         )
 
     @property
@@ -442,18 +446,13 @@ class KnowledgeBase:
         counters = _unit_cues(tokens)
         kept: list[str] = []
         weights: list[float] = []
-        target_weights: list[float] = []
         matches: list[tuple[tuple[int, float], ...]] = []
         for unit in units:
             found = self._lookup(unit)
             kept.append(unit)
             matches.append(found)
-            if unit in counters:  # "bao nhiêu người": the unit of the answer, not its subject
-                weights.append(_COUNTER_WEIGHT)
-                target_weights.append(_COUNTER_WEIGHT)
-                continue
-            weights.append(self._unit_weight(unit, found, self._idf))
-            target_weights.append(self._unit_weight(unit, found, self._target_idf))
+            # "bao nhiêu người": the unit of the answer, not what the question is about.
+            weights.append(_COUNTER_WEIGHT if unit in counters else self._unit_weight(unit, found))
         rare = max(1.0, _DISTINCTIVE_SHARE * len(self._docs))
         distinctive = tuple(
             unit not in _COMMON_WORDS
@@ -463,7 +462,6 @@ class KnowledgeBase:
         return _Query(
             tuple(kept),
             tuple(weights),
-            tuple(target_weights),
             tuple(matches),
             distinctive,
             figure,
@@ -493,12 +491,11 @@ class KnowledgeBase:
             out.append(self._idf[term] ** 2 if term is not None else 0.0)
         return tuple(out)
 
-    def _unit_weight(
-        self, unit: str, found: tuple[tuple[int, float], ...], idf: Sequence[float]
-    ) -> float:
+    def _unit_weight(self, unit: str, found: tuple[tuple[int, float], ...]) -> float:
         """A unit weighs its rarity (squared, so rare words dominate); unknown words weigh
         the most, since a question about something the plan never mentions must not be
-        answered. *idf* is the plan's, or the targets' alone when ranking targets."""
+        answered."""
+        idf = self._idf
         top = idf[-1]  # the rarity of a word in no document (see _Builder.idf)
         if unit.startswith(NUMBER_PREFIX):
             digits = unit[len(NUMBER_PREFIX) :]
@@ -528,7 +525,8 @@ class KnowledgeBase:
         if unit.startswith((CONCEPT_PREFIX, NUMBER_PREFIX)) or len(unit) < 3:
             return tuple(found.items())
         # A question word that is no syllable is a typo ("moii"): any one edit may mend it.
-        typo = exact is None and not is_syllable(unit)
+        # Without a vowel it is an abbreviation ("bhtn"), which no edit mends.
+        typo = exact is None and not is_syllable(unit) and any(ch in "aeiouy" for ch in unit)
         for term in self._neighbours(unit):
             if term in found:
                 continue
@@ -667,7 +665,7 @@ class KnowledgeBase:
             score *= 1.0 - missing  # it is about something else when a telling word lacks
             if doc.category is not None and doc.category in query.counted:
                 score = min(1.0, score + _COUNTED_BONUS)  # "mấy con" and the target counts con
-            if not for_report and query.duty and not query.figure:
+            if query.duty and not query.figure:
                 score *= _INTENT_PENALTY
         else:
             focus = _window(query.weights, where) / total
@@ -732,15 +730,13 @@ class KnowledgeBase:
     # ------------------------------------------------------------ hits
 
     def _target(self, doc: _Doc) -> Target:
-        target = self.plan.target(doc.id[2:])
-        assert target is not None  # ids come from the plan's own targets
-        return target
+        return self._targets[doc.id[2:]]
 
     def _hit(self, scored: _Scored, query: _Query | None) -> Hit:
         doc = scored.doc
         if doc.kind == "target":
             target = self._target(doc)
-            parent = self.plan.target(target.parent_key) if target.parent_key else None
+            parent = self._targets.get(target.parent_key) if target.parent_key else None
             return Hit(
                 id=doc.id,
                 kind="target",

@@ -67,8 +67,8 @@ _RHYMES_TEXT = """a ac ach ai am an ang anh ao ap at au ay e ec ech em en eng en
     uyu y yem yen yet yeu"""
 _RHYMES = frozenset(_RHYMES_TEXT.split())
 # Repairs tried on a token that is not a syllable; kept when exactly one gives a syllable:
-# "chirc" → chuc (chức), "mtrc" → muc, "seach" → sach, "viing" → vung, "cdy"/"ciy" → cay,
-# "dugc" → duoc, "thyc" → thuc, "thueng" → thuong, "mei" → moi, "nhitng" → nhung.
+# "chirc" → chuc (chức), "seach" → sach, "viing" → vung, "cdy" → cay, "dugc" → duoc,
+# "thyc" → thuc, "thueng" → thuong, "mei" → moi, "nhitng" → nhung.
 _SYLLABLE_REPAIRS = (
     ("ir", "u"), ("ur", "u"), ("ii", "u"), ("it", "u"), ("im", "u"), ("ug", "uo"), ("yu", "u"),
     ("i", "a"), ("y", "u"), ("ea", "a"), ("ei", "oi"), ("ue", "uo"), ("oe", "o"), ("d", "a"),
@@ -89,19 +89,26 @@ def ocr_near(a: str, b: str) -> bool:
     return len(diff) == 1 and (diff[0] in OCR_CONFUSIONS or diff[0][::-1] in OCR_CONFUSIONS)
 
 
-def ocr_variants(word: str) -> set[str]:
-    """Every word one OCR confusion away from *word*."""
-    partners: dict[str, set[str]] = {}
+def _partners() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
     for x, y in OCR_CONFUSIONS:
-        partners.setdefault(x, set()).add(y)
-        partners.setdefault(y, set()).add(x)
-    out: set[str] = set()
+        out.setdefault(x, set()).add(y)
+        out.setdefault(y, set()).add(x)
+    return {letter: frozenset(others) for letter, others in out.items()}
+
+
+_OCR_PARTNERS = _partners()
+
+
+def ocr_variants(word: str) -> set[str]:
+    """Every word one OCR confusion away from *word* (three letters or more)."""
     if len(word) < 3:
-        return out
-    for i, ch in enumerate(word):
-        for other in partners.get(ch, ()):
-            out.add(word[:i] + other + word[i + 1 :])
-    return out
+        return set()
+    return {
+        word[:i] + other + word[i + 1 :]
+        for i, ch in enumerate(word)
+        for other in _OCR_PARTNERS.get(ch, ())
+    }
 
 
 # Without a vowel a token is an abbreviation ("ubnd", "kdc"), except this OCR shape of a

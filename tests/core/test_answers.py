@@ -179,7 +179,7 @@ def test_choices_list_what_the_question_may_mean(kb: KnowledgeBase) -> None:
     answer = kb.ask("bảo hiểm")
     assert answer.kind == "choices"
     text = render_choices(answer)
-    assert text.startswith("Câu hỏi có thể ứng với nhiều nội dung. Có phải bạn muốn hỏi:")
+    assert text.startswith("Câu hỏi có thể ứng với nhiều nội dung. Có phải anh/chị muốn hỏi:")
     assert "1. Chỉ tiêu (" in text
     buttons = choice_buttons(answer)
     assert [hit_id for _, hit_id in buttons] == [h.id for h in answer.alternatives]

@@ -14,7 +14,7 @@ import bot.core.matcher as matcher_module
 from bot.core.matcher import KnowledgeBase
 from bot.core.plan import ParsedPlan, Passage, Qualifier, Section, Target
 from bot.core.questions import looks_like_question
-from bot.core.synonyms import SynonymTable
+from bot.core.synonyms import SynonymTable, tokenize
 
 
 def _t(
@@ -181,7 +181,7 @@ def test_questions_do_not_normalise_the_plan_again(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real = matcher_module.tokenize
+    real = tokenize
 
     def counting(text: str) -> list[str]:
         calls.append(text)
@@ -192,6 +192,15 @@ def test_questions_do_not_normalise_the_plan_again(
     kb.match_targets("lợn")
     # One tokenization per question or fragment, none of the plan's text.
     assert calls == ["Ai thẩm định hồ sơ khen thưởng?", "lợn"]
+
+
+def test_an_empty_plan_answers_nothing() -> None:
+    empty = ParsedPlan("Kế hoạch", None, None, None, "ke_hoach")
+    kb = KnowledgeBase.build(empty, citation_label="Kế hoạch", synonyms=SynonymTable.builtin())
+    assert kb.size == 0
+    assert kb.ask("Chỉ tiêu trồng cây là bao nhiêu?").kind == "none"
+    assert kb.match_targets("lợn") == []
+    assert kb.resolve("t:1") is None
 
 
 def test_an_empty_or_wordless_question_gets_none(kb: KnowledgeBase) -> None:

@@ -194,7 +194,6 @@ def _rate(n: int, d: int) -> float:
     return n / d if d else 1.0
 
 
-@pytest.mark.seeds
 def test_labelled_question_set_is_large_and_mixed() -> None:
     questions: list[Question] = load_questions()
     assert len(questions) >= 100
@@ -202,6 +201,7 @@ def test_labelled_question_set_is_large_and_mixed() -> None:
     assert sum(bool(q.targets) for q in questions) >= 50
     assert sum(bool(q.contains) or q.section is not None for q in questions) >= 20
     assert len({q.id for q in questions}) == len(questions)
+    assert sum(q.held_out for q in questions) >= 30
 
 
 @pytest.mark.seeds
