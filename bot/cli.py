@@ -128,6 +128,9 @@ def _import_plan(settings: Settings, file: str, name: str | None) -> int:
 def _console(settings: Settings, user_id: int) -> int:
     from bot.console import run_console
 
+    if settings.log_level == "INFO":
+        # Routine INFO lines would interleave with the conversation; warnings still show.
+        setup_logging("WARNING")
     asyncio.run(run_console(settings, user_id=user_id))
     return EXIT_OK
 
