@@ -32,6 +32,10 @@ Parsing never fails on such noise; it reads what it can, in four steps.
    children are keyed "<n>.1", "<n>.2" …; "X, trong đó Y" keeps X on the parent. A target with
    no figure keeps its text ("Giảm tai nạn giao thông cả 3 tiêu chí", "vào năm 2027").
 
+In a damaged document (OCR output, :func:`bot.core.diacritics.looks_ocr_damaged`) target names
+and the title get their diacritics back where the lexicon is sure ("Trong méi cay phan tan" →
+"Trồng mới cây phân tán"); ``source_text`` and passages are quotes and stay as read.
+
 Numbers in documents are read with ``dot_decimal_ok`` (OCR turns "2,32" into "2.32"); "1,600"
 is 1.600 when the unit counts things (people, trees) and 1,6 otherwise.
 """
@@ -42,11 +46,12 @@ import contextlib
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
 
+from bot.core.diacritics import looks_ocr_damaged, restore_diacritics
 from bot.core.measures import Measure, find_measure_prefix
 from bot.core.numbers import AmbiguousNumberError, NumberError, parse_number
 from bot.core.plan import ParsedPlan, Passage, Qualifier, Section, Target
@@ -1367,6 +1372,10 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
     outline = _walk(_blocks(body))
     targets = [t for item in outline.items for t in _targets(item)]
     title = header.title or PurePath(filename).stem or "Văn bản không có tiêu đề"
+    if looks_ocr_damaged(text):
+        # Names and the title are labels the bot shows; quotes (source_text, passages) stay.
+        targets = [replace(t, name=restore_diacritics(t.name)) for t in targets]
+        title = restore_diacritics(title)
     return ParsedPlan(
         title=title,
         number=header.number,

@@ -351,7 +351,9 @@ def test_ocr_sample_without_diacritics() -> None:
     assert plan.issued_on == date(2024, 2, 5)
     assert plan.year == 2024
     assert plan.issuer == "UBND xã Binh An"
-    assert "nam 2024" in plan.title
+    # The title is a label the bot shows: its diacritics are restored where the lexicon is sure.
+    assert plan.title.startswith("Kế hoạch phát động phong trào thi đua")
+    assert plan.title.endswith("năm 2024")
     # "I1." and "I11." are OCR for II. and III.
     assert [s.path for s in plan.sections if "." not in s.path] == ["I", "II", "III"]
     assert [t.key for t in plan.top_level_targets()] == ["1", "2", "3", "4", "5", "6"]
