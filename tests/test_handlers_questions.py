@@ -1,0 +1,203 @@
+"""Questions through ``Application.process_update``: /hoi and plain private text answered
+from the active plan with the place they come from, close calls offered as buttons,
+unanswered questions kept for /cauhoi, /tuvung synonyms, /chitieu pages, and group chatter
+left alone."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.config import Settings
+from handlers.common import NO_PLAN_TEXT, NOT_ADMIN_TEXT
+from storage.db import Database
+from storage.models import Synonym, UnansweredQuestion
+from tests.support.driver import ADMIN, AN, BINH, GROUP, BotDriver, running_bot
+
+WHERE = "Theo Kế hoạch 27/KH-UBND, mục II.2"
+NO_ANSWER = "Kế hoạch 27/KH-UBND không có nội dung trả lời câu hỏi này."
+
+
+@pytest.fixture
+async def bot(settings: Settings, database: Database) -> AsyncIterator[BotDriver]:
+    async with running_bot(settings, database) as driver:
+        await driver.load_plan()
+        yield driver
+
+
+async def unanswered(bot: BotDriver) -> list[UnansweredQuestion]:
+    return list(await bot.rows(UnansweredQuestion))
+
+
+async def test_without_a_plan_the_bot_says_so(settings: Settings, database: Database) -> None:
+    async with running_bot(settings, database) as bare:
+        assert (await bare.send("/hoi chỉ tiêu trồng cây là bao nhiêu?", AN)).text == NO_PLAN_TEXT
+        assert (await bare.send("/chitieu", AN)).text == NO_PLAN_TEXT
+        assert (await bare.send("chỉ tiêu BHYT bao nhiêu", AN)).text == NO_PLAN_TEXT
+
+
+async def test_usage_when_the_question_is_missing(bot: BotDriver) -> None:
+    replies = await bot.send("/hoi", AN)
+    assert replies.text == "Hãy gõ câu hỏi sau lệnh, ví dụ: /hoi chỉ tiêu BHYT là bao nhiêu?"
+
+
+async def test_figures_are_found_however_the_question_is_typed(bot: BotDriver) -> None:
+    trees = f"{WHERE}, chỉ tiêu (1): Trồng cây phân tán: 58.000 cây."
+    for question in (
+        "/hoi Chỉ tiêu trồng cây phân tán là bao nhiêu?",
+        "/hoi chi tieu trong cay phan tan bao nhieu",  # no diacritics
+        "/hoi chi tieu trog cay phan tan",  # a typo
+    ):
+        replies = await bot.send(question, AN)
+        assert replies.text == trees, question
+        assert replies.buttons == []
+
+    abbreviations = {
+        "/hoi chỉ tiêu BHYT là bao nhiêu": "chỉ tiêu (4): Tỷ lệ người dân tham gia bảo hiểm y tế: "
+        "tối thiểu 95%.",
+        "/hoi chi tieu SDD": "chỉ tiêu (11): Tỷ lệ trẻ em dưới 5 tuổi bị suy dinh dưỡng: "
+        "không quá 6%.",
+    }
+    for question, answer in abbreviations.items():
+        assert (await bot.send(question, AN)).text == f"{WHERE}, {answer}", question
+
+    # A sub-target of a compound line, and the compound line with all its parts.
+    bo = await bot.send("/hoi đàn bò bao nhiêu con", AN)
+    assert bo.text == f"{WHERE}, chỉ tiêu (2) Chăn nuôi – Đàn bò: 600 con."
+    compound = await bot.send("/hoi chăn nuôi", AN)
+    assert compound.text == (
+        f"{WHERE}, chỉ tiêu (2): Chăn nuôi, gồm:\n"
+        "• Đàn lợn: 4.200 con\n• Đàn bò: 600 con\n• Gia cầm: 90.000 con"
+    )
+    assert await unanswered(bot) == []
+
+
+async def test_duty_question_quotes_the_passage_and_its_section(bot: BotDriver) -> None:
+    replies = await bot.send("/hoi ai thẩm định hồ sơ khen thưởng?", AN)
+    head, quote = replies.text.split("\n", 1)
+    assert head == "Theo Kế hoạch 27/KH-UBND, mục III.2 (Tổ chức thực hiện):"
+    assert "Công chức Nội vụ" in quote and "thẩm định hồ sơ đề nghị khen thưởng" in quote
+    assert quote.startswith("“") and quote.endswith("”")
+
+
+async def test_unrelated_question_is_recorded_for_the_officer(bot: BotDriver) -> None:
+    replies = await bot.send("/hoi giá vàng hôm nay?", AN)
+    assert replies.text.startswith(NO_ANSWER)
+    assert "/chitieu" in replies.text
+    assert replies.buttons == []
+
+    [row] = await unanswered(bot)
+    assert (row.text, row.asked_by, row.chat_telegram_id) == ("giá vàng hôm nay?", AN, AN)
+    assert row.plan_id == 1 and row.resolved_at is None
+
+    await bot.send("/hoi Giá vàng hôm nay", BINH)  # the same question, typed differently
+    listing = await bot.send("/cauhoi", ADMIN)
+    assert "Câu hỏi bot chưa trả lời được (mới nhất trước):" in listing.text
+    assert "• Giá vàng hôm nay (2 lần)" in listing.text
+    assert "/tuvung them từ = nghĩa trong kế hoạch" in listing.text
+
+    assert (await bot.send("/cauhoi", AN)).text == NOT_ADMIN_TEXT
+
+    # What people typed is shown literally (the Bot API rejects stray HTML).
+    await bot.send("/hoi giá <b>lúa</b> & ngô?", AN)
+    listing = await bot.send("/cauhoi", ADMIN)
+    assert "• giá <b>lúa</b> & ngô?" in listing.text
+    [call] = listing.api("sendMessage")
+    assert "giá &lt;b&gt;lúa&lt;/b&gt; &amp; ngô?" in call.params["text"]
+
+
+async def test_cauhoi_with_nothing_to_show(bot: BotDriver) -> None:
+    replies = await bot.send("/cauhoi", ADMIN)
+    assert replies.text == "Chưa có câu hỏi nào bot không trả lời được."
+
+
+async def test_an_added_synonym_makes_a_question_answerable(bot: BotDriver) -> None:
+    question = "/hoi chỉ tiêu GTNT là bao nhiêu"
+    assert (await bot.send(question, AN)).text.startswith(NO_ANSWER)
+
+    refused = await bot.send("/tuvung them GTNT = giao thông nông thôn", AN)
+    assert refused.text == NOT_ADMIN_TEXT
+    assert await bot.rows(Synonym) == []
+
+    added = await bot.send("/tuvung them GTNT = giao thông nông thôn", ADMIN)
+    assert added.text == "Đã thêm: «GTNT» = «giao thông nông thôn»."
+    [synonym] = await bot.rows(Synonym)
+    assert (synonym.expansion, synonym.added_by) == ("giao thông nông thôn", ADMIN)
+
+    answer = await bot.send(question, AN)
+    assert answer.text == f"{WHERE}, chỉ tiêu (6): Làm mới đường giao thông nông thôn: 12 km."
+    listing = await bot.send("/tuvung", ADMIN)
+    assert "• gtnt = giao thông nông thôn" in listing.text
+
+    assert (await bot.send("/tuvung xoa gtnt", ADMIN)).text == "Đã xóa."
+    assert (await bot.send(question, AN)).text.startswith(NO_ANSWER)
+    assert (await bot.send("/tuvung xoa gtnt", ADMIN)).text == "Không có từ «gtnt»."
+    assert "Cách dùng" in (await bot.send("/tuvung them GTNT", ADMIN)).text
+
+
+async def test_a_close_call_offers_choices(bot: BotDriver) -> None:
+    replies = await bot.send("/hoi tỷ lệ là bao nhiêu", AN)
+    assert "Có phải anh/chị muốn hỏi:" in replies.text
+    labels = replies.labels()
+    assert labels[-1] == "Không phải"
+    assert "1. Chỉ tiêu (7) Tỷ lệ hộ nghèo" in labels
+    assert "2. Chỉ tiêu (4) Tỷ lệ người dân tham gia bảo hiểm y tế" in labels
+    assert not await unanswered(bot)  # a close call is not a failure (yet)
+
+    chosen = await bot.press(replies.button("Tỷ lệ hộ nghèo"), AN, on=replies.messages[0])
+    assert chosen.text == f"{WHERE}, chỉ tiêu (7): Tỷ lệ hộ nghèo: không quá 1,5%."
+    [removed] = chosen.api("editMessageReplyMarkup")  # the choices cannot be pressed twice
+    assert removed.params["message_id"] == replies.messages[0].message_id
+
+
+async def test_none_of_the_choices_records_the_question(bot: BotDriver) -> None:
+    replies = await bot.send("tỷ lệ bao nhiêu", AN)  # a private question, without /hoi
+    pressed = await bot.press(replies.button("Không phải"), AN, on=replies.messages[0])
+    assert pressed.text.startswith("Xin lỗi vì chưa hiểu đúng. Câu hỏi đã được ghi lại")
+    [row] = await unanswered(bot)
+    assert (row.text, row.asked_by) == ("tỷ lệ bao nhiêu", AN)
+
+
+async def test_chitieu_pages_with_buttons(bot: BotDriver) -> None:
+    first = await bot.send("/chitieu", AN)
+    text = first.text
+    assert text.startswith("Chỉ tiêu thi đua — Kế hoạch 27/KH-UBND (trang 1/2)")
+    assert "(1) Trồng cây phân tán: 58.000 cây" in text
+    assert "(2) Chăn nuôi:\n    – Đàn lợn: 4.200 con" in text
+    assert "(12) Xây mới nhà văn hóa thôn: 2 nhà" in text
+    assert "(13)" not in text
+    assert first.buttons == [("Sau ▶", "ct:1")]
+
+    second = await bot.press("ct:1", AN, on=first.messages[0])
+    [edit] = second.api("editMessageText")
+    assert edit.params["message_id"] == first.messages[0].message_id
+    assert "(trang 2/2)" in edit.params["text"]
+    assert "(13) Thu nhập bình quân đầu người: 60 triệu đồng/người/năm" in edit.params["text"]
+    assert "(1) Trồng cây" not in edit.params["text"]
+    keyboard = edit.params["reply_markup"]["inline_keyboard"]
+    assert [(b["text"], b["callback_data"]) for row in keyboard for b in row] == [
+        ("◀ Trước", "ct:0")
+    ]
+    assert second.messages == ()  # the page is edited in place, not sent again
+
+
+async def test_private_plain_text_is_answered_but_group_chatter_is_not(bot: BotDriver) -> None:
+    private = await bot.send("chỉ tiêu đàn bò bao nhiêu con?", AN)
+    assert private.text == f"{WHERE}, chỉ tiêu (2) Chăn nuôi – Đàn bò: 600 con."
+
+    for chat_id in (GROUP, -100555):  # a group bound to a unit, and one that is not
+        if chat_id == GROUP:
+            await bot.bind_group(GROUP, "Thôn 1")
+        quiet = await bot.send("chỉ tiêu đàn bò bao nhiêu con?", BINH, chat_id=chat_id)
+        assert quiet.calls == (), chat_id
+    assert await unanswered(bot) == []
+
+    # /hoi still works in a group, as a reply to the asker's message.
+    asked = bot.message("/hoi chỉ tiêu đàn bò bao nhiêu con?", BINH, chat_id=GROUP)
+    replies = await bot.process(asked)
+    assert replies.text == f"{WHERE}, chỉ tiêu (2) Chăn nuôi – Đàn bò: 600 con."
+    [call] = replies.api("sendMessage")
+    assert call.params["chat_id"] == GROUP
+    assert asked.message is not None
+    assert call.params["reply_parameters"]["message_id"] == asked.message.message_id
