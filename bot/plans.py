@@ -142,11 +142,6 @@ def _kind_word(kind: str) -> str:
     return "báo cáo" if kind == "bao_cao" else "kế hoạch"
 
 
-def _target_number(target: Target) -> str:
-    """ "(10)" whatever way the plan wrote the number."""
-    return f"({target.number.strip().strip('()') or target.key})"
-
-
 def _target_line(target: Target, *, compound: bool) -> str:
     """ "(10) Giải quyết việc làm trong năm: 1.600 người"; a compound target's own line
     ends with ":" when its figures are on the sub-target lines below."""
@@ -156,7 +151,7 @@ def _target_line(target: Target, *, compound: bool) -> str:
         figure = ""  # "Huyện đạt chuẩn nông thôn mới": the name says it all
     if target.parent_key is not None:
         return f"    – {name}: {figure}" if figure else f"    – {name}"
-    head = f"{_target_number(target)} {name}"
+    head = f"{target.marker} {name}"
     if compound and target.value is None and not target.text_value:
         return f"{head}:"
     return f"{head}: {figure}" if figure else head

@@ -187,11 +187,6 @@ async def test_xuatbaocao_nam_in_june_exports_last_year(bot: BotDriver) -> None:
     assert "Đơn vị chưa báo cáo (3): Thôn 1, Thôn 2, Thôn 3." in paragraphs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG bot/reporting.target_info keeps the plan's '(1)' and bot/exports/word.py "
-    "wraps it again: '- ((1)) Trồng cây phân tán' (chart labels likewise)",
-)
 async def test_word_draft_lists_targets_with_their_number_once(bot: BotDriver) -> None:
     replies = await bot.send("/xuatbaocao 6thang", ADMIN)
     draft = Document(io.BytesIO(uploaded(replies.api("sendDocument")[1])[1]))

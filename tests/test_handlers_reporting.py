@@ -255,11 +255,6 @@ async def test_doubtful_values_are_confirmed_before_saving(bot: BotDriver) -> No
     assert_provenance(row, reporter=AN, chat=AN, text="trồng được 700.000 cây phân tán")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG bot/reporting.target_info keeps the plan's '(4)' as the number and "
-    "TargetInfo.label wraps it again: «((4)) Tỷ lệ…»",
-)
 async def test_the_confirmation_question_names_the_target_once(bot: BotDriver) -> None:
     rate = await bot.send("tỷ lệ tham gia BHYT đạt 120%", AN)
     assert "«(4) Tỷ lệ người dân tham gia bảo hiểm y tế»" in rate.text

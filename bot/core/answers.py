@@ -35,11 +35,6 @@ def _e(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _number(target: Target) -> str:
-    """The target's number as "(10)", whatever way the plan wrote it."""
-    return f"({target.number.strip().strip('()')})"
-
-
 def _clean(text: str) -> str:
     return collapse_spaces(text).strip(" :;,.-–")
 
@@ -87,8 +82,8 @@ def target_label(target: Target, parent: Target | None = None) -> str:
     """ "(5) Phát triển chăn nuôi – Lợn" or "(10) Giải quyết việc làm trong năm"."""
     name = _clean(target.name)
     if parent is not None:
-        return f"{_number(parent)} {_clean(parent.name)} – {name}"
-    return f"{_number(target)} {name}"
+        return f"{parent.marker} {_clean(parent.name)} – {name}"
+    return f"{target.marker} {name}"
 
 
 def _where(citation_label: str, section_path: str) -> str:
@@ -109,13 +104,13 @@ def render_target(hit: Hit, citation_label: str) -> str:
     if hit.parent is not None:
         parent_name = _shorten(_clean(hit.parent.name), _PARENT_NAME_LIMIT)
         head = (
-            f"{where}, chỉ tiêu {_e(_number(hit.parent))} {_e(parent_name)} – "
+            f"{where}, chỉ tiêu {_e(hit.parent.marker)} {_e(parent_name)} – "
             f"{_e(_clean(target.name))}"
         )
         if _says_only_its_name(target):
             return f"{head}."
         return f"{head}: <b>{_e(format_figure(target))}</b>."
-    head = f"{where}, chỉ tiêu {_e(_number(target))}: {_e(_clean(target.name))}"
+    head = f"{where}, chỉ tiêu {_e(target.marker)}: {_e(_clean(target.name))}"
     if not hit.children:
         if _says_only_its_name(target):
             return f"{head}."

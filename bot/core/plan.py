@@ -48,6 +48,11 @@ class Section:
     level: int  # 1 for "I.", 2 for "1.", 3 for "a)", 4 for "-"
 
 
+def target_marker(number: str, key: str) -> str:
+    """ "(10)" for a plan number written "10", "10." or "(10)"; the key when the plan has none."""
+    return f"({number.strip().rstrip('.').strip('()') or key})"
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """A numbered target (chỉ tiêu) or one sub-target of a compound line.
@@ -66,6 +71,11 @@ class Target:
     source_text: str  # the whole line, cleaned of wrap noise, to quote back
     parent_key: str | None = None  # set on sub-targets of a compound line
     text_value: str | None = None  # non-numeric content or a year ("vào năm 2027")
+
+    @property
+    def marker(self) -> str:
+        """The target's number as "(10)", whatever way the plan wrote it."""
+        return target_marker(self.number, self.key)
 
 
 @dataclass(frozen=True, slots=True)

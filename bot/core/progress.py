@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from bot.core.plan import Qualifier
+from bot.core.plan import Qualifier, target_marker
 
 # Measures whose figures are rates or averages: they never add up across units.
 NON_ADDITIVE_MEASURES = frozenset({"%", "Tr.đ/người/năm", "m2/người", "triệu đồng/người/năm"})
@@ -53,7 +53,12 @@ class TargetInfo:
     def label(self) -> str:
         """ "(5) Phát triển chăn nuôi — Lợn" style label for tables."""
         name = f"{self.parent_name} — {self.name}" if self.parent_name else self.name
-        return f"({self.number}) {name}"
+        return f"{self.marker} {name}"
+
+    @property
+    def marker(self) -> str:
+        """The number as "(10)", whatever way the plan wrote it."""
+        return target_marker(self.number, self.key)
 
     @property
     def additive(self) -> bool:

@@ -65,7 +65,7 @@ def target_bars(table: ProgressTable) -> list[Bar]:
         if target.value is None:
             continue
         percent, state = _target_percent(table, target)
-        label = f"({target.number}) {target_name(target)}"
+        label = f"{target.marker} {target_name(target)}"
         bars.append(Bar(label, percent, _COLORS[state]))
     return bars
 

@@ -105,7 +105,7 @@ def _summary_values(table: ProgressTable, target: TargetInfo) -> list[object]:
     done = completion(table, target)
     figures = [table.figure(u, target.key) for u in table.units]
     return [
-        target.number,
+        target.marker,
         target_name(target),
         target.measure or "",
         plan_number(target),
@@ -147,7 +147,7 @@ def _fill_details(ws: Any, table: ProgressTable, tz: tzinfo) -> None:
                 continue
             row += 1
             percent = percent_text(percent_of_target(figure.value, target))
-            values = [unit, target.number, target_name(target), format_number(figure.value)]
+            values = [unit, target.marker, target_name(target), format_number(figure.value)]
             values += [target.measure or "", percent, figure.reporter_name]
             values.append(format_moment(figure.reported_at, tz))
             _row(ws, row, values, text_from=4)
@@ -160,7 +160,7 @@ def _raw_values(table: ProgressTable, target: TargetInfo) -> list[object]:
     figures = [table.figure(u, target.key) for u in table.units]
     plan = _number(target.value) if target.value is not None else None
     return [
-        target.number,
+        target.marker,
         target_name(target),
         target.measure or "",
         target.qualifier.label,

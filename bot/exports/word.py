@@ -156,7 +156,7 @@ def _progress_table(document: Any, table: ProgressTable, rows: list[Completion])
         _cell_lines(cell, [(name, True, False)])
     for done in rows:
         target = done.target
-        values = [target.number, target_name(target), target.measure or "", plan_number(target)]
+        values = [target.marker, target_name(target), target.measure or "", plan_number(target)]
         values += [_achieved_text(done), percent_text(done.percent), done.status.label]
         for cell, value in zip(grid.add_row().cells, values, strict=True):
             cell.text = value
@@ -198,7 +198,7 @@ def _focus_lines(rows: list[Completion]) -> list[str]:
             continue
         where = f"đạt {percent_text(done.percent)}" if done.percent is not None else ""
         where = where or done.status.label
-        lines.append(f"- ({done.target.number}) {target_name(done.target)} ({where});")
+        lines.append(f"- {done.target.marker} {target_name(done.target)} ({where});")
     return lines
 
 

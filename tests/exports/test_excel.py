@@ -40,23 +40,23 @@ def test_sheets_and_title_block() -> None:
 def test_summary_shows_vietnamese_figures_as_text() -> None:
     summary = _open(build_workbook(make_table()))[SHEET_SUMMARY]
     rows = _rows(summary)
-    trees = rows["3"]
+    trees = rows["(3)"]
     assert trees["Chỉ tiêu kế hoạch"] == "58.000"
     assert (trees["Thôn 1"], trees["Thôn 2"], trees[UNITS[2]]) == ("12.500", "18.000", None)
     assert (trees["Tổng cộng"], trees["% kế hoạch"]) == ("30.500", "52,6%")
     assert trees["Đơn vị đã báo cáo"] == "2/3"
-    assert rows["9"]["Tổng cộng"] == "1,25"
-    assert rows["5"]["Chỉ tiêu"] == "Phát triển chăn nuôi — Lợn"
-    assert rows["5"]["Đánh giá"] == "đạt"
+    assert rows["(9)"]["Tổng cộng"] == "1,25"
+    assert rows["(5)"]["Chỉ tiêu"] == "Phát triển chăn nuôi — Lợn"
+    assert rows["(5)"]["Đánh giá"] == "đạt"
 
 
 def test_totals_only_where_figures_add_up() -> None:
     rows = _rows(_open(build_workbook(make_table()))[SHEET_SUMMARY])
-    rate = rows["7"]
+    rate = rows["(7)"]
     assert (rate["Thôn 1"], rate["Thôn 2"]) == ("97", "92,5")
     assert rate["Tổng cộng"] is None and rate["% kế hoạch"] is None
     assert rate["Chỉ tiêu kế hoạch"] == "tối thiểu 96"
-    traffic = rows["12"]
+    traffic = rows["(12)"]
     assert traffic["Tổng cộng"] is None
     assert traffic["Chỉ tiêu kế hoạch"] == "không định lượng"
 
@@ -81,7 +81,7 @@ def test_details_say_who_reported_when_in_local_time() -> None:
     assert len(rows) == 6
     assert rows[0] == (
         "Thôn 1",
-        "3",
+        "(3)",
         "Trồng mới cây phân tán",
         "12.500",
         "cây",
@@ -100,15 +100,15 @@ def test_details_follow_the_requested_time_zone() -> None:
 
 def test_raw_sheet_holds_real_numbers() -> None:
     rows = _rows(_open(build_workbook(make_table()))[SHEET_RAW])
-    trees = rows["3"]
+    trees = rows["(3)"]
     assert trees["Chỉ tiêu kế hoạch"] == 58000
     assert trees["Thôn 1"] == 12500 and isinstance(trees["Thôn 1"], int)
     assert trees["Tổng cộng"] == 30500
     assert trees["% kế hoạch"] == 52.6
-    assert rows["7"]["Thôn 2"] == 92.5
-    assert rows["7"]["Điều kiện"] == "tối thiểu"
-    assert rows["7"]["Tổng cộng"] is None
-    assert rows["9"]["Chỉ tiêu kế hoạch"] == 2.5
+    assert rows["(7)"]["Thôn 2"] == 92.5
+    assert rows["(7)"]["Điều kiện"] == "tối thiểu"
+    assert rows["(7)"]["Tổng cộng"] is None
+    assert rows["(9)"]["Chỉ tiêu kế hoạch"] == 2.5
 
 
 def test_raw_numbers_use_a_grouping_format() -> None:
@@ -122,5 +122,5 @@ def test_an_empty_table_still_makes_a_workbook() -> None:
     table = make_table([])
     summary = _open(build_workbook(table))[SHEET_SUMMARY]
     rows = _rows(summary)
-    assert rows["3"]["Tổng cộng"] is None
-    assert rows["3"]["Đơn vị đã báo cáo"] == "0/3"
+    assert rows["(3)"]["Tổng cộng"] is None
+    assert rows["(3)"]["Đơn vị đã báo cáo"] == "0/3"

@@ -68,8 +68,8 @@ def test_progress_table_in_vietnamese_notation() -> None:
     rows = _progress_rows(_open(build_report_draft(make_table(), kind="6thang")))
     assert rows[0] == list(TABLE_HEADER)
     by_number = {r[0]: r for r in rows[1:]}
-    assert by_number["3"] == [
-        "3",
+    assert by_number["(3)"] == [
+        "(3)",
         "Trồng mới cây phân tán",
         "cây",
         "58.000",
@@ -77,14 +77,14 @@ def test_progress_table_in_vietnamese_notation() -> None:
         "52,6%",
         "đang thực hiện",
     ]
-    assert by_number["9"][3:6] == ["2,5", "1,25", "50%"]
-    assert by_number["5"][1] == "Phát triển chăn nuôi — Lợn"
-    assert by_number["5"][2:] == ["con", "5.500", "6.000", "109,1%", "đạt"]
-    rate = by_number["7"]
+    assert by_number["(9)"][3:6] == ["2,5", "1,25", "50%"]
+    assert by_number["(5)"][1] == "Phát triển chăn nuôi — Lợn"
+    assert by_number["(5)"][2:] == ["con", "5.500", "6.000", "109,1%", "đạt"]
+    rate = by_number["(7)"]
     assert rate[3] == "tối thiểu 96"
     assert rate[4] == f"{PLACEHOLDER} (các đơn vị báo cáo: 92,5% – 97%)"
     assert rate[5] == ""
-    assert by_number["12"][3:5] == ["không định lượng", "chưa có số liệu"]
+    assert by_number["(12)"][3:5] == ["không định lượng", "chưa có số liệu"]
 
 
 def test_missing_units_and_summary_sentence() -> None:
