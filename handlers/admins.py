@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import BaseHandler
 
 from bot.commands import Audience, Command
 from bot.core.text import fold
 from bot.services import Services, get_services
-from handlers.common import Context, command_args, remember_sender, reply, require_admin
+from handlers.common import Context, command, command_args, remember_sender, reply, require_admin
 from handlers.units import Origin, esc
 from storage import users
 from storage.models import Role, User
@@ -174,4 +174,4 @@ async def _demote_text(session: AsyncSession, update: Update, services: Services
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root (new messages only)."""
-    return [CommandHandler("quantri", quantri, filters=filters.UpdateType.MESSAGE)]
+    return [command("quantri", quantri)]

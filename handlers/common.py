@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import CallbackContext
+from telegram.ext import CallbackContext, CommandHandler, filters
 
 from bot import knowledge
 from bot.knowledge import ActivePlan
@@ -14,6 +15,18 @@ from bot.services import Services, get_services
 from storage import users
 
 Context = CallbackContext[Any, Any, Any, Any]
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+
+def command(name: str, callback: Callback) -> CommandHandler[Any, None]:
+    """A command handler for new messages only.
+
+    PTB also runs commands on edited messages; editing "/baocao 5 km" would then report again,
+    and editing "/thamgia MÃ" would join again. An edit of a plain report is handled by
+    reporting's correction handler instead.
+    """
+    return CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE)
+
 
 NO_PLAN_TEXT = (
     "Chưa có kế hoạch thi đua nào được nạp nên tôi chưa trả lời hay ghi số liệu được. "

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler
 
 from bot.commands import Audience, Command
 from bot.core.text import fold
@@ -16,6 +16,7 @@ from bot.errors import UserFacingError
 from bot.services import Services, get_services
 from handlers.common import (
     Context,
+    command,
     command_args,
     remember_sender,
     reply,
@@ -216,4 +217,4 @@ async def send_and_report(update: Update, context: Context, kind: str | None) ->
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root."""
-    return [CommandHandler("hanchot", hanchot), CommandHandler("nhacnho", nhacnho)]
+    return [command("hanchot", hanchot), command("nhacnho", nhacnho)]

@@ -7,14 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import knowledge
 from bot.commands import Audience, Command
 from bot.core.documents import MAX_FILE_BYTES, DocumentError
 from bot.plans import import_plan, plan_summary, plans_list_text
 from bot.services import get_services
-from handlers.common import Context, command_args, remember_sender, reply, require_admin
+from handlers.common import Context, command, command_args, remember_sender, reply, require_admin
 from storage import plans
 
 COMMANDS = (
@@ -145,7 +145,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root."""
     caption_command = filters.Document.ALL & filters.CaptionRegex(r"^/kehoach(@\w+)?(\s|$)")
     return [
-        CommandHandler("kehoach", kehoach),
+        command("kehoach", kehoach),
         MessageHandler(caption_command, kehoach),
         CallbackQueryHandler(activate_pressed, pattern=f"^{ACTIVATE_PREFIX}"),
         MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, document_received),

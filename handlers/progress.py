@@ -6,7 +6,7 @@ import html
 from typing import Any
 
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler
 
 from bot import reporting
 from bot.commands import Audience, Command
@@ -17,6 +17,7 @@ from bot.exports.word import build_report_draft
 from bot.services import get_services
 from handlers.common import (
     Context,
+    command,
     command_args,
     remember_sender,
     reply,
@@ -139,7 +140,7 @@ async def xuatbaocao(update: Update, context: Context) -> None:
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root."""
     return [
-        CommandHandler("tiendo", tiendo),
-        CommandHandler("tonghop", tonghop),
-        CommandHandler("xuatbaocao", xuatbaocao),
+        command("tiendo", tiendo),
+        command("tonghop", tonghop),
+        command("xuatbaocao", xuatbaocao),
     ]

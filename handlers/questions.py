@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import knowledge
 from bot.commands import Audience, Command
@@ -17,6 +17,7 @@ from bot.plans import target_block
 from bot.services import get_services
 from handlers.common import (
     Context,
+    command,
     command_args,
     remember_sender,
     reply,
@@ -245,10 +246,10 @@ def _synonyms_text(rows: Sequence[Synonym]) -> str:
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root."""
     return [
-        CommandHandler("hoi", hoi),
-        CommandHandler("chitieu", chitieu),
-        CommandHandler("cauhoi", cauhoi),
-        CommandHandler("tuvung", tuvung),
+        command("hoi", hoi),
+        command("chitieu", chitieu),
+        command("cauhoi", cauhoi),
+        command("tuvung", tuvung),
         CallbackQueryHandler(choice_pressed, pattern=rf"^{QA_PREFIX}"),
         CallbackQueryHandler(page_pressed, pattern=rf"^{PAGE_PREFIX}\d+$"),
     ]

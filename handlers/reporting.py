@@ -6,7 +6,7 @@ import html
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import knowledge, reporting
 from bot.commands import Audience, Command
@@ -17,6 +17,7 @@ from bot.reporting import Outcome, Saved, Sender, target_info
 from bot.services import Services, get_services
 from handlers.common import (
     Context,
+    command,
     command_args,
     remember_sender,
     reply,
@@ -264,8 +265,8 @@ async def report_button(update: Update, context: Context) -> None:
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root."""
     return [
-        CommandHandler("baocao", baocao),
-        CommandHandler("huy", huy),
+        command("baocao", baocao),
+        command("huy", huy),
         CallbackQueryHandler(report_button, pattern=rf"^{REPORT_CALLBACK}$"),
         CallbackQueryHandler(choice_pressed, pattern=rf"^{reporting.CALLBACK_PREFIX}\d+:"),
         CallbackQueryHandler(undo_pressed, pattern=rf"^{UNDO_PREFIX}\d+$"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler
 
 from bot.commands import Audience, Command, for_audience
 from bot.services import get_services
-from handlers.common import Context, remember_sender, reply, sender_is_admin
+from handlers.common import Context, command, remember_sender, reply, sender_is_admin
 from storage import units
 
 COMMANDS = (
@@ -87,4 +87,4 @@ async def show_help(update: Update, context: Context) -> None:
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root."""
-    return [CommandHandler("start", start), CommandHandler("help", show_help)]
+    return [command("start", start), command("help", show_help)]

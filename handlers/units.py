@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import BaseHandler
 
 from bot.commands import Audience, Command
 from bot.core.text import fold
@@ -24,6 +24,7 @@ from bot.exports.text import split_messages
 from bot.services import Services, get_services
 from handlers.common import (
     Context,
+    command,
     command_args,
     remember_sender,
     reply,
@@ -598,9 +599,8 @@ async def _unbind_group(update: Update, context: Context) -> None:
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root. Only new messages: an edited
     command must not create a unit or a code twice."""
-    new_messages = filters.UpdateType.MESSAGE
     return [
-        CommandHandler("donvi", donvi, filters=new_messages),
-        CommandHandler("thamgia", thamgia, filters=new_messages),
-        CommandHandler("roi", roi, filters=new_messages),
+        command("donvi", donvi),
+        command("thamgia", thamgia),
+        command("roi", roi),
     ]
