@@ -309,6 +309,7 @@ async def _save(
                 target_id=row.id,
                 plan_id=active.plan_id,
                 period_key=sender.period.key,
+                running_keys=sender.period.running_keys,
                 value=ready.value,
                 delta=ready.claim.delta,
                 reporter_telegram_id=sender.telegram_id,
@@ -508,13 +509,16 @@ async def correct(
 
     Returns the outcome and how many earlier figures were replaced."""
     async with services.db.session() as session:
-        old = (
+        live = (
             await reports.reports_of_message(session, sender.chat_id, sender.message_id)
             if sender.message_id is not None
             else []
         )
-    if not old:
-        return Outcome(sender=sender), 0
+    # Rows of this very version mean the edit was delivered before: it is already applied.
+    already = sum(1 for r in live if r.source_key == sender.source_key)
+    old = [r for r in live if r.source_key != sender.source_key]
+    if already or not old:
+        return Outcome(sender=sender, duplicates=already), 0
     outcome = await submit(services, sender, report, active)
     new_ids = [report_id for saved in outcome.saved for report_id in saved.report_ids]
     async with services.db.session() as session:
@@ -544,7 +548,7 @@ async def progress_table(
         unit_rows = [unit] if unit is not None else await units.list_units(session)
         rows = await plans.target_rows(session, active.plan_id)
         latest = await reports.latest_figures(
-            session, active.plan_id, period.key, unit.id if unit is not None else None
+            session, active.plan_id, period.running_keys, unit.id if unit is not None else None
         )
     key_of = {row.id: key for key, row in rows.items()}
     figures = {
@@ -554,6 +558,7 @@ async def progress_table(
             value=f.value,
             reported_at=f.reported_at,
             reporter_name=f.reporter_name,
+            in_period=f.period_key == period.key,
         )
         for f in latest
         if f.target_id in key_of

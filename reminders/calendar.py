@@ -46,6 +46,18 @@ class Period:
     kind: str  # "6thang" | "nam"
     year: int
 
+    @property
+    def running_keys(self) -> tuple[str, ...]:
+        """The periods whose reports make up this period's cumulative figures.
+
+        Both periods count from 15/12 of the year before, so the year includes its first half:
+        a figure sent in May still stands at year end until a newer one replaces it, and
+        "thêm 300" in July adds to it.
+        """
+        if self.kind == YEAR_END:
+            return (period_key(SIX_MONTH, self.year), self.key)
+        return (self.key,)
+
 
 @dataclass(frozen=True, slots=True)
 class YearDeadlines:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +23,7 @@ class NewReport:
     target_id: int
     plan_id: int
     period_key: str
+    running_keys: tuple[str, ...]  # the periods the cumulative figure counts from
     value: Decimal
     delta: bool
     reporter_telegram_id: int
@@ -37,21 +39,36 @@ def _live() -> list[ColumnElement[bool]]:
     return [Report.withdrawn_at.is_(None), Report.superseded_by_id.is_(None)]
 
 
+def _running_total(rows: Sequence[Report]) -> Decimal | None:
+    """The cumulative figure the live *rows* (oldest first) add up to.
+
+    Derived on every read rather than stored, so withdrawing or correcting any report, an
+    increment's base included, is reflected in every later total."""
+    total: Decimal | None = None
+    for row in rows:
+        total = row.value if row.mode == "cumulative" else (total or Decimal(0)) + row.value
+    return total
+
+
+def _in_order() -> tuple[ColumnElement[Any], ...]:
+    return (Report.reported_at.asc(), Report.id.asc())
+
+
 async def current_total(
-    session: AsyncSession, unit_id: int, target_id: int, period_key: str
+    session: AsyncSession, unit_id: int, target_id: int, period_keys: Sequence[str]
 ) -> Decimal | None:
-    """The unit's latest cumulative figure for the target in the period, if any."""
-    return await session.scalar(
-        select(Report.cumulative_value)
+    """The unit's cumulative figure for the target over *period_keys*, if it has any."""
+    rows = await session.scalars(
+        select(Report)
         .where(
             Report.unit_id == unit_id,
             Report.target_id == target_id,
-            Report.period_key == period_key,
+            Report.period_key.in_(period_keys),
             *_live(),
         )
-        .order_by(Report.reported_at.desc(), Report.id.desc())
-        .limit(1)
+        .order_by(*_in_order())
     )
+    return _running_total(list(rows))
 
 
 async def add_report(session: AsyncSession, new: NewReport) -> Report | None:
@@ -64,7 +81,7 @@ async def add_report(session: AsyncSession, new: NewReport) -> Report | None:
         return None
     total = new.value
     if new.delta:
-        total += await current_total(session, new.unit_id, new.target_id, new.period_key) or 0
+        total += await current_total(session, new.unit_id, new.target_id, new.running_keys) or 0
     reporter_id = await session.scalar(
         select(User.id).where(User.telegram_id == new.reporter_telegram_id)
     )
@@ -165,7 +182,7 @@ async def replace_reports(
 
 @dataclass(frozen=True, slots=True)
 class LatestFigure:
-    """A unit's latest live figure for a target, with its reporter."""
+    """A unit's cumulative figure for a target, with its latest report and reporter."""
 
     unit_id: int
     unit_name: str
@@ -173,42 +190,43 @@ class LatestFigure:
     value: Decimal
     reported_at: datetime
     reporter_name: str
+    period_key: str  # the period the latest report was sent in
 
 
 async def latest_figures(
-    session: AsyncSession, plan_id: int, period_key: str, unit_id: int | None = None
+    session: AsyncSession, plan_id: int, period_keys: Sequence[str], unit_id: int | None = None
 ) -> list[LatestFigure]:
-    """The latest live figure of every (unit, target) in the period."""
-    newest = (
-        select(
-            Report.unit_id,
-            Report.target_id,
-            func.max(Report.id).label("report_id"),
-        )
-        .where(Report.plan_id == plan_id, Report.period_key == period_key, *_live())
-        .group_by(Report.unit_id, Report.target_id)
-    )
-    if unit_id is not None:
-        newest = newest.where(Report.unit_id == unit_id)
-    sub = newest.subquery()
-    rows = await session.execute(
+    """The cumulative figure of every (unit, target) over *period_keys*, by unit name."""
+    query = (
         select(Report, Unit.name, User.full_name)
-        .join(sub, and_(Report.id == sub.c.report_id))
         .join(Unit, Unit.id == Report.unit_id)
         .outerjoin(User, User.id == Report.reporter_user_id)
-        .order_by(Unit.name)
+        .where(Report.plan_id == plan_id, Report.period_key.in_(period_keys), *_live())
+        .order_by(*_in_order())
     )
-    return [
-        LatestFigure(
-            unit_id=report.unit_id,
-            unit_name=unit_name,
-            target_id=report.target_id,
-            value=report.cumulative_value,
-            reported_at=report.reported_at,
-            reporter_name=reporter or str(report.reporter_telegram_id),
+    if unit_id is not None:
+        query = query.where(Report.unit_id == unit_id)
+    history: dict[tuple[int, int], list[tuple[Report, str, str | None]]] = {}
+    for report, unit_name, reporter in (await session.execute(query)).all():
+        key = (report.unit_id, report.target_id)
+        history.setdefault(key, []).append((report, unit_name, reporter))
+    figures = []
+    for entries in history.values():
+        total = _running_total([report for report, _, _ in entries])
+        last, last_unit, last_reporter = entries[-1]
+        assert total is not None  # every entry list holds at least one report
+        figures.append(
+            LatestFigure(
+                unit_id=last.unit_id,
+                unit_name=last_unit,
+                target_id=last.target_id,
+                value=total,
+                reported_at=last.reported_at,
+                reporter_name=last_reporter or str(last.reporter_telegram_id),
+                period_key=last.period_key,
+            )
         )
-        for report, unit_name, reporter in rows.all()
-    ]
+    return sorted(figures, key=lambda f: (f.unit_name, f.target_id))
 
 
 async def reported_unit_ids(session: AsyncSession, plan_id: int, period_key: str) -> set[int]:

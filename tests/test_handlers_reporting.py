@@ -49,7 +49,9 @@ async def live_total(bot: BotDriver, unit_name: str, target_key: str) -> Decimal
     unit = await bot.unit(unit_name)
     async with bot.db.session() as session:
         rows = await plans.target_rows(session, 1)
-        return await reports.current_total(session, unit.id, rows[target_key].id, "2025-6thang")
+        return await reports.current_total(
+            session, unit.id, rows[target_key].id, ("2025-6thang", "2025-nam")
+        )
 
 
 def assert_provenance(row: Report, *, reporter: int, chat: int, text: str) -> None:
@@ -176,11 +178,6 @@ async def test_editing_a_baocao_command_does_not_report_again(bot: BotDriver) ->
     assert [r.value for r in await bot.reports()] == [5]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG bot/reporting.correct: a redelivered edited_message finds its own rows as "
-    "'old', stores nothing new (duplicate source_key) and withdraws the corrected figure",
-)
 async def test_a_redelivered_edit_keeps_the_corrected_figure(bot: BotDriver) -> None:
     update = bot.message(TREES, AN)
     await bot.process(update)
@@ -357,11 +354,6 @@ async def test_unmatched_parts_are_listed(bot: BotDriver) -> None:
     assert len(await bot.reports()) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an increment stores its running total, so undoing the report it was added to "
-    "leaves the withdrawn figure inside the later total (12.800 instead of 300)",
-)
 async def test_undoing_a_report_under_an_increment_removes_it_from_the_total(
     bot: BotDriver,
 ) -> None:
@@ -371,12 +363,6 @@ async def test_undoing_a_report_under_an_increment_removes_it_from_the_total(
     assert await live_total(bot, "Thôn 1", "1") == 300
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after the six-month deadline (14/06) reports go to period '2025-nam', which "
-    "starts empty, so 'thêm 300' after 12.500 in May gives lũy kế 300 and the year view "
-    "loses the first half (the year runs 15/12–14/12 and includes it)",
-)
 async def test_an_increment_after_the_six_month_deadline_builds_on_the_year_so_far(
     bot: BotDriver,
 ) -> None:
@@ -384,3 +370,15 @@ async def test_an_increment_after_the_six_month_deadline_builds_on_the_year_so_f
     bot.clock.advance(timedelta(days=19))  # 20/06/2025: the year-end period
     replies = await bot.send("thêm 300 cây phân tán", AN)
     assert "lũy kế 12.800 cây" in replies.text
+    progress = await bot.send("/tiendo", AN)
+    assert "12.800 / 58.000 cây" in progress.text
+
+
+async def test_a_first_half_figure_stands_at_year_end_but_does_not_count_as_reported(
+    bot: BotDriver,
+) -> None:
+    await bot.send(TREES, AN)  # 01/06/2025, six-month period
+    bot.clock.advance(timedelta(days=19))  # 20/06/2025: the year-end period
+    summary = await bot.send("/tonghop", ADMIN)
+    assert "12.500" in summary.text
+    assert "Thôn 1" in summary.text.split("Chưa báo cáo", 1)[1]

@@ -75,6 +75,9 @@ class Figure:
     value: Decimal
     reported_at: datetime
     reporter_name: str
+    # False for a year-end figure last reported in the first half: it still stands as the
+    # cumulative figure, but the unit has not reported for this period yet.
+    in_period: bool = True
 
 
 def percent_of_target(value: Decimal, target: TargetInfo) -> Decimal | None:
@@ -147,6 +150,6 @@ class ProgressTable:
         return sum(values, Decimal(0)) if values else None
 
     def units_missing(self) -> list[str]:
-        """Units with no figure at all in this period."""
-        reported = {unit for unit, _ in self.figures}
+        """Units that have sent no figure in this period."""
+        reported = {unit for (unit, _), figure in self.figures.items() if figure.in_period}
         return [u for u in self.units if u not in reported]
