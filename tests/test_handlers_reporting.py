@@ -382,3 +382,9 @@ async def test_a_first_half_figure_stands_at_year_end_but_does_not_count_as_repo
     summary = await bot.send("/tonghop", ADMIN)
     assert "12.500" in summary.text
     assert "Thôn 1" in summary.text.split("Chưa báo cáo", 1)[1]
+
+
+async def test_a_question_naming_a_year_is_answered_not_recorded(bot: BotDriver) -> None:
+    replies = await bot.send("chỉ tiêu việc làm năm 2025", AN)
+    assert "350 người" in replies.text
+    assert await bot.reports() == []

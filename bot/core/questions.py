@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.core.report_parser import has_figure
 from bot.core.text import words
 
 __all__ = ["looks_like_question"]
 
-_FIGURE = re.compile(r"\d")
 # "mục III.4", "muc 2": asking what a section of the plan says, figures notwithstanding.
 _SECTION_REF = re.compile(r"^\s*m[uụ]c\s+[IVX\d]+(\.\w+)*\s*$", re.IGNORECASE)
 # Cues that make a question on their own, as folded word sequences.
@@ -88,10 +88,11 @@ def looks_like_question(text: str) -> bool:
         return True
     if _SECTION_REF.match(stripped):
         return True
-    has_figure = _FIGURE.search(stripped) is not None
-    if has_figure:
-        return False
-    if tuple(tokens[:2]) in _OPENERS or tuple(tokens[:1]) in _OPENERS:
+    opens_as_query = tuple(tokens[:2]) in _OPENERS or tuple(tokens[:1]) in _OPENERS
+    if has_figure(stripped):
+        # "chỉ tiêu BHYT đạt 97%" may ask or report: the caller asks which, with buttons.
+        return opens_as_query
+    if opens_as_query:
         return True
     if tokens[-1] in _FINAL:
         return True

@@ -26,6 +26,26 @@ _NUMBER = re.compile(
     r"(?P<scale>\s*(?:tỷ|tỉ|ty|ti|triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k)\b\.?)?",
     re.IGNORECASE,
 )
+# Numbers that name something rather than report a figure: a year ("năm 2025", "2020-2025"),
+# an age ("dưới 5 tuổi"), a duration ("6 tháng"), a date, a target or section of the plan
+# ("chỉ tiêu số 10", "(16)", "mục III.4") or a document number ("21/KH-UBND"). They are
+# blanked before figures are looked for, so "chỉ tiêu việc làm năm 2025" reports nothing.
+_REFERENCE = re.compile(
+    r"(?<!\w)(?:"
+    r"(?:năm|nam)\s+\d{4}"
+    r"|(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}"
+    r"|\d+\s*(?:tuổi|tuoi)"
+    r"|\d+\s*(?:tháng|thang|quý|quy)(?!\w)"
+    r"|(?:tháng|thang|quý|quy)\s+\d+"
+    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+    r"|\d+/[A-ZĐ][\w-]*"
+    r"|\(\d+\)"
+    r"|(?:chỉ\s+tiêu|chi\s+tieu)\s+(?:(?:số|so)\s+)?\d+(?:\.\d+)?"
+    r"|(?:số|so)\s+\d+\s*$"
+    r"|(?:mục|muc)\s+[IVX\d]+(?:\.\w+)*"
+    r")(?!\w)",
+    re.IGNORECASE,
+)
 # Clauses are separated by ";", newlines, " và ", or a comma that is not a decimal mark.
 _CLAUSE_SPLIT = re.compile(r";|\n|,(?!\d)|\s+(?:và|va|với|voi)\s+", re.IGNORECASE)
 _DELTA_WORDS = re.compile(r"\b(thêm|them|tăng thêm|tang them|cộng thêm|cong them)\b", re.I)
@@ -73,9 +93,18 @@ class ParsedReport:
         return not (self.claims or self.ambiguous or self.invalid)
 
 
+def _blank_references(text: str) -> str:
+    """*text* with references blanked out, keeping every other character where it was."""
+    return _REFERENCE.sub(lambda m: " " * len(m.group()), text)
+
+
 def has_figure(text: str) -> bool:
-    """True when *text* contains something that looks like a number."""
-    return _NUMBER.search(text) is not None
+    """True when *text* contains a number that could be a reported figure.
+
+    >>> has_figure("Đã trồng được 12.500 cây phân tán"), has_figure("chỉ tiêu BHYT năm 2025")
+    (True, False)
+    """
+    return _NUMBER.search(_blank_references(text)) is not None
 
 
 def parse_report(text: str) -> ParsedReport:
@@ -84,7 +113,7 @@ def parse_report(text: str) -> ParsedReport:
     ambiguous: list[AmbiguousClaim] = []
     invalid: list[str] = []
     for clause in _clauses(text):
-        match = _NUMBER.search(clause)
+        match = _NUMBER.search(_blank_references(clause))
         if match is None:
             continue
         result = _read_clause(clause, match)

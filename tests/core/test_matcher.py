@@ -291,3 +291,10 @@ def test_looks_like_question(text: str) -> None:
 )
 def test_reports_do_not_look_like_questions(text: str) -> None:
     assert not looks_like_question(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["chỉ tiêu việc làm năm 2025", "chi tieu bhyt 2025", "nhiem vu nam 2025"]
+)
+def test_a_year_does_not_turn_a_question_into_a_report(text: str) -> None:
+    assert looks_like_question(text)

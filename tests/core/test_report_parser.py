@@ -67,3 +67,30 @@ def test_message_without_numbers() -> None:
     assert report.empty
     assert not has_figure("chỉ tiêu bảo hiểm y tế là gì")
     assert has_figure("BHYT 96%")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chỉ tiêu việc làm năm 2025",
+        "suy dinh dưỡng trẻ dưới 5 tuổi",
+        "ty le ho ngheo nam 2025",
+        "kết quả 6 tháng đầu năm",
+        "chỉ tiêu số 10 là gì",
+        "chi tieu 16",
+        "nội dung mục III.4",
+        "chỉ tiêu (16)",
+        "theo Kế hoạch 21/KH-UBND ngày 03/02/2025",
+        "giai đoạn 2020-2025",
+    ],
+)
+def test_years_ages_dates_and_references_are_not_figures(text: str) -> None:
+    assert not has_figure(text)
+    assert parse_report(text).empty
+
+
+def test_a_figure_beside_a_year_is_read_and_the_year_is_not() -> None:
+    [claim] = parse_report("Năm 2025 đã trồng được 12.500 cây phân tán").claims
+    assert claim.value == Decimal(12500)
+    [rate] = parse_report("tỷ lệ trẻ dưới 5 tuổi suy dinh dưỡng còn 4,8%").claims
+    assert rate.value == Decimal("4.8")
