@@ -169,6 +169,17 @@ _DUTY_CUES = _phrases(
 # "đạt bao nhiêu" asks for a figure without saying of what; folded, "đạt" would be "đất"
 # (land), so the verb is dropped only as typed with its marks.
 _MARKED_FILLER = re.compile(r"(?<!\w)(đạt|chiếm)(?!\w)", re.IGNORECASE)
+# Chat around the question ("dạ em chào anh, cho em hỏi …", "chị ơi", "xã em"): dropped before
+# matching, or its words (unknown to the plan, so weighed heavily) would sink the right answer.
+# Words that fold onto plan words count only as typed with marks ("chị" is not "chi" = spend,
+# "rồi" not "roi"); "em" and "anh" are kept in "trẻ em" and "anh hùng".
+_CHAT = re.compile(
+    r"(?<!\w)(?:"
+    r"(?<!trẻ )(?<!tre )em|anh(?!\s+hùng)(?!\s+hung)|chị|dạ|chào|xin\s+chào|rồi|ơi|oi|"
+    r"nhé|hả|vậy|vay\s+a|giùm|dùm|ad|admin|bot"
+    r")(?!\w)",
+    re.IGNORECASE,
+)
 # Everyday words of plans and questions: never what a question is specifically about, even
 # in a plan too short to use them (so a target is not refused for lacking "hộ" or "năm").
 _COMMON_WORDS = frozenset(
@@ -188,7 +199,13 @@ _REPORT_FILLER = frozenset(tokenize("đã đạt thêm cộng khoảng gần hơ
 _OUT_OF_SCOPE = _phrases(
     "giá vàng", "tỷ giá", "thời tiết", "dự báo", "xổ số", "bóng đá", "chứng khoán",
     "giá xăng", "giá điện", "giá cả", "lịch thi đấu", "đô la", "giá lúa",
+    "giá heo", "giá lợn", "giá thóc", "giá gạo", "giá đất", "giá nhà", "giá gà", "giá bò",
+    "giá trứng", "giá rau", "giá cà phê", "giá phân bón", "giá thịt", "hôm nay", "ngày mai",
+    "hôm qua", "tuần sau",
 )  # fmt: skip
+# "giá …" typed with its mark asks a price, which no plan sets ("giá trị sản xuất" is a value,
+# "đánh giá" an assessment).
+_PRICE = re.compile(r"(?<!\w)(?<!đánh )giá(?!\s+trị)(?!\w)", re.IGNORECASE)
 
 _OCR_SIM = 0.8
 _GARBLED_SIM = 0.75  # a plan word OCR left unreadable, one edit from the question word
@@ -435,10 +452,13 @@ class KnowledgeBase:
     # ------------------------------------------------------------ the query
 
     def _query(self, text: str, *, report: bool = False) -> _Query:
-        tokens = tokenize(_MARKED_FILLER.sub(" ", unicodedata.normalize("NFC", text)))
+        typed = unicodedata.normalize("NFC", text)
+        tokens = tokenize(_MARKED_FILLER.sub(" ", _CHAT.sub(" ", typed)))
         figure = _has_any(tokens, _FIGURE_CUES)
         duty = _has_any(tokens, _DUTY_CUES)
-        out_of_scope = _has_any(tokens, _OUT_OF_SCOPE)
+        out_of_scope = _has_any(tokens, _OUT_OF_SCOPE) or (
+            not report and _PRICE.search(typed) is not None
+        )
         # Phrases first ("đậu phộng" is peanuts even though "đâu" alone is a question word).
         units, _ = self.synonyms.rewrite(tokens)
         units = [u for u in _content(units) if not (report and u in _REPORT_FILLER)]

@@ -228,6 +228,9 @@ BUILTIN_GROUPS: tuple[tuple[str, ...], ...] = (
     ("bhxh", "bảo hiểm xã hội", "BHXH"),
     ("bhtn", "bảo hiểm thất nghiệp", "BHTN"),
     ("ntm", "nông thôn mới", "NTM"),
+    # Folded, "cận nghèo" reads like "cán nghèo": one concept, so it never matches "hộ nghèo".
+    ("can_ngheo", "cận nghèo", "hộ cận nghèo"),
+    ("tnbq", "thu nhập bình quân", "TNBQ", "thu nhập bq", "thu nhập BQ"),
     ("ocop", "mỗi xã một sản phẩm", "OCOP", "sản phẩm OCOP"),
     ("tthc", "thủ tục hành chính", "TTHC"),
     ("cchc", "cải cách hành chính", "CCHC"),

@@ -87,6 +87,9 @@ def test_duties_and_procedures_are_quoted(kb: KnowledgeBase, question: str, sect
         "Thủ tục đăng ký kết hôn cần giấy tờ gì?",
         "Mức lương cơ sở hiện nay là bao nhiêu?",
         "Đội tuyển bóng đá đá lúc mấy giờ?",
+        "giá heo hôm nay",  # the plan has pigs, but sets no price
+        "giá thóc bao nhiêu",
+        "Tỷ lệ hộ cận nghèo?",  # folded, "cận" reads like "cán"
     ],
 )
 def test_unrelated_questions_get_none(kb: KnowledgeBase, question: str) -> None:
@@ -168,6 +171,24 @@ def test_ocr_damaged_plans_still_answer(question: str, key: str) -> None:
     answer = kb.ask(question)
     assert answer.kind == "target", (question, answer.kind)
     assert answer.best is not None and answer.best.id == f"t:{key}"
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("dạ em chào anh, cho em hỏi chỉ tiêu trồng cây phân tán bao nhiêu ạ", "2"),
+        ("chị ơi bhyt bao nhiêu rồi", "4"),
+        ("tỷ lệ bảo hiểm y tế năm 2025", "4"),
+        ("anh ơi cho em hỏi việc làm mới chỉ tiêu bao nhiêu vậy", "6"),
+    ],
+)
+def test_chat_around_a_question_does_not_hide_the_answer(
+    kb: KnowledgeBase, question: str, key: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.kind == "target", (question, answer.kind)
+    assert answer.best is not None and answer.best.target is not None
+    assert answer.best.target.key == key
 
 
 # ---------------------------------------------------------------- the seed plans
