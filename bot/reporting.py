@@ -40,6 +40,7 @@ CONFIDENT_SCORE = 80.0
 CONFIDENT_MARGIN = 12.0
 # Below this, a candidate is not worth offering.
 CANDIDATE_SCORE = 45.0
+MEASURED_RELIEF = 10.0
 
 
 class TargetMatchLike(Protocol):
@@ -127,8 +128,18 @@ def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:
     """One decision per figure in *report*, in message order (ambiguous numbers last)."""
     decisions: list[Decision] = [_decide_claim(claim, matcher) for claim in report.claims]
     for ambiguous in report.ambiguous:
-        matches = _candidates(matcher, ambiguous.fragment, None)
-        decisions.append(PickNumber(ambiguous, tuple(m.target for m in matches)))
+        matches = _candidates(matcher, ambiguous.fragment, ambiguous.measure)
+        if matches:
+            decisions.append(PickNumber(ambiguous, tuple(m.target for m in matches)))
+        else:  # "họp lúc 7.30": no target, so no reason to ask which number it is
+            claim = Claim(
+                ambiguous.fragment,
+                ambiguous.readings[0],
+                ambiguous.measure,
+                ambiguous.delta,
+                ambiguous.source,
+            )
+            decisions.append(NoTarget(claim))
     return decisions
 
 
@@ -139,7 +150,10 @@ def _candidates(
         return []
     category = measure.category if measure else None
     matches = matcher.match_targets(fragment, measure_category=category, limit=3)
-    return [m for m in matches if reportable(m.target) and m.score >= CANDIDATE_SCORE]
+    # A figure with its unit ("93%", "2.300 con") narrows the targets, so a weaker name
+    # match is still worth offering as a button.
+    floor = CANDIDATE_SCORE - MEASURED_RELIEF if measure else CANDIDATE_SCORE
+    return [m for m in matches if reportable(m.target) and m.score >= floor]
 
 
 def _decide_claim(claim: Claim, matcher: TargetMatcher) -> Decision:
@@ -285,12 +299,34 @@ async def submit(
 async def _apply(
     services: Services, sender: Sender, decision: Decision, active: ActivePlan, outcome: Outcome
 ) -> None:
+    if isinstance(decision, Ready) and decision.claim.delta:
+        decision = await _check_running_total(services, sender, decision, active)
     if isinstance(decision, Ready):
         await _save(services, sender, decision, active, outcome)
     elif isinstance(decision, NoTarget):
         outcome.unmatched.append(decision.claim.source)
     else:
         outcome.questions.append(await _ask(services, sender, decision, active))
+
+
+async def _check_running_total(
+    services: Services, sender: Sender, ready: Ready, active: ActivePlan
+) -> Ready | ConfirmValue:
+    """An increment is judged by the total it makes: "+30.000 con" on a 4.200 target is
+    as doubtful as "32.000 con"."""
+    async with services.db.session() as session:
+        row = (await plans.target_rows(session, active.plan_id)).get(ready.target.key)
+        if row is None:
+            return ready
+        so_far = await reports.current_total(
+            session, sender.unit_id, row.id, sender.period.running_keys
+        )
+    total = (so_far or Decimal(0)) + ready.value
+    reason = suspicious(total, target_info(ready.target))
+    if reason is None:
+        return ready
+    amount = format_number(total)
+    return ConfirmValue(ready.claim, ready.target, ready.value, f"lũy kế sẽ là {amount}: {reason}")
 
 
 async def _save(

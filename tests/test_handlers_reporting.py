@@ -334,6 +334,7 @@ async def test_a_group_bound_to_a_unit_reports_quietly(bot: BotDriver) -> None:
     # Chatter with numbers that fit no target gets no answer, and neither does an unbound group.
     for chatter, chat in (
         ("Mai 7 giờ họp ở nhà văn hóa nhé", GROUP),
+        ("Mai họp lúc 7.30 nhé", GROUP),  # an ambiguous number, but no target to ask about
         ("Chiều nay 3 người đi tập huấn", GROUP),
         ("lợn 2.300 con", -100555),
     ):
@@ -388,3 +389,28 @@ async def test_a_question_naming_a_year_is_answered_not_recorded(bot: BotDriver)
     replies = await bot.send("chỉ tiêu việc làm năm 2025", AN)
     assert "350 người" in replies.text
     assert await bot.reports() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [
+        ("Thôn 1 đã giải quyết việc làm cho 90 người", "5", 90),  # "Thôn 1" is no figure
+        ("Kết quả trồng cây phân tán đến nay: 12.500 cây", "1", 12500),
+        ("Báo cáo: đàn lợn hiện có 2.300 con", "2.1", 2300),
+        ("lợn 2.300 con (đến 30/6)", "2.1", 2300),
+    ],
+)
+async def test_reports_wrapped_in_everyday_words_are_recorded(
+    bot: BotDriver, text: str, key: str, value: int
+) -> None:
+    replies = await bot.send(text, AN)
+    assert replies.text.startswith("✅ Thôn 1 — "), replies.text
+    assert await live_total(bot, "Thôn 1", key) == value
+
+
+async def test_an_increment_is_judged_by_the_total_it_makes(bot: BotDriver) -> None:
+    await bot.send("lợn 4.000 con", AN)
+    replies = await bot.send("thêm 39.000 con lợn", AN)  # 39.000 alone looks fine
+    assert "lũy kế sẽ là 43.000: lớn hơn 10 lần chỉ tiêu" in replies.text
+    assert replies.labels() == ["Vẫn ghi", "Bỏ qua"]
+    assert await live_total(bot, "Thôn 1", "2.1") == 4000

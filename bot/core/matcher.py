@@ -469,6 +469,10 @@ class KnowledgeBase:
         matches: list[tuple[tuple[int, float], ...]] = []
         for unit in units:
             found = self._lookup(unit)
+            if report and not found:
+                # A report wraps its target's name in words of its own ("kết quả … đến nay",
+                # "hiện có"); a word the plan never uses cannot point to any target.
+                continue
             kept.append(unit)
             matches.append(found)
             # "bao nhiêu người": the unit of the answer, not what the question is about.

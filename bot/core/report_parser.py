@@ -28,11 +28,13 @@ _NUMBER = re.compile(
 )
 # Numbers that name something rather than report a figure: a year ("năm 2025", "2020-2025"),
 # an age ("dưới 5 tuổi"), a duration ("6 tháng"), a date, a target or section of the plan
-# ("chỉ tiêu số 10", "(16)", "mục III.4") or a document number ("21/KH-UBND"). They are
+# ("chỉ tiêu số 10", "(16)", "mục III.4"), a unit ("Thôn 1", "tổ 3") or a document number
+# ("21/KH-UBND"). They are
 # blanked before figures are looked for, so "chỉ tiêu việc làm năm 2025" reports nothing.
 _REFERENCE = re.compile(
     r"(?<!\w)(?:"
-    r"(?:năm|nam)\s+\d{4}"
+    r"(?:năm|nam)\s+(?:19|20)\d{2}"
+    r"|(?:thôn|thon|xóm|xom|tổ|to|bản|ấp|ap|khu|khối|khoi|đội|doi)\s+\d+"
     r"|(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}"
     r"|\d+\s*(?:tuổi|tuoi)"
     r"|\d+\s*(?:tháng|thang|quý|quy)(?!\w)"
@@ -52,7 +54,8 @@ _DELTA_WORDS = re.compile(r"\b(thêm|them|tăng thêm|tang them|cộng thêm|con
 # Words that carry no meaning for matching a target.
 _FILLER = re.compile(
     r"\b(đã|da|được|duoc|đạt|là|la|có|co|thêm|them|tổng|tong|cộng|cong|số|so|"
-    r"khoảng|khoang|gần|gan|hơn|hon|trên|tren|của|cua|thôn|thon|tháng|thang|nay|nhé|nhe|ạ|a)\b",
+    r"khoảng|khoang|gần|gan|hơn|hon|trên|tren|của|cua|thôn|thon|tháng|thang|nay|nhé|nhe|ạ|a|"
+    r"bao cao|ket qua|hien co|hien nay|den nay|tinh den|den ngay|luy ke)\b",
     re.IGNORECASE,
 )
 
@@ -133,7 +136,8 @@ def _clauses(text: str) -> list[str]:
 
 def _read_clause(clause: str, match: re.Match[str]) -> Claim | AmbiguousClaim | None:
     number_text = match["num"] + (match["scale"] or "")
-    before, after = clause[: match.start()], clause[match.end() :]
+    words = _blank_references(clause)  # "Thôn 1", "(đến 30/6)" name no target either
+    before, after = words[: match.start()], words[match.end() :]
     measure, after = _measure_after(after)
     delta = match["sign"] == "+" or bool(_DELTA_WORDS.search(before))
     fragment = _fragment(f"{before} {after}")
