@@ -80,10 +80,12 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     token: str | None = None,
+    offline_admin_id: int | None = None,
 ) -> BotApplication:
     """Build the fully wired Application (not yet initialised or started).
 
-    Tests pass a recording *request*; the console passes one that prints to the terminal.
+    Tests pass a recording *request*; the console passes one that prints to the terminal,
+    and *offline_admin_id*: its user, an admin for this run only, with reminders switched off.
     """
     bot_token = token or settings.token
     if not bot_token:
@@ -114,6 +116,8 @@ def build_application(
         db=db or Database(settings.database_url),
         clock=clock or SystemClock(),
         commands=collect_commands(),
+        offline=offline_admin_id is not None,
+        session_admin_ids=frozenset({offline_admin_id} if offline_admin_id is not None else ()),
     )
     attach_services(application, services)
     for feature in FEATURES:
@@ -129,7 +133,8 @@ async def post_init(application: BotApplication) -> None:
     async with services.db.session() as session:
         await users.sync_admins(session, services.settings.admin_ids)
     await publish_commands(application, services.commands)
-    await rebuild_schedule(application, services)
+    if not services.offline:
+        await rebuild_schedule(application, services)
 
 
 async def publish_commands(application: BotApplication, commands: tuple[Command, ...]) -> None:

@@ -174,7 +174,9 @@ class ConsoleSession:
         self.request = request
         self.user_id = user_id
         self._update_ids = itertools.count(1)
-        self._message_ids = itertools.count(1)
+        # Reports remember their message: ids from the clock keep two console runs on the
+        # same database from looking like one message delivered twice.
+        self._message_ids = itertools.count(int(time.time() * 1000))
 
     def _user(self) -> dict[str, Any]:
         return {"id": self.user_id, "is_bot": False, "first_name": "Cán bộ", "language_code": "vi"}
@@ -258,11 +260,14 @@ async def run_console(
 ) -> None:
     """Run the console until the officer types :thoat or closes the input."""
     await prepare_database(settings)
-    # The console user is the local officer trying the bot: give them admin rights here.
-    settings = settings.model_copy(update={"admin_ids": [*settings.admin_ids, user_id]})
     request = ConsoleRequest(out=out, chat_id=user_id)
+    # The console user is the local officer trying the bot: an admin here, for this run only.
     application = build_application(
-        settings, request=request, get_updates_request=ConsoleRequest(out=out), token=CONSOLE_TOKEN
+        settings,
+        request=request,
+        get_updates_request=ConsoleRequest(out=out),
+        token=CONSOLE_TOKEN,
+        offline_admin_id=user_id,
     )
     session = ConsoleSession(application, request, user_id)
     out.write(BANNER.format(user_id=user_id))

@@ -26,6 +26,10 @@ class Services:
     db: Database
     clock: Clock
     commands: tuple[Command, ...] = ()  # every registered command, for /help and the menu
+    # The offline console: nothing reaches Telegram, so no reminder may be sent or recorded,
+    # and its user is an admin for this run only (never written to the database).
+    offline: bool = False
+    session_admin_ids: frozenset[int] = frozenset()
     # Feature-owned caches (e.g. the active plan's knowledge base), keyed by feature name.
     caches: dict[str, Any] = field(default_factory=dict)
 

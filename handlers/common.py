@@ -51,7 +51,7 @@ async def sender_is_admin(update: Update, context: Context) -> bool:
     if user is None:
         return False
     services = get_services(context)
-    if user.id in services.settings.admin_ids:
+    if user.id in services.settings.admin_ids or user.id in services.session_admin_ids:
         return True
     async with services.db.session() as session:
         return await users.is_admin(session, user.id)

@@ -55,6 +55,10 @@ USAGE = (
     '• /hanchot xoa "Hồ sơ khen thưởng" — xóa một hạn riêng sắp tới'
 )
 
+OFFLINE_TEXT = (
+    "Bảng điều khiển ngoại tuyến không kết nối Telegram nên không gửi nhắc nhở cho các đơn vị. "
+    "Hãy chạy bot thật (make run, có TELEGRAM_BOT_TOKEN) để gửi nhắc nhở."
+)
 _PERIOD_CHANGE = re.compile(r"^(6\s*thang|sau\s*thang|6t|nam|ca\s*nam)\s+(\S+)$")
 _QUOTED = re.compile(r"^[\"“”«']\s*(.+?)\s*[\"“”»']\s*(.*)$", re.S)
 
@@ -193,6 +197,9 @@ async def nhacnho(update: Update, context: Context) -> None:
     services = get_services(context)
     await remember_sender(update, services)
     if not await require_admin(update, context):
+        return
+    if services.offline:
+        await reply(update, OFFLINE_TEXT)
         return
     args = command_args(update)
     try:

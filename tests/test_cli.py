@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -144,8 +145,16 @@ async def test_console_runs_through_the_real_handlers(tmp_path: Path) -> None:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, _ = await asyncio.wait_for(process.communicate(b"/start\n/help\n:thoat\n"), 60)
+    typed = b"/start\n/help\n/nhacnho\n:thoat\n"
+    out, _ = await asyncio.wait_for(process.communicate(typed), 60)
     text = out.decode()
     assert process.returncode == 0
     assert "Xin chào" in text
     assert "/donvi" in text  # the console user is an admin, so admin commands are listed
+    assert "không gửi nhắc nhở" in text  # nothing reaches Telegram, so nothing is recorded
+    # … but an admin for this run only: the database keeps no trace of that role.
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        roles = db.execute("SELECT role FROM users").fetchall()
+        deliveries = db.execute("SELECT COUNT(*) FROM reminder_deliveries").fetchone()
+    assert ("admin",) not in roles
+    assert deliveries == (0,)
