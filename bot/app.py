@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -160,7 +160,11 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, UserFacingError):
         await _answer(update, error.message_vi)
         return
-    if isinstance(error, RetryAfter | TimedOut | NetworkError | Forbidden):
+    # BadRequest is a NetworkError in PTB, but it is our fault (bad markup, text too long):
+    # log it in full and tell the user, like any other bug.
+    if isinstance(error, RetryAfter | TimedOut | NetworkError | Forbidden) and not isinstance(
+        error, BadRequest
+    ):
         # Transient API trouble or a blocked chat: the updater and rate limiter retry.
         logger.warning("Telegram API error: %s", redact(str(error)))
         return

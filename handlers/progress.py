@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler
 
 from bot import reporting
 from bot.commands import Audience, Command
+from bot.errors import UserFacingError
 from bot.exports.chart import build_chart
 from bot.exports.excel import build_workbook
 from bot.exports.text import render_summary, render_unit_progress
@@ -26,7 +27,7 @@ from handlers.common import (
     sender_is_admin,
 )
 from handlers.reporting import NOT_MEMBER
-from reminders.service import current_period
+from reminders.service import current_period, parse_kind
 from storage import units
 
 COMMANDS = (
@@ -50,8 +51,6 @@ COMMANDS = (
         Audience.ADMIN,
     ),
 )
-
-PERIOD_WORDS = {"6thang": "6thang", "6 thang": "6thang", "sauthang": "6thang", "nam": "nam"}
 
 
 async def tiendo(update: Update, context: Context) -> None:
@@ -112,13 +111,15 @@ async def xuatbaocao(update: Update, context: Context) -> None:
     active = await require_active_plan(update, context)
     if active is None:
         return
-    word = command_args(update).lower().replace("á", "a").strip()
-    if word and word not in PERIOD_WORDS:
+    word = command_args(update)
+    try:
+        kind = parse_kind(word) if word else None  # "6thang", "6 tháng", "nam", "năm" …
+    except UserFacingError:
         await reply(
             update, "Cách dùng: <code>/xuatbaocao 6thang</code> hoặc <code>/xuatbaocao nam</code>."
         )
         return
-    period = await reporting.period_for_kind(services, PERIOD_WORDS.get(word))
+    period = await reporting.period_for_kind(services, kind)
     table = await reporting.progress_table(services, active, period)
     kind = "nam" if period.key.endswith("-nam") else "6thang"
     chat = update.effective_chat

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from telegram import Update
@@ -40,7 +41,7 @@ async def start(update: Update, context: Context) -> None:
     services = get_services(context)
     await remember_sender(update, services)
     user = update.effective_user
-    name = f", {user.first_name}" if user and user.first_name else ""
+    name = f", {html.escape(user.first_name)}" if user and user.first_name else ""
     text = WELCOME.format(name=name)
     if not await sender_is_admin(update, context) and not await _is_member(update, context):
         text += JOIN_HINT

@@ -79,10 +79,22 @@ def _header(ws: Any, names: Sequence[str]) -> None:
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
 
 
+_FORMULA_STARTS = frozenset("=+-@")
+
+
+def _keep_as_text(cell: Any) -> None:
+    """Text a spreadsheet would run as a formula (a reporter named "=HYPERLINK(…)") is
+    stored as the text it is, shown without a visible quote."""
+    if isinstance(cell.value, str) and cell.value[:1] in _FORMULA_STARTS:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _row(ws: Any, row: int, values: Sequence[object], *, text_from: int = 3) -> None:
     """One data row; columns before *text_from* are labels (wrapped), the rest figures."""
     for column, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=column, value=value)
+        _keep_as_text(cell)
         cell.border = _BORDER
         cell.alignment = _WRAP if column < text_from else _RIGHT
         if isinstance(value, int | float):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from bot.exports.excel import HEADER_ROW, SHEET_DETAILS, SHEET_RAW, SHEET_SUMMARY, build_workbook
-from tests.exports import UNITS, make_table
+from tests.exports import UNITS, default_figures, make_table
 
 
 def _open(data: bytes) -> Any:
@@ -124,3 +125,15 @@ def test_an_empty_table_still_makes_a_workbook() -> None:
     rows = _rows(summary)
     assert rows["(3)"]["Tổng cộng"] is None
     assert rows["(3)"]["Đơn vị đã báo cáo"] == "0/3"
+
+
+def test_names_that_look_like_formulas_stay_text() -> None:
+    """A Telegram name is typed by anyone: "=HYPERLINK(…)" must not become a live formula."""
+    [first, *rest] = default_figures()
+    sneaky = replace(first, reporter_name='=HYPERLINK("http://x.example","bấm")')
+    details = _open(build_workbook(make_table([sneaky, *rest])))[SHEET_DETAILS]
+    cell = next(
+        row[6] for row in details.iter_rows(min_row=HEADER_ROW + 1) if row[0].value == "Thôn 1"
+    )
+    assert cell.value == '=HYPERLINK("http://x.example","bấm")'
+    assert cell.data_type == "s"

@@ -51,7 +51,14 @@ NOW = datetime(2025, 6, 1, 1, 0, tzinfo=UTC)  # 08:00 on 01/06/2025 in Hà Nội
 ADMIN = 1  # ADMIN_IDS in the settings fixture
 AN, BINH, CUONG = 2001, 2002, 2003
 GROUP = -1001234567890
-NAMES = {ADMIN: "Lê Văn Quản", AN: "Nguyễn Văn An", BINH: "Trần Thị Bình", CUONG: "Phạm Văn Cường"}
+SPIKY = 2004  # a name with HTML in it: "<" and "&" must be escaped before sending
+NAMES = {
+    ADMIN: "Lê Văn Quản",
+    AN: "Nguyễn Văn An",
+    BINH: "Trần Thị Bình",
+    CUONG: "Phạm Văn Cường",
+    SPIKY: "An <3 & Bình",
+}
 
 PLANS_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
 # Our own sample plan: Kế hoạch 27/KH-UBND, targets in mục II.2 — (1) cây phân tán 58.000 cây,
