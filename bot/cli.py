@@ -139,7 +139,11 @@ def _run(settings: Settings, *, offer_console: bool) -> int:
     if settings.token is None:
         print(NO_TOKEN_HELP, file=sys.stderr)
         if offer_console and sys.stdin.isatty():
-            answer = input("Mở bảng điều khiển ngoại tuyến ngay bây giờ? [C/k] ").strip().lower()
+            try:
+                answer = input("Mở bảng điều khiển ngoại tuyến ngay bây giờ? [C/k] ")
+            except EOFError:  # Ctrl-D: a "no"
+                answer = "k"
+            answer = answer.strip().lower()
             if answer in {"", "c", "co", "có", "y", "yes"}:
                 return _console(settings, user_id=1)
         print("Không có TELEGRAM_BOT_TOKEN: bot chưa chạy.", file=sys.stderr)

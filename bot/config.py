@@ -7,12 +7,13 @@ pydantic traceback.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, time
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -20,6 +21,7 @@ from bot.errors import ConfigError
 PUBLIC_API_BASE_URL = "https://api.telegram.org/bot"
 PUBLIC_FILE_BASE_URL = "https://api.telegram.org/file/bot"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/thidua.db"
+MAX_SECONDS_OR_RATE = 300  # no sane request timeout (s) or broadcast rate (msg/s) is larger
 
 # BotFather tokens look like "123456789:AA…" (an id, a colon, ~35 url-safe characters).
 _TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
@@ -186,12 +188,23 @@ class Settings(BaseSettings):
                 raise ValueError(f"'{part}' không phải ngày dạng dd/mm/yyyy") from None
         return sorted(result)
 
-    @field_validator("broadcast_per_second", "request_timeout")
+    @field_validator("broadcast_per_second", "request_timeout", mode="before")
     @classmethod
-    def _positive(cls, value: float) -> float:
-        if value <= 0:
-            raise ValueError("cần một số dương")
-        return value
+    def _positive(cls, value: object) -> float:
+        try:
+            number = float(str(value).strip().replace(",", "."))
+        except ValueError:
+            raise ValueError(f"'{value}' không phải một số") from None
+        if not math.isfinite(number) or number <= 0 or number > MAX_SECONDS_OR_RATE:
+            raise ValueError(f"cần một số dương, không quá {MAX_SECONDS_OR_RATE}")
+        return number
+
+    @model_validator(mode="after")
+    def _deadlines_in_order(self) -> Settings:
+        six_month, year_end = self.six_month_deadline, self.year_end_deadline
+        if (six_month[1], six_month[0]) >= (year_end[1], year_end[0]):
+            raise ValueError("SIX_MONTH_DEADLINE phải đứng trước YEAR_END_DEADLINE trong năm")
+        return self
 
     @property
     def tz(self) -> ZoneInfo:
@@ -212,4 +225,10 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         key = str(first["loc"][0]).upper() if first["loc"] else "?"
         message = str(first["msg"]).removeprefix("Value error, ")
+        if key == "?":  # a rule across keys names them itself
+            raise ConfigError(f"Cấu hình không hợp lệ: {message}") from None
         raise ConfigError(f"Cấu hình không hợp lệ: {key} — {message}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            "Tệp .env không đọc được: hãy lưu lại tệp với bảng mã UTF-8 (không dùng ANSI)."
+        ) from None

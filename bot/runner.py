@@ -10,17 +10,22 @@ import asyncio
 import logging
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, TimedOut
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.app import BotApplication, build_application
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import PUBLIC_API_BASE_URL, Settings
 from bot.errors import StartupError
+from bot.logs import redact
 from storage.db import Database
 from storage.migrate import upgrade_to_head
 
 logger = logging.getLogger(__name__)
+
+# Start-up calls (getMe, deleteWebhook) are tried this many times before giving up.
+STARTUP_ATTEMPTS = 3
+STARTUP_BACKOFF_SECONDS = 1.0
 
 
 async def prepare_database(settings: Settings) -> None:
@@ -53,12 +58,17 @@ async def serve(
     try:
         await _start(application, settings)
         assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=0.0,
-            timeout=int(poll_timeout),
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
+        try:
+            await application.updater.start_polling(
+                poll_interval=0.0,
+                timeout=int(poll_timeout),
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+                bootstrap_retries=STARTUP_ATTEMPTS,
+                error_callback=_polling_error,
+            )
+        except TelegramError as exc:
+            raise StartupError(_unreachable(settings, exc)) from None
         logger.info("Bot @%s is polling for updates", application.bot.username)
         if ready is not None:
             ready.set()
@@ -81,17 +91,49 @@ def _http_request(settings: Settings, *, long_poll: float = 0.0) -> HTTPXRequest
     )
 
 
+def _polling_error(error: TelegramError) -> None:
+    """Polling trouble (Telegram down, a 5xx, a timeout): PTB retries by itself; one line
+    each time instead of PTB's default traceback."""
+    logger.warning("Telegram API error while polling, retrying: %s", redact(str(error)))
+
+
+def _unreachable(settings: Settings, error: Exception) -> str:
+    return (
+        f"Không kết nối được Telegram Bot API tại {settings.telegram_api_base_url} "
+        f"({redact(str(error))})."
+    )
+
+
+async def _initialize(application: BotApplication) -> None:
+    """getMe, retried a few times: one 5xx or timeout at start is no reason to give up."""
+    for attempt in range(1, STARTUP_ATTEMPTS + 1):
+        try:
+            await application.initialize()
+            return
+        except InvalidToken:
+            raise
+        except (NetworkError, TimedOut) as exc:
+            if attempt == STARTUP_ATTEMPTS or isinstance(exc, BadRequest):
+                raise
+            logger.warning("Telegram API not ready (%s); retrying", redact(str(exc)))
+            await asyncio.sleep(STARTUP_BACKOFF_SECONDS * attempt)
+
+
 async def _start(application: BotApplication, settings: Settings) -> None:
     try:
-        await application.initialize()
+        await _initialize(application)
     except InvalidToken:
+        if settings.telegram_api_base_url != PUBLIC_API_BASE_URL:
+            # A wrong server path answers 404 too, which PTB reports as an invalid token.
+            raise StartupError(
+                "Telegram Bot API từ chối yêu cầu: hãy kiểm tra TELEGRAM_BOT_TOKEN và "
+                f"TELEGRAM_API_BASE_URL ({settings.telegram_api_base_url})."
+            ) from None
         raise StartupError(
             "Telegram từ chối TELEGRAM_BOT_TOKEN: hãy kiểm tra lại mã do BotFather cấp."
         ) from None
     except (NetworkError, TimedOut) as exc:
-        raise StartupError(
-            f"Không kết nối được Telegram Bot API tại {settings.telegram_api_base_url} ({exc})."
-        ) from None
+        raise StartupError(_unreachable(settings, exc)) from None
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()

@@ -30,7 +30,13 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 def _prepare_sqlite_file(url: URL) -> None:
     database = url.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StartupError(
+                f"DATABASE_URL: không tạo được thư mục {folder} cho SQLite ({exc.strerror})"
+            ) from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -46,7 +52,8 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the async engine for *database_url*, with the SQLite pragmas where relevant."""
     try:
         url = make_url(database_url)
-    except ArgumentError:
+        _ = url.port  # a non-numeric port fails here, not deep inside the driver
+    except (ArgumentError, ValueError):
         raise StartupError("DATABASE_URL không phải một địa chỉ cơ sở dữ liệu hợp lệ") from None
     if url.get_backend_name() == "sqlite":
         _prepare_sqlite_file(url)

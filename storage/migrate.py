@@ -6,8 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.errors import StartupError
 from storage.db import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -27,6 +30,13 @@ def _upgrade(connection: Connection) -> None:
 
 
 async def upgrade_to_head(database: Database) -> None:
-    """Bring the schema to the newest revision; idempotent."""
-    async with database.engine.begin() as conn:
-        await conn.run_sync(_upgrade)
+    """Bring the schema to the newest revision; idempotent. A database this version cannot
+    migrate (a newer revision, tables made by hand) stops start-up with one line."""
+    try:
+        async with database.engine.begin() as conn:
+            await conn.run_sync(_upgrade)
+    except (CommandError, SQLAlchemyError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        raise StartupError(
+            f"Không cập nhật được cấu trúc cơ sở dữ liệu (migration): {reason}"
+        ) from None

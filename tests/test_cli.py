@@ -9,6 +9,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.cli import EXIT_CONFIG, EXIT_OK, EXIT_STARTUP
 from tests.conftest import TEST_TOKEN
 from tests.support.fake_bot_api import FakeBotApi
@@ -71,6 +73,42 @@ async def test_wrong_database_url_names_the_key(tmp_path: Path) -> None:
     assert_one_clear_line(err, "DATABASE_URL")
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DATABASE_URL": "postgresql+psycopg://u@127.0.0.1:abc/x"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "sqlite+aiosqlite:////proc/khong-co/x.db"}, "DATABASE_URL"),
+        ({"SIX_MONTH_DEADLINE": "20/12"}, "SIX_MONTH_DEADLINE phải đứng trước"),
+        ({"BROADCAST_PER_SECOND": "abc"}, "BROADCAST_PER_SECOND — 'abc' không phải một số"),
+        ({"REQUEST_TIMEOUT": "nan"}, "REQUEST_TIMEOUT — cần một số dương"),
+    ],
+)
+async def test_bad_settings_are_one_line(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    code, _, err = await run_cli(tmp_path, "migrate", **env)
+    assert code != EXIT_OK
+    assert_one_clear_line(err, expected)
+
+
+async def test_a_dotenv_not_in_utf8_is_one_line(tmp_path: Path) -> None:
+    # Saved as ANSI by a Windows editor: "ã" is one byte, not UTF-8.
+    (tmp_path / ".env").write_bytes("# Mã bot\nLOG_LEVEL=INFO\n".encode("latin-1"))
+    code, _, err = await run_cli(tmp_path, "migrate")
+    assert code == EXIT_CONFIG
+    assert_one_clear_line(err, "UTF-8")
+
+
+async def test_a_database_from_a_newer_version_is_one_line(tmp_path: Path) -> None:
+    code, _, _ = await run_cli(tmp_path, "migrate")
+    assert code == EXIT_OK
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        db.execute("UPDATE alembic_version SET version_num = 'zzz_from_the_future'")
+    code, _, err = await run_cli(tmp_path, "migrate")
+    assert code == EXIT_STARTUP
+    assert_one_clear_line(err, "Không cập nhật được cấu trúc cơ sở dữ liệu")
+
+
 async def test_unreachable_database(tmp_path: Path) -> None:
     url = f"postgresql+psycopg://thidua:secret@127.0.0.1:{free_port()}/none"
     code, _, err = await run_cli(tmp_path, "run", TELEGRAM_BOT_TOKEN=TEST_TOKEN, DATABASE_URL=url)
@@ -89,7 +127,8 @@ async def test_token_refused_by_telegram(tmp_path: Path) -> None:
             TELEGRAM_FILE_BASE_URL=fake.base_file_url,
         )
     assert code == EXIT_STARTUP
-    assert_one_clear_line(err, "Telegram từ chối TELEGRAM_BOT_TOKEN")
+    # Not the public API: a wrong server path is refused the same way, so both keys are named.
+    assert_one_clear_line(err, "TELEGRAM_BOT_TOKEN và TELEGRAM_API_BASE_URL")
     assert "this-token" not in err
 
 

@@ -163,6 +163,18 @@ async def test_group_bound_to_a_unit_reports_and_gets_the_reminder(
     assert GROUP in reminded
 
 
+async def test_one_failed_call_at_start_is_retried(
+    settings: Settings, fake_bot_api: FakeBotApi
+) -> None:
+    fake = fake_bot_api
+    fake.fail_next("getMe", 1, kind="502")
+    fake.fail_next("deleteWebhook", 1, kind="500")
+    async with running_bot(settings, fake):
+        fake.inject_command(MEMBER, MEMBER, "help")
+        reply = await fake.wait_for(sent_to(MEMBER, "Các lệnh"), timeout=15)
+    assert reply.ok
+
+
 async def test_bot_rides_out_transient_api_errors(
     settings: Settings, fake_bot_api: FakeBotApi
 ) -> None:
