@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 
 # Bot API URLs carry the token ("/bot123:ABC…/sendMessage"); scrub anything token-shaped.
 _TOKEN_PATTERN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
@@ -15,12 +16,22 @@ class RedactTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = _TOKEN_PATTERN.sub(REDACTED, str(record.msg))
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(
-                _TOKEN_PATTERN.sub(REDACTED, a) if isinstance(a, str) else a for a in args
-            )
+        if isinstance(record.args, Mapping):  # logger.info("%(url)s", {"url": …})
+            record.args = {k: _scrub(v) for k, v in record.args.items()}
+        elif record.args:
+            record.args = tuple(_scrub(a) for a in record.args)
         return True
+
+
+def _scrub(value: object) -> object:
+    return _TOKEN_PATTERN.sub(REDACTED, value) if isinstance(value, str) else value
+
+
+class RedactingFormatter(logging.Formatter):
+    """The last line of defence: exception messages and tracebacks are scrubbed too."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def redact(text: str) -> str:
@@ -31,7 +42,7 @@ def redact(text: str) -> str:
 def setup_logging(level: str) -> None:
     """Configure the root logger once for the process."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokens())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import pytest
 
-from bot.logs import REDACTED, RedactTokens, redact, setup_logging
+from bot.logs import REDACTED, RedactingFormatter, RedactTokens, redact, setup_logging
 from tests.conftest import TEST_TOKEN
 
 
@@ -36,3 +37,18 @@ def test_http_client_request_logs_are_silenced() -> None:
     finally:
         root.handlers[:] = saved_handlers
         root.setLevel(saved_level)
+
+
+def test_tracebacks_and_mapping_arguments_are_scrubbed() -> None:
+    formatter = RedactingFormatter("%(message)s")
+    try:
+        raise RuntimeError(f"cannot reach https://api.telegram.org/bot{TEST_TOKEN}/getMe")
+    except RuntimeError:
+        record = logging.LogRecord("t", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    assert TEST_TOKEN not in formatter.format(record)
+
+    mapped = logging.LogRecord(
+        "t", logging.INFO, __file__, 1, "calling %(url)s", ({"url": f"/bot{TEST_TOKEN}"},), None
+    )
+    assert RedactTokens().filter(mapped)
+    assert mapped.getMessage() == f"calling /bot{REDACTED}"
