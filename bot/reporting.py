@@ -30,7 +30,7 @@ from bot.errors import UserFacingError
 from bot.knowledge import ActivePlan
 from bot.services import Services
 from reminders.calendar import Period, parse_period_key, period_of
-from reminders.service import current_period
+from reminders.service import current_period, summary_period
 from storage import pending, plans, reports, units, users
 from storage.models import Report, Unit
 
@@ -612,9 +612,12 @@ async def progress_table(
 
 async def period_for_kind(services: Services, kind: str | None) -> Period:
     """The latest period of *kind* ("6thang" or "nam") that has begun: the current one, or
-    for "nam" asked during a six-month period, last year's. None means the current period."""
+    for "nam" asked during a six-month period, last year's. None means the period being
+    compiled: the one just closed for a while after its deadline, else the current one."""
+    if kind is None:
+        return await summary_period(services)
     current = await current_period(services)
-    if kind is None or kind == current.kind:
+    if kind == current.kind:
         return current
     if kind == "nam":  # in the first half of the year the latest annual period is last year's
         return period_of("nam", current.year - 1)

@@ -27,7 +27,7 @@ from handlers.common import (
     sender_is_admin,
 )
 from handlers.reporting import NOT_MEMBER
-from reminders.service import current_period, parse_kind
+from reminders.service import parse_kind, reporting_period, summary_period
 from storage import units
 
 COMMANDS = (
@@ -76,7 +76,7 @@ async def tiendo(update: Update, context: Context) -> None:
     if unit is None:
         await reply(update, NOT_MEMBER)
         return
-    period = await current_period(services)
+    period = await reporting_period(services, unit.id)  # where the unit's next figure goes
     table = await reporting.progress_table(services, active, period, unit=unit)
     for text in render_unit_progress(table, unit.name):
         await reply(update, text)
@@ -91,7 +91,7 @@ async def tonghop(update: Update, context: Context) -> None:
     active = await require_active_plan(update, context)
     if active is None:
         return
-    period = await current_period(services)
+    period = await summary_period(services)
     table = await reporting.progress_table(services, active, period)
     for text in render_summary(table, tz=services.settings.tz):
         await reply(update, text)

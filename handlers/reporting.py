@@ -24,7 +24,7 @@ from handlers.common import (
     require_active_plan,
     sender_is_admin,
 )
-from reminders.service import REPORT_CALLBACK, current_period
+from reminders.service import REPORT_CALLBACK, reporting_period
 from storage import units
 from storage.models import Unit
 
@@ -134,7 +134,7 @@ async def _sender(
         source_key=f"tg:{chat.id}:{message_id}:{version}",
         text=text,
         at=services.clock.now(),
-        period=await current_period(services),
+        period=await reporting_period(services, unit.id),
     )
 
 

@@ -89,6 +89,18 @@ def period_of(kind: str, year: int) -> Period:
     return Period(period_key(kind, year), period_label(kind, year), kind, year)
 
 
+def previous_period(period: Period) -> Period:
+    """The period before *period*: the year before's for a six-month one."""
+    if period.kind == SIX_MONTH:
+        return period_of(YEAR_END, period.year - 1)
+    return period_of(SIX_MONTH, period.year)
+
+
+def deadline_of(period: Period, deadlines: YearDeadlines) -> date:
+    """The date that closes *period*, from its year's deadlines."""
+    return deadlines.six_month if period.kind == SIX_MONTH else deadlines.year_end
+
+
 def parse_period_key(key: str) -> Period:
     """The :class:`Period` of a stored key such as ``"2026-nam"`` (ValueError when malformed)."""
     year_text, _, kind = key.partition("-")

@@ -57,6 +57,9 @@ ADMIN_SUFFIX = "-admin"  # overdue summary to admins, recorded apart from the un
 NOTICE_SUFFIX = ":loi"  # admins' notice about chats that could not be reached
 MAX_TARGET_LINES = 12
 MAX_UNIT_LINES = 60
+# After a period's deadline, units that sent nothing may still report for it for this many
+# days (the overdue notice asks them to), and summaries show it while it is being compiled.
+LATE_REPORT_DAYS = 30
 LIST_BUDGET = 3000  # characters of list lines in one message, leaving room for the rest
 MAX_NAME_LENGTH = 200
 
@@ -156,6 +159,33 @@ async def period_on(services: Services, day: date) -> cal.Period:
 async def current_period(services: Services) -> cal.Period:
     """The period a report made today belongs to."""
     return await period_on(services, local_today(services))
+
+
+async def closing_period(services: Services) -> cal.Period | None:
+    """The period whose deadline passed less than :data:`LATE_REPORT_DAYS` ago, if any: the
+    one officers are compiling, and the one a late unit still reports for."""
+    today = local_today(services)
+    previous = cal.previous_period(await current_period(services))
+    closed_on = cal.deadline_of(previous, await year_deadlines(services, previous.year))
+    return previous if (today - closed_on).days <= LATE_REPORT_DAYS else None
+
+
+async def reporting_period(services: Services, unit_id: int) -> cal.Period:
+    """The period a unit's report made today counts for: the current one, except that a
+    unit which missed the deadline just passed (the overdue notice asks it to report at
+    once) reports for that period until it has sent something for it."""
+    closing = await closing_period(services)
+    if closing is not None:
+        async with services.db.session() as session:
+            if not await store.has_reported(session, unit_id, closing.key):
+                return closing
+    return await current_period(services)
+
+
+async def summary_period(services: Services) -> cal.Period:
+    """The period /tonghop and /tiendo show by default: the one just closed while its
+    reports are being compiled, else the current one."""
+    return await closing_period(services) or await current_period(services)
 
 
 async def ensure_default_deadlines(services: Services) -> None:

@@ -379,8 +379,9 @@ async def test_a_first_half_figure_stands_at_year_end_but_does_not_count_as_repo
     bot: BotDriver,
 ) -> None:
     await bot.send(TREES, AN)  # 01/06/2025, six-month period
-    bot.clock.advance(timedelta(days=19))  # 20/06/2025: the year-end period
+    bot.clock.advance(timedelta(days=49))  # 20/07/2025: the six-month reports are compiled
     summary = await bot.send("/tonghop", ADMIN)
+    assert "năm 2025" in summary.text
     assert "12.500" in summary.text
     assert "Thôn 1" in summary.text.split("Chưa báo cáo", 1)[1]
 
@@ -414,3 +415,21 @@ async def test_an_increment_is_judged_by_the_total_it_makes(bot: BotDriver) -> N
     assert "lũy kế sẽ là 43.000: lớn hơn 10 lần chỉ tiêu" in replies.text
     assert replies.labels() == ["Vẫn ghi", "Bỏ qua"]
     assert await live_total(bot, "Thôn 1", "2.1") == 4000
+
+
+async def test_a_unit_that_missed_the_deadline_still_reports_for_that_period(
+    bot: BotDriver,
+) -> None:
+    await bot.add_member(BINH, "Thôn 2")
+    await bot.send(TREES, AN)  # 01/06/2025: Thôn 1 reports on time
+    bot.clock.advance(timedelta(days=19))  # 20/06/2025: past the six-month deadline (14/06)
+    late = await bot.send("trồng được 8.000 cây phân tán", BINH)
+    assert late.text.startswith(
+        f"✅ Thôn 2 — Trồng cây phân tán: 8.000 / 58.000 cây (13,8%), {PERIOD}"
+    )
+    on_time = await bot.send("thêm 300 cây phân tán", AN)  # Thôn 1 is on to the year
+    assert "năm 2025" in on_time.text
+    summary = await bot.send("/tonghop", ADMIN)  # still compiling the six months
+    assert summary.text.startswith(f"Tổng hợp tiến độ — {PERIOD}")
+    assert "Trồng cây phân tán: tổng 20.500 / 58.000 cây (35,3%)" in summary.text
+    assert "Tất cả đơn vị đã báo cáo." in summary.text
