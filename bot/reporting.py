@@ -587,9 +587,12 @@ async def progress_table(
             session, active.plan_id, period.running_keys, unit.id if unit is not None else None
         )
     key_of = {row.id: key for key, row in rows.items()}
+    # By id, with today's names: a deleted unit's figures stay in history but not in the
+    # table, even when a new unit takes its name.
+    name_of = {u.id: u.name for u in unit_rows}
     figures = {
-        (f.unit_name, key_of[f.target_id]): Figure(
-            unit_name=f.unit_name,
+        (name_of[f.unit_id], key_of[f.target_id]): Figure(
+            unit_name=name_of[f.unit_id],
             target_key=key_of[f.target_id],
             value=f.value,
             reported_at=f.reported_at,
@@ -597,7 +600,7 @@ async def progress_table(
             in_period=f.period_key == period.key,
         )
         for f in latest
-        if f.target_id in key_of
+        if f.target_id in key_of and f.unit_id in name_of
     }
     return ProgressTable(
         plan_label=active.label,

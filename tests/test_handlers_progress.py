@@ -97,6 +97,19 @@ async def test_tonghop_totals_missing_units_and_a_chart(bot: BotDriver) -> None:
     assert photo.params["chat_id"] == ADMIN
 
 
+async def test_a_deleted_unit_leaves_the_summary_even_when_its_name_returns(
+    bot: BotDriver,
+) -> None:
+    await bot.send("/donvi xoa Thôn 1", ADMIN)
+    text = (await bot.send("/tonghop", ADMIN)).text
+    assert "Đơn vị đã báo cáo: 1/2" in text
+    assert "• Trồng cây phân tán: tổng 8.000 / 58.000 cây (13,8%)" in text
+    await bot.send("/donvi them Thôn 1", ADMIN)  # a new unit with the old name starts empty
+    text = (await bot.send("/tonghop", ADMIN)).text
+    assert "Đơn vị đã báo cáo: 1/3" in text
+    assert "Chưa báo cáo (2/3 đơn vị): Thôn 1, Thôn 3" in text
+
+
 async def test_tonghop_without_figures_sends_no_chart(
     settings: Settings, database: Database
 ) -> None:
