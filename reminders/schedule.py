@@ -69,6 +69,7 @@ class PlannedJob:
             "deadline_id": self.deadline_id,
             "slot_key": self.slot_key,
             "due_on": self.due_on.isoformat(),
+            "catch_up": self.catch_up,
         }
 
 
@@ -156,8 +157,9 @@ async def rebuild_schedule(
 ) -> list[PlannedJob]:
     """Make the JobQueue match the deadlines in the database: default rows ensured, every
     ``reminder:`` job replaced, the nightly refresh registered. Idempotent. *catch_up*
-    (at start) also schedules missed sends; refreshes after changes and at night do not,
-    so nobody gets an old reminder at midnight. Returns the planned jobs."""
+    (at start) also schedules missed sends; refreshes after changes and at night do not
+    plan new ones (nobody gets an old reminder at midnight) but keep those already owed.
+    Returns the planned jobs."""
     queue = _job_queue(application)
     if queue is None:
         return []
@@ -170,7 +172,13 @@ async def rebuild_schedule(
             for row in await store.deadlines_from(session, first_day)
         ]
     planned = plan_jobs(refs, now, services.settings, catch_up=catch_up)
+    planned_names = {item.name for item in planned}
     for job in queue.jobs(f"^{JOB_PREFIX}"):
+        owed = isinstance(job.data, dict) and job.data.get("catch_up")
+        if owed and not catch_up and job.name not in planned_names:
+            # A send missed while the bot was down, deferred to the next working morning: a
+            # refresh at night must not drop it (a changed deadline makes it a no-op anyway).
+            continue
         job.schedule_removal()
     for item in planned:
         # A delay from the services' clock, not an absolute time: the JobQueue runs on real

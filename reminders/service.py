@@ -288,6 +288,14 @@ async def set_deadline(services: Services, kind: str, due_on: date, actor: int) 
         raise InvalidInput(f"Ngày {cal.format_day(due_on)} đã qua. Hãy chọn một ngày sắp tới.")
     year = due_on.year
     current = await year_deadlines(services, year)
+    closed_on = current.six_month if kind == cal.SIX_MONTH else current.year_end
+    if closed_on < local_today(services):
+        # Moving it now would reopen a closed period: reports already filed for the next
+        # one would stand in the wrong period.
+        raise InvalidInput(
+            f"Kỳ {cal.period_label(kind, year)} đã khóa sổ ngày {cal.format_day(closed_on)}; "
+            "không đổi được hạn của kỳ đã qua."
+        )
     if kind == cal.SIX_MONTH and due_on >= current.year_end:
         raise InvalidInput(
             f"Hạn sơ kết 6 tháng phải trước hạn tổng kết năm {year} "

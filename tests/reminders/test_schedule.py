@@ -48,7 +48,12 @@ def test_before_any_slot_every_slot_is_a_named_job(reminder_settings: Settings) 
     ]
     assert jobs[0].when == local(date(2026, 6, 5), time(8, 0))
     assert not keys(jobs, catch_up=True)
-    assert jobs[0].data == {"deadline_id": 1, "slot_key": "d-7", "due_on": "2026-06-14"}
+    assert jobs[0].data == {
+        "deadline_id": 1,
+        "slot_key": "d-7",
+        "due_on": "2026-06-14",
+        "catch_up": False,
+    }
 
 
 def test_after_downtime_only_the_latest_missed_slot_is_caught_up(
@@ -146,3 +151,20 @@ async def test_restart_catches_up_once_and_a_second_restart_sends_nothing_new(
         assert row is not None
         rows = await store.delivery_rows(s, row.id)
     assert {r.reminder_key for r in rows} == {"d-1@20260614", "digest@20260614"}
+
+
+async def test_a_deferred_catch_up_survives_the_nightly_refresh(
+    services: Services, clock: ManualClock
+) -> None:
+    await service.ensure_default_deadlines(services)
+    clock.set(local(date(2026, 6, 5), time(23, 0)))  # Friday night: d-7 missed at 08:00
+    app = application(services)
+    planned = await rebuild_schedule(app, services)
+    [owed] = [j for j in planned if j.catch_up]
+    assert owed.slot_key == "d-7"
+    clock.set(local(date(2026, 6, 6), time(0, 5)))  # the nightly refresh, before Monday
+    await rebuild_schedule(app, services, catch_up=False)
+    assert owed.name in dict(job_table(app))
+    await rebuild_schedule(app, services, catch_up=False)  # and still no duplicate
+    names = [name for name, _ in job_table(app)]
+    assert names.count(owed.name) == 1

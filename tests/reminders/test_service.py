@@ -3,7 +3,7 @@ changes and their validation."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -191,6 +191,12 @@ async def test_overrides_move_the_period_and_bad_input_changes_nothing(
     with pytest.raises(InvalidInput, match="đã qua"):
         service.parse_future_day(services, "31/05/2026")
     assert service.parse_kind("6 tháng") == "6thang" and service.parse_kind("Năm") == "nam"
+    assert (await service.year_deadlines(services, 2026)).six_month == date(2026, 6, 10)
+
+    # Once a period has closed, moving its deadline would reopen it: refused.
+    clock.set(datetime(2026, 7, 1, 3, 0, tzinfo=UTC))
+    with pytest.raises(InvalidInput, match="đã khóa sổ ngày 10/06/2026"):
+        await service.set_deadline(services, "6thang", date(2026, 7, 20), actor=1)
     assert (await service.year_deadlines(services, 2026)).six_month == date(2026, 6, 10)
 
 
