@@ -8,15 +8,20 @@ of active plan or a new synonym rebuilds it on the next question.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from bot.core.matcher import KnowledgeBase
 from bot.core.plan import ParsedPlan
 from bot.core.synonyms import SynonymTable
+from bot.core.text import fold
 from bot.services import Services
 from storage import plans
 from storage.models import Plan
 
 CACHE_KEY = "knowledge"
+
+
+CITED_TITLE_CHARS = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +35,22 @@ class ActivePlan:
 
 
 def citation_label(plan: Plan) -> str:
-    """How answers name the plan: "Kế hoạch 21/KH-UBND", or its name without a number."""
+    """How answers name the plan: "Kế hoạch 21/KH-UBND"; without a number, the name an
+    admin gave it, else its title (a file name such as "001_0b34…" means nothing to staff)."""
     kind = "Báo cáo" if plan.kind == "bao_cao" else "Kế hoạch"
-    return f"{kind} {plan.number}" if plan.number else plan.name
+    if plan.number:
+        return f"{kind} {plan.number}"
+    stem = PurePath(plan.source_filename).stem
+    if plan.name != stem or not plan.title:
+        return plan.name
+    title = _shorten(plan.title, CITED_TITLE_CHARS)
+    return title if fold(title).startswith(fold(kind)) else f"{kind} «{title}»"
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
 
 
 async def active_plan(services: Services) -> ActivePlan | None:

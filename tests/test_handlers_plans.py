@@ -184,9 +184,13 @@ async def test_list_and_switch_the_active_plan(bot: BotDriver) -> None:
     # Questions follow the switch at once (the knowledge base is rebuilt).
     assert "58.000 cây" in (await bot.send("/hoi chỉ tiêu trồng cây", AN)).text
     chosen = await bot.send("/kehoach chon 2", ADMIN)
-    assert chosen.text == "Đã chọn ke_hoach_bang_chi_tieu làm kế hoạch đang dùng."
+    assert chosen.text == (
+        "Đã chọn Kế hoạch thi đua thực hiện các chỉ tiêu năm 2025 của thôn Đông "
+        "làm kế hoạch đang dùng."
+    )
     answer = await bot.send("/hoi chỉ tiêu trồng cây", AN)
-    assert "Theo ke_hoach_bang_chi_tieu" in answer.text and "1.500 cây" in answer.text
+    assert "Theo Kế hoạch thi đua thực hiện các chỉ tiêu năm 2025" in answer.text
+    assert "1.500 cây" in answer.text
 
     listing = await bot.send("/kehoach", ADMIN)
     assert "• Số 2: ke_hoach_bang_chi_tieu — đang dùng" in listing.text
