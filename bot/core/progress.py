@@ -13,7 +13,15 @@ from enum import StrEnum
 from bot.core.plan import Qualifier, target_marker
 
 # Measures whose figures are rates or averages: they never add up across units.
-NON_ADDITIVE_MEASURES = frozenset({"%", "Tr.đ/người/năm", "m2/người", "triệu đồng/người/năm"})
+# Units whose figures do not add up across units: rates, ages, and anything "per" something
+# ("triệu đồng/người/năm", "bác sĩ/vạn dân").
+NON_ADDITIVE_MEASURES = frozenset({"%", "‰", "tuổi"})
+
+
+def _is_ratio(measure: str) -> bool:
+    return measure in NON_ADDITIVE_MEASURES or "/" in measure
+
+
 # Figures more than this many times the target are questioned before saving.
 SUSPICIOUS_FACTOR = Decimal(10)
 
@@ -63,7 +71,7 @@ class TargetInfo:
     @property
     def additive(self) -> bool:
         """True when units' figures for this target can be summed into a total."""
-        return self.measure is not None and self.measure not in NON_ADDITIVE_MEASURES
+        return self.measure is not None and not _is_ratio(self.measure)
 
 
 @dataclass(frozen=True, slots=True)

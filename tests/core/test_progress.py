@@ -1,0 +1,34 @@
+"""Progress rules that do not depend on a table: which targets add up, what looks wrong."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.core.plan import Qualifier
+from bot.core.progress import TargetInfo, suspicious
+
+
+def _info(measure: str | None, value: str = "100") -> TargetInfo:
+    return TargetInfo("1", "(1)", "Chỉ tiêu", Decimal(value), measure, Qualifier.EXACT)
+
+
+@pytest.mark.parametrize("measure", ["cây", "con", "tấn", "người", "tỷ đồng", "km"])
+def test_counts_and_amounts_add_up_across_units(measure: str) -> None:
+    assert _info(measure).additive
+
+
+@pytest.mark.parametrize(
+    "measure",
+    ["%", "‰", "tuổi", "triệu đồng/người/năm", "Tr.đ/người/năm", "bác sĩ/vạn dân", None],
+)
+def test_rates_and_per_capita_figures_do_not(measure: str | None) -> None:
+    assert not _info(measure).additive
+
+
+def test_suspicious_values() -> None:
+    assert suspicious(Decimal(-1), _info("cây")) == "số liệu âm"
+    assert suspicious(Decimal(101), _info("%")) == "tỷ lệ lớn hơn 100%"
+    assert suspicious(Decimal(1001), _info("cây")) == "lớn hơn 10 lần chỉ tiêu"
+    assert suspicious(Decimal(1000), _info("cây")) is None
