@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.commands import Audience, Command
 from bot.core.text import fold
@@ -74,6 +74,15 @@ JOIN_USAGE = (
     "ví dụ <code>/thamgia K7M2QXP</code>."
 )
 REPORT_HINT = "chỉ cần nhắn số liệu, ví dụ «Đã trồng được 12.500 cây phân tán»"
+BOUND_PREFIX = "Đã gắn nhóm này với đơn vị"
+# With Telegram's privacy mode on (the default for new bots), a bot in a group sees only
+# commands, so plain reports would silently never arrive.
+PRIVACY_NOTE = (
+    "⚠️ Lưu ý: bot đang ở chế độ riêng tư của Telegram nên trong nhóm chỉ đọc được lệnh. "
+    "Để báo cáo bằng tin nhắn thường, quản trị viên nhóm hãy đặt bot làm quản trị viên nhóm "
+    "(hoặc nhắn @BotFather: /setprivacy → Disable, rồi thêm lại bot vào nhóm). Trong lúc chờ, "
+    "hãy báo cáo bằng lệnh /baocao, ví dụ «/baocao Đã trồng được 12.500 cây phân tán»."
+)
 
 # Sub-commands of /donvi, folded; two-word forms are tried before one-word forms.
 SUBCOMMANDS = {
@@ -502,6 +511,8 @@ async def _bind_group(update: Update, context: Context, code: str) -> None:
     admin = await sender_is_admin(update, context)
     async with services.db.session() as session:
         text = await _bind_text(session, update, services, code, admin=admin)
+    if text.startswith(BOUND_PREFIX) and not context.bot.can_read_all_group_messages:
+        text += "\n\n" + PRIVACY_NOTE
     await reply(update, text)
 
 
@@ -533,10 +544,7 @@ async def _bind_text(
         from_unit_id=outcome.previous.id if outcome.previous else None,
         title=chat.title,
     )
-    return (
-        f"Đã gắn nhóm này với đơn vị {name}. Mọi người trong nhóm báo cáo cho {name}: "
-        f"{REPORT_HINT}."
-    )
+    return f"{BOUND_PREFIX} {name}. Mọi người trong nhóm báo cáo cho {name}: {REPORT_HINT}."
 
 
 # ---------------------------------------------------------------- /roi
@@ -596,6 +604,20 @@ async def _unbind_group(update: Update, context: Context) -> None:
     )
 
 
+async def chat_migrated(update: Update, context: Context) -> None:
+    """A group became a supergroup (new id): its unit binding follows it."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    old_id = chat.id if message.migrate_to_chat_id else message.migrate_from_chat_id
+    new_id = message.migrate_to_chat_id or chat.id
+    if old_id is None or old_id == new_id:
+        return
+    async with get_services(context).db.session() as session:
+        await users.move_chat(session, old_id, new_id)
+        await users.audit(session, "chat.migrate", chat=old_id, new_chat=new_id)
+
+
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root. Only new messages: an edited
     command must not create a unit or a code twice."""
@@ -603,4 +625,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         command("donvi", donvi),
         command("thamgia", thamgia),
         command("roi", roi),
+        MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
     ]

@@ -355,6 +355,8 @@ class Broadcaster:
             except ChatMigrated as exc:
                 # The group became a supergroup: same people, new id; not yet delivered.
                 chat_id, error = int(exc.new_chat_id), exc.message
+                async with self.db.session() as session:
+                    await users.move_chat(session, message.chat_id, chat_id)
             except BadRequest as exc:
                 status = store.UNREACHABLE if "chat not found" in exc.message.lower() else None
                 return _Outcome(status or store.FAILED, attempts, exc.message)

@@ -76,10 +76,29 @@ async def upsert_chat(session: AsyncSession, telegram_id: int, chat_type: str, t
 
 
 async def mark_chat_unreachable(session: AsyncSession, telegram_id: int) -> None:
-    """Remember that the bot was blocked or removed from this chat."""
-    await session.execute(
-        update(Chat).where(Chat.telegram_id == telegram_id).values(unreachable_at=utcnow())
-    )
+    """Remember that the bot was blocked or removed from this chat (a member's private chat
+    may not have a row yet: it gets one)."""
+    chat = await session.scalar(select(Chat).where(Chat.telegram_id == telegram_id))
+    if chat is None:
+        kind = "private" if telegram_id > 0 else "group"
+        session.add(Chat(telegram_id=telegram_id, type=kind, title="", unreachable_at=utcnow()))
+        await session.flush()
+    else:
+        chat.unreachable_at = utcnow()
+
+
+async def move_chat(session: AsyncSession, old_telegram_id: int, new_telegram_id: int) -> None:
+    """A group upgraded to a supergroup gets a new id: its unit binding follows it.
+    Idempotent (Telegram announces the move in both chats)."""
+    old = await session.scalar(select(Chat).where(Chat.telegram_id == old_telegram_id))
+    if old is None:
+        return
+    new = await session.scalar(select(Chat).where(Chat.telegram_id == new_telegram_id))
+    if new is None:
+        old.telegram_id, old.type = new_telegram_id, "supergroup"
+    elif new.unit_id is None and old.unit_id is not None:
+        new.unit_id, old.unit_id = old.unit_id, None
+    await session.flush()
 
 
 async def audit(

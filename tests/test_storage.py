@@ -13,7 +13,7 @@ from bot.errors import StartupError
 from storage import users
 from storage.db import Database
 from storage.migrate import upgrade_to_head
-from storage.models import AuditEntry, Plan, PlanTarget, Role
+from storage.models import AuditEntry, Chat, Plan, PlanTarget, Role
 
 
 async def test_migrations_are_idempotent(database: Database) -> None:
@@ -100,3 +100,13 @@ async def test_unreachable_database_gives_one_clear_line() -> None:
     assert message.startswith("Không kết nối được cơ sở dữ liệu")
     assert "secret" not in message and "\n" not in message
     await database.dispose()
+
+
+async def test_a_chat_never_seen_can_still_be_marked_unreachable(database: Database) -> None:
+    """A member's private chat has no row until they write there; a block must still stick."""
+    async with database.session() as session:
+        await users.mark_chat_unreachable(session, 777)
+        await users.mark_chat_unreachable(session, 777)  # and again, without a duplicate
+    async with database.session() as session:
+        [chat] = list(await session.scalars(select(Chat).where(Chat.telegram_id == 777)))
+        assert chat.unreachable_at is not None and chat.type == "private"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from telegram import Update
 
 import handlers.admins
 import handlers.units
@@ -20,7 +21,14 @@ from storage import units, users
 from storage.db import Database
 from storage.models import AuditEntry, Role
 from tests.support.recording_request import RecordingRequest
-from tests.support.updates import make_edited_message_update, make_message_update
+from tests.support.updates import (
+    chat_dict,
+    make_edited_message_update,
+    make_message_update,
+    message_dict,
+    next_update_id,
+    user_dict,
+)
 
 NOW = datetime(2025, 6, 1, 1, 0, tzinfo=UTC)  # 08:00 in Hà Nội
 ADMIN = 1  # ADMIN_IDS in the settings fixture
@@ -137,6 +145,8 @@ async def test_group_binding(bot: Bot) -> None:
 
     answer = await bot.send(f"/thamgia {first}", AN, chat_id=GROUP)
     assert "Đã gắn nhóm này với đơn vị Thôn 1" in answer
+    # The fake getMe says privacy mode is on: plain reports would never reach the bot.
+    assert "chế độ riêng tư" in answer and "/setprivacy" in answer
     async with bot.db.session() as s:
         # Everyone in the group reports for the group's unit, members or not.
         unit = await units.reporting_unit(
@@ -269,3 +279,19 @@ async def test_promote_and_demote_admins(bot: Bot) -> None:
         assert user is not None and user.role == Role.USER
     admin_actions = [a for a in await bot.audit_actions() if a.startswith("admin.")]
     assert admin_actions == ["admin.promote", "admin.demote"]
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_unit(bot: Bot) -> None:
+    await bot.send("/donvi them Thôn 1", ADMIN)
+    old_group, new_group = -4001, -1009876543210
+    await bot.send(f"/thamgia {await bot.new_code('Thôn 1')}", AN, chat_id=old_group)
+    chat = chat_dict(old_group, chat_type="group", title="Thôn 1")
+    notice = message_dict(chat, user_dict(AN), 99) | {"migrate_to_chat_id": new_group}
+    for _twice in range(2):  # Telegram tells both chats; the move is idempotent
+        update = Update.de_json({"update_id": next_update_id(), "message": notice}, bot.app.bot)
+        await bot.app.process_update(update)
+    async with bot.db.session() as s:
+        moved = await units.unit_of_chat(s, new_group)
+        assert moved is not None and moved.name == "Thôn 1"
+        assert await units.unit_of_chat(s, old_group) is None
+    assert "chat.migrate" in await bot.audit_actions()
