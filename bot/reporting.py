@@ -483,13 +483,35 @@ async def resolve(services: Services, pending_id: int, choice: str, user_id: int
     active = await knowledge.active_plan(services)
     if active is None or active.plan_id != payload["plan_id"]:
         raise ChoiceError("Kế hoạch đã thay đổi; anh/chị vui lòng gửi lại số liệu.")
-    sender = Sender.from_json(payload["sender"])
+    # The figure stands from the moment it is confirmed: a report sent directly in between
+    # is older, and /tiendo and /huy must see the confirmed one as the latest.
+    sender = replace(Sender.from_json(payload["sender"]), at=services.clock.now())
+    await _check_still_reporting(services, sender, user_id)
     decision = _resolved_decision(payload, choice, active)
     if decision is None:
         raise ChoiceError("Lựa chọn không hợp lệ.")
     outcome = Outcome(sender=sender)
     await _apply(services, sender, decision, active, outcome)
     return outcome
+
+
+async def _check_still_reporting(services: Services, sender: Sender, user_id: int) -> None:
+    """A question answered late: the unit must still exist, and the user still report for
+    it (a member, its bound group, or an admin)."""
+    async with services.db.session() as session:
+        unit = await session.get(Unit, sender.unit_id)
+        if unit is None or unit.deleted_at is not None:
+            raise ChoiceError("Đơn vị này đã bị xóa; số liệu không được ghi.")
+        if user_id in services.settings.admin_ids or await users.is_admin(session, user_id):
+            return
+        current = await units.reporting_unit(
+            session,
+            user_telegram_id=user_id,
+            chat_telegram_id=sender.chat_id,
+            chat_type="private" if sender.chat_id > 0 else "group",
+        )
+    if current is None or current.id != unit.id:
+        raise ChoiceError("Anh/chị không còn báo cáo cho đơn vị này; số liệu không được ghi.")
 
 
 def _resolved_decision(payload: dict[str, Any], choice: str, active: ActivePlan) -> Decision | None:
@@ -512,17 +534,19 @@ def _resolved_decision(payload: dict[str, Any], choice: str, active: ActivePlan)
     return None
 
 
-async def undo(services: Services, report_id: int, user_id: int, *, admin: bool) -> int:
-    """Withdraw every figure stored from the same message as *report_id* ("Hoàn tác").
+async def undo(services: Services, report_ids: range, user_id: int, *, admin: bool) -> int:
+    """Withdraw the figures one confirmation saved ("Hoàn tác"): the rows in *report_ids*
+    that came from the same message as the first (other messages' rows may sit between).
     Returns how many were withdrawn; only the reporter or an admin may undo."""
     async with services.db.session() as session:
-        report = await session.get(Report, report_id)
+        report = await session.get(Report, report_ids.start)
         if report is None:
             raise ChoiceError("Không tìm thấy số liệu cần hoàn tác.")
         if report.reporter_telegram_id != user_id and not admin:
             raise ChoiceError("Chỉ người gửi số liệu hoặc quản trị viên mới hoàn tác được.")
         batch = await reports.reports_with_source(session, report.source_key)
-        withdrawn = await reports.withdraw(session, [r.id for r in batch], services.clock.now())
+        mine = [r.id for r in batch if r.id in report_ids]
+        withdrawn = await reports.withdraw(session, mine, services.clock.now())
         for row in withdrawn:
             await users.audit(session, "report.undo", actor=user_id, report_id=row.id)
         return len(withdrawn)

@@ -138,13 +138,18 @@ async def _sender(
     )
 
 
+def _id_range(outcome: Outcome) -> str:
+    """ "12" or "12-14": the rows this confirmation saved, and only those, for its undo."""
+    ids = [report_id for saved in outcome.saved for report_id in saved.report_ids]
+    first, last = min(ids), max(ids)
+    return str(first) if first == last else f"{first}-{last}"
+
+
 async def _send_outcome(update: Update, outcome: Outcome) -> None:
     """Confirm what was saved (with an undo button), ask what is unclear, list problems."""
     if outcome.saved and outcome.sender is not None:
         lines = [_confirmation(s, outcome.sender) for s in outcome.saved]
-        undo = InlineKeyboardButton(
-            "Hoàn tác", callback_data=f"{UNDO_PREFIX}{outcome.saved[0].report_ids[0]}"
-        )
+        undo = InlineKeyboardButton("Hoàn tác", callback_data=f"{UNDO_PREFIX}{_id_range(outcome)}")
         await reply(update, "\n".join(lines), markup=InlineKeyboardMarkup([[undo]]))
     if outcome.duplicates and not outcome.saved:
         await reply(update, "Số liệu của tin nhắn này đã được ghi trước đó.")
@@ -198,10 +203,11 @@ async def undo_pressed(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     services = get_services(context)
-    report_id = int(query.data.removeprefix(UNDO_PREFIX))
+    first, _, last = query.data.removeprefix(UNDO_PREFIX).partition("-")
+    ids = range(int(first), int(last or first) + 1)
     admin = await sender_is_admin(update, context)
     try:
-        count = await reporting.undo(services, report_id, update.effective_user.id, admin=admin)
+        count = await reporting.undo(services, ids, update.effective_user.id, admin=admin)
     except UserFacingError as exc:
         await query.answer(exc.message_vi, show_alert=True)
         return
@@ -269,6 +275,6 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         command("huy", huy),
         CallbackQueryHandler(report_button, pattern=rf"^{REPORT_CALLBACK}$"),
         CallbackQueryHandler(choice_pressed, pattern=rf"^{reporting.CALLBACK_PREFIX}\d+:"),
-        CallbackQueryHandler(undo_pressed, pattern=rf"^{UNDO_PREFIX}\d+$"),
+        CallbackQueryHandler(undo_pressed, pattern=rf"^{UNDO_PREFIX}\d+(-\d+)?$"),
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, message_edited),
     ]

@@ -433,3 +433,31 @@ async def test_a_unit_that_missed_the_deadline_still_reports_for_that_period(
     assert summary.text.startswith(f"Tổng hợp tiến độ — {PERIOD}")
     assert "Trồng cây phân tán: tổng 20.500 / 58.000 cây (35,3%)" in summary.text
     assert "Tất cả đơn vị đã báo cáo." in summary.text
+
+
+async def test_undo_takes_back_only_what_its_confirmation_saved(bot: BotDriver) -> None:
+    # One message: the pigs are saved at once, the rate is asked about first.
+    replies = await bot.send("lợn 2.300 con; BHYT 120%", AN)
+    saved_now = replies.message_with("Đàn lợn")
+    confirmed = await bot.press(replies.button("Vẫn ghi"), AN, on=replies.message_with("120"))
+    await bot.press(confirmed.button("Hoàn tác"), AN, on=confirmed.messages[0])
+    assert await live_total(bot, "Thôn 1", "4") is None
+    assert await live_total(bot, "Thôn 1", "2.1") == 2300  # not the pigs
+    undone = await bot.press(replies.button("Hoàn tác"), AN, on=saved_now)
+    assert undone.text.startswith("Đã hoàn tác 1 số liệu")
+    assert await live_total(bot, "Thôn 1", "2.1") is None
+
+
+async def test_a_late_press_counts_from_the_press_and_checks_the_unit(bot: BotDriver) -> None:
+    asked = await bot.send("lợn 99.000 con", AN)  # > 10× the target: asked first
+    bot.clock.advance(timedelta(minutes=5))
+    await bot.send("lợn 2.500 con", AN)  # sent directly in between
+    bot.clock.advance(timedelta(minutes=5))
+    await bot.press(asked.button("Vẫn ghi"), AN, on=asked.messages[0])
+    assert await live_total(bot, "Thôn 1", "2.1") == 99000  # the confirmed figure is the latest
+
+    again = await bot.send("lợn 99.000 con", AN)
+    await bot.send("/donvi xoa Thôn 1", ADMIN)
+    pressed = await bot.press(again.button("Vẫn ghi"), AN, on=again.messages[0])
+    [alert] = pressed.api("answerCallbackQuery")
+    assert alert.params["text"] == "Đơn vị này đã bị xóa; số liệu không được ghi."
