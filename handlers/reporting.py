@@ -10,8 +10,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from bot import knowledge, reporting
 from bot.commands import Audience, Command
-from bot.core.report_parser import parse_report
-from bot.errors import UserFacingError
+from bot.core.report_parser import looks_like_unit_name, parse_report
+from bot.errors import InvalidInput, UserFacingError
 from bot.exports.text import render_confirmation
 from bot.reporting import Outcome, Saved, Sender, target_info
 from bot.services import Services, get_services
@@ -74,7 +74,11 @@ async def report_text(
     target is ordinary chatter, so the bot stays silent instead of complaining."""
     services = get_services(context)
     await remember_sender(update, services)
-    unit, text = await _unit_and_text(update, context, text)
+    try:
+        unit, text = await _unit_and_text(update, context, text)
+    except UserFacingError as exc:
+        await reply(update, exc.message_vi)
+        return
     if unit is None:
         await reply(update, NOT_MEMBER)
         return
@@ -98,15 +102,25 @@ async def _unit_and_text(update: Update, context: Context, text: str) -> tuple[U
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     async with services.db.session() as session:
-        if ":" in text and await sender_is_admin(update, context):
-            name, rest = text.split(":", 1)
-            named = await units.find_unit(session, name.strip())
-            if named is not None:
-                return named, rest.strip()
         unit = await units.reporting_unit(
             session, user_telegram_id=user.id, chat_telegram_id=chat.id, chat_type=chat.type
         )
-    return unit, text
+        name, colon, rest = text.partition(":")
+        if not colon or not (looks_like_unit_name(name) or await sender_is_admin(update, context)):
+            return unit, text
+        named = await units.find_unit(session, name.strip())
+    if named is None:
+        if looks_like_unit_name(name):  # "Thôn 9: …" with no such unit: say so, save nothing
+            raise InvalidInput(f"Không tìm thấy đơn vị «{html.escape(name.strip())}». Xem /donvi.")
+        return unit, text  # "lợn: 2.300 con" names a target, not a unit
+    if unit is not None and named.id == unit.id:
+        return unit, rest.strip()
+    if not await sender_is_admin(update, context):
+        raise InvalidInput(
+            "Chỉ quản trị viên mới báo cáo thay cho đơn vị khác. Anh/chị báo cáo cho đơn vị "
+            "của mình bằng cách nhắn số liệu, không cần ghi tên đơn vị."
+        )
+    return named, rest.strip()
 
 
 async def _sender(

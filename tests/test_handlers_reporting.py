@@ -461,3 +461,14 @@ async def test_a_late_press_counts_from_the_press_and_checks_the_unit(bot: BotDr
     pressed = await bot.press(again.button("Vẫn ghi"), AN, on=again.messages[0])
     [alert] = pressed.api("answerCallbackQuery")
     assert alert.params["text"] == "Đơn vị này đã bị xóa; số liệu không được ghi."
+
+
+async def test_naming_a_unit_that_does_not_exist_or_is_not_yours(bot: BotDriver) -> None:
+    missing = await bot.send("/baocao Thôn 9: 8.000 cây phân tán", ADMIN)
+    assert missing.text == "Không tìm thấy đơn vị «Thôn 9». Xem /donvi."
+    await bot.unit("Thôn 2")
+    other = await bot.send("Thôn 2: 8.000 cây phân tán", AN)
+    assert other.text.startswith("Chỉ quản trị viên mới báo cáo thay cho đơn vị khác.")
+    own = await bot.send("Thôn 1: 8.000 cây phân tán", AN)  # naming one's own unit is fine
+    assert own.text.startswith("✅ Thôn 1 — Trồng cây phân tán: 8.000 / 58.000 cây")
+    assert [r.value for r in await bot.reports()] == [8000]

@@ -19,6 +19,7 @@ from bot.core.numbers import AmbiguousNumberError, NumberError, parse_amount
 from bot.core.text import collapse_spaces, fold
 
 MONEY_SCALE = Decimal(1_000_000)
+MAX_UNIT_NAME_WORDS = 8
 
 # A number as staff type it, with an optional sign and scale word ("2,5 tỷ", "60 triệu").
 _NUMBER = re.compile(
@@ -47,6 +48,12 @@ _REFERENCE = re.compile(
     r"|(?:mục|muc)\s+[IVX\d]+(?:\.\w+)*"
     r")(?!\w)",
     re.IGNORECASE,
+)
+# How unit names begin ("Thôn 1", "Tổ dân phố 3", "Phòng Nội vụ", "Trường THCS …"), folded.
+# Not "bản", "làng": "Bản văn hóa: 9" names a target as often as a unit.
+_UNIT_NAME = re.compile(
+    r"^(thon|to dan pho|to|xom|khu pho|khu|doi|ap|phong|truong|hoi|doan|tram|"
+    r"co quan|chi bo|uy ban|mat tran|cong an|quan su|van phong)\b"
 )
 # Clauses are separated by ";", newlines, " và ", or a comma that is not a decimal mark.
 _CLAUSE_SPLIT = re.compile(r";|\n|,(?!\d)|\s+(?:và|va|với|voi)\s+", re.IGNORECASE)
@@ -99,6 +106,17 @@ class ParsedReport:
 def _blank_references(text: str) -> str:
     """*text* with references blanked out, keeping every other character where it was."""
     return _REFERENCE.sub(lambda m: " " * len(m.group()), text)
+
+
+def looks_like_unit_name(text: str) -> bool:
+    """True when *text* reads as the name of a unit ("Thôn 2", "Phòng Nội vụ"), as in
+    "Thôn 2: 8.000 cây phân tán", rather than a target ("lợn: 2.300 con").
+
+    >>> looks_like_unit_name("Thôn 2"), looks_like_unit_name("Tổng đàn lợn")
+    (True, False)
+    """
+    folded = collapse_spaces(fold(text))
+    return 0 < len(folded.split()) <= MAX_UNIT_NAME_WORDS and bool(_UNIT_NAME.match(folded))
 
 
 def has_figure(text: str) -> bool:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.core.report_parser import has_figure, parse_report
+from bot.core.report_parser import has_figure, looks_like_unit_name, parse_report
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,20 @@ def test_a_figure_beside_a_year_is_read_and_the_year_is_not() -> None:
     assert claim.value == Decimal(12500)
     [rate] = parse_report("tỷ lệ trẻ dưới 5 tuổi suy dinh dưỡng còn 4,8%").claims
     assert rate.value == Decimal("4.8")
+
+
+@pytest.mark.parametrize(
+    ("text", "is_unit"),
+    [
+        ("Thôn 2", True),
+        ("thon dong", True),
+        ("Tổ dân phố 3", True),
+        ("Phòng Nội vụ", True),
+        ("lợn", False),
+        ("Tổng đàn lợn", False),
+        ("Bản văn hóa", False),  # a target in mountain communes' plans
+        ("", False),
+    ],
+)
+def test_looks_like_unit_name(text: str, is_unit: bool) -> None:
+    assert looks_like_unit_name(text) is is_unit
