@@ -22,9 +22,14 @@ MONEY_SCALE = Decimal(1_000_000)
 MAX_UNIT_NAME_WORDS = 8
 
 # A number as staff type it, with an optional sign and scale word ("2,5 tỷ", "60 triệu").
+# Thousands may also be grouped with spaces ("12 500", as spreadsheets print them), and an
+# amount may go on with a smaller scale ("3 tỷ 200 triệu").
+_SCALE = r"(?:tỷ|tỉ|ty|ti|triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k)\b\.?"
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?P<sign>[+-])?\s*(?P<num>\d+(?:[.,]\d+)*)"
-    r"(?P<scale>\s*(?:tỷ|tỉ|ty|ti|triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k)\b\.?)?",
+    r"(?<![\w.,])(?P<sign>[+-])?\s*(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])"
+    r"|\d+(?:[.,]\d+)*)"
+    rf"(?P<scale>\s*{_SCALE})?"
+    rf"(?P<more>\s+\d+(?:[.,]\d+)?\s*{_SCALE})?",
     re.IGNORECASE,
 )
 # Numbers that name something rather than report a figure: a year ("năm 2025", "2020-2025"),
@@ -149,11 +154,26 @@ def parse_report(text: str) -> ParsedReport:
 
 def _clauses(text: str) -> list[str]:
     parts = [collapse_spaces(p) for p in _CLAUSE_SPLIT.split(text)]
-    return [p for p in parts if p]
+    return [clause for p in parts if p for clause in _split_run_together(p)]
+
+
+def _split_run_together(clause: str) -> list[str]:
+    """ "lợn 2300 con dê 120 con" → two clauses: a figure with its unit, then more words
+    and another figure, is two figures typed without a separator."""
+    words = _blank_references(clause)
+    for match in _NUMBER.finditer(words):
+        found = find_measure_prefix(words[match.end() :])
+        if found is None:
+            continue
+        cut = match.end() + found[1]
+        rest = words[cut:]
+        if re.match(r"\s+\w", rest) and _NUMBER.search(rest):
+            return [clause[:cut].strip(), *_split_run_together(clause[cut:].strip())]
+    return [clause]
 
 
 def _read_clause(clause: str, match: re.Match[str]) -> Claim | AmbiguousClaim | None:
-    number_text = match["num"] + (match["scale"] or "")
+    number_text = re.sub(r"[ \u00a0\u202f]", "", match["num"]) + (match["scale"] or "")
     words = _blank_references(clause)  # "Thôn 1", "(đến 30/6)" name no target either
     before, after = words[: match.start()], words[match.end() :]
     measure, after = _measure_after(after)
@@ -161,11 +181,14 @@ def _read_clause(clause: str, match: re.Match[str]) -> Claim | AmbiguousClaim | 
     fragment = _fragment(f"{before} {after}")
     try:
         amount = parse_amount(number_text)
+        extra = parse_amount(match["more"]) if match["more"] and match["scale"] else None
     except AmbiguousNumberError as exc:
         return AmbiguousClaim(fragment, tuple(exc.readings), measure, delta, clause)
     except NumberError:
         return None
     value = amount.value
+    if extra is not None and extra.scale < amount.scale:  # "3 tỷ 200 triệu"
+        value += extra.value
     if measure is None and amount.scale >= MONEY_SCALE:
         # "thu ngân sách 2,5 tỷ": millions and billions without a unit are money.
         measure = lookup_measure("đồng")

@@ -111,3 +111,18 @@ def test_a_figure_beside_a_year_is_read_and_the_year_is_not() -> None:
 )
 def test_looks_like_unit_name(text: str, is_unit: bool) -> None:
     assert looks_like_unit_name(text) is is_unit
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("trồng cây phân tán 12 500 cây", [("12500", "cây")]),  # thousands grouped by spaces
+        ("giải quyết việc làm 1 200 người", [("1200", "người")]),
+        ("thu ngân sách 3 tỷ 200 triệu", [("3200000000", "đồng")]),  # an amount in two parts
+        ("lợn 2300 con dê 120 con", [("2300", "con"), ("120", "con")]),  # no separator
+        ("Đã trồng được 12.500 cây phân tán năm 2025", [("12500", "cây")]),
+    ],
+)
+def test_everyday_ways_of_writing_figures(text: str, figures: list[tuple[str, str]]) -> None:
+    claims = parse_report(text).claims
+    assert [(str(c.value), c.measure.name if c.measure else None) for c in claims] == figures
