@@ -117,7 +117,7 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("thôn", "villages"), ("thôn", "làng", "xóm", "ấp")),
     (_m("tổ dân phố", "villages"), ("tổ dân phố", "tdp")),
     (_m("khu dân cư", "villages"), ("khu dân cư", "kdc")),
-    (_m("ban", "groups"), ("ban",)),
+    (_m("bản", "villages"), ("bản", "buôn", "sóc", "plây")),  # after a number: "9 bản"
     (_m("câu lạc bộ", "groups"), ("câu lạc bộ", "clb")),
     (_m("tổ", "groups"), ("tổ",)),
     (_m("đội", "groups"), ("đội",)),

@@ -938,7 +938,7 @@ _QUALIFIER_WORDS: dict[str, Qualifier] = {
     "~": Qualifier.ABOUT,
     "dat": Qualifier.AT_LEAST,
     "vuot": Qualifier.AT_LEAST,
-    "tren": Qualifier.AT_LEAST,
+    "tren": Qualifier.MORE_THAN,  # "đạt trên 95%": more than, not "at least"
     "toi thieu": Qualifier.AT_LEAST,
     "it nhat": Qualifier.AT_LEAST,
     "≥": Qualifier.AT_LEAST,

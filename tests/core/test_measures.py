@@ -51,7 +51,7 @@ def _measure(name: str) -> Measure:
         ("giay", "giấy"),
         ("truong", "trường"),
         ("xa", "xã"),
-        ("ban", "ban"),
+        ("ban", "bản"),  # "9 ban" in OCR is villages ("bản"), not a committee
         ("thon", "thôn"),
         ("ha", "ha"),
         ("km", "km"),

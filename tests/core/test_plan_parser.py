@@ -210,7 +210,7 @@ def test_seed_001_has_14_targets_with_compounds_split(seeds_dir: Path) -> None:
     _expect(plan, "6", "2750", "tấn", Qualifier.EXACT)
     _expect(plan, "7", "2.32", "%", Qualifier.REDUCE)  # OCR "2.32 %": the dot is a decimal mark
     _expect(plan, "9", "1600", "hộ", Qualifier.EXACT)
-    _expect(plan, "10", "9", "ban", Qualifier.EXACT)
+    _expect(plan, "10", "9", "bản", Qualifier.EXACT)
     _expect(plan, "12", "120", "người", Qualifier.EXACT)  # OCR "ngudi"
     _expect(plan, "13", "99.2", "%", Qualifier.EXACT)
     _expect(plan, "14", "6832510000", "đồng", Qualifier.EXACT)
@@ -256,7 +256,7 @@ def test_seed_003_targets_under_part_two(seeds_dir: Path) -> None:
     assert (income.value, income.qualifier) == (Decimal(11), Qualifier.INCREASE)
     culture = plan.children("4")
     assert [(c.value, c.qualifier) for c in culture] == [
-        (Decimal(95), Qualifier.AT_LEAST),
+        (Decimal(95), Qualifier.MORE_THAN),  # "đạt trên 95%"
         (Decimal(100), Qualifier.AT_LEAST),
     ]
     # "Ty 18 ho so" is OCR for "Tỷ lệ hồ sơ": 18 is not a figure.
@@ -448,7 +448,7 @@ def test_unnumbered_target_lines_in_typed_text() -> None:
 @pytest.mark.parametrize(
     ("line", "value", "measure", "qualifier"),
     [
-        ("(1) Tỷ lệ che phủ rừng đạt trên 40%", "40", "%", Qualifier.AT_LEAST),
+        ("(1) Tỷ lệ che phủ rừng đạt trên 40%", "40", "%", Qualifier.MORE_THAN),
         ("(1) Tỷ lệ nợ đọng: không quá 2%", "2", "%", Qualifier.AT_MOST),
         ("(1) Số vụ cháy rừng: ≤ 1 vụ", "1", "vụ", Qualifier.AT_MOST),
         ("(1) Thu nhập tăng bình quân 8%/năm", "8", "%", Qualifier.INCREASE),
