@@ -27,6 +27,7 @@ from bot.core.plan import ParsedPlan, Target
 from bot.core.progress import Figure, ProgressTable, TargetInfo, suspicious
 from bot.core.report_parser import AmbiguousClaim, Claim, ParsedReport
 from bot.errors import UserFacingError
+from bot.exports import amount_text
 from bot.knowledge import ActivePlan
 from bot.services import Services
 from reminders.calendar import Period, parse_period_key, period_of
@@ -433,8 +434,9 @@ def _question(
         )
         return Question(pending_id, text, (*options, cancel))
     if isinstance(decision, PickNumber):
+        unit = decision.claim.measure.name if decision.claim.measure else None
         options = tuple(
-            (format_number(r, max_decimals=3), f"{prefix}{i}")
+            (_with_unit(format_number(r, max_decimals=3), unit), f"{prefix}{i}")
             for i, r in enumerate(decision.claim.readings)
         )
         text = (
@@ -444,10 +446,17 @@ def _question(
         return Question(pending_id, text, (*options, cancel))
     label = html.escape(target_label(decision.target, active.parsed))
     text = (
-        f"Số liệu {format_number(decision.value)} cho «{label}» có vẻ chưa đúng "
+        f"Số liệu {amount_text(decision.value, decision.target.measure)} cho «{label}» "
+        "có vẻ chưa đúng "
         f"({decision.reason}). Anh/chị có chắc muốn ghi không?"
     )
     return Question(pending_id, text, (("Vẫn ghi", f"{prefix}ok"), cancel))
+
+
+def _with_unit(number: str, unit: str | None) -> str:
+    if unit is None:
+        return number
+    return f"{number}%" if unit == "%" else f"{number} {unit}"
 
 
 def target_label(target: Target, plan: ParsedPlan) -> str:
@@ -552,14 +561,22 @@ async def undo(services: Services, report_ids: range, user_id: int, *, admin: bo
         return len(withdrawn)
 
 
-async def withdraw_last(services: Services, user_id: int) -> list[Report]:
-    """/huy: withdraw the sender's most recent report (all figures of that message)."""
+async def withdraw_last(services: Services, user_id: int) -> list[str]:
+    """/huy: withdraw the sender's most recent report (all figures of that message).
+    Returns what was withdrawn, one line each: "Thôn 1 — Trồng cây phân tán: 12.500 cây"."""
     async with services.db.session() as session:
         batch = await reports.last_report_batch(session, user_id)
         withdrawn = await reports.withdraw(session, [r.id for r in batch], services.clock.now())
+        lines = []
         for row in withdrawn:
             await users.audit(session, "report.withdraw", actor=user_id, report_id=row.id)
-        return withdrawn
+            unit = await session.get(Unit, row.unit_id)
+            target = await reports.target_by_id(session, row.target_id)
+            what = target.name if target is not None else "?"
+            measure = target.measure if target is not None else None
+            figure = ("+" if row.mode == "delta" else "") + amount_text(row.value, measure)
+            lines.append(f"{unit.name if unit else '?'} — {what}: {figure}")
+        return lines
 
 
 async def correct(

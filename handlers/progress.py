@@ -26,7 +26,7 @@ from handlers.common import (
     require_admin,
     sender_is_admin,
 )
-from handlers.reporting import NOT_MEMBER
+from handlers.reporting import not_member_text
 from reminders.service import parse_kind, reporting_period, summary_period
 from storage import units
 
@@ -63,8 +63,9 @@ async def tiendo(update: Update, context: Context) -> None:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     named = command_args(update)
+    admin = await sender_is_admin(update, context)
     async with services.db.session() as session:
-        if named and await sender_is_admin(update, context):
+        if named and admin:
             unit = await units.find_unit(session, named)
             if unit is None:
                 await reply(update, f"Không tìm thấy đơn vị «{html.escape(named)}». Xem /donvi.")
@@ -73,8 +74,16 @@ async def tiendo(update: Update, context: Context) -> None:
             unit = await units.reporting_unit(
                 session, user_telegram_id=user.id, chat_telegram_id=chat.id, chat_type=chat.type
             )
+            asked = await units.find_unit(session, named) if named else None
+    if named and not admin and (unit is None or asked is None or asked.id != unit.id):
+        await reply(
+            update,
+            "Chỉ quản trị viên mới xem được tiến độ của đơn vị khác. Gõ /tiendo (không kèm tên) "
+            "để xem đơn vị của anh/chị.",
+        )
+        return
     if unit is None:
-        await reply(update, NOT_MEMBER)
+        await reply(update, await not_member_text(update, context))
         return
     period = await reporting_period(services, unit.id)  # where the unit's next figure goes
     table = await reporting.progress_table(services, active, period, unit=unit)

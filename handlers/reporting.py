@@ -49,6 +49,16 @@ NOT_MEMBER = (
     "Anh/chị chưa thuộc đơn vị nào nên chưa báo cáo được. Hãy xin cán bộ phụ trách mã tham gia "
     "rồi gõ <code>/thamgia MÃ</code>. Anh/chị vẫn có thể hỏi về kế hoạch bằng <code>/hoi</code>."
 )
+ADMIN_NOT_MEMBER = (
+    "Anh/chị là quản trị viên, chưa thuộc đơn vị nào: hãy ghi tên đơn vị trước số liệu, ví dụ "
+    "<code>/baocao Thôn 1: 12.500 cây phân tán</code>. Xem tiến độ một đơn vị: "
+    "<code>/tiendo Thôn 1</code>; mọi đơn vị: /tonghop."
+)
+
+
+async def not_member_text(update: Update, context: Context) -> str:
+    """Why the sender cannot report or see their unit, and what to do instead."""
+    return ADMIN_NOT_MEMBER if await sender_is_admin(update, context) else NOT_MEMBER
 
 
 async def baocao(update: Update, context: Context) -> None:
@@ -80,7 +90,7 @@ async def report_text(
         await reply(update, exc.message_vi)
         return
     if unit is None:
-        await reply(update, NOT_MEMBER)
+        await reply(update, await not_member_text(update, context))
         return
     active = await require_active_plan(update, context)
     if active is None:
@@ -244,10 +254,11 @@ async def huy(update: Update, context: Context) -> None:
     if not withdrawn:
         await reply(update, "Anh/chị chưa có báo cáo nào để rút lại.")
         return
+    lines = "\n".join(f"• {html.escape(line)}" for line in withdrawn)
     await reply(
         update,
         f"Đã rút lại {len(withdrawn)} số liệu của báo cáo gần nhất "
-        "(vẫn lưu trong lịch sử, đánh dấu đã rút).",
+        f"(vẫn lưu trong lịch sử, đánh dấu đã rút):\n{lines}",
     )
 
 
@@ -257,7 +268,11 @@ async def message_edited(update: Update, context: Context) -> None:
     message = update.edited_message
     if message is None or not message.text or message.text.startswith("/"):
         return
-    unit, text = await _unit_and_text(update, context, message.text)
+    try:
+        unit, text = await _unit_and_text(update, context, message.text)
+    except UserFacingError as exc:
+        await reply(update, exc.message_vi)
+        return
     active = await knowledge.active_plan(services)
     if unit is None or active is None:
         return

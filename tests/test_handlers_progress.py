@@ -66,9 +66,13 @@ async def test_tiendo_shows_the_members_unit(bot: BotDriver) -> None:
     assert "▓▓▓▓▓▓▓▓▓▓ ✅" in other.text  # met: a full bar and a tick
 
     assert (await bot.send("/tiendo", CUONG)).text == re.sub(r"<[^>]+>", "", NOT_MEMBER)
-    # An admin names the unit; others cannot look at another unit by naming it.
+    # An admin names the unit; others are told they cannot look at another unit.
     assert (await bot.send("/tiendo thon 3", ADMIN)).text.startswith("Tiến độ của Thôn 3")
-    assert (await bot.send("/tiendo Thôn 2", AN)).text.startswith("Tiến độ của Thôn 1")
+    refused = await bot.send("/tiendo Thôn 2", AN)
+    assert refused.text.startswith("Chỉ quản trị viên mới xem được tiến độ của đơn vị khác.")
+    assert (await bot.send("/tiendo thôn 1", AN)).text.startswith("Tiến độ của Thôn 1")
+    admin_alone = await bot.send("/tiendo", ADMIN)  # an admin in no unit is shown the way
+    assert admin_alone.text.startswith("Anh/chị là quản trị viên, chưa thuộc đơn vị nào")
     missing = await bot.send("/tiendo Thôn 9", ADMIN)
     assert missing.text == "Không tìm thấy đơn vị «Thôn 9». Xem /donvi."
 

@@ -113,6 +113,7 @@ async def test_an_increment_adds_to_the_units_total(bot: BotDriver) -> None:
     # /huy takes back the latest message only: the increment.
     withdrawn = await bot.send("/huy", AN)
     assert withdrawn.text.startswith("Đã rút lại 1 số liệu của báo cáo gần nhất")
+    assert withdrawn.text.endswith("• Thôn 1 — Trồng cây phân tán: +300 cây")  # what it was
     first, second = await bot.reports()
     assert second.withdrawn_at == NOW and first.withdrawn_at is None
     assert await live_total(bot, "Thôn 1", "1") == 12500
@@ -191,7 +192,7 @@ async def test_a_redelivered_edit_keeps_the_corrected_figure(bot: BotDriver) -> 
 async def test_an_ambiguous_number_is_asked_about(bot: BotDriver) -> None:
     replies = await bot.send("1.5 tấn thóc", AN)
     assert replies.text.startswith("Số trong «1.5 tấn thóc» có thể hiểu theo hai cách.")
-    assert replies.labels() == ["1,5", "15", "Bỏ qua"]
+    assert replies.labels() == ["1,5 tấn", "15 tấn", "Bỏ qua"]
     assert await bot.reports() == []
 
     chosen = await bot.press(replies.button("15"), AN, on=replies.messages[0])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from enum import StrEnum
 
 from bot.core.plan import Qualifier, target_marker
@@ -97,6 +97,9 @@ def percent_of_target(value: Decimal, target: TargetInfo) -> Decimal | None:
     if target.value is None or target.value == 0:
         return None
     ratio = value / target.value * 100
+    if 0 < ratio < Decimal("0.05"):
+        # A first small figure ("2,5 tỷ" of 28.603 tỷ) is progress, not "0%".
+        return ratio.quantize(Decimal("0.01"), rounding=ROUND_UP)
     return ratio.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 

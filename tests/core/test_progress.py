@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from bot.core.plan import Qualifier
-from bot.core.progress import TargetInfo, suspicious
+from bot.core.progress import TargetInfo, percent_of_target, suspicious
 
 
 def _info(measure: str | None, value: str = "100") -> TargetInfo:
@@ -32,3 +32,11 @@ def test_suspicious_values() -> None:
     assert suspicious(Decimal(101), _info("%")) == "tỷ lệ lớn hơn 100%"
     assert suspicious(Decimal(1001), _info("cây")) == "lớn hơn 10 lần chỉ tiêu"
     assert suspicious(Decimal(1000), _info("cây")) is None
+
+
+def test_a_small_first_figure_is_not_shown_as_zero_percent() -> None:
+    budget = _info("tỷ đồng", "28603.61")
+    percent = percent_of_target(Decimal("2.5"), budget)
+    assert percent is not None and 0 < percent <= Decimal("0.01")
+    assert percent_of_target(Decimal(0), budget) == 0
+    assert percent_of_target(Decimal(12500), _info("cây", "58000")) == Decimal("21.6")
