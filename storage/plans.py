@@ -64,6 +64,7 @@ _TARGET_NUMBER_LEN = 16
 _MEASURE_LEN = 64
 _KEY_LEN = 32
 _IDENTITY_LEN = 128
+_TITLE_DIGEST = 32
 _PHRASE_LEN = 128
 _EXPANSION_LEN = 512
 
@@ -99,16 +100,29 @@ def _text_identity(raw_text: str) -> str:
 
 
 def plan_identity(parsed: ParsedPlan, raw_text: str) -> str:
-    """The identity under which *parsed* is stored: "21/kh-ubnd|2025", or a text hash.
+    """The identity under which *parsed* is stored: "21/kh-ubnd|2025"; without a number, its
+    kind, year and title; else a text hash.
 
     The year is the year the plan covers, else the year it was issued: numbers restart
     every year, so "21/KH-UBND" alone does not name one document.
     """
     if parsed.number and parsed.number.strip():
         number = _NO_SPACE.sub("", fold(parsed.number))[:_NUMBER_LEN]
-        year = parsed.year or (parsed.issued_on.year if parsed.issued_on else None)
-        return f"{number}|{year or ''}"[:_IDENTITY_LEN]
-    return _text_identity(raw_text)
+        return f"{number}|{_year(parsed) or ''}"[:_IDENTITY_LEN]
+    return _title_identity(parsed) or _text_identity(raw_text)
+
+
+def _year(parsed: ParsedPlan) -> int | None:
+    return parsed.year or (parsed.issued_on.year if parsed.issued_on else None)
+
+
+def _title_identity(parsed: ParsedPlan) -> str | None:
+    """Without a number (a scan that lost it, a draft), the same title for the same year is
+    the same document: a corrected copy updates it instead of standing beside it."""
+    title, year = collapse_spaces(fold(parsed.title)), _year(parsed)
+    if not title or year is None:
+        return None
+    return f"title:{parsed.kind}|{year}|{_content_hash(title)[:_TITLE_DIGEST]}"
 
 
 def _default_name(parsed: ParsedPlan, filename: str) -> str:
@@ -165,8 +179,8 @@ async def save_plan(
     """
     _check_keys(parsed.targets)
     identity = plan_identity(parsed, raw_text)
-    # An earlier import may have been stored under the text hash (no number was found then).
-    candidates = {identity, _text_identity(raw_text)}
+    # An earlier import may have been stored without its number (found now): by title or text.
+    candidates = {identity, _text_identity(raw_text), _title_identity(parsed) or identity}
     found = await session.scalars(select(Plan).where(Plan.identity.in_(candidates)))
     by_identity = {p.identity: p for p in found}
     plan = by_identity.get(identity) or next(iter(by_identity.values()), None)

@@ -177,15 +177,29 @@ async def test_dropped_target_is_retired_and_comes_back(database: Database) -> N
     assert back["3.2"].id == lost_id and not back["3.2"].retired
 
 
-async def test_plan_without_number_is_identified_by_its_text(database: Database) -> None:
+async def test_plan_without_number_is_identified_by_title_and_year(database: Database) -> None:
     unnumbered = sample_plan(number=None)
     first = await _save(database, unnumbered, filename="thi-dua-2026.md")
-    assert first.plan.identity.startswith("text:")
+    assert first.plan.identity.startswith("title:ke_hoach|2026|")
     assert first.plan.name == "thi-dua-2026"
-    # Same words with other spacing and case: the same document.
-    again = await _save(database, unnumbered, raw="  " + RAW.upper().replace(" ", "  "))
+    # A corrected copy (other words, same title and year) updates it.
+    again = await _save(database, unnumbered, raw="  " + RAW.upper().replace(" ", "  ") + " sửa")
     assert again.plan.id == first.plan.id and not again.created
-    other = await _save(database, unnumbered, raw="Một văn bản khác hẳn")
+    other = await _save(database, sample_plan(number=None, title="Kế hoạch thi đua chuyên đề"))
+    assert other.created and other.plan.id != first.plan.id
+    next_year = await _save(database, sample_plan(number=None, year=2027, issued_on=None))
+    assert next_year.created
+
+
+async def test_plan_without_number_title_or_year_is_identified_by_its_text(
+    database: Database,
+) -> None:
+    bare = sample_plan(number=None, year=None, issued_on=None)
+    first = await _save(database, bare)
+    assert first.plan.identity.startswith("text:")
+    again = await _save(database, bare, raw="  " + RAW.upper().replace(" ", "  "))
+    assert again.plan.id == first.plan.id and not again.created
+    other = await _save(database, bare, raw="Một văn bản khác hẳn")
     assert other.created and other.plan.id != first.plan.id
 
 
