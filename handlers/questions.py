@@ -56,6 +56,8 @@ COMMANDS = (
 
 QA_PREFIX = "qa:"
 NONE_CHOICE = "none"
+ASKED_KEY = "questions.asked"  # chat_data: message id of a choice → the question it answers
+MAX_REMEMBERED_QUESTIONS = 50
 PAGE_PREFIX = "ct:"
 TARGETS_PER_PAGE = 12
 
@@ -81,17 +83,23 @@ async def answer_text(update: Update, context: Context, question: str) -> None:
     answer = active.kb.ask(question)
     markup = None
     if answer.kind == "choices":
+        # The plan's id rides in every button: after a switch of plan, "t:5" is another target.
+        prefix = f"{QA_PREFIX}{active.plan_id}:"
         rows = [
-            [InlineKeyboardButton(label[:60], callback_data=f"{QA_PREFIX}{hit_id}")]
+            [InlineKeyboardButton(label[:60], callback_data=f"{prefix}{hit_id}")]
             for label, hit_id in choice_buttons(answer)
         ]
-        rows.append([InlineKeyboardButton("Không phải", callback_data=f"{QA_PREFIX}{NONE_CHOICE}")])
+        rows.append([InlineKeyboardButton("Không phải", callback_data=f"{prefix}{NONE_CHOICE}")])
         markup = InlineKeyboardMarkup(rows)
-        if context.user_data is not None:
-            context.user_data["last_question"] = question
     elif answer.kind == "none":
         await _record_unanswered(update, context, question, active.plan_id)
-    await reply(update, render_answer(answer), markup=markup)
+    sent = await reply(update, render_answer(answer), markup=markup)
+    if markup is not None and sent is not None and context.chat_data is not None:
+        # "Không phải" records the question its buttons were for, not the chat's latest.
+        asked: dict[int, str] = context.chat_data.setdefault(ASKED_KEY, {})
+        asked[sent.message_id] = question
+        for old in sorted(asked)[:-MAX_REMEMBERED_QUESTIONS]:
+            del asked[old]
 
 
 async def _record_unanswered(update: Update, context: Context, question: str, plan_id: int) -> None:
@@ -114,12 +122,17 @@ async def choice_pressed(update: Update, context: Context) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-    choice = query.data.removeprefix(QA_PREFIX)
+    plan_id, _, choice = query.data.removeprefix(QA_PREFIX).partition(":")
     active = await require_active_plan(update, context)
     if active is None:
         return
+    if plan_id != str(active.plan_id):
+        await reply(update, "Kế hoạch đang dùng đã thay đổi; anh/chị vui lòng hỏi lại.")
+        return
     if choice == NONE_CHOICE:
-        question = (context.user_data or {}).pop("last_question", "")
+        asked = (context.chat_data or {}).get(ASKED_KEY, {})
+        message_id = query.message.message_id if query.message is not None else None
+        question = asked.pop(message_id, "")
         if question:
             await _record_unanswered(update, context, question, active.plan_id)
         await reply(

@@ -13,7 +13,7 @@ from bot.config import Settings
 from handlers.common import NO_PLAN_TEXT, NOT_ADMIN_TEXT
 from storage.db import Database
 from storage.models import Synonym, UnansweredQuestion
-from tests.support.driver import ADMIN, AN, BINH, GROUP, BotDriver, running_bot
+from tests.support.driver import ADMIN, AN, BINH, GROUP, OTHER_PLAN_FILE, BotDriver, running_bot
 
 WHERE = "Theo Kế hoạch 27/KH-UBND, mục II.2"
 NO_ANSWER = "Kế hoạch 27/KH-UBND không có nội dung trả lời câu hỏi này."
@@ -201,3 +201,16 @@ async def test_private_plain_text_is_answered_but_group_chatter_is_not(bot: BotD
     assert call.params["chat_id"] == GROUP
     assert asked.message is not None
     assert call.params["reply_parameters"]["message_id"] == asked.message.message_id
+
+
+async def test_choices_belong_to_their_question_and_their_plan(bot: BotDriver) -> None:
+    first = await bot.send("tỷ lệ bao nhiêu", AN)
+    await bot.send("chăn nuôi bao nhiêu", AN)  # another question asked in between
+    await bot.press(first.button("Không phải"), AN, on=first.messages[0])
+    assert [row.text for row in await unanswered(bot)] == ["tỷ lệ bao nhiêu"]
+
+    later = await bot.send("tỷ lệ bao nhiêu", AN)
+    await bot.load_plan(OTHER_PLAN_FILE)
+    await bot.send("/kehoach chon 2", ADMIN)
+    stale = await bot.press(later.button("Tỷ lệ hộ nghèo"), AN, on=later.messages[0])
+    assert stale.text == "Kế hoạch đang dùng đã thay đổi; anh/chị vui lòng hỏi lại."
