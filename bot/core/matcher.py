@@ -28,7 +28,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -45,7 +45,7 @@ from bot.core.synonyms import (
     ocr_near,
     tokenize,
 )
-from bot.core.text import collapse_spaces
+from bot.core.text import collapse_spaces, fold
 
 __all__ = [
     "Answer",
@@ -238,6 +238,8 @@ _SCATTERED_PENALTY = 0.6
 _FIGURE_BONUS = 0.08
 _WINDOW = 24  # tokens: about one sentence
 _LABEL_CHARS = 60  # a choice button's text
+# A target asked for by its number: "chỉ tiêu số 10", "chi tieu 16", "chỉ tiêu (16)" (folded).
+_TARGET_NUMBER = re.compile(r"\bchi tieu\s+(?:so\s+|thu\s+)?\(?(?P<n>\d{1,3})\)?(?![\d.,%])")
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=\S)|\n+")
 
 
@@ -369,6 +371,9 @@ class KnowledgeBase:
 
     def ask(self, question: str) -> Answer:
         """The plan's answer to *question*: a target, a passage, choices, or none."""
+        numbered = self._numbered_target(question)
+        if numbered is not None:
+            return numbered
         query = self._query(question)
         none = Answer("none", question, self.citation_label, 0.0)
         if query.out_of_scope or not query.units:
@@ -389,6 +394,18 @@ class KnowledgeBase:
         offered = [best, *[s for s in rivals if s.score >= floor]][:3]
         hits = tuple(self._hit(s, query) for s in offered)
         return Answer("choices", question, self.citation_label, best.score, hits[0], hits)
+
+    def _numbered_target(self, question: str) -> Answer | None:
+        """ "chỉ tiêu số 10", "chỉ tiêu (16) là gì": officers cite targets by number."""
+        found = _TARGET_NUMBER.search(fold(question))
+        if found is None:
+            return None
+        marker = f"({int(found['n'])})"
+        target = next((t for t in self.plan.top_level_targets() if t.marker == marker), None)
+        if target is None:
+            return None
+        answer = self.resolve(f"t:{target.key}")
+        return None if answer is None else replace(answer, question=question)
 
     def _confident(self, query: _Query, best: _Scored, rivals: list[_Scored]) -> bool:
         """Whether *best* is clear enough to answer without asking back."""

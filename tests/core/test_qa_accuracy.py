@@ -180,6 +180,8 @@ def test_ocr_damaged_plans_still_answer(question: str, key: str) -> None:
         ("chị ơi bhyt bao nhiêu rồi", "4"),
         ("tỷ lệ bảo hiểm y tế năm 2025", "4"),
         ("anh ơi cho em hỏi việc làm mới chỉ tiêu bao nhiêu vậy", "6"),
+        ("chỉ tiêu số 6", "6"),  # by its number in the plan
+        ("chi tieu (8) la gi", "8"),
     ],
 )
 def test_chat_around_a_question_does_not_hide_the_answer(
