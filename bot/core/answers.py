@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from bot.core.matcher import Answer, Hit
 from bot.core.numbers import format_number
-from bot.core.plan import Qualifier, Target
+from bot.core.plan import Qualifier, Target, section_label
 from bot.core.text import collapse_spaces, fold
 
 __all__ = [
@@ -87,8 +87,7 @@ def target_label(target: Target, parent: Target | None = None) -> str:
 
 
 def _where(citation_label: str, section_path: str) -> str:
-    section = f", mục {section_path}" if section_path else ""
-    return f"Theo {citation_label}{section}"
+    return f"Theo {citation_label}, {section_label(section_path)}"
 
 
 def render_target(hit: Hit, citation_label: str) -> str:

@@ -36,7 +36,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.core.measures import lookup_measure
 from bot.core.numbers import format_number
-from bot.core.plan import ParsedPlan, Passage, Target
+from bot.core.plan import ParsedPlan, Passage, Target, section_label
 from bot.core.synonyms import (
     CONCEPT_PREFIX,
     NUMBER_PREFIX,
@@ -102,13 +102,13 @@ class Hit:
         """A short title for a choice button: a sub-target's own name comes first, since
         that is what tells it from its siblings ("(8) Xã NTM nâng cao – Số xã được…")."""
         if self.target is not None:
-            number = self.target.number.strip().strip("()")
-            label = f"Chỉ tiêu ({number}) {collapse_spaces(self.target.name)}"
+            label = f"Chỉ tiêu {self.target.marker} {collapse_spaces(self.target.name)}"
             if self.parent is not None:
                 label = f"{label} – {collapse_spaces(self.parent.name)}"
             return _shorten(label, _LABEL_CHARS)
         text = self.excerpt or (self.passage.text if self.passage else "")
-        return _shorten(f"Mục {self.section_path}: {text}", _LABEL_CHARS)
+        where = section_label(self.section_path)
+        return _shorten(f"{where[:1].upper()}{where[1:]}: {text}", _LABEL_CHARS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,23 @@ class Section:
     level: int  # 1 for "I.", 2 for "1.", 3 for "a)", 4 for "-"
 
 
+_PART_ORDINALS = ("", "nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
+
+
+def section_label(path: str) -> str:
+    """How officers name a place in the plan: "mục II.2"; "phần thứ hai, mục II" for a
+    report's parts ("P2.II"); "phần mở đầu" before the first heading."""
+    if not path:
+        return "phần mở đầu"
+    part, _, rest = path.partition(".")
+    if part.startswith("P") and part[1:].isdigit():
+        number = int(part[1:])
+        ordinal = _PART_ORDINALS[number] if number < len(_PART_ORDINALS) else str(number)
+        where = f"phần thứ {ordinal}"
+        return f"{where}, mục {rest}" if rest else where
+    return f"mục {path}"
+
+
 def target_marker(number: str, key: str) -> str:
     """ "(10)" for a plan number written "10", "10." or "(10)"; the key when the plan has none."""
     return f"({number.strip().rstrip('.').strip('()') or key})"

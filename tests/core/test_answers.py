@@ -18,7 +18,7 @@ from bot.core.answers import (
     target_label,
 )
 from bot.core.matcher import Answer, Hit, KnowledgeBase
-from bot.core.plan import ParsedPlan, Passage, Qualifier, Target
+from bot.core.plan import ParsedPlan, Passage, Qualifier, Target, section_label
 from bot.core.synonyms import SynonymTable
 from tests.core.test_matcher import sample_kb
 
@@ -197,3 +197,17 @@ def test_labels_for_targets_and_sub_targets() -> None:
 def test_render_answer_falls_back_to_none_without_a_hit() -> None:
     empty = Answer("target", "?", LABEL, 0.0)
     assert render_answer(empty) == render_none(LABEL)
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("II.2", "mục II.2"),
+        ("P2.II", "phần thứ hai, mục II"),
+        ("P1.II.1.1", "phần thứ nhất, mục II.1.1"),
+        ("P2", "phần thứ hai"),
+        ("", "phần mở đầu"),
+    ],
+)
+def test_places_in_the_plan_are_named_as_officers_name_them(path: str, label: str) -> None:
+    assert section_label(path) == label
