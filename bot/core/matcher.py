@@ -412,6 +412,9 @@ class KnowledgeBase:
         th = self.thresholds
         next_target = next((s.score for s in rivals if s.doc.kind == "target"), 0.0)
         if best.doc.kind == "target":
+            category = best.doc.category
+            if query.counted and category is not None and category not in query.counted:
+                return False  # "dân số bao nhiêu người" and the target is a rate: ask back
             # Another target close behind means the figure may be the wrong one; a passage
             # close behind does not (it states no figure). A weaker match still answers when
             # no other target comes near (the question's telling words are in this one only).
