@@ -1372,9 +1372,12 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
     outline = _walk(_blocks(body))
     targets = [t for item in outline.items for t in _targets(item)]
     title = header.title or PurePath(filename).stem or "Văn bản không có tiêu đề"
+    sections = outline.sections
     if looks_ocr_damaged(text):
-        # Names and the title are labels the bot shows; quotes (source_text, passages) stay.
-        targets = [replace(t, name=restore_diacritics(t.name)) for t in targets]
+        # Names, titles and text values are labels the bot shows; quotes (source_text,
+        # passages) stay as read.
+        targets = [_restored(t) for t in targets]
+        sections = [replace(s, title=restore_diacritics(s.title)) for s in sections]
         title = restore_diacritics(title)
     return ParsedPlan(
         title=title,
@@ -1382,11 +1385,16 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
         issued_on=header.issued_on,
         year=_covered_year(header, outline),
         kind=_kind(header, lines, outline, filename),
-        sections=tuple(outline.sections),
+        sections=tuple(sections),
         targets=tuple(targets),
         passages=tuple(outline.passages),
         issuer=header.issuer,
     )
+
+
+def _restored(target: Target) -> Target:
+    text_value = restore_diacritics(target.text_value) if target.text_value else None
+    return replace(target, name=restore_diacritics(target.name), text_value=text_value)
 
 
 def _is_addressee(line: _Line) -> bool:

@@ -79,7 +79,13 @@ def test_seed_001_quotes_stay_as_read(seeds_dir: Path, monkeypatch: pytest.Monke
     restored, as_read = parse_plan(text), _parse_without_restoring(text, monkeypatch)
     assert [t.source_text for t in restored.targets] == [t.source_text for t in as_read.targets]
     assert restored.passages == as_read.passages
-    assert restored.sections == as_read.sections
+    # Section titles are labels too ("Muc pich, yeu cau" → "Mục đích, yêu cầu"), word for word.
+    assert [(s.path, s.level) for s in restored.sections] == [
+        (s.path, s.level) for s in as_read.sections
+    ]
+    assert restored.sections[0].title == "Mục đích, yêu cầu"
+    for new_section, old_section in zip(restored.sections, as_read.sections, strict=True):
+        assert len(_words(new_section.title)) == len(_words(old_section.title))
     # Only the labels changed, word for word ("Mtrc" → "Mức"; "Thu- chi" → "Thu - chi").
     four = next(t for t in as_read.targets if t.key == "4")
     assert four.name == "Trong méi cay phan tan"
