@@ -555,7 +555,7 @@ async def _plan(services: Services, view: DeadlineView, slot_key: str) -> _Plan:
         for unit in todo:
             if view.period is None:
                 text, markup = custom_reminder_text(view, unit.name, today), None
-            elif base_key == cal.OVERDUE:
+            elif base_key == cal.OVERDUE or view.due_on < today:
                 text, markup = overdue_text(view, unit), report_markup()
             else:
                 text, markup = reminder_text(view, unit, today), report_markup()
@@ -626,15 +626,23 @@ async def send_due(
 
 
 async def send_now(services: Services, bot: MessageSender, kind: str | None = None) -> SendReport:
-    """/nhacnho: remind now, for the next deadline (of *kind* when given). Repeating it the
-    same day sends nothing new."""
+    """/nhacnho: remind now, for the next deadline (of *kind* when given); while a period
+    that just closed still has units owing (see :func:`closing_period`), for that one
+    first. Repeating it the same day sends nothing new."""
     await ensure_default_deadlines(services)
     today = local_today(services)
+    slot_key = f"{MANUAL}-{today:%Y%m%d}"
+    closing = await closing_period(services)
+    if closing is not None and kind in (None, closing.kind):
+        async with services.db.session() as session:
+            overdue = await store.period_deadline(session, closing.year, closing.kind)
+        if overdue is not None:
+            return await _send(services, bot, _view(overdue), slot_key)
     async with services.db.session() as session:
         rows = await store.deadlines_from(session, today, kinds=[kind] if kind else None)
     if not rows:
         raise NotFound("Không có hạn báo cáo nào sắp tới.")
-    return await _send(services, bot, _view(rows[0]), f"{MANUAL}-{today:%Y%m%d}")
+    return await _send(services, bot, _view(rows[0]), slot_key)
 
 
 async def _send(

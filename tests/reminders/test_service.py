@@ -252,3 +252,16 @@ def test_long_lists_are_cut_to_fit_one_telegram_message() -> None:
     assert text.splitlines()[-2].startswith("… và ") and "chỉ tiêu khác" in text
     digest = service.digest_text(view, ["Thôn " + "Đông Bắc " * 30] * 200, 250)
     assert len(digest) < 4096 and "đơn vị khác" in digest
+
+
+async def test_remind_now_after_a_deadline_chases_the_units_that_missed_it(
+    services: Services, clock: ManualClock, fake_bot: FakeBot, commune: Commune
+) -> None:
+    clock.set(local(date(2026, 6, 20)))  # six days after the six-month deadline
+    chased = await service.send_now(services, fake_bot)
+    assert chased.deadline.kind == "6thang" and chased.deadline.due_on == date(2026, 6, 14)
+    assert chased.result.sent
+    assert all("Đã quá hạn" in s.text for s in fake_bot.sent)
+    assert (await service.send_now(services, fake_bot, "nam")).deadline.kind == "nam"
+    clock.set(local(date(2026, 7, 20)))  # the late window has closed
+    assert (await service.send_now(services, fake_bot)).deadline.due_on > date(2026, 7, 20)
