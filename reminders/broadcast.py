@@ -99,6 +99,21 @@ class Outgoing:
     label: str = ""  # "Thôn Đông (nhóm «…»)", for admins' notices
 
 
+def _in_vietnamese(reason: str) -> str:
+    """An admin-facing reason for a failed send; the raw Telegram text stays in the delivery
+    record and the log."""
+    lowered = reason.lower()
+    if reason.startswith(("không rõ", "Telegram yêu cầu")):
+        return reason.split(":", 1)[0]  # already Vietnamese; drop the raw tail
+    if "chat not found" in lowered:
+        return "không tìm thấy cuộc trò chuyện"
+    if "timed out" in lowered or "timeout" in lowered:
+        return "Telegram không trả lời kịp"
+    if "bad gateway" in lowered or "internal server error" in lowered or "502" in lowered:
+        return "máy chủ Telegram đang trục trặc"
+    return "Telegram từ chối tin nhắn, xem nhật ký của bot"
+
+
 @dataclass(slots=True)
 class BroadcastResult:
     """What happened to each message of a broadcast."""
@@ -114,7 +129,7 @@ class BroadcastResult:
         """Chats that may not have received the message, each with a Vietnamese reason."""
         return (
             [(m, "đã chặn bot hoặc xóa bot khỏi nhóm") for m in self.unreachable]
-            + [(m, f"lỗi khi gửi ({reason})") for m, reason in self.failed]
+            + [(m, f"lỗi khi gửi ({_in_vietnamese(reason)})") for m, reason in self.failed]
             + [(m, "bot bị dừng giữa lúc gửi, có thể chưa nhận được") for m in self.interrupted]
         )
 
@@ -326,6 +341,7 @@ class Broadcaster:
         elif outcome.status == store.UNREACHABLE:
             result.unreachable.append(message)
         else:
+            logger.warning("Reminder to chat %s failed: %s", message.chat_id, outcome.error)
             result.failed.append((message, outcome.error or ""))
 
     async def _send(self, message: Outgoing) -> _Outcome:

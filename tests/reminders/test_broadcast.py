@@ -15,7 +15,14 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.config import Settings
 from bot.services import Services
-from reminders.broadcast import MAX_ATTEMPTS, Broadcaster, Outgoing, RateLimiter, outcome_unknown
+from reminders.broadcast import (
+    MAX_ATTEMPTS,
+    Broadcaster,
+    BroadcastResult,
+    Outgoing,
+    RateLimiter,
+    outcome_unknown,
+)
 from storage import deadlines as store
 from storage.db import Database
 from storage.models import Chat, ReminderDelivery
@@ -304,3 +311,18 @@ async def test_retry_after_pauses_every_sender(vtime: VirtualTime) -> None:
     start = vtime.now
     await limiter.wait_turn(2)
     assert vtime.now - start >= 30
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("Bad Request: chat not found", "không tìm thấy cuộc trò chuyện"),
+        ("Internal Server Error", "máy chủ Telegram đang trục trặc"),
+        ("không rõ đã gửi chưa: Timed out", "không rõ đã gửi chưa"),
+        ("Bad Request: message is too long", "Telegram từ chối tin nhắn, xem nhật ký của bot"),
+    ],
+)
+def test_admins_read_why_a_send_failed_in_vietnamese(raw: str, shown: str) -> None:
+    outgoing = Outgoing(42, "nhắc", None, 1, "Thôn 1")
+    result = BroadcastResult(failed=[(outgoing, raw)])
+    assert result.problems == [(outgoing, f"lỗi khi gửi ({shown})")]
