@@ -585,15 +585,21 @@ async def correct(
     """An edited message: store its figures anew and retire what the old version stored.
 
     Returns the outcome and how many earlier figures were replaced."""
+    if sender.message_id is None:
+        return Outcome(sender=sender), 0
+    chat_id, message_id = sender.chat_id, sender.message_id
     async with services.db.session() as session:
-        live = (
-            await reports.reports_of_message(session, sender.chat_id, sender.message_id)
-            if sender.message_id is not None
-            else []
+        live = await reports.reports_of_message(session, chat_id, message_id)
+        ever = live or await reports.reports_of_message(
+            session, chat_id, message_id, live_only=False
         )
     # Rows of this very version mean the edit was delivered before: it is already applied.
     already = sum(1 for r in live if r.source_key == sender.source_key)
     old = [r for r in live if r.source_key != sender.source_key]
+    if not ever:
+        # The first version stored nothing (no target fitted, a typo in the number): the
+        # corrected one is a report like any other.
+        return await submit(services, sender, report, active), 0
     if already or not old:
         return Outcome(sender=sender, duplicates=already), 0
     outcome = await submit(services, sender, report, active)

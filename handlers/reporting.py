@@ -278,8 +278,10 @@ async def message_edited(update: Update, context: Context) -> None:
         return
     sender = await _sender(update, services, unit, text, edited=True)
     outcome, replaced = await reporting.correct(services, sender, parse_report(text), active)
-    if replaced or outcome.saved:
+    if replaced:
         await reply(update, f"Đã cập nhật theo tin nhắn vừa sửa ({replaced} số liệu cũ được thay).")
+        await _send_outcome(update, outcome)
+    elif outcome.saved or outcome.questions:  # the first version had stored nothing
         await _send_outcome(update, outcome)
 
 

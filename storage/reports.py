@@ -147,14 +147,15 @@ async def reports_with_source(session: AsyncSession, source_key: str) -> list[Re
 
 
 async def reports_of_message(
-    session: AsyncSession, chat_telegram_id: int, message_id: int
+    session: AsyncSession, chat_telegram_id: int, message_id: int, *, live_only: bool = True
 ) -> list[Report]:
-    """Live reports created by one Telegram message (to correct them when it is edited)."""
+    """Reports created by one Telegram message (to correct them when it is edited): the
+    live ones, or with *live_only* False every one, withdrawn and corrected included."""
     rows = await session.scalars(
         select(Report).where(
             Report.chat_telegram_id == chat_telegram_id,
             Report.message_id == message_id,
-            *_live(),
+            *(_live() if live_only else ()),
         )
     )
     return list(rows)

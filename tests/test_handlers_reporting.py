@@ -473,3 +473,14 @@ async def test_naming_a_unit_that_does_not_exist_or_is_not_yours(bot: BotDriver)
     own = await bot.send("Thôn 1: 8.000 cây phân tán", AN)  # naming one's own unit is fine
     assert own.text.startswith("✅ Thôn 1 — Trồng cây phân tán: 8.000 / 58.000 cây")
     assert [r.value for r in await bot.reports()] == [8000]
+
+
+async def test_an_edit_that_fixes_an_unread_report_records_it(bot: BotDriver) -> None:
+    update = bot.message("trồng cây phân tán 12.500 tấn", AN)  # the wrong unit: no target
+    first = await bot.process(update)
+    assert update.message is not None and await bot.reports() == []
+    assert first.text  # told what was not understood
+    fixed = await bot.edit("trồng cây phân tán 12.500 cây", update.message.message_id, AN)
+    assert fixed.text.startswith("✅ Thôn 1 — Trồng cây phân tán: 12.500 / 58.000 cây")
+    [row] = await bot.reports()
+    assert row.message_id == update.message.message_id
