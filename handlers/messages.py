@@ -2,14 +2,16 @@
 
 Registered last, after every command, so commands are never read as reports. In private
 chats every text is handled; in a group only messages with figures, and only when the group
-is bound to a unit (other group chatter is none of the bot's business).
+is bound to a unit, and questions put to the bot (mentioning it or replying to it); other
+group chatter is none of the bot's business.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
@@ -34,6 +36,26 @@ async def text_received(update: Update, context: Context) -> None:
         await _private(update, context, text)
     elif has_figure(text) and not looks_like_question(text):
         await _group(update, context, text)
+    elif _addressed_to_bot(message, context) and looks_like_question(text):
+        # In a group the bot answers questions put to it (a mention or a reply), not chatter.
+        await questions.answer_text(update, context, _without_mention(text, context))
+
+
+def _addressed_to_bot(message: Message, context: Context) -> bool:
+    username = context.bot.username
+    if username and f"@{username}".lower() in (message.text or "").lower():
+        return True
+    replied = message.reply_to_message
+    return (
+        replied is not None
+        and replied.from_user is not None
+        and (replied.from_user.id == context.bot.id)
+    )
+
+
+def _without_mention(text: str, context: Context) -> str:
+    username = context.bot.username
+    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.I).strip() if username else text
 
 
 async def _private(update: Update, context: Context, text: str) -> None:

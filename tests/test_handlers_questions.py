@@ -214,3 +214,12 @@ async def test_choices_belong_to_their_question_and_their_plan(bot: BotDriver) -
     await bot.send("/kehoach chon 2", ADMIN)
     stale = await bot.press(later.button("Tỷ lệ hộ nghèo"), AN, on=later.messages[0])
     assert stale.text == "Kế hoạch đang dùng đã thay đổi; anh/chị vui lòng hỏi lại."
+
+
+async def test_a_question_put_to_the_bot_in_a_group_is_answered(bot: BotDriver) -> None:
+    await bot.bind_group(GROUP, "Thôn 1")
+    name = bot.app.bot.username
+    mentioned = await bot.send(f"@{name} chỉ tiêu đàn bò bao nhiêu con?", BINH, chat_id=GROUP)
+    assert mentioned.text == f"{WHERE}, chỉ tiêu (2) Chăn nuôi – Đàn bò: 600 con."
+    chatter = await bot.send(f"@{name} cảm ơn nhé", BINH, chat_id=GROUP)  # not a question
+    assert chatter.calls == ()
