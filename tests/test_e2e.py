@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from pydantic import SecretStr
@@ -126,13 +127,20 @@ async def test_join_report_progress_and_export(
         progress = await fake.wait_for(sent_to(MEMBER, "Tiến độ"))
         assert "12.500" in (progress.text or "")
 
+        fake.inject_command(ADMIN, ADMIN, "tonghop")
+        chart = await fake.wait_for("sendPhoto")
         fake.inject_command(ADMIN, ADMIN, "xuatbaocao")
         documents = [await fake.wait_for("sendDocument") for _ in range(2)]
+    assert next(iter(chart.files.values())).startswith(b"\x89PNG")
     workbook_call = next(c for c in documents if _has_file(c, ".xlsx"))
     workbook = openpyxl.load_workbook(io.BytesIO(next(iter(workbook_call.files.values()))))
     cells = {str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row}
     assert "Thôn 1" in cells
     assert "12.500" in cells
+    draft_call = next(c for c in documents if _has_file(c, ".docx"))
+    draft = docx.Document(io.BytesIO(next(iter(draft_call.files.values()))))
+    rows = [[cell.text for cell in row.cells] for table in draft.tables for row in table.rows]
+    assert any("12.500" in row and any("cây phân tán" in c for c in row) for row in rows)
 
 
 async def test_group_bound_to_a_unit_reports_and_gets_the_reminder(
