@@ -217,7 +217,10 @@ def plan_details(
     head.append(f"Tên gọi trong bot: {_e(name)} (số {plan_id})")
     head.append(_counts_line(parsed))
     if is_active:
-        head.append(f"Đây là {kind} đang dùng để trả lời câu hỏi và nhận báo cáo.")
+        head.append(
+            f"Đây là {kind} đang dùng: bot trả lời câu hỏi theo {kind} này và ghi số liệu "
+            "các đơn vị báo cáo theo chỉ tiêu của nó."
+        )
     else:
         head.append(
             f"Chưa phải {kind} đang dùng; gõ <code>/kehoach chon {plan_id}</code> để dùng {kind} "
