@@ -169,4 +169,6 @@ def render_answer(answer: Answer) -> str:
         return render_passage(answer.best, answer.citation_label)
     if answer.kind == "choices" and answer.alternatives:
         return render_choices(answer)
+    if answer.kind == "about":
+        return _e(answer.about)
     return render_none(answer.citation_label)

@@ -35,7 +35,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from bot.core.measures import lookup_measure
-from bot.core.numbers import format_number
+from bot.core.numbers import format_date, format_number
 from bot.core.plan import ParsedPlan, Passage, Target, section_label
 from bot.core.synonyms import (
     CONCEPT_PREFIX,
@@ -56,7 +56,7 @@ __all__ = [
     "Thresholds",
 ]
 
-AnswerKind = Literal["target", "passage", "choices", "none"]
+AnswerKind = Literal["target", "passage", "choices", "about", "none"]
 HitKind = Literal["target", "passage"]
 
 
@@ -121,6 +121,7 @@ class Answer:
     confidence: float  # 0–1
     best: Hit | None = None
     alternatives: tuple[Hit, ...] = ()  # up to 3; for "choices", the choices themselves
+    about: str = ""  # for "about": what the plan's heading says (number, date, issuer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +239,14 @@ _SCATTERED_PENALTY = 0.6
 _FIGURE_BONUS = 0.08
 _WINDOW = 24  # tokens: about one sentence
 _LABEL_CHARS = 60  # a choice button's text
+# Questions about the document itself: its number, its date, who issued it (folded).
+_ABOUT_PLAN = re.compile(
+    r"\b(ke hoach|van ban|bao cao)\b.*\b(so may|so bao nhieu|so hieu|so ky hieu)\b"
+    r"|\bso hieu\b.*\b(ke hoach|van ban)\b"
+    r"|\b(ban hanh|ky)\b.*\b(ngay nao|ngay may|khi nao|bao gio|hom nao)\b"
+    r"|\bngay ban hanh\b"
+    r"|\b(ai|co quan nao|don vi nao|cap nao)\b.*\bban hanh\b"
+)
 # A target asked for by its number: "chỉ tiêu số 10", "chi tieu 16", "chỉ tiêu (16)" (folded).
 _TARGET_NUMBER = re.compile(r"\bchi tieu\s+(?:so\s+|thu\s+)?\(?(?P<n>\d{1,3})\)?(?![\d.,%])")
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=\S)|\n+")
@@ -374,6 +383,9 @@ class KnowledgeBase:
         numbered = self._numbered_target(question)
         if numbered is not None:
             return numbered
+        if _ABOUT_PLAN.search(fold(question)):
+            about = describe_plan(self.plan)
+            return Answer("about", question, self.citation_label, 1.0, about=about)
         query = self._query(question)
         none = Answer("none", question, self.citation_label, 0.0)
         if query.out_of_scope or not query.units:
@@ -1110,6 +1122,31 @@ def _has_any(tokens: Sequence[str], cues: Iterable[tuple[str, ...]]) -> bool:
         if any(tuple(tokens[i : i + k]) == cue for i in range(n - k + 1)):
             return True
     return False
+
+
+def describe_plan(plan: ParsedPlan) -> str:
+    """What the heading of *plan* says, as one sentence: "Kế hoạch số 21/KH-UBND do UBND huyện
+    Bình Sơn ban hành ngày 03/02/2025: «…», áp dụng cho năm 2025." Parts the plan lacks are
+    left out, never guessed."""
+    kind = "Báo cáo" if plan.kind == "bao_cao" else "Kế hoạch"
+    parts = [f"{kind} số {collapse_spaces(plan.number)}" if plan.number else kind]
+    if plan.issuer:
+        parts.append(f"do {collapse_spaces(plan.issuer)} ban hành")
+    if plan.issued_on:
+        parts.append(f"ngày {format_date(plan.issued_on)}")
+    sentence = " ".join(parts)
+    if plan.title:
+        sentence += f": «{collapse_spaces(plan.title)}»"
+    if plan.year:
+        sentence += f", áp dụng cho năm {plan.year}"
+    missing = [
+        what
+        for what, value in (("số hiệu", plan.number), ("ngày ban hành", plan.issued_on))
+        if not value
+    ]
+    if missing:
+        sentence += f" (văn bản không ghi rõ {' và '.join(missing)})"
+    return sentence + "."
 
 
 def _category(measure: str | None) -> str | None:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.qa import Question, Tally, citation_for, judge, load_questions, load_seed_plans
-from bot.core.matcher import KnowledgeBase
+from bot.core.answers import render_answer
+from bot.core.matcher import KnowledgeBase, describe_plan
 from bot.core.plan import ParsedPlan, Qualifier, Target
 from bot.core.synonyms import SynonymTable
 from tests.core.test_matcher import sample_kb
@@ -258,3 +259,15 @@ def test_unanswerable_questions_mostly_get_none(seed_results: dict[str, Tally]) 
 def test_each_seed_plan_answers_most_questions(seed_results: dict[str, Tally], plan: str) -> None:
     tally = seed_results[plan]
     assert _rate(tally.top1, tally.total) >= 0.8, tally.failures
+
+
+@pytest.mark.parametrize(
+    "question", ["kế hoạch số mấy?", "ke hoach ban hanh ngay nao", "ai ban hành kế hoạch này"]
+)
+def test_questions_about_the_plan_itself_are_answered_from_its_heading(
+    kb: KnowledgeBase, question: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.kind == "about"
+    assert answer.about == describe_plan(kb.plan)
+    assert render_answer(answer).startswith("Kế hoạch số ")
