@@ -5,17 +5,27 @@ Pure values and functions; storage fills :class:`ProgressTable`, handlers and ex
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from enum import StrEnum
 
 from bot.core.plan import Qualifier, target_marker
+from bot.core.text import fold
 
-# Measures whose figures are rates or averages: they never add up across units.
 # Units whose figures do not add up across units: rates, ages, and anything "per" something
 # ("triệu đồng/người/năm", "bác sĩ/vạn dân").
 NON_ADDITIVE_MEASURES = frozenset({"%", "‰", "tuổi"})
+
+
+RATE_MEASURES = frozenset({"%", "‰"})
+# Rates of things a plan wants fewer of (folded): reaching the figure means staying at or
+# under it, so completion is not figure ÷ target.
+_BAD_RATE = re.compile(
+    r"suy dinh duong|dan so tu nhien|phat trien dan so|sinh con thu ba|sinh con thu 3|"
+    r"ho ngheo|can ngheo|tai nan|toi pham|ty le bo hoc|that nghiep|tu vong|o nhiem"
+)
 
 
 def _is_ratio(measure: str) -> bool:
@@ -69,6 +79,18 @@ class TargetInfo:
         return target_marker(self.number, self.key)
 
     @property
+    def lower_is_better(self) -> bool:
+        """A ceiling ("không quá 1,5%"), or a rate of something bad that the plan names as a
+        level to keep under ("Tỷ lệ trẻ em suy dinh dưỡng: 5,9%")."""
+        if self.qualifier is Qualifier.AT_MOST:
+            return True
+        return (
+            self.qualifier is Qualifier.EXACT
+            and self.measure in RATE_MEASURES
+            and _BAD_RATE.search(fold(f"{self.parent_name or ''} {self.name}")) is not None
+        )
+
+    @property
     def additive(self) -> bool:
         """True when units' figures for this target can be summed into a total."""
         return self.measure is not None and not _is_ratio(self.measure)
@@ -94,8 +116,8 @@ def percent_of_target(value: Decimal, target: TargetInfo) -> Decimal | None:
     For a "reduce" or "at most" target a smaller figure is better, but officers still read
     completion as figure ÷ target, so the ratio is the same; :func:`status` says if it is met.
     """
-    if target.value is None or target.value == 0:
-        return None
+    if target.value is None or target.value == 0 or target.lower_is_better:
+        return None  # under a ceiling, more of the figure is not more done
     ratio = value / target.value * 100
     if 0 < ratio < Decimal("0.05"):
         # A first small figure ("2,5 tỷ" of 28.603 tỷ) is progress, not "0%".
@@ -109,7 +131,7 @@ def status(value: Decimal | None, target: TargetInfo) -> Status:
         return Status.NO_TARGET
     if value is None:
         return Status.NOT_REPORTED
-    if target.qualifier is Qualifier.AT_MOST:
+    if target.lower_is_better:
         met = value <= target.value
     elif target.qualifier is Qualifier.MORE_THAN:
         met = value > target.value

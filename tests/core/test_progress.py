@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from bot.core.plan import Qualifier
-from bot.core.progress import TargetInfo, percent_of_target, suspicious
+from bot.core.progress import Status, TargetInfo, percent_of_target, status, suspicious
 
 
 def _info(measure: str | None, value: str = "100") -> TargetInfo:
@@ -40,3 +40,25 @@ def test_a_small_first_figure_is_not_shown_as_zero_percent() -> None:
     assert percent is not None and 0 < percent <= Decimal("0.01")
     assert percent_of_target(Decimal(0), budget) == 0
     assert percent_of_target(Decimal(12500), _info("cây", "58000")) == Decimal("21.6")
+
+
+@pytest.mark.parametrize(
+    ("name", "qualifier"),
+    [
+        ("Tỷ lệ trẻ em dưới 5 tuổi bị suy dinh dưỡng", Qualifier.EXACT),
+        ("Tốc độ tăng dân số tự nhiên", Qualifier.EXACT),
+        ("Tỷ lệ hộ nghèo", Qualifier.AT_MOST),
+    ],
+)
+def test_a_rate_to_keep_under_is_met_at_or_below_it(name: str, qualifier: Qualifier) -> None:
+    target = TargetInfo("1", "(1)", name, Decimal("5.9"), "%", qualifier)
+    assert target.lower_is_better
+    assert status(Decimal("5"), target) is Status.ACHIEVED
+    assert status(Decimal("6.5"), target) is Status.IN_PROGRESS
+    assert percent_of_target(Decimal("5"), target) is None  # 84,7% would read as unfinished
+
+
+def test_other_rates_are_more_is_better() -> None:
+    insurance = TargetInfo("1", "(1)", "Tỷ lệ tham gia BHYT", Decimal(96), "%", Qualifier.EXACT)
+    assert not insurance.lower_is_better
+    assert status(Decimal(90), insurance) is Status.IN_PROGRESS
