@@ -67,6 +67,7 @@ class Ready:
     claim: Claim
     target: Target
     value: Decimal  # in the target's unit of measure
+    confirmed: bool = False  # the user pressed "Vẫn ghi": no more doubts to raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +301,7 @@ async def submit(
 async def _apply(
     services: Services, sender: Sender, decision: Decision, active: ActivePlan, outcome: Outcome
 ) -> None:
-    if isinstance(decision, Ready) and decision.claim.delta:
+    if isinstance(decision, Ready) and decision.claim.delta and not decision.confirmed:
         decision = await _check_running_total(services, sender, decision, active)
     if isinstance(decision, Ready):
         await _save(services, sender, decision, active, outcome)
@@ -528,7 +529,7 @@ def _resolved_decision(payload: dict[str, Any], choice: str, active: ActivePlan)
     if step == "confirm" and choice == "ok":
         target = active.parsed.target(payload["target_key"])
         claim = _claim_from_json(payload["claim"])
-        return Ready(claim, target, Decimal(payload["value"])) if target else None
+        return Ready(claim, target, Decimal(payload["value"]), confirmed=True) if target else None
     if not choice.isdigit():
         return None
     index = int(choice)

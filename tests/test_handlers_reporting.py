@@ -416,6 +416,9 @@ async def test_an_increment_is_judged_by_the_total_it_makes(bot: BotDriver) -> N
     assert "lũy kế sẽ là 43.000: lớn hơn 10 lần chỉ tiêu" in replies.text
     assert replies.labels() == ["Vẫn ghi", "Bỏ qua"]
     assert await live_total(bot, "Thôn 1", "2.1") == 4000
+    kept = await bot.press(replies.button("Vẫn ghi"), AN, on=replies.messages[0])
+    assert "lũy kế 43.000 con" in kept.text  # saved at the press, not asked again
+    assert await live_total(bot, "Thôn 1", "2.1") == 43000
 
 
 async def test_a_unit_that_missed_the_deadline_still_reports_for_that_period(
