@@ -200,6 +200,9 @@ class Sender:
     text: str
     at: datetime
     period: Period
+    # Set when an edited message is re-read: its earlier rows do not count towards the
+    # total the new figures build on.
+    correcting: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -212,6 +215,7 @@ class Sender:
             "text": self.text,
             "at": self.at.isoformat(),
             "period": self.period.key,
+            "correcting": self.correcting,
         }
 
     @classmethod
@@ -226,6 +230,7 @@ class Sender:
             text=str(data["text"]),
             at=datetime.fromisoformat(data["at"]),
             period=parse_period_key(data["period"]),
+            correcting=bool(data.get("correcting", False)),
         )
 
 
@@ -311,6 +316,13 @@ async def _apply(
         outcome.questions.append(await _ask(services, sender, decision, active))
 
 
+def _own_rows(sender: Sender) -> tuple[int, int] | None:
+    """(chat, message) whose earlier rows an edit replaces, so they are not built upon."""
+    if not sender.correcting or sender.message_id is None:
+        return None
+    return sender.chat_id, sender.message_id
+
+
 async def _check_running_total(
     services: Services, sender: Sender, ready: Ready, active: ActivePlan
 ) -> Ready | ConfirmValue:
@@ -321,7 +333,11 @@ async def _check_running_total(
         if row is None:
             return ready
         so_far = await reports.current_total(
-            session, sender.unit_id, row.id, sender.period.running_keys
+            session,
+            sender.unit_id,
+            row.id,
+            sender.period.running_keys,
+            excluding=_own_rows(sender),
         )
     total = (so_far or Decimal(0)) + ready.value
     reason = suspicious(total, target_info(ready.target))
@@ -348,6 +364,7 @@ async def _save(
                 plan_id=active.plan_id,
                 period_key=sender.period.key,
                 running_keys=sender.period.running_keys,
+                excluding=_own_rows(sender),
                 value=ready.value,
                 delta=ready.claim.delta,
                 reporter_telegram_id=sender.telegram_id,
@@ -581,9 +598,16 @@ async def withdraw_last(services: Services, user_id: int) -> list[str]:
 
 
 async def correct(
-    services: Services, sender: Sender, report: ParsedReport, active: ActivePlan
+    services: Services,
+    sender: Sender,
+    report: ParsedReport,
+    active: ActivePlan,
+    *,
+    may_start: bool,
 ) -> tuple[Outcome, int]:
     """An edited message: store its figures anew and retire what the old version stored.
+    When the first version stored nothing, the edit counts as a new report only if
+    *may_start* (the caller's routing: a report where reports are read).
 
     Returns the outcome and how many earlier figures were replaced."""
     if sender.message_id is None:
@@ -596,17 +620,39 @@ async def correct(
         )
     # Rows of this very version mean the edit was delivered before: it is already applied.
     already = sum(1 for r in live if r.source_key == sender.source_key)
+    if not already:  # the buttons asked about the earlier version are void
+        async with services.db.session() as session:
+            await pending.close_for_message(
+                session,
+                kind=PENDING_KIND,
+                chat_telegram_id=chat_id,
+                message_id=message_id,
+                now=services.clock.now(),
+            )
     old = [r for r in live if r.source_key != sender.source_key]
     if not ever:
         # The first version stored nothing (no target fitted, a typo in the number): the
-        # corrected one is a report like any other.
+        # corrected one is a report like any other, where a new message would be one.
+        if not may_start:
+            return Outcome(sender=sender), 0
         return await submit(services, sender, report, active), 0
     if already or not old:
         return Outcome(sender=sender, duplicates=already), 0
+    # The corrected figures stand where the first ones stood: the same moment and period
+    # (a later "+300" still adds to them).
+    first = min(old, key=lambda r: (r.reported_at, r.id))
+    sender = replace(
+        sender,
+        at=first.reported_at,
+        period=parse_period_key(first.period_key),
+        correcting=True,
+    )
     outcome = await submit(services, sender, report, active)
     new_ids = [report_id for saved in outcome.saved for report_id in saved.report_ids]
     async with services.db.session() as session:
-        changed = await reports.replace_reports(session, [r.id for r in old], new_ids, sender.at)
+        changed = await reports.replace_reports(
+            session, [r.id for r in old], new_ids, services.clock.now()
+        )
         await users.audit(
             session,
             "report.edit",

@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.core.questions import looks_like_question
+from bot.core.questions import looks_like_question, reads_as_report
 from bot.core.report_parser import has_figure
 from bot.services import get_services
 from handlers import questions, reporting
@@ -34,7 +34,7 @@ async def text_received(update: Update, context: Context) -> None:
     text = message.text.strip()
     if chat.type == ChatType.PRIVATE:
         await _private(update, context, text)
-    elif has_figure(text) and not looks_like_question(text):
+    elif reads_as_report(text, in_group=True):
         await _group(update, context, text)
     elif _addressed_to_bot(message, context) and looks_like_question(text):
         # In a group the bot answers questions put to it (a mention or a reply), not chatter.

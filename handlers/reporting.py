@@ -6,10 +6,12 @@ import html
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import knowledge, reporting
 from bot.commands import Audience, Command
+from bot.core.questions import reads_as_report
 from bot.core.report_parser import looks_like_unit_name, parse_report
 from bot.errors import InvalidInput, UserFacingError
 from bot.exports.text import render_confirmation
@@ -87,7 +89,8 @@ async def report_text(
     try:
         unit, text = await _unit_and_text(update, context, text)
     except UserFacingError as exc:
-        await reply(update, exc.message_vi)
+        if not quiet_when_unmatched:  # group chatter ("Tổ 3: 15 người dự họp") gets no reply
+            await reply(update, exc.message_vi)
         return
     if unit is None:
         await reply(update, await not_member_text(update, context))
@@ -277,12 +280,29 @@ async def message_edited(update: Update, context: Context) -> None:
     if unit is None or active is None:
         return
     sender = await _sender(update, services, unit, text, edited=True)
-    outcome, replaced = await reporting.correct(services, sender, parse_report(text), active)
+    may_start = await _reads_as_new_report(update, services, text)
+    outcome, replaced = await reporting.correct(
+        services, sender, parse_report(text), active, may_start=may_start
+    )
     if replaced:
         await reply(update, f"Đã cập nhật theo tin nhắn vừa sửa ({replaced} số liệu cũ được thay).")
         await _send_outcome(update, outcome)
     elif outcome.saved or outcome.questions:  # the first version had stored nothing
         await _send_outcome(update, outcome)
+
+
+async def _reads_as_new_report(update: Update, services: Services, text: str) -> bool:
+    """Whether this text, sent new, would have been read as a report (see handlers.messages):
+    figures and no question, in a private chat or a group bound to a unit."""
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    if chat.type == ChatType.PRIVATE:
+        return reads_as_report(text)
+    if not reads_as_report(text, in_group=True):
+        return False
+    async with services.db.session() as session:
+        return await units.unit_of_chat(session, chat.id) is not None
 
 
 async def _close_question(message: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PendingChoice
@@ -30,6 +31,27 @@ async def create(
     session.add(row)
     await session.flush()
     return row.id
+
+
+async def close_for_message(
+    session: AsyncSession, *, kind: str, chat_telegram_id: int, message_id: int, now: datetime
+) -> int:
+    """Close every open question about one message (it was edited: its buttons are stale).
+    Returns how many were closed."""
+    rows = await session.scalars(
+        select(PendingChoice).where(
+            PendingChoice.kind == kind,
+            PendingChoice.chat_telegram_id == chat_telegram_id,
+            PendingChoice.resolved_at.is_(None),
+        )
+    )
+    closed = 0
+    for row in rows:
+        sender = row.payload.get("sender") or {}
+        if sender.get("message_id") == message_id:
+            row.resolved_at = now
+            closed += 1
+    return closed
 
 
 async def take(

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,7 @@ class NewReport:
     plan_id: int
     period_key: str
     running_keys: tuple[str, ...]  # the periods the cumulative figure counts from
+    excluding: tuple[int, int] | None  # (chat, message) whose rows an edit replaces
     value: Decimal
     delta: bool
     reporter_telegram_id: int
@@ -55,19 +56,27 @@ def _in_order() -> tuple[ColumnElement[Any], ...]:
 
 
 async def current_total(
-    session: AsyncSession, unit_id: int, target_id: int, period_keys: Sequence[str]
+    session: AsyncSession,
+    unit_id: int,
+    target_id: int,
+    period_keys: Sequence[str],
+    *,
+    excluding: tuple[int, int] | None = None,
 ) -> Decimal | None:
-    """The unit's cumulative figure for the target over *period_keys*, if it has any."""
-    rows = await session.scalars(
-        select(Report)
-        .where(
-            Report.unit_id == unit_id,
-            Report.target_id == target_id,
-            Report.period_key.in_(period_keys),
-            *_live(),
-        )
-        .order_by(*_in_order())
+    """The unit's cumulative figure for the target over *period_keys*, if it has any;
+    *excluding* (chat, message) leaves out the rows of a message being corrected."""
+    query = select(Report).where(
+        Report.unit_id == unit_id,
+        Report.target_id == target_id,
+        Report.period_key.in_(period_keys),
+        *_live(),
     )
+    if excluding is not None:
+        chat_id, message_id = excluding
+        query = query.where(
+            ~and_(Report.chat_telegram_id == chat_id, Report.message_id == message_id)
+        )
+    rows = await session.scalars(query.order_by(*_in_order()))
     return _running_total(list(rows))
 
 
@@ -81,7 +90,12 @@ async def add_report(session: AsyncSession, new: NewReport) -> Report | None:
         return None
     total = new.value
     if new.delta:
-        total += await current_total(session, new.unit_id, new.target_id, new.running_keys) or 0
+        total += (
+            await current_total(
+                session, new.unit_id, new.target_id, new.running_keys, excluding=new.excluding
+            )
+            or 0
+        )
     reporter_id = await session.scalar(
         select(User.id).where(User.telegram_id == new.reporter_telegram_id)
     )

@@ -487,3 +487,57 @@ async def test_an_edit_that_fixes_an_unread_report_records_it(bot: BotDriver) ->
     assert fixed.text.startswith("✅ Thôn 1 — Trồng cây phân tán: 12.500 / 58.000 cây")
     [row] = await bot.reports()
     assert row.message_id == update.message.message_id
+
+
+async def test_a_target_written_like_a_unit_name_is_still_a_report(bot: BotDriver) -> None:
+    replies = await bot.send("Thôn văn hóa: 5 thôn", AN)
+    assert replies.text.startswith("✅ Thôn 1 — "), replies.text
+
+
+async def test_group_chatter_naming_a_group_is_not_answered(bot: BotDriver) -> None:
+    await bot.bind_group(GROUP, "Thôn 1")
+    quiet = await bot.send("Tổ 3: 15 người dự họp", BINH, chat_id=GROUP)
+    assert quiet.calls == ()
+    report = await bot.send("Chỉ tiêu trồng cây phân tán: đã trồng 12.500 cây", BINH, chat_id=GROUP)
+    assert report.text.startswith("✅ Thôn 1 — Trồng cây phân tán: 12.500 / 58.000 cây")
+
+
+async def test_an_edit_keeps_its_place_under_a_later_increment(bot: BotDriver) -> None:
+    first = bot.message(TREES, AN)  # 12.500 on 01/06
+    await bot.process(first)
+    assert first.message is not None
+    bot.clock.advance(timedelta(hours=1))
+    await bot.send("thêm 300 cây phân tán", AN)
+    bot.clock.advance(timedelta(days=19))  # 20/06: past the six-month deadline
+    await bot.edit("Đã trồng được 13.000 cây phân tán", first.message.message_id, AN)
+    assert await live_total(bot, "Thôn 1", "1") == 13300  # the increment still adds to it
+    corrected = next(r for r in await bot.reports() if r.value == 13000)
+    assert corrected.period_key == "2025-6thang"  # the six months, where the first one stood
+
+
+async def test_an_edited_increment_builds_on_the_total_before_it(bot: BotDriver) -> None:
+    await bot.send(TREES, AN)
+    plus = bot.message("thêm 300 cây phân tán", AN)
+    await bot.process(plus)
+    assert plus.message is not None
+    edited = await bot.edit("thêm 400 cây phân tán", plus.message.message_id, AN)
+    assert "lũy kế 12.900 cây" in edited.text
+    assert await live_total(bot, "Thôn 1", "1") == 12900
+
+
+async def test_an_edit_voids_the_questions_about_its_first_version(bot: BotDriver) -> None:
+    huge = bot.message("trồng được 700.000 cây phân tán", AN)
+    asked = await bot.process(huge)
+    assert huge.message is not None
+    await bot.edit("trồng được 7.000 cây phân tán", huge.message.message_id, AN)
+    stale = await bot.press(asked.button("Vẫn ghi"), AN, on=asked.messages[0])
+    assert "hết hiệu lực" in stale.api("answerCallbackQuery")[0].params["text"]
+    assert await live_total(bot, "Thôn 1", "1") == 7000
+
+
+async def test_an_edit_is_routed_like_a_new_message(bot: BotDriver) -> None:
+    question = bot.message("BHYT đạt 96% thì có đạt chỉ tiêu không?", AN)
+    await bot.process(question)
+    assert question.message is not None
+    await bot.edit("BHYT đạt 96% thì có đạt chỉ tiêu không ạ?", question.message.message_id, AN)
+    assert await bot.reports() == []  # still a question: nothing recorded

@@ -14,7 +14,7 @@ import unicodedata
 from bot.core.report_parser import has_figure
 from bot.core.text import words
 
-__all__ = ["looks_like_question"]
+__all__ = ["asks_clearly", "looks_like_question", "reads_as_report"]
 
 # "mục III.4", "muc 2": asking what a section of the plan says, figures notwithstanding.
 _SECTION_REF = re.compile(r"^\s*m[uụ]c\s+[IVX\d]+(\.\w+)*\s*$", re.IGNORECASE)
@@ -99,3 +99,21 @@ def looks_like_question(text: str) -> bool:
     if _MARKED.search(unicodedata.normalize("NFC", stripped.lower())):
         return True
     return any(_contains(tokens, cue) for cue in _WEAK)
+
+
+def reads_as_report(text: str, *, in_group: bool = False) -> bool:
+    """True when *text* carries a figure and does not read as a question. In a unit's group
+    the bot cannot ask back without disturbing everyone, so there only a clear question
+    ("?", "bao nhiêu", "ai" …) is not a report: "Chỉ tiêu trồng cây: đã trồng 12.500 cây"
+    reports, whereas in a private chat its opening makes the bot ask which is meant."""
+    if not has_figure(text):
+        return False
+    if in_group:
+        return not asks_clearly(text)
+    return not looks_like_question(text)
+
+
+def asks_clearly(text: str) -> bool:
+    """A question mark or a question word that makes a question on its own."""
+    tokens = words(text)
+    return "?" in text or any(_contains(tokens, cue) for cue in _STRONG)

@@ -121,7 +121,16 @@ def looks_like_unit_name(text: str) -> bool:
     (True, False)
     """
     folded = collapse_spaces(fold(text))
-    return 0 < len(folded.split()) <= MAX_UNIT_NAME_WORDS and bool(_UNIT_NAME.match(folded))
+    found = _UNIT_NAME.match(folded)
+    if found is None or not 0 < len(folded.split()) <= MAX_UNIT_NAME_WORDS:
+        return False
+    # The kind must be followed by a number or a proper name ("Thôn 2", "Thôn Đông", "Phòng
+    # Nội vụ"): "Thôn văn hóa: 5 thôn" and "Tổ chức trồng cây: 500 cây" name targets.
+    words = collapse_spaces(text).split()
+    following = (
+        words[len(found.group(1).split())] if len(words) > len(found.group(1).split()) else ""
+    )
+    return following[:1].isdigit() or following[:1].isupper()
 
 
 def has_figure(text: str) -> bool:

@@ -100,7 +100,11 @@ def test_a_figure_beside_a_year_is_read_and_the_year_is_not() -> None:
     ("text", "is_unit"),
     [
         ("Thôn 2", True),
-        ("thon dong", True),
+        ("Thôn Đông", True),
+        ("thon dong", False),  # could be a target's words; admins' unit names still resolve
+        ("Thôn văn hóa", False),  # a target: "Thôn văn hóa: 5 thôn"
+        ("Tổ chức trồng cây", False),
+        ("Đoàn viên mới", False),
         ("Tổ dân phố 3", True),
         ("Phòng Nội vụ", True),
         ("lợn", False),
