@@ -25,7 +25,7 @@ import html
 import time as systime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -44,7 +44,7 @@ from reminders.broadcast import (
     Sleep,
 )
 from storage import deadlines as store
-from storage import users
+from storage import reports, users
 from storage.models import Deadline
 
 PACING_KEY = "reminders.pacing"
@@ -161,24 +161,33 @@ async def current_period(services: Services) -> cal.Period:
     return await period_on(services, local_today(services))
 
 
-async def closing_period(services: Services) -> cal.Period | None:
-    """The period whose deadline passed less than :data:`LATE_REPORT_DAYS` ago, if any: the
-    one officers are compiling, and the one a late unit still reports for."""
+async def _closing(services: Services) -> tuple[cal.Period, date] | None:
+    """The period whose deadline passed less than :data:`LATE_REPORT_DAYS` ago, with that
+    deadline, if any."""
     today = local_today(services)
     previous = cal.previous_period(await current_period(services))
     closed_on = cal.deadline_of(previous, await year_deadlines(services, previous.year))
-    return previous if (today - closed_on).days <= LATE_REPORT_DAYS else None
+    return (previous, closed_on) if (today - closed_on).days <= LATE_REPORT_DAYS else None
+
+
+async def closing_period(services: Services) -> cal.Period | None:
+    """The period whose deadline passed less than :data:`LATE_REPORT_DAYS` ago, if any: the
+    one officers are compiling, and the one a late unit still reports for."""
+    closing = await _closing(services)
+    return closing[0] if closing is not None else None
 
 
 async def reporting_period(services: Services, unit_id: int) -> cal.Period:
     """The period a unit's report made today counts for: the current one, except that a
-    unit which missed the deadline just passed (the overdue notice asks it to report at
-    once) reports for that period until it has sent something for it."""
-    closing = await closing_period(services)
+    unit which sent nothing by the deadline just passed (the overdue notice asks it to
+    report at once) keeps reporting for that period while :data:`LATE_REPORT_DAYS` last."""
+    closing = await _closing(services)
     if closing is not None:
+        period, closed_on = closing
+        day_after = datetime.combine(closed_on + timedelta(days=1), time(), services.settings.tz)
         async with services.db.session() as session:
-            if not await store.has_reported(session, unit_id, closing.key):
-                return closing
+            if not await reports.has_reported(session, unit_id, period.key, before=day_after):
+                return period
     return await current_period(services)
 
 

@@ -282,20 +282,6 @@ async def unit_statuses(session: AsyncSession, period_key: str) -> list[UnitStat
     ]
 
 
-async def has_reported(session: AsyncSession, unit_id: int, period_key: str) -> bool:
-    """True when the unit has a figure standing for the period."""
-    found = await session.scalar(
-        select(Report.id)
-        .where(
-            Report.unit_id == unit_id,
-            Report.period_key == period_key,
-            Report.withdrawn_at.is_(None),
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 async def reported_count(session: AsyncSession, period_key: str) -> tuple[int, int]:
     """(units that have reported for the period, live units)."""
     total = await session.scalar(select(func.count(Unit.id)).where(Unit.deleted_at.is_(None)))

@@ -244,14 +244,17 @@ async def latest_figures(
     return sorted(figures, key=lambda f: (f.unit_name, f.target_id))
 
 
-async def reported_unit_ids(session: AsyncSession, plan_id: int, period_key: str) -> set[int]:
-    """Units with at least one live report in the period."""
-    rows = await session.scalars(
-        select(Report.unit_id)
-        .where(Report.plan_id == plan_id, Report.period_key == period_key, *_live())
-        .distinct()
+async def has_reported(
+    session: AsyncSession, unit_id: int, period_key: str, *, before: datetime | None = None
+) -> bool:
+    """True when the unit has a figure standing for the period (sent *before* a moment,
+    when given: on time for a deadline)."""
+    query = select(Report.id).where(
+        Report.unit_id == unit_id, Report.period_key == period_key, *_live()
     )
-    return set(rows)
+    if before is not None:
+        query = query.where(Report.reported_at < before)
+    return await session.scalar(query.limit(1)) is not None
 
 
 async def target_by_id(session: AsyncSession, target_id: int) -> PlanTarget | None:

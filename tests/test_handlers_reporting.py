@@ -433,6 +433,8 @@ async def test_a_unit_that_missed_the_deadline_still_reports_for_that_period(
     )
     on_time = await bot.send("thêm 300 cây phân tán", AN)  # Thôn 1 is on to the year
     assert "năm 2025" in on_time.text
+    second = await bot.send("lợn 1.000 con", BINH)  # Thôn 2's late report goes on in one place
+    assert PERIOD in second.text
     summary = await bot.send("/tonghop", ADMIN)  # still compiling the six months
     assert summary.text.startswith(f"Tổng hợp tiến độ — {PERIOD}")
     assert "Trồng cây phân tán: tổng 20.500 / 58.000 cây (35,3%)" in summary.text
