@@ -8,11 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import PlanTarget, Report, Unit, User
+from storage.models import PlanTarget, Report, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +200,6 @@ class LatestFigure:
     """A unit's cumulative figure for a target, with its latest report and reporter."""
 
     unit_id: int
-    unit_name: str
     target_id: int
     value: Decimal
     reported_at: datetime
@@ -211,29 +210,39 @@ class LatestFigure:
 async def latest_figures(
     session: AsyncSession, plan_id: int, period_keys: Sequence[str], unit_id: int | None = None
 ) -> list[LatestFigure]:
-    """The cumulative figure of every (unit, target) over *period_keys*, by unit name."""
-    query = (
-        select(Report, Unit.name, User.full_name)
-        .join(Unit, Unit.id == Report.unit_id)
-        .outerjoin(User, User.id == Report.reporter_user_id)
-        .where(Report.plan_id == plan_id, Report.period_key.in_(period_keys), *_live())
-        .order_by(*_in_order())
+    """The cumulative figure of every (unit, target) over *period_keys*.
+
+    Only the rows a total is made of are read: the newest cumulative report of each pair
+    and the increments after it (a window over the pair, newest first, counts the
+    cumulative reports seen so far). A year of weekly reports stays one small read."""
+    newest_first = (Report.reported_at.desc(), Report.id.desc())
+    bases_so_far = func.sum(case((Report.mode == "cumulative", 1), else_=0)).over(
+        partition_by=(Report.unit_id, Report.target_id), order_by=newest_first
+    )
+    ranked = select(Report.id.label("id"), bases_so_far.label("bases")).where(
+        Report.plan_id == plan_id, Report.period_key.in_(period_keys), *_live()
     )
     if unit_id is not None:
-        query = query.where(Report.unit_id == unit_id)
-    history: dict[tuple[int, int], list[tuple[Report, str, str | None]]] = {}
-    for report, unit_name, reporter in (await session.execute(query)).all():
-        key = (report.unit_id, report.target_id)
-        history.setdefault(key, []).append((report, unit_name, reporter))
+        ranked = ranked.where(Report.unit_id == unit_id)
+    window = ranked.subquery()
+    query = (
+        select(Report, User.full_name)
+        .join(window, window.c.id == Report.id)
+        .outerjoin(User, User.id == Report.reporter_user_id)
+        .where(or_(window.c.bases == 0, and_(window.c.bases == 1, Report.mode == "cumulative")))
+        .order_by(*_in_order())
+    )
+    history: dict[tuple[int, int], list[tuple[Report, str | None]]] = {}
+    for report, reporter in (await session.execute(query)).all():
+        history.setdefault((report.unit_id, report.target_id), []).append((report, reporter))
     figures = []
     for entries in history.values():
-        total = _running_total([report for report, _, _ in entries])
-        last, last_unit, last_reporter = entries[-1]
+        total = _running_total([report for report, _ in entries])
+        last, last_reporter = entries[-1]
         assert total is not None  # every entry list holds at least one report
         figures.append(
             LatestFigure(
                 unit_id=last.unit_id,
-                unit_name=last_unit,
                 target_id=last.target_id,
                 value=total,
                 reported_at=last.reported_at,
@@ -241,7 +250,7 @@ async def latest_figures(
                 period_key=last.period_key,
             )
         )
-    return sorted(figures, key=lambda f: (f.unit_name, f.target_id))
+    return figures
 
 
 async def has_reported(
