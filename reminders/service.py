@@ -645,7 +645,8 @@ async def send_now(services: Services, bot: MessageSender, kind: str | None = No
     if closing is not None and kind in (None, closing.kind):
         async with services.db.session() as session:
             overdue = await store.period_deadline(session, closing.year, closing.kind)
-        if overdue is not None:
+            reported, total = await store.reported_count(session, closing.key)
+        if overdue is not None and reported < total:
             return await _send(services, bot, _view(overdue), slot_key)
     async with services.db.session() as session:
         rows = await store.deadlines_from(session, today, kinds=[kind] if kind else None)

@@ -34,7 +34,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from bot.core.measures import lookup_measure
+from bot.core.measures import find_measure_prefix, lookup_measure
 from bot.core.numbers import format_date, format_number
 from bot.core.plan import ParsedPlan, Passage, Target, section_label
 from bot.core.synonyms import (
@@ -409,9 +409,10 @@ class KnowledgeBase:
 
     def _numbered_target(self, question: str) -> Answer | None:
         """ "chỉ tiêu số 10", "chỉ tiêu (16) là gì": officers cite targets by number."""
-        found = _TARGET_NUMBER.search(fold(question))
-        if found is None:
-            return None
+        folded = fold(question)
+        found = _TARGET_NUMBER.search(folded)
+        if found is None or find_measure_prefix(folded[found.end() :]) is not None:
+            return None  # "chỉ tiêu 6 thôn văn hóa": a figure with its unit, not target (6)
         marker = f"({int(found['n'])})"
         target = next((t for t in self.plan.top_level_targets() if t.marker == marker), None)
         if target is None:

@@ -45,7 +45,10 @@ _REFERENCE = re.compile(
     r"|\d+\s*(?:tuổi|tuoi)"
     r"|\d+\s*(?:tháng|thang|quý|quy)(?!\w)"
     r"|(?:tháng|thang|quý|quy)\s+\d+"
-    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}"
+    # "ngày 30/6", "(đến 30/6)"; a bare "19/19 tiêu chí" or "4/6 thôn" is a ratio, kept
+    r"|(?:ngày|ngay|đến|den|tới|toi|từ|tu|hết|het|\()\s*\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+    r"|(?:đợt|dot|lần|lan|lớp|lop|khóa|khoa|kỳ|ky)\s+\d+"  # "Đợt 1 200 người": an ordinal
     r"|\d+/[A-ZĐ][\w-]*"
     r"|\(\d+\)"
     r"|(?:chỉ\s+tiêu|chi\s+tieu)\s+(?:(?:số|so)\s+)?\d+(?:\.\d+)?"

@@ -106,6 +106,7 @@ def test_unrelated_questions_get_none(kb: KnowledgeBase, question: str) -> None:
         "Tỷ lệ hộ nghèo giảm bao nhiêu?",
         "Số trường đạt chuẩn quốc gia",
         "Tham gia bảo hiểm y tế bao nhiêu người?",  # the target is a rate, not a head count
+        "chỉ tiêu 8 giấy chứng nhận",  # a figure with its unit, not target (8)
     ],
 )
 def test_a_near_miss_never_states_a_figure(kb: KnowledgeBase, question: str) -> None:

@@ -125,6 +125,8 @@ def test_looks_like_unit_name(text: str, is_unit: bool) -> None:
         ("thu ngân sách 3 tỷ 200 triệu", [("3200000000", "đồng")]),  # an amount in two parts
         ("lợn 2300 con dê 120 con", [("2300", "con"), ("120", "con")]),  # no separator
         ("Đã trồng được 12.500 cây phân tán năm 2025", [("12500", "cây")]),
+        ("Đợt 1 200 người có việc làm mới", [("200", "người")]),  # an ordinal, not 1.200
+        ("Xã đạt 19/19 tiêu chí nông thôn mới", [("19", None)]),  # a ratio, not a date
     ],
 )
 def test_everyday_ways_of_writing_figures(text: str, figures: list[tuple[str, str]]) -> None:
