@@ -34,7 +34,7 @@ from handlers import (
     start,
     units,
 )
-from handlers.common import Context
+from handlers.common import Context, is_harmless
 from reminders.schedule import rebuild_schedule
 from storage import users
 from storage.db import Database
@@ -162,6 +162,9 @@ async def on_error(update: object, context: Context) -> None:
         return
     # BadRequest is a NetworkError in PTB, but it is our fault (bad markup, text too long):
     # log it in full and tell the user, like any other bug.
+    if isinstance(error, BadRequest) and is_harmless(error):
+        logger.info("Ignored a harmless Telegram answer: %s", error.message)
+        return
     if isinstance(error, RetryAfter | TimedOut | NetworkError | Forbidden) and not isinstance(
         error, BadRequest
     ):

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from bot.core.matcher import KnowledgeBase
 from bot.core.plan import ParsedPlan
 from bot.core.synonyms import SynonymTable
-from bot.core.text import fold
+from bot.core.text import fold, shorten
 from bot.services import Services
 from storage import plans
 from storage.models import Plan
@@ -43,14 +43,8 @@ def citation_label(plan: Plan) -> str:
     stem = PurePath(plan.source_filename).stem
     if plan.name != stem or not plan.title:
         return plan.name
-    title = _shorten(plan.title, CITED_TITLE_CHARS)
+    title = shorten(plan.title, CITED_TITLE_CHARS)
     return title if fold(title).startswith(fold(kind)) else f"{kind} «{title}»"
-
-
-def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
 
 
 async def active_plan(services: Services) -> ActivePlan | None:

@@ -18,7 +18,7 @@ from bot.core.documents import DocumentError, extract_text
 from bot.core.numbers import format_date
 from bot.core.plan import ParsedPlan, Target
 from bot.core.plan_parser import parse_plan
-from bot.core.text import collapse_spaces, fold
+from bot.core.text import collapse_spaces, fold, shorten
 from storage import plans, users
 from storage.db import Database
 from storage.models import Plan
@@ -133,11 +133,6 @@ def _e(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _shorten(text: str, limit: int) -> str:
-    text = collapse_spaces(text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _kind_word(kind: str) -> str:
     return "báo cáo" if kind == "bao_cao" else "kế hoạch"
 
@@ -145,7 +140,7 @@ def _kind_word(kind: str) -> str:
 def _target_line(target: Target, *, compound: bool) -> str:
     """ "(10) Giải quyết việc làm trong năm: 1.600 người"; a compound target's own line
     ends with ":" when its figures are on the sub-target lines below."""
-    name = _e(_shorten(target.name, _NAME_CHARS).rstrip(" :;,."))
+    name = _e(shorten(target.name, _NAME_CHARS).rstrip(" :;,."))
     figure = _e(format_figure(target))
     if target.value is None and fold(target.text_value or "") == fold(target.name):
         figure = ""  # "Huyện đạt chuẩn nông thôn mới": the name says it all
@@ -203,7 +198,7 @@ def plan_details(
     every target with its figure (sub-targets indented). HTML of at most *limit* characters:
     targets that do not fit are counted, not shown."""
     kind = _kind_word(parsed.kind)
-    head = [f"<b>{_e(_shorten(parsed.title, _TITLE_CHARS) or name)}</b>"]
+    head = [f"<b>{_e(shorten(parsed.title, _TITLE_CHARS) or name)}</b>"]
     reference = []
     if parsed.number:
         reference.append(f"Số {_e(collapse_spaces(parsed.number))}")
@@ -299,7 +294,7 @@ def plans_list_text(all_plans: Sequence[Plan], active_id: int | None) -> str:
         mark = " — <b>đang dùng</b>" if plan.id == active_id else ""
         lines.append(f"\n• Số {plan.id}: <b>{_e(plan.name)}</b>{mark}")
         if plan.title:
-            lines.append(f"  {_e(_shorten(plan.title, 120))}")
+            lines.append(f"  {_e(shorten(plan.title, 120))}")
         facts = []
         if plan.number:
             facts.append(_e(plan.number))

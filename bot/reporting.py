@@ -26,10 +26,11 @@ from bot.core.numbers import format_number
 from bot.core.plan import ParsedPlan, Target
 from bot.core.progress import Figure, ProgressTable, TargetInfo, suspicious
 from bot.core.report_parser import AmbiguousClaim, Claim, ParsedReport
+from bot.core.text import shorten
 from bot.errors import UserFacingError
 from bot.exports import amount_text
 from bot.knowledge import ActivePlan
-from bot.services import Services
+from bot.services import Services, is_admin
 from reminders.calendar import Period, parse_period_key, period_of
 from reminders.service import current_period, summary_period
 from storage import pending, plans, reports, units, users
@@ -443,7 +444,7 @@ def _question(
     cancel = ("Bỏ qua", f"{prefix}x")
     if isinstance(decision, PickTarget):
         options = tuple(
-            (_short(target_label(t, active.parsed)), f"{prefix}{i}")
+            (shorten(target_label(t, active.parsed), MAX_OPTION_LABEL), f"{prefix}{i}")
             for i, t in enumerate(decision.candidates)
         )
         text = (
@@ -454,7 +455,7 @@ def _question(
     if isinstance(decision, PickNumber):
         unit = decision.claim.measure.name if decision.claim.measure else None
         options = tuple(
-            (_with_unit(format_number(r, max_decimals=3), unit), f"{prefix}{i}")
+            (amount_text(r, unit, max_decimals=3), f"{prefix}{i}")
             for i, r in enumerate(decision.claim.readings)
         )
         text = (
@@ -471,20 +472,10 @@ def _question(
     return Question(pending_id, text, (("Vẫn ghi", f"{prefix}ok"), cancel))
 
 
-def _with_unit(number: str, unit: str | None) -> str:
-    if unit is None:
-        return number
-    return f"{number}%" if unit == "%" else f"{number} {unit}"
-
-
 def target_label(target: Target, plan: ParsedPlan) -> str:
     """ "(5) Phát triển chăn nuôi — lợn" for buttons and messages."""
     parent = plan.target(target.parent_key) if target.parent_key else None
     return target_info(target, parent).label
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= MAX_OPTION_LABEL else text[: MAX_OPTION_LABEL - 1] + "…"
 
 
 class ChoiceError(UserFacingError):
@@ -527,10 +518,11 @@ async def _check_still_reporting(services: Services, sender: Sender, user_id: in
     it (a member, its bound group, or an admin)."""
     async with services.db.session() as session:
         unit = await session.get(Unit, sender.unit_id)
-        if unit is None or unit.deleted_at is not None:
-            raise ChoiceError("Đơn vị này đã bị xóa; số liệu không được ghi.")
-        if user_id in services.settings.admin_ids or await users.is_admin(session, user_id):
-            return
+    if unit is None or unit.deleted_at is not None:
+        raise ChoiceError("Đơn vị này đã bị xóa; số liệu không được ghi.")
+    if await is_admin(services, user_id):
+        return
+    async with services.db.session() as session:
         current = await units.reporting_unit(
             session,
             user_telegram_id=user_id,

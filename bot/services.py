@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext
 from bot.clock import Clock
 from bot.commands import Command
 from bot.config import Settings
+from storage import users
 from storage.db import Database
 
 SERVICES_KEY = "services"
@@ -32,6 +33,14 @@ class Services:
     session_admin_ids: frozenset[int] = frozenset()
     # Feature-owned caches (e.g. the active plan's knowledge base), keyed by feature name.
     caches: dict[str, Any] = field(default_factory=dict)
+
+
+async def is_admin(services: Services, telegram_id: int) -> bool:
+    """Admins: ADMIN_IDS, the offline console's user for its run, and those promoted."""
+    if telegram_id in services.settings.admin_ids or telegram_id in services.session_admin_ids:
+        return True
+    async with services.db.session() as session:
+        return await users.is_admin(session, telegram_id)
 
 
 def attach_services(

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import CallbackContext, CommandHandler, filters
 
 from bot import knowledge
 from bot.knowledge import ActivePlan
-from bot.services import Services, get_services
+from bot.services import Services, get_services, is_admin
 from storage import users
 
 Context = CallbackContext[Any, Any, Any, Any]
@@ -48,13 +49,7 @@ async def remember_sender(update: Update, services: Services) -> None:
 async def sender_is_admin(update: Update, context: Context) -> bool:
     """True when the sender of *update* is an admin."""
     user = update.effective_user
-    if user is None:
-        return False
-    services = get_services(context)
-    if user.id in services.settings.admin_ids or user.id in services.session_admin_ids:
-        return True
-    async with services.db.session() as session:
-        return await users.is_admin(session, user.id)
+    return user is not None and await is_admin(get_services(context), user.id)
 
 
 async def require_admin(update: Update, context: Context) -> bool:
@@ -100,3 +95,42 @@ def command_args(update: Update) -> str:
     text = (message.text or message.caption or "") if message else ""
     parts = text.split(maxsplit=1)
     return parts[1].strip() if len(parts) > 1 and parts[0].startswith("/") else ""
+
+
+# Telegram's answers to a button pressed twice, or long ago (a backlog after a restart): the
+# work is done or void either way, so they must not stop the reply that follows.
+HARMLESS_BAD_REQUESTS = (
+    "message is not modified",
+    "query is too old",
+    "query id is invalid",
+    "message to edit not found",
+    "message can't be edited",
+)
+
+
+def is_harmless(error: BadRequest) -> bool:
+    """True for the Bad Requests listed in :data:`HARMLESS_BAD_REQUESTS`."""
+    message = error.message.lower()
+    return any(known in message for known in HARMLESS_BAD_REQUESTS)
+
+
+async def acknowledge(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Answer a button press (stops the spinner; *text* as a toast or an alert)."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        if not is_harmless(exc):
+            raise
+
+
+async def remove_buttons(message: object) -> None:
+    """Take the buttons off a bot message so its question cannot be answered twice."""
+    if not isinstance(message, Message):
+        return
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except BadRequest as exc:
+        if not is_harmless(exc):
+            raise

@@ -19,7 +19,7 @@ from bot.core.questions import looks_like_question, reads_as_report
 from bot.core.report_parser import has_figure
 from bot.services import get_services
 from handlers import questions, reporting
-from handlers.common import Context, reply
+from handlers.common import Context, acknowledge, reply
 from storage import pending, units
 
 ROUTE_PREFIX = "route:"
@@ -114,9 +114,9 @@ async def route_chosen(update: Update, context: Context) -> None:
             now=services.clock.now(),
         )
     if payload is None:
-        await query.answer("Câu hỏi này không còn hiệu lực.", show_alert=True)
+        await acknowledge(query, "Câu hỏi này không còn hiệu lực.", alert=True)
         return
-    await query.answer()
+    await acknowledge(query)
     text = str(payload["text"])
     if choice == "r":
         await reporting.report_text(update, context, text, message_id=payload.get("message_id"))

@@ -14,7 +14,15 @@ from bot.commands import Audience, Command
 from bot.core.documents import MAX_FILE_BYTES, DocumentError
 from bot.plans import import_plan, plan_summary, plans_list_text
 from bot.services import get_services
-from handlers.common import Context, command, command_args, remember_sender, reply, require_admin
+from handlers.common import (
+    Context,
+    acknowledge,
+    command,
+    command_args,
+    remember_sender,
+    reply,
+    require_admin,
+)
 from storage import plans
 
 COMMANDS = (
@@ -119,7 +127,7 @@ async def activate_pressed(update: Update, context: Context) -> None:
     """The "Dùng kế hoạch số N" button."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    await query.answer()
+    await acknowledge(query)
     await _activate(update, context, query.data.removeprefix(ACTIVATE_PREFIX))
 
 

@@ -17,9 +17,11 @@ from bot.plans import target_block
 from bot.services import get_services
 from handlers.common import (
     Context,
+    acknowledge,
     command,
     command_args,
     remember_sender,
+    remove_buttons,
     reply,
     require_active_plan,
     require_admin,
@@ -119,9 +121,8 @@ async def choice_pressed(update: Update, context: Context) -> None:
     """A "Có phải anh/chị muốn hỏi…" button, or "Không phải"."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+    await acknowledge(query)
+    await remove_buttons(query.message)
     plan_id, _, choice = query.data.removeprefix(QA_PREFIX).partition(":")
     active = await require_active_plan(update, context)
     if active is None:
@@ -159,7 +160,7 @@ async def page_pressed(update: Update, context: Context) -> None:
     """Next/previous page of /chitieu."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    await query.answer()
+    await acknowledge(query)
     await _send_targets_page(update, context, int(query.data.removeprefix(PAGE_PREFIX)), edit=True)
 
 

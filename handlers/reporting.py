@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
@@ -19,9 +19,11 @@ from bot.reporting import Outcome, Saved, Sender, target_info
 from bot.services import Services, get_services
 from handlers.common import (
     Context,
+    acknowledge,
     command,
     command_args,
     remember_sender,
+    remove_buttons,
     reply,
     require_active_plan,
     sender_is_admin,
@@ -215,10 +217,10 @@ async def choice_pressed(update: Update, context: Context) -> None:
     try:
         outcome = await reporting.resolve(services, int(pending), choice, update.effective_user.id)
     except UserFacingError as exc:
-        await query.answer(exc.message_vi, show_alert=True)
+        await acknowledge(query, exc.message_vi, alert=True)
         return
-    await query.answer()
-    await _close_question(query.message)
+    await acknowledge(query)
+    await remove_buttons(query.message)
     if not (outcome.saved or outcome.questions or outcome.unmatched or outcome.duplicates):
         await reply(update, "Đã bỏ qua số liệu này.")
         return
@@ -236,10 +238,10 @@ async def undo_pressed(update: Update, context: Context) -> None:
     try:
         count = await reporting.undo(services, ids, update.effective_user.id, admin=admin)
     except UserFacingError as exc:
-        await query.answer(exc.message_vi, show_alert=True)
+        await acknowledge(query, exc.message_vi, alert=True)
         return
-    await query.answer()
-    await _close_question(query.message)
+    await acknowledge(query)
+    await remove_buttons(query.message)
     if count:
         await reply(
             update, f"Đã hoàn tác {count} số liệu (vẫn lưu trong lịch sử, đánh dấu đã rút)."
@@ -305,17 +307,11 @@ async def _reads_as_new_report(update: Update, services: Services, text: str) ->
         return await units.unit_of_chat(session, chat.id) is not None
 
 
-async def _close_question(message: object) -> None:
-    """Remove the buttons of an answered question so it cannot be pressed twice."""
-    if isinstance(message, Message):
-        await message.edit_reply_markup(reply_markup=None)
-
-
 async def report_button(update: Update, context: Context) -> None:
     """The "Báo cáo ngay" button under a reminder: explain how to send figures."""
     query = update.callback_query
     assert query is not None
-    await query.answer()
+    await acknowledge(query)
     await reply(update, USAGE)
 
 

@@ -41,3 +41,14 @@ async def test_a_bad_request_is_a_bug_the_user_hears_about(
     replies = await bot.send("/hong", AN)
     assert replies.text == GENERIC_ERROR_TEXT
     assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records)
+
+
+async def test_a_button_pressed_twice_is_no_error(bot: BotDriver) -> None:
+    """Telegram's "message is not modified" or "query is too old" are not the user's bug."""
+
+    async def stale(update: Update, context: Context) -> None:
+        raise BadRequest("Message is not modified: specified new message content is the same")
+
+    bot.app.add_handler(CommandHandler("cu", stale), group=-1)
+    replies = await bot.send("/cu", AN)
+    assert replies.messages == ()

@@ -13,7 +13,7 @@ from decimal import Decimal
 from bot.core.matcher import Answer, Hit
 from bot.core.numbers import format_number
 from bot.core.plan import Qualifier, Target, section_label
-from bot.core.text import collapse_spaces, fold
+from bot.core.text import collapse_spaces, fold, shorten
 
 __all__ = [
     "choice_buttons",
@@ -72,12 +72,6 @@ def _says_only_its_name(target: Target) -> bool:
     )
 
 
-def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
-
-
 def target_label(target: Target, parent: Target | None = None) -> str:
     """ "(5) Phát triển chăn nuôi – Lợn" or "(10) Giải quyết việc làm trong năm"."""
     name = _clean(target.name)
@@ -101,7 +95,7 @@ def render_target(hit: Hit, citation_label: str) -> str:
         raise ValueError("render_target needs a target hit")
     where = _e(_where(citation_label, hit.section_path))
     if hit.parent is not None:
-        parent_name = _shorten(_clean(hit.parent.name), _PARENT_NAME_LIMIT)
+        parent_name = shorten(_clean(hit.parent.name), _PARENT_NAME_LIMIT)
         head = (
             f"{where}, chỉ tiêu {_e(hit.parent.marker)} {_e(parent_name)} – "
             f"{_e(_clean(target.name))}"

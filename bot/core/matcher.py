@@ -45,7 +45,7 @@ from bot.core.synonyms import (
     ocr_near,
     tokenize,
 )
-from bot.core.text import collapse_spaces, fold
+from bot.core.text import collapse_spaces, fold, shorten
 
 __all__ = [
     "Answer",
@@ -105,10 +105,10 @@ class Hit:
             label = f"Chỉ tiêu {self.target.marker} {collapse_spaces(self.target.name)}"
             if self.parent is not None:
                 label = f"{label} – {collapse_spaces(self.parent.name)}"
-            return _shorten(label, _LABEL_CHARS)
+            return shorten(label, _LABEL_CHARS)
         text = self.excerpt or (self.passage.text if self.passage else "")
         where = section_label(self.section_path)
-        return _shorten(f"{where[:1].upper()}{where[1:]}: {text}", _LABEL_CHARS)
+        return shorten(f"{where[:1].upper()}{where[1:]}: {text}", _LABEL_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,14 +250,6 @@ _ABOUT_PLAN = re.compile(
 # A target asked for by its number: "chỉ tiêu số 10", "chi tieu 16", "chỉ tiêu (16)" (folded).
 _TARGET_NUMBER = re.compile(r"\bchi tieu\s+(?:so\s+|thu\s+)?\(?(?P<n>\d{1,3})\)?(?![\d.,%])")
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=\S)|\n+")
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = collapse_spaces(text)
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:–-") + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -841,7 +833,7 @@ class KnowledgeBase:
         """The passage, or when long the sentences that best answer the question."""
         text = passage.text
         if len(collapse_spaces(text)) <= limit or query is None or not scored.where:
-            return _shorten(text, limit)
+            return shorten(text, limit)
         starts = list(doc.sentence_positions)
         offsets = [*doc.sentence_offsets, len(text)]
         value = [0.0] * len(starts)
@@ -857,7 +849,7 @@ class KnowledgeBase:
                 lo, hi = min(first, j), max(last, j)
                 if offsets[hi + 1] - offsets[lo] <= limit:
                     first, last = lo, hi
-        body = _shorten(text[offsets[first] : offsets[last + 1]], limit)
+        body = shorten(text[offsets[first] : offsets[last + 1]], limit)
         prefix = "… " if first > 0 else ""
         suffix = " …" if last < len(starts) - 1 and not body.endswith("…") else ""
         return prefix + body + suffix

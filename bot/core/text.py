@@ -35,3 +35,13 @@ def words(text: str) -> list[str]:
 def collapse_spaces(text: str) -> str:
     """Join wrapped lines and runs of white space into single spaces."""
     return _SPACES.sub(" ", text).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """*text* with spaces collapsed, cut at a word boundary to at most *limit* characters,
+    with "…" where it was cut (labels on buttons, titles in citations)."""
+    text = collapse_spaces(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut.rstrip(" ,;:–-") + "…"

@@ -46,11 +46,11 @@ def target_name(target: TargetInfo) -> str:
     return f"{target.parent_name} — {target.name}" if target.parent_name else target.name
 
 
-def amount_text(value: Decimal, measure: str | None) -> str:
+def amount_text(value: Decimal, measure: str | None, *, max_decimals: int = 2) -> str:
     """A figure with its unit of measure: "12.500 cây", "96%", "2,5 tỷ đồng", "7"."""
+    number = format_number(value, max_decimals=max_decimals)
     if measure == "%":
-        return format_percent(value)
-    number = format_number(value)
+        return f"{number}%"
     return f"{number} {measure}" if measure else number
 
 
