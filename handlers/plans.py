@@ -151,10 +151,18 @@ async def _activate(update: Update, context: Context, which: str) -> None:
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root."""
-    caption_command = filters.Document.ALL & filters.CaptionRegex(r"^/kehoach(@\w+)?(\s|$)")
+    # New messages only, like every command: an edited caption must not import again.
+    caption_command = (
+        filters.UpdateType.MESSAGE
+        & filters.Document.ALL
+        & filters.CaptionRegex(r"^/kehoach(@\w+)?(\s|$)")
+    )
     return [
         command("kehoach", kehoach),
         MessageHandler(caption_command, kehoach),
         CallbackQueryHandler(activate_pressed, pattern=f"^{ACTIVATE_PREFIX}"),
-        MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, document_received),
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.Document.ALL & filters.ChatType.PRIVATE,
+            document_received,
+        ),
     ]

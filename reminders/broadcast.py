@@ -139,6 +139,7 @@ class _Outcome:
     status: str
     attempts: int
     error: str | None = None
+    chat_id: int | None = None  # where it ended: a group's new id after it became a supergroup
 
 
 class RateLimiter:
@@ -335,7 +336,7 @@ class Broadcaster:
                 error=outcome.error,
             )
             if outcome.status == store.UNREACHABLE:
-                await users.mark_chat_unreachable(session, message.chat_id)
+                await users.mark_chat_unreachable(session, outcome.chat_id or message.chat_id)
         if outcome.status == store.SENT:
             result.sent.append(message)
         elif outcome.status == store.UNREACHABLE:
@@ -367,7 +368,7 @@ class Broadcaster:
                 self.limiter.pause(delay)
                 error = f"Telegram yêu cầu chờ {delay:g} giây"
             except Forbidden as exc:
-                return _Outcome(store.UNREACHABLE, attempts, exc.message)
+                return _Outcome(store.UNREACHABLE, attempts, exc.message, chat_id)
             except ChatMigrated as exc:
                 # The group became a supergroup: same people, new id; not yet delivered.
                 chat_id, error = int(exc.new_chat_id), exc.message
@@ -375,7 +376,7 @@ class Broadcaster:
                     await users.move_chat(session, message.chat_id, chat_id)
             except BadRequest as exc:
                 status = store.UNREACHABLE if "chat not found" in exc.message.lower() else None
-                return _Outcome(status or store.FAILED, attempts, exc.message)
+                return _Outcome(status or store.FAILED, attempts, exc.message, chat_id)
             except NetworkError as exc:
                 if outcome_unknown(exc) and not self.retry_uncertain:
                     return _Outcome(store.FAILED, attempts, f"không rõ đã gửi chưa: {exc}")

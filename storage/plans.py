@@ -118,11 +118,14 @@ def _year(parsed: ParsedPlan) -> int | None:
 
 def _title_identity(parsed: ParsedPlan) -> str | None:
     """Without a number (a scan that lost it, a draft), the same title for the same year is
-    the same document: a corrected copy updates it instead of standing beside it."""
+    the same document (from the same issuer): a corrected copy updates it instead of
+    standing beside it."""
     title, year = collapse_spaces(fold(parsed.title)), _year(parsed)
     if not title or year is None:
         return None
-    return f"title:{parsed.kind}|{year}|{_content_hash(title)[:_TITLE_DIGEST]}"
+    # Two villages' unnumbered reports share a title; their issuers tell them apart.
+    issuer = collapse_spaces(fold(parsed.issuer or ""))
+    return f"title:{parsed.kind}|{year}|{_content_hash(f'{issuer}|{title}')[:_TITLE_DIGEST]}"
 
 
 def _default_name(parsed: ParsedPlan, filename: str) -> str:

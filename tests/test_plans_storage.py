@@ -189,6 +189,8 @@ async def test_plan_without_number_is_identified_by_title_and_year(database: Dat
     assert other.created and other.plan.id != first.plan.id
     next_year = await _save(database, sample_plan(number=None, year=2027, issued_on=None))
     assert next_year.created
+    neighbour = await _save(database, sample_plan(number=None, issuer="UBND xã Hòa Lạc"))
+    assert neighbour.created  # the same title from another commune is another document
 
 
 async def test_plan_without_number_title_or_year_is_identified_by_its_text(
