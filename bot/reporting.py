@@ -179,6 +179,8 @@ def settle(claim: Claim, target: Target) -> Ready | ConfirmValue | NoTarget:
     value = convert_to_target(claim.value, claim.measure, target)
     if value is None:
         return NoTarget(claim)
+    if claim.delta:  # an increment is judged by the total it makes, once that is known
+        return Ready(claim, target, value)
     reason = suspicious(value, target_info(target))
     if reason is not None:
         return ConfirmValue(claim, target, value, reason)

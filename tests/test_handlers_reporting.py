@@ -543,3 +543,13 @@ async def test_an_edit_is_routed_like_a_new_message(bot: BotDriver) -> None:
     assert question.message is not None
     await bot.edit("BHYT đạt 96% thì có đạt chỉ tiêu không ạ?", question.message.message_id, AN)
     assert await bot.reports() == []  # still a question: nothing recorded
+
+
+async def test_taking_off_lowers_the_total_and_says_so(bot: BotDriver) -> None:
+    await bot.send("lợn 2.300 con", AN)
+    replies = await bot.send("bớt 300 con lợn", AN)
+    assert "↳ bớt đi 300 con → lũy kế 2.000 con" in replies.text
+    assert await live_total(bot, "Thôn 1", "2.1") == 2000
+    below_zero = await bot.send("-5.000 con lợn", AN)
+    assert "số liệu âm" in below_zero.text  # the total would fall below zero: asked first
+    assert await live_total(bot, "Thôn 1", "2.1") == 2000

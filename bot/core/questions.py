@@ -90,8 +90,9 @@ def looks_like_question(text: str) -> bool:
         return True
     opens_as_query = tuple(tokens[:2]) in _OPENERS or tuple(tokens[:1]) in _OPENERS
     if has_figure(stripped):
-        # "chỉ tiêu BHYT đạt 97%" may ask or report: the caller asks which, with buttons.
-        return opens_as_query
+        # "chỉ tiêu BHYT đạt 97%" or "BHYT 97% đã đạt chưa" may ask or report: the caller
+        # asks which, with buttons.
+        return opens_as_query or tokens[-1] in _FINAL
     if opens_as_query:
         return True
     if tokens[-1] in _FINAL:

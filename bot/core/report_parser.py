@@ -23,13 +23,15 @@ MAX_UNIT_NAME_WORDS = 8
 
 # A number as staff type it, with an optional sign and scale word ("2,5 tỷ", "60 triệu").
 # Thousands may also be grouped with spaces ("12 500", as spreadsheets print them), and an
-# amount may go on with a smaller scale ("3 tỷ 200 triệu").
-_SCALE = r"(?:tỷ|tỉ|ty|ti|triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k)\b\.?"
+# amount may go on with a smaller scale ("3 tỷ 200 triệu") or, as people say it, with the
+# next digits alone ("2 tỷ 5", "2ty5" = 2,5 tỷ; "1 triệu 2" = 1,2 triệu).
+_SCALE = r"(?:tỷ|tỉ|ty|ti|triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k)(?![^\W\d_])\.?"
 _NUMBER = re.compile(
     r"(?<![\w.,])(?P<sign>[+-])?\s*(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])"
     r"|\d+(?:[.,]\d+)*)"
     rf"(?P<scale>\s*{_SCALE})?"
-    rf"(?P<more>\s+\d+(?:[.,]\d+)?\s*{_SCALE})?",
+    rf"(?P<more>\s+\d+(?:[.,]\d+)?\s*{_SCALE})?"
+    r"(?P<tail>\s*\d{1,3}(?=\s*(?:đồng|dong|đ)?\s*(?:$|[;,.)\n])))?",
     re.IGNORECASE,
 )
 # Numbers that name something rather than report a figure: a year ("năm 2025", "2020-2025"),
@@ -49,6 +51,9 @@ _REFERENCE = re.compile(
     # "ngày 30/6", "(đến 30/6)"; a bare "19/19 tiêu chí" or "4/6 thôn" is a ratio, kept
     r"|(?:ngày|ngay|đến|den|tới|toi|từ|tu|hết|het|\()\s*\d{1,2}/\d{1,2}(?:/\d{2,4})?"
     r"|(?:đợt|dot|lần|lan|lớp|lop|khóa|khoa|kỳ|ky)\s+\d+"  # "Đợt 1 200 người": an ordinal
+    # "… 1.000 tấn = 55,9% kế hoạch": the share of the plan, said after the figure
+    r"|(?:=|bằng|bang|đạt|dat)\s*\d+(?:[.,]\d+)?\s*%\s*(?:so\s+với\s+|so\s+voi\s+)?"
+    r"(?:kế\s+hoạch|ke\s+hoach|kh|chỉ\s+tiêu|chi\s+tieu)"
     r"|\d+/[A-ZĐ][\w-]*"
     r"|\(\d+\)"
     r"|(?:chỉ\s+tiêu|chi\s+tieu)\s+(?:(?:số|so)\s+)?\d+(?:\.\d+)?"
@@ -65,12 +70,13 @@ _UNIT_NAME = re.compile(
 )
 # Clauses are separated by ";", newlines, " và ", or a comma that is not a decimal mark.
 _CLAUSE_SPLIT = re.compile(r";|\n|,(?!\d)|\s+(?:và|va|với|voi)\s+", re.IGNORECASE)
+_SUBTRACT_WORDS = re.compile(r"\b(bớt|bot|bớt đi|trừ|trừ đi|tru)\s*$", re.IGNORECASE)
 _DELTA_WORDS = re.compile(r"\b(thêm|them|tăng thêm|tang them|cộng thêm|cong them)\b", re.I)
 # Words that carry no meaning for matching a target.
 _FILLER = re.compile(
     r"\b(đã|da|được|duoc|đạt|là|la|có|co|thêm|them|tổng|tong|cộng|cong|số|so|"
     r"khoảng|khoang|gần|gan|hơn|hon|trên|tren|của|cua|thôn|thon|tháng|thang|nay|nhé|nhe|ạ|a|"
-    r"bao cao|ket qua|hien co|hien nay|den nay|tinh den|den ngay|luy ke)\b",
+    r"bao cao|ket qua|hien co|hien nay|den nay|tinh den|den ngay|luy ke|bot|bot di|tru di)\b",
     re.IGNORECASE,
 )
 
@@ -189,7 +195,8 @@ def _read_clause(clause: str, match: re.Match[str]) -> Claim | AmbiguousClaim | 
     words = _blank_references(clause)  # "Thôn 1", "(đến 30/6)" name no target either
     before, after = words[: match.start()], words[match.end() :]
     measure, after = _measure_after(after)
-    delta = match["sign"] == "+" or bool(_DELTA_WORDS.search(before))
+    subtract = match["sign"] == "-" or bool(_SUBTRACT_WORDS.search(before))
+    delta = subtract or match["sign"] == "+" or bool(_DELTA_WORDS.search(before))
     fragment = _fragment(f"{before} {after}")
     try:
         amount = parse_amount(number_text)
@@ -201,10 +208,13 @@ def _read_clause(clause: str, match: re.Match[str]) -> Claim | AmbiguousClaim | 
     value = amount.value
     if extra is not None and extra.scale < amount.scale:  # "3 tỷ 200 triệu"
         value += extra.value
+    elif match["tail"] and match["scale"] and not match["more"]:  # "2 tỷ 5" = 2,5 tỷ
+        digits = match["tail"].strip()
+        value += Decimal(digits) * amount.scale / Decimal(10) ** len(digits)
     if measure is None and amount.scale >= MONEY_SCALE:
         # "thu ngân sách 2,5 tỷ": millions and billions without a unit are money.
         measure = lookup_measure("đồng")
-    if match["sign"] == "-":
+    if subtract:  # "-50 con", "bớt 20 con": taken off the unit's total
         value = -value
     return Claim(fragment, value, measure, delta, clause)
 

@@ -225,8 +225,9 @@ def render_confirmation(
         head += f" ({percent_text(percent)})"
     head += f", {_name(period_label)}"
     if mode == "delta" and added is not None:
-        added_text = amount_text(added, target.measure)
-        meaning = f"cộng thêm {added_text} → lũy kế {amount_text(value, target.measure)}"
+        verb = "cộng thêm" if added >= 0 else "bớt đi"
+        added_text = amount_text(abs(added), target.measure)
+        meaning = f"{verb} {added_text} → lũy kế {amount_text(value, target.measure)}"
     else:
         meaning = "số lũy kế từ đầu kỳ"
     if status(value, target) is Status.ACHIEVED:

@@ -298,3 +298,8 @@ def test_reports_do_not_look_like_questions(text: str) -> None:
 )
 def test_a_year_does_not_turn_a_question_into_a_report(text: str) -> None:
     assert looks_like_question(text)
+
+
+@pytest.mark.parametrize("text", ["BHYT 97% đã đạt chưa", "lợn 2.300 con có đạt không"])
+def test_a_figure_with_a_closing_question_word_may_be_a_question(text: str) -> None:
+    assert looks_like_question(text)

@@ -126,9 +126,20 @@ def test_looks_like_unit_name(text: str, is_unit: bool) -> None:
         ("lợn 2300 con dê 120 con", [("2300", "con"), ("120", "con")]),  # no separator
         ("Đã trồng được 12.500 cây phân tán năm 2025", [("12500", "cây")]),
         ("Đợt 1 200 người có việc làm mới", [("200", "người")]),  # an ordinal, not 1.200
+        ("thu ngân sách 2 tỷ 5", [("2500000000", "đồng")]),  # said as "2 tỷ 5": 2,5 tỷ
+        ("thu ngan sach 2ty5", [("2500000000", "đồng")]),
+        ("thu nhập 58 triệu 5", [("58500000", "đồng")]),
+        ("thóc 1.000 tấn = 55,9% kế hoạch", [("1000", "tấn")]),  # the share is a note
+        ("trồng được 18.000 cây đạt 30% kế hoạch", [("18000", "cây")]),
         ("Xã đạt 19/19 tiêu chí nông thôn mới", [("19", None)]),  # a ratio, not a date
     ],
 )
 def test_everyday_ways_of_writing_figures(text: str, figures: list[tuple[str, str]]) -> None:
     claims = parse_report(text).claims
     assert [(str(c.value), c.measure.name if c.measure else None) for c in claims] == figures
+
+
+@pytest.mark.parametrize("text", ["-50 con lợn", "bớt 20 con dê", "lợn trừ 20 con"])
+def test_taking_off_is_a_negative_increment(text: str) -> None:
+    [claim] = parse_report(text).claims
+    assert claim.delta and claim.value < 0
