@@ -92,11 +92,22 @@ class ConfirmValue:
 
 
 @dataclass(frozen=True, slots=True)
+class PickMode:
+    """A cumulative figure below what the unit already has: "tháng này trồng được 70 cây"
+    after 18.350 more likely adds to the total than replaces it."""
+
+    claim: Claim
+    target: Target
+    value: Decimal
+    so_far: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class NoTarget:
     claim: Claim
 
 
-Decision = Ready | PickTarget | PickNumber | ConfirmValue | NoTarget
+Decision = Ready | PickTarget | PickNumber | ConfirmValue | PickMode | NoTarget
 
 
 def target_info(target: Target, parent: Target | None = None) -> TargetInfo:
@@ -309,7 +320,7 @@ async def submit(
 async def _apply(
     services: Services, sender: Sender, decision: Decision, active: ActivePlan, outcome: Outcome
 ) -> None:
-    if isinstance(decision, Ready) and decision.claim.delta and not decision.confirmed:
+    if isinstance(decision, Ready) and not decision.confirmed:
         decision = await _check_running_total(services, sender, decision, active)
     if isinstance(decision, Ready):
         await _save(services, sender, decision, active, outcome)
@@ -328,9 +339,10 @@ def _own_rows(sender: Sender) -> tuple[int, int] | None:
 
 async def _check_running_total(
     services: Services, sender: Sender, ready: Ready, active: ActivePlan
-) -> Ready | ConfirmValue:
+) -> Ready | ConfirmValue | PickMode:
     """An increment is judged by the total it makes: "+30.000 con" on a 4.200 target is
-    as doubtful as "32.000 con"."""
+    as doubtful as "32.000 con". A cumulative count below the unit's total so far is asked
+    about: it is more often this month's work than a total that went down."""
     async with services.db.session() as session:
         row = (await plans.target_rows(session, active.plan_id)).get(ready.target.key)
         if row is None:
@@ -342,8 +354,14 @@ async def _check_running_total(
             sender.period.running_keys,
             excluding=_own_rows(sender),
         )
+    info = target_info(ready.target)
+    if not ready.claim.delta:
+        counts_up = info.additive and not info.lower_is_better
+        if counts_up and so_far is not None and 0 <= ready.value < so_far:
+            return PickMode(ready.claim, ready.target, ready.value, so_far)
+        return ready
     total = (so_far or Decimal(0)) + ready.value
-    reason = suspicious(total, target_info(ready.target))
+    reason = suspicious(total, info)
     if reason is None:
         return ready
     amount = format_number(total)
@@ -409,7 +427,7 @@ async def _save(
 async def _ask(
     services: Services,
     sender: Sender,
-    decision: PickTarget | PickNumber | ConfirmValue,
+    decision: PickTarget | PickNumber | ConfirmValue | PickMode,
     active: ActivePlan,
 ) -> Question:
     payload: dict[str, Any] = {"sender": sender.to_json(), "plan_id": active.plan_id}
@@ -425,7 +443,8 @@ async def _ask(
             )
         )
     else:
-        payload |= {"step": "confirm", "claim": _claim_json(decision.claim)}
+        step = "mode" if isinstance(decision, PickMode) else "confirm"
+        payload |= {"step": step, "claim": _claim_json(decision.claim)}
         payload |= {"target_key": decision.target.key, "value": str(decision.value)}
     async with services.db.session() as session:
         pending_id = await pending.create(
@@ -440,10 +459,14 @@ async def _ask(
 
 
 def _question(
-    pending_id: int, decision: PickTarget | PickNumber | ConfirmValue, active: ActivePlan
+    pending_id: int,
+    decision: PickTarget | PickNumber | ConfirmValue | PickMode,
+    active: ActivePlan,
 ) -> Question:
     prefix = f"{CALLBACK_PREFIX}{pending_id}:"
     cancel = ("Bỏ qua", f"{prefix}x")
+    if isinstance(decision, PickMode):
+        return _mode_question(pending_id, decision, active, cancel)
     if isinstance(decision, PickTarget):
         options = tuple(
             (shorten(target_label(t, active.parsed), MAX_OPTION_LABEL), f"{prefix}{i}")
@@ -472,6 +495,29 @@ def _question(
         f"({decision.reason}). Anh/chị có chắc muốn ghi không?"
     )
     return Question(pending_id, text, (("Vẫn ghi", f"{prefix}ok"), cancel))
+
+
+def _mode_question(
+    pending_id: int, decision: PickMode, active: ActivePlan, cancel: tuple[str, str]
+) -> Question:
+    prefix = f"{CALLBACK_PREFIX}{pending_id}:"
+    measure = decision.target.measure
+    figure, so_far = amount_text(decision.value, measure), amount_text(decision.so_far, measure)
+    added = amount_text(decision.so_far + decision.value, measure)
+    label = html.escape(target_label(decision.target, active.parsed))
+    text = (
+        f"«{label}»: đơn vị đã có lũy kế {so_far}. Số {figure} anh/chị vừa gửi là kết quả "
+        "thêm trong đợt này, hay là lũy kế mới (số liệu giảm)?"
+    )
+    return Question(
+        pending_id,
+        text,
+        (
+            (f"Cộng thêm → {added}", f"{prefix}add"),
+            (f"Lũy kế mới: {figure}", f"{prefix}total"),
+            cancel,
+        ),
+    )
 
 
 def target_label(target: Target, plan: ParsedPlan) -> str:
@@ -537,6 +583,10 @@ async def _check_still_reporting(services: Services, sender: Sender, user_id: in
 
 def _resolved_decision(payload: dict[str, Any], choice: str, active: ActivePlan) -> Decision | None:
     step = payload["step"]
+    if step == "mode" and choice in ("add", "total"):
+        target = active.parsed.target(payload["target_key"])
+        claim = replace(_claim_from_json(payload["claim"]), delta=choice == "add")
+        return Ready(claim, target, Decimal(payload["value"]), confirmed=True) if target else None
     if step == "confirm" and choice == "ok":
         target = active.parsed.target(payload["target_key"])
         claim = _claim_from_json(payload["claim"])

@@ -553,3 +553,21 @@ async def test_taking_off_lowers_the_total_and_says_so(bot: BotDriver) -> None:
     below_zero = await bot.send("-5.000 con lợn", AN)
     assert "số liệu âm" in below_zero.text  # the total would fall below zero: asked first
     assert await live_total(bot, "Thôn 1", "2.1") == 2000
+
+
+async def test_a_count_below_the_total_asks_whether_it_adds(bot: BotDriver) -> None:
+    await bot.send(TREES, AN)  # 12.500
+    asked = await bot.send("tháng này trồng được 700 cây phân tán", AN)
+    assert "đơn vị đã có lũy kế 12.500 cây" in asked.text
+    assert asked.labels() == ["Cộng thêm → 13.200 cây", "Lũy kế mới: 700 cây", "Bỏ qua"]
+    assert await live_total(bot, "Thôn 1", "1") == 12500  # nothing saved before the choice
+    added = await bot.press(asked.button("Cộng thêm"), AN, on=asked.messages[0])
+    assert "↳ cộng thêm 700 cây → lũy kế 13.200 cây" in added.text
+    assert await live_total(bot, "Thôn 1", "1") == 13200
+
+    again = await bot.send("trồng được 9.000 cây phân tán", AN)  # a real correction downwards
+    await bot.press(again.button("Lũy kế mới"), AN, on=again.messages[0])
+    assert await live_total(bot, "Thôn 1", "1") == 9000
+    rate = await bot.send("BHYT đạt 90%", AN)
+    lower_rate = await bot.send("BHYT đạt 85%", AN)  # rates go down too: no question
+    assert rate.text.startswith("✅") and lower_rate.text.startswith("✅")
