@@ -25,7 +25,7 @@ from bot.core.measures import Measure, convert, lookup_measure
 from bot.core.numbers import format_number
 from bot.core.plan import ParsedPlan, Target
 from bot.core.progress import Figure, ProgressTable, TargetInfo, suspicious
-from bot.core.report_parser import AmbiguousClaim, Claim, ParsedReport
+from bot.core.report_parser import AmbiguousClaim, Claim, ParsedReport, named_years
 from bot.core.text import shorten
 from bot.errors import UserFacingError
 from bot.exports import amount_text
@@ -279,6 +279,7 @@ class Outcome:
     unmatched: list[str] = field(default_factory=list)  # clauses with no fitting target
     unreadable: list[str] = field(default_factory=list)  # clauses whose number is unreadable
     duplicates: int = 0  # figures already stored from this very message
+    other_year: int | None = None  # the message names a year the current period is not in
 
 
 CALLBACK_PREFIX = "rp:"
@@ -310,7 +311,12 @@ def _claim_from_json(data: dict[str, Any]) -> Claim:
 async def submit(
     services: Services, sender: Sender, report: ParsedReport, active: ActivePlan
 ) -> Outcome:
-    """Save what is clear in *report*, and prepare questions for the rest."""
+    """Save what is clear in *report*, and prepare questions for the rest. A message that
+    names another year than the period's ("năm 2025 lợn 2.000 con" in 2026) saves nothing:
+    the figure would land in the wrong period."""
+    other_years = sorted(named_years(sender.text) - {sender.period.year})
+    if other_years:
+        return Outcome(sender=sender, other_year=other_years[0])
     outcome = Outcome(sender=sender, unreadable=list(report.invalid))
     for decision in decide(report, active.kb):
         await _apply(services, sender, decision, active, outcome)

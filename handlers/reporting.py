@@ -106,7 +106,8 @@ async def report_text(
         return
     sender = await _sender(update, services, unit, text, edited=False, message_id=message_id)
     outcome = await reporting.submit(services, sender, parsed, active)
-    if quiet_when_unmatched and not (outcome.saved or outcome.questions or outcome.duplicates):
+    heard = outcome.saved or outcome.questions or outcome.duplicates or outcome.other_year
+    if quiet_when_unmatched and not heard:
         return
     await _send_outcome(update, outcome)
 
@@ -176,6 +177,15 @@ def _id_range(outcome: Outcome) -> str:
 
 async def _send_outcome(update: Update, outcome: Outcome) -> None:
     """Confirm what was saved (with an undo button), ask what is unclear, list problems."""
+    if outcome.other_year is not None and outcome.sender is not None:
+        await reply(
+            update,
+            f"Tin nhắn ghi năm {outcome.other_year}, nhưng số liệu gửi bây giờ thuộc kỳ "
+            f"{html.escape(outcome.sender.period.label)}, nên tôi chưa ghi. Nếu là số liệu của "
+            f"kỳ {html.escape(outcome.sender.period.label)}, anh/chị gửi lại không kèm năm; "
+            "số liệu các kỳ trước xin báo cán bộ phụ trách.",
+        )
+        return
     if outcome.saved and outcome.sender is not None:
         lines = [_confirmation(s, outcome.sender) for s in outcome.saved]
         undo = InlineKeyboardButton("Hoàn tác", callback_data=f"{UNDO_PREFIX}{_id_range(outcome)}")

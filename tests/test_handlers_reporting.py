@@ -571,3 +571,11 @@ async def test_a_count_below_the_total_asks_whether_it_adds(bot: BotDriver) -> N
     rate = await bot.send("BHYT đạt 90%", AN)
     lower_rate = await bot.send("BHYT đạt 85%", AN)  # rates go down too: no question
     assert rate.text.startswith("✅") and lower_rate.text.startswith("✅")
+
+
+async def test_a_figure_for_another_year_is_not_filed_in_this_one(bot: BotDriver) -> None:
+    replies = await bot.send("năm 2024 lợn 2.000 con", AN)  # the period is the first half of 2025
+    assert replies.text.startswith("Tin nhắn ghi năm 2024, nhưng số liệu gửi bây giờ thuộc kỳ")
+    assert await bot.reports() == []
+    this_year = await bot.send("năm 2025 lợn 2.000 con", AN)
+    assert this_year.text.startswith("✅ Thôn 1 — Chăn nuôi — Đàn lợn: 2.000 / 4.200 con")

@@ -122,6 +122,21 @@ def _blank_references(text: str) -> str:
     return _REFERENCE.sub(lambda m: " " * len(m.group()), text)
 
 
+_NAMED_YEAR = re.compile(
+    r"(?<!\w)(?:năm|nam)\s+((?:19|20)\d{2})(?!\d)|\d{1,2}/\d{1,2}/((?:19|20)\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def named_years(text: str) -> set[int]:
+    """Years a message states ("năm 2025", "30/6/2025"): the period it means to report for.
+
+    >>> sorted(named_years("năm 2025 lợn 2000 con, tính đến 30/6/2025"))
+    [2025]
+    """
+    return {int(a or b) for a, b in _NAMED_YEAR.findall(text)}
+
+
 def looks_like_unit_name(text: str) -> bool:
     """True when *text* reads as the name of a unit ("Thôn 2", "Phòng Nội vụ"), as in
     "Thôn 2: 8.000 cây phân tán", rather than a target ("lợn: 2.300 con").
