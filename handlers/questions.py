@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import knowledge
 from bot.commands import Audience, Command
 from bot.core.answers import choice_buttons, render_answer
+from bot.core.questions import is_small_talk
 from bot.core.text import fold
 from bot.plans import target_block
 from bot.services import get_services
@@ -58,6 +59,10 @@ COMMANDS = (
 
 QA_PREFIX = "qa:"
 NONE_CHOICE = "none"
+SMALL_TALK_REPLY = (
+    "Dạ. Anh/chị cần hỏi gì về kế hoạch (ví dụ «chỉ tiêu BHYT bao nhiêu?») hay báo cáo số "
+    "liệu (ví dụ «Đã trồng được 12.500 cây phân tán») thì cứ nhắn ạ. Xem các lệnh: /help."
+)
 ASKED_KEY = "questions.asked"  # chat_data: message id of a choice → the question it answers
 MAX_REMEMBERED_QUESTIONS = 50
 PAGE_PREFIX = "ct:"
@@ -79,6 +84,9 @@ async def answer_text(update: Update, context: Context, question: str) -> None:
     """Answer *question*: a figure, a passage, a choice of close matches, or a plain "no"."""
     services = get_services(context)
     await remember_sender(update, services)
+    if is_small_talk(question):
+        await reply(update, SMALL_TALK_REPLY)
+        return
     active = await require_active_plan(update, context)
     if active is None:
         return

@@ -223,3 +223,10 @@ async def test_a_question_put_to_the_bot_in_a_group_is_answered(bot: BotDriver) 
     assert mentioned.text == f"{WHERE}, chỉ tiêu (2) Chăn nuôi – Đàn bò: 600 con."
     chatter = await bot.send(f"@{name} cảm ơn nhé", BINH, chat_id=GROUP)  # not a question
     assert chatter.calls == ()
+
+
+@pytest.mark.parametrize("text", ["xin chào", "Cảm ơn bot nhé!", "ok", "👍"])
+async def test_small_talk_gets_a_polite_word_and_is_not_logged(bot: BotDriver, text: str) -> None:
+    replies = await bot.send(text, AN)
+    assert replies.text.startswith("Dạ. Anh/chị cần hỏi gì về kế hoạch")
+    assert await unanswered(bot) == []

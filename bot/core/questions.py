@@ -14,7 +14,7 @@ import unicodedata
 from bot.core.report_parser import has_figure
 from bot.core.text import words
 
-__all__ = ["asks_clearly", "looks_like_question", "reads_as_report"]
+__all__ = ["asks_clearly", "is_small_talk", "looks_like_question", "reads_as_report"]
 
 # "mục III.4", "muc 2": asking what a section of the plan says, figures notwithstanding.
 _SECTION_REF = re.compile(r"^\s*m[uụ]c\s+[IVX\d]+(\.\w+)*\s*$", re.IGNORECASE)
@@ -118,3 +118,18 @@ def asks_clearly(text: str) -> bool:
     """A question mark or a question word that makes a question on its own."""
     tokens = words(text)
     return "?" in text or any(_contains(tokens, cue) for cue in _STRONG)
+
+
+# Greetings, thanks and acknowledgements (folded, without punctuation): no question to answer.
+_SMALL_TALK = re.compile(
+    r"^(?:(?:xin )?chao|hello|hi|alo|cam on|cam on nhieu|thanks?|thank you|ok|oke|okay|"
+    r"vang|da|u|uh|uhm|vay a|duoc roi|ro roi|tot qua|hay qua)"
+    r"(?: (?:anh|chi|em|ban|bot|ad|admin|a|nhe|nha|nhieu|ca nha|moi nguoi))*$"
+)
+
+
+def is_small_talk(text: str) -> bool:
+    """True for "xin chào", "cảm ơn bot", "ok", "👍": a polite word back, not an answer
+    from the plan (and nothing for admins to review in /cauhoi)."""
+    folded = " ".join(words(text))
+    return not folded or _SMALL_TALK.match(folded) is not None
