@@ -87,7 +87,7 @@ async def import_plan(
     or holds nothing usable; nothing is stored then.
     """
     text, parsed = await asyncio.to_thread(_read, data, filename)
-    if not parsed.targets and not parsed.passages:
+    if not parsed.targets and not parsed.sections:  # a list or a letter, not a plan
         raise NoPlanContent(_NO_CONTENT)
     async with db.session() as session:
         saved = await plans.save_plan(

@@ -237,6 +237,12 @@ async def test_plans_list_marks_the_active_plan(database: Database) -> None:
         (b"   \n\n ", "trong.md", EmptyDocument),
         (b"PK\x03\x04 not really", "bang-tinh.xlsx", UnsupportedFormat),
         (b"Xin ch\xc3\xa0o", "loi-chao.txt", NoPlanContent),
+        (  # a list of names is not a plan, however many lines it has
+            "Danh sách đề nghị khen thưởng năm 2025\nÔng Nguyễn Văn An, thôn Đông, có thành tích "
+            "xuất sắc trong phong trào.\nBà Trần Thị Bình, thôn Tây, có nhiều đóng góp.".encode(),
+            "ds.txt",
+            NoPlanContent,
+        ),
     ],
 )
 async def test_unusable_files_raise_document_error_and_store_nothing(
