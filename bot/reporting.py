@@ -629,11 +629,11 @@ async def undo(services: Services, report_ids: range, user_id: int, *, admin: bo
         return len(withdrawn)
 
 
-async def withdraw_last(services: Services, user_id: int) -> list[str]:
+async def withdraw_last(services: Services, user_id: int, plan_id: int) -> list[str]:
     """/huy: withdraw the sender's most recent report (all figures of that message).
     Returns what was withdrawn, one line each: "Thôn 1 — Trồng cây phân tán: 12.500 cây"."""
     async with services.db.session() as session:
-        batch = await reports.last_report_batch(session, user_id)
+        batch = await reports.last_report_batch(session, user_id, plan_id)
         withdrawn = await reports.withdraw(session, [r.id for r in batch], services.clock.now())
         lines = []
         for row in withdrawn:

@@ -265,7 +265,10 @@ async def huy(update: Update, context: Context) -> None:
     services = get_services(context)
     user = update.effective_user
     assert user is not None
-    withdrawn = await reporting.withdraw_last(services, user.id)
+    active = await require_active_plan(update, context)
+    if active is None:
+        return
+    withdrawn = await reporting.withdraw_last(services, user.id, active.plan_id)
     if not withdrawn:
         await reply(update, "Anh/chị chưa có báo cáo nào để rút lại.")
         return

@@ -134,11 +134,18 @@ async def withdraw(session: AsyncSession, report_ids: Sequence[int], now: dateti
     return withdrawn
 
 
-async def last_report_batch(session: AsyncSession, reporter_telegram_id: int) -> list[Report]:
-    """The live reports of the sender's most recent message (what /huy withdraws)."""
+async def last_report_batch(
+    session: AsyncSession, reporter_telegram_id: int, plan_id: int
+) -> list[Report]:
+    """The live reports of the sender's most recent message under the plan (what /huy
+    withdraws: never figures of a plan no longer in use)."""
     latest = await session.scalar(
         select(Report)
-        .where(Report.reporter_telegram_id == reporter_telegram_id, *_live())
+        .where(
+            Report.reporter_telegram_id == reporter_telegram_id,
+            Report.plan_id == plan_id,
+            *_live(),
+        )
         .order_by(Report.reported_at.desc(), Report.id.desc())
         .limit(1)
     )

@@ -579,3 +579,13 @@ async def test_a_figure_for_another_year_is_not_filed_in_this_one(bot: BotDriver
     assert await bot.reports() == []
     this_year = await bot.send("năm 2025 lợn 2.000 con", AN)
     assert this_year.text.startswith("✅ Thôn 1 — Chăn nuôi — Đàn lợn: 2.000 / 4.200 con")
+
+
+async def test_huy_never_touches_a_plan_no_longer_in_use(bot: BotDriver) -> None:
+    await bot.send(TREES, AN)
+    await bot.load_plan(OTHER_PLAN_FILE)
+    await bot.send("/kehoach chon 2", ADMIN)
+    replies = await bot.send("/huy", AN)
+    assert replies.text == "Anh/chị chưa có báo cáo nào để rút lại."
+    [row] = await bot.reports()
+    assert row.withdrawn_at is None
