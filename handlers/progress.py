@@ -27,7 +27,8 @@ from handlers.common import (
     sender_is_admin,
 )
 from handlers.reporting import not_member_text
-from reminders.service import parse_kind, reporting_period, summary_period
+from reminders.calendar import Period
+from reminders.service import parse_kind, reporting_period
 from storage import units
 
 COMMANDS = (
@@ -41,7 +42,8 @@ COMMANDS = (
     Command(
         "tonghop",
         "Tổng hợp mọi đơn vị",
-        "/tonghop — tổng hợp mọi đơn vị theo chỉ tiêu, kèm biểu đồ và đơn vị chưa báo cáo",
+        "/tonghop [6thang|nam] — tổng hợp mọi đơn vị theo chỉ tiêu, kèm biểu đồ và đơn vị "
+        "chưa báo cáo",
         Audience.ADMIN,
     ),
     Command(
@@ -91,8 +93,23 @@ async def tiendo(update: Update, context: Context) -> None:
         await reply(update, text)
 
 
+async def _asked_period(update: Update, context: Context, name: str) -> Period | None:
+    """The period named after the command ("6thang", "năm"), else the one being compiled;
+    None (after saying how to write it) when the word is not a period."""
+    word = command_args(update)
+    try:
+        kind = parse_kind(word) if word else None  # "6thang", "6 tháng", "nam", "năm" …
+    except UserFacingError:
+        await reply(
+            update, f"Cách dùng: <code>/{name} 6thang</code> hoặc <code>/{name} nam</code>."
+        )
+        return None
+    return await reporting.period_for_kind(get_services(context), kind)
+
+
 async def tonghop(update: Update, context: Context) -> None:
-    """/tonghop: every unit against every target for the period, missing units, a chart."""
+    """/tonghop [6thang|nam]: every unit against every target for the period, the units
+    missing, and a chart."""
     services = get_services(context)
     await remember_sender(update, services)
     if not await require_admin(update, context):
@@ -100,7 +117,9 @@ async def tonghop(update: Update, context: Context) -> None:
     active = await require_active_plan(update, context)
     if active is None:
         return
-    period = await summary_period(services)
+    period = await _asked_period(update, context, "tonghop")
+    if period is None:
+        return
     table = await reporting.progress_table(services, active, period)
     for text in render_summary(table, tz=services.settings.tz):
         await reply(update, text)
@@ -120,15 +139,9 @@ async def xuatbaocao(update: Update, context: Context) -> None:
     active = await require_active_plan(update, context)
     if active is None:
         return
-    word = command_args(update)
-    try:
-        kind = parse_kind(word) if word else None  # "6thang", "6 tháng", "nam", "năm" …
-    except UserFacingError:
-        await reply(
-            update, "Cách dùng: <code>/xuatbaocao 6thang</code> hoặc <code>/xuatbaocao nam</code>."
-        )
+    period = await _asked_period(update, context, "xuatbaocao")
+    if period is None:
         return
-    period = await reporting.period_for_kind(services, kind)
     table = await reporting.progress_table(services, active, period)
     kind = "nam" if period.key.endswith("-nam") else "6thang"
     chat = update.effective_chat

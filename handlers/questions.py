@@ -158,10 +158,12 @@ async def choice_pressed(update: Update, context: Context) -> None:
 
 
 async def chitieu(update: Update, context: Context) -> None:
-    """/chitieu: the active plan's targets, grouped, paged with buttons when long."""
+    """/chitieu [trang]: the active plan's targets, grouped, paged with buttons when long."""
     services = get_services(context)
     await remember_sender(update, services)
-    await _send_targets_page(update, context, 0, edit=False)
+    asked = command_args(update)
+    page = int(asked) - 1 if asked.isdigit() and int(asked) > 0 else 0
+    await _send_targets_page(update, context, page, edit=False)
 
 
 async def page_pressed(update: Update, context: Context) -> None:

@@ -210,3 +210,10 @@ async def test_word_draft_lists_targets_with_their_number_once(bot: BotDriver) -
     draft = Document(io.BytesIO(uploaded(replies.api("sendDocument")[1])[1]))
     paragraphs = [p.text for p in draft.paragraphs]
     assert any(p.startswith("- (1) Trồng cây phân tán") for p in paragraphs), paragraphs
+
+
+async def test_tonghop_takes_a_period(bot: BotDriver) -> None:
+    last_year = await bot.send("/tonghop năm", ADMIN)  # June 2025: last year's annual period
+    assert last_year.text.startswith("Tổng hợp tiến độ — năm 2024")
+    wrong = await bot.send("/tonghop thôn 1", ADMIN)
+    assert wrong.text == "Cách dùng: /tonghop 6thang hoặc /tonghop nam."

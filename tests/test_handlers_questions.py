@@ -230,3 +230,9 @@ async def test_small_talk_gets_a_polite_word_and_is_not_logged(bot: BotDriver, t
     replies = await bot.send(text, AN)
     assert replies.text.startswith("Dạ. Anh/chị cần hỏi gì về kế hoạch")
     assert await unanswered(bot) == []
+
+
+async def test_chitieu_opens_the_page_asked_for(bot: BotDriver) -> None:
+    second = await bot.send("/chitieu 2", AN)
+    assert "(trang 2/2)" in second.text and "(13)" in second.text
+    assert "(trang 2/2)" in (await bot.send("/chitieu 9", AN)).text  # past the end: the last
