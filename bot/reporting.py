@@ -142,6 +142,17 @@ def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:
     """One decision per figure in *report*, in message order (ambiguous numbers last)."""
     decisions: list[Decision] = [_decide_claim(claim, matcher) for claim in report.claims]
     for ambiguous in report.ambiguous:
+        possible = _possible_readings(ambiguous)
+        if len(possible) == 1:  # "BHYT 97.5%" cannot be 975%, "lợn 2,300 con" not 2,3 con
+            claim = Claim(
+                ambiguous.fragment,
+                possible[0],
+                ambiguous.measure,
+                ambiguous.delta,
+                ambiguous.source,
+            )
+            decisions.append(_decide_claim(claim, matcher))
+            continue
         matches = _candidates(matcher, ambiguous.fragment, ambiguous.measure)
         if matches:
             decisions.append(PickNumber(ambiguous, tuple(m.target for m in matches)))
@@ -155,6 +166,17 @@ def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:
             )
             decisions.append(NoTarget(claim))
     return decisions
+
+
+def _possible_readings(claim: AmbiguousClaim) -> list[Decimal]:
+    """The readings of an ambiguous number its unit allows."""
+    measure = claim.measure
+    readings = list(claim.readings)
+    if measure is not None and measure.name == "%":
+        readings = [r for r in readings if abs(r) <= 100]
+    if measure is not None and measure.counts_whole_things:
+        readings = [r for r in readings if r == r.to_integral_value()]
+    return readings or list(claim.readings)
 
 
 def _candidates(

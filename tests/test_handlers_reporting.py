@@ -589,3 +589,15 @@ async def test_huy_never_touches_a_plan_no_longer_in_use(bot: BotDriver) -> None
     assert replies.text == "Anh/chị chưa có báo cáo nào để rút lại."
     [row] = await bot.reports()
     assert row.withdrawn_at is None
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [("BHYT đạt 97.5%", "4", Decimal("97.5")), ("lợn 2,300 con", "2.1", Decimal(2300))],
+)
+async def test_a_number_with_one_possible_reading_is_not_asked_about(
+    bot: BotDriver, text: str, key: str, value: Decimal
+) -> None:
+    replies = await bot.send(text, AN)
+    assert replies.text.startswith("✅ Thôn 1 — "), replies.text
+    assert await live_total(bot, "Thôn 1", key) == value

@@ -44,6 +44,18 @@ class Measure:
     category: str  # "money"
     factor_to_base: Decimal = Decimal(1)  # 1.000.000 (base: đồng)
 
+    @property
+    def counts_whole_things(self) -> bool:
+        """Trees, animals, people, households …: "2,3 con" cannot be meant."""
+        return self.category in COUNTABLE_CATEGORIES
+
+
+COUNTABLE_CATEGORIES = frozenset(
+    {"plants", "animals", "people", "households", "houses", "documents", "schools",
+     "communes", "villages", "groups", "organisations", "works", "cases", "turns",
+     "events", "products", "models", "criteria"}
+)  # fmt: skip
+
 
 def _m(name: str, category: str, factor: int | str = 1) -> Measure:
     return Measure(name, category, Decimal(factor))

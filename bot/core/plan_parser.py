@@ -923,12 +923,6 @@ _AFTER_NOT_FIGURE = re.compile(r"^\s*(tuoi|thang|ngay|gio|nam|sao|ky|khoa)\b")
 _REFERENCE_AFTER = re.compile(r"^(?:\s*[-/]\s*[^\W\d_]|/\d{1,2}/\d{2,4})")
 _FRACTION_AFTER = re.compile(r"^/\d+")
 _WINDOW = 60  # characters around a number that can bear on it (unit, year words, ordinals)
-_COUNTABLE = frozenset(
-    {"plants", "animals", "people", "households", "houses", "documents", "schools",
-     "communes", "villages", "groups", "organisations", "works", "cases", "turns",
-     "events", "products", "models", "criteria"}
-)  # fmt: skip
-
 # Qualifier words (folded) read backwards from a figure; fillers may sit between them.
 _QUALIFIER_WORDS: dict[str, Qualifier] = {
     "khoang": Qualifier.ABOUT,
@@ -1100,7 +1094,7 @@ def _document_number(token: str, measure: Measure | None) -> Decimal | None:
         return parse_number(token, dot_decimal_ok=True)
     except AmbiguousNumberError as exc:
         # "1,600": a count of people or trees is whole; a rate or an amount keeps the decimal.
-        countable = measure is not None and measure.category in _COUNTABLE
+        countable = measure is not None and measure.counts_whole_things
         return max(exc.readings) if countable else min(exc.readings)
     except NumberError:
         return None
