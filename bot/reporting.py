@@ -500,9 +500,11 @@ def _question(
             (shorten(target_label(t, active.parsed), MAX_OPTION_LABEL), f"{prefix}{i}")
             for i, t in enumerate(decision.candidates)
         )
+        claim = decision.claim
+        figure = amount_text(claim.value, claim.measure.name if claim.measure else None)
         text = (
-            f"Số liệu «{html.escape(decision.claim.source)}» thuộc chỉ tiêu nào? "
-            "Chọn một chỉ tiêu bên dưới, tôi sẽ ghi ngay."
+            f"Số liệu {html.escape(figure)} («{html.escape(claim.source)}») thuộc chỉ tiêu "
+            "nào? Chọn một chỉ tiêu bên dưới, tôi sẽ ghi ngay."
         )
         return Question(pending_id, text, (*options, cancel))
     if isinstance(decision, PickNumber):

@@ -601,3 +601,8 @@ async def test_a_number_with_one_possible_reading_is_not_asked_about(
     replies = await bot.send(text, AN)
     assert replies.text.startswith("✅ Thôn 1 — "), replies.text
     assert await live_total(bot, "Thôn 1", key) == value
+
+
+async def test_the_target_question_shows_the_figure_it_read(bot: BotDriver) -> None:
+    asked = await bot.send("tỷ lệ bao phủ BHYT 93%", AN)
+    assert asked.text.startswith("Số liệu 93% («tỷ lệ bao phủ BHYT 93%») thuộc chỉ tiêu nào?")
