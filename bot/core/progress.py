@@ -148,6 +148,9 @@ def suspicious(value: Decimal, target: TargetInfo) -> str | None:
         return "tỷ lệ lớn hơn 100%"
     if target.value is not None and target.value > 0 and value > target.value * SUSPICIOUS_FACTOR:
         return "lớn hơn 10 lần chỉ tiêu"
+    if target.additive and target.value is not None and target.value > 0 and value > target.value:
+        # Units' figures add up to the plan's: one unit above the whole target is rare.
+        return "một đơn vị đã vượt chỉ tiêu chung của cả kế hoạch"
     return None
 
 

@@ -31,7 +31,11 @@ def test_suspicious_values() -> None:
     assert suspicious(Decimal(-1), _info("cây")) == "số liệu âm"
     assert suspicious(Decimal(101), _info("%")) == "tỷ lệ lớn hơn 100%"
     assert suspicious(Decimal(1001), _info("cây")) == "lớn hơn 10 lần chỉ tiêu"
-    assert suspicious(Decimal(1000), _info("cây")) is None
+    assert suspicious(Decimal(101), _info("cây")) == (
+        "một đơn vị đã vượt chỉ tiêu chung của cả kế hoạch"  # units' figures add up
+    )
+    assert suspicious(Decimal(100), _info("cây")) is None
+    assert suspicious(Decimal(150), _info("triệu đồng/người/năm")) is None  # an average
 
 
 def test_a_small_first_figure_is_not_shown_as_zero_percent() -> None:
