@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from datetime import date
 from typing import Any
 
 from telegram import Update
@@ -46,14 +47,18 @@ COMMANDS = (
     ),
 )
 
-USAGE = (
-    "Cách dùng:\n"
-    "• /hanchot — xem các hạn sắp tới\n"
-    "• /hanchot 6thang 10/06/2026 — đổi hạn sơ kết 6 tháng của năm đó\n"
-    "• /hanchot nam 10/12/2026 — đổi hạn tổng kết năm\n"
-    '• /hanchot them "Hồ sơ khen thưởng" 31/07/2026 — thêm một hạn riêng\n'
-    '• /hanchot xoa "Hồ sơ khen thưởng" — xóa một hạn riêng sắp tới'
-)
+
+def usage(year: int) -> str:
+    """How to use /hanchot, with dates of *year* (the coming one) as examples."""
+    return (
+        "Cách dùng:\n"
+        "• /hanchot — xem các hạn sắp tới\n"
+        f"• /hanchot 6thang 10/06/{year} — đổi hạn sơ kết 6 tháng của năm đó\n"
+        f"• /hanchot nam 10/12/{year} — đổi hạn tổng kết năm (ghi 10/12 là năm nay)\n"
+        f'• /hanchot them "Hồ sơ khen thưởng" 31/07/{year} — thêm một hạn riêng\n'
+        '• /hanchot xoa "Hồ sơ khen thưởng" — xóa một hạn riêng sắp tới'
+    )
+
 
 OFFLINE_TEXT = (
     "Bảng điều khiển ngoại tuyến không kết nối Telegram nên không gửi nhắc nhở cho các đơn vị. "
@@ -82,12 +87,12 @@ def deadline_line(view: service.DeadlineView) -> str:
     return line
 
 
-def list_text(views: list[service.DeadlineView], *, admin: bool) -> str:
-    """The /hanchot answer."""
+def list_text(views: list[service.DeadlineView], *, usage_year: int | None) -> str:
+    """The /hanchot answer; with *usage_year* (for admins), how to change it."""
     lines = ["📅 <b>Các hạn báo cáo sắp tới</b>"]
     lines += [deadline_line(v) for v in views] or ["Chưa có hạn nào."]
-    if admin:
-        lines += ["", html.escape(USAGE)]
+    if usage_year is not None:
+        lines += ["", html.escape(usage(usage_year))]
     return "\n".join(lines)
 
 
@@ -109,7 +114,9 @@ async def hanchot(update: Update, context: Context) -> None:
     args = command_args(update)
     if not args:
         views = await service.list_deadlines_with_counts(services)
-        await reply(update, list_text(views, admin=await sender_is_admin(update, context)))
+        admin = await sender_is_admin(update, context)
+        coming = service.local_today(services).year + 1
+        await reply(update, list_text(views, usage_year=coming if admin else None))
         return
     if not await require_admin(update, context):
         return
@@ -130,17 +137,31 @@ async def _change(services: Services, args: str, actor: int) -> str:
     word = fold(head)
     if word in ("them", "xoa"):
         return await _custom(services, word, rest.strip(), actor)
+    coming = service.local_today(services).year + 1
+    if word in ("6thang", "6t", "sauthang", "nam", "canam") and not rest.strip():
+        raise UserFacingError(f"Thiếu ngày. Ví dụ: /hanchot {word} 10/06/{coming}")
     match = _PERIOD_CHANGE.match(fold(args))
     if match is None:
-        raise UserFacingError(f"Không hiểu «{args}».\n{USAGE}")
+        raise UserFacingError(f"Không hiểu «{args}».\n{usage(coming)}")
     kind = service.parse_kind(match[1].replace(" ", ""))
     view = await service.set_deadline(
         services, kind, service.parse_future_day(services, match[2]), actor
     )
     return (
         f"✅ Đã đặt hạn {html.escape(view.title)} là "
-        f"<b>{cal.format_day_long(view.due_on)}</b>.\n{schedule_text(services, view)}\n"
-        "Gõ /nhacnho để nhắc các đơn vị ngay."
+        f"<b>{cal.format_day_long(view.due_on)}</b>.{_day_off_note(services, view.due_on)}\n"
+        f"{schedule_text(services, view)}\nGõ /nhacnho để nhắc các đơn vị ngay."
+    )
+
+
+def _day_off_note(services: Services, day: date) -> str:
+    """A warning when a deadline falls on a weekend or a listed holiday."""
+    if cal.is_working_day(day, services.settings.holidays):
+        return ""
+    return (
+        f"\n⚠️ Ngày này là {cal.weekday_name(day)}"
+        f"{' (ngày nghỉ lễ)' if day in services.settings.holidays else ''}: các đơn vị có thể "
+        "nghỉ; nên chọn một ngày làm việc."
     )
 
 
@@ -163,7 +184,8 @@ async def _custom(services: Services, word: str, rest: str, actor: int) -> str:
     verb = "Đã thêm" if created else "Đã đổi ngày của"
     return (
         f"✅ {verb} hạn «{html.escape(view.title)}»: "
-        f"<b>{cal.format_day_long(view.due_on)}</b>.\n{schedule_text(services, view)}"
+        f"<b>{cal.format_day_long(view.due_on)}</b>.{_day_off_note(services, view.due_on)}\n"
+        f"{schedule_text(services, view)}"
     )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 import time as systime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -273,18 +274,34 @@ def parse_kind(word: str) -> str:
 
 
 def parse_future_day(services: Services, text: str) -> date:
-    """A date typed as dd/mm/yyyy that is today or later; InvalidInput otherwise."""
+    """A date typed as dd/mm/yyyy (or dd/mm: the next such day) that is today or later;
+    InvalidInput otherwise."""
+    today = local_today(services)
+    short = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})\s*", text)
+    if short:
+        this_year = f"{short[1]}/{short[2]}/{today.year}"
+        text = (
+            this_year
+            if _parses_on_or_after(this_year, today)
+            else f"{this_year[:-4]}{today.year + 1}"
+        )
     try:
         day = parse_date(text)
     except DateFormatError as exc:
         raise InvalidInput(exc.message_vi) from None
-    today = local_today(services)
     if day < today:
         raise InvalidInput(
             f"Ngày {cal.format_day(day)} đã qua (hôm nay là {cal.format_day(today)}). "
             "Hãy chọn một ngày từ hôm nay trở đi."
         )
     return day
+
+
+def _parses_on_or_after(text: str, today: date) -> bool:
+    try:
+        return parse_date(text) >= today
+    except DateFormatError:
+        return True  # let the full parse say what is wrong
 
 
 async def set_deadline(services: Services, kind: str, due_on: date, actor: int) -> DeadlineView:

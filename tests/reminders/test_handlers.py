@@ -93,7 +93,9 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(
         "/hanchot 6thang 10/06/2020": "đã qua",
         "/hanchot 6thang 31/02/2027": "không có thật",
         "/hanchot quy1 10/06/2026": "Không hiểu",
-        "/hanchot nam 10-06": "Không đọc được ngày",
+        "/hanchot nam 10-06": "phải sau hạn sơ kết 6 tháng",  # 10/06 this year, before it
+        "/hanchot nam mai": "Không đọc được ngày",
+        "/hanchot 6thang": "Thiếu ngày. Ví dụ: /hanchot 6thang 10/06/2027",
         '/hanchot them "" 31/07/2026': "Hãy đặt tên cho hạn",
         "/hanchot them 31/07/2026": "Cần tên và ngày",
     }
@@ -133,3 +135,14 @@ async def test_remind_now_reports_what_it_sent(
     (refused,) = await harness.run("/nhacnho", user_id=STAFF)
     assert refused == NOT_ADMIN_TEXT
     await asyncio.sleep(0)
+
+
+async def test_a_date_without_its_year_is_the_next_such_day(
+    services: Services, fake_bot: FakeBot
+) -> None:
+    harness = Harness(services, fake_bot)
+    (answer,) = await harness.run("/hanchot nam 11/12")
+    assert "11/12/2026" in answer
+    assert (await service.year_deadlines(services, 2026)).year_end == date(2026, 12, 11)
+    (weekend,) = await harness.run("/hanchot nam 12/12/2026")
+    assert "⚠️ Ngày này là Thứ Bảy" in weekend
