@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import knowledge
 from bot.commands import Audience, Command
 from bot.core.answers import choice_buttons, render_answer
-from bot.core.questions import is_small_talk
+from bot.core.questions import asks_about_deadline, is_small_talk
 from bot.core.text import fold
 from bot.plans import target_block
 from bot.services import get_services
@@ -27,6 +27,8 @@ from handlers.common import (
     require_active_plan,
     require_admin,
 )
+from handlers.deadlines import list_text
+from reminders import service
 from storage import plans
 from storage.models import Synonym
 
@@ -86,6 +88,10 @@ async def answer_text(update: Update, context: Context, question: str) -> None:
     await remember_sender(update, services)
     if is_small_talk(question):
         await reply(update, SMALL_TALK_REPLY)
+        return
+    if asks_about_deadline(question):  # the reporting calendar answers, not the plan
+        views = await service.list_deadlines_with_counts(services)
+        await reply(update, list_text(views, usage_year=None))
         return
     active = await require_active_plan(update, context)
     if active is None:

@@ -236,3 +236,10 @@ async def test_chitieu_opens_the_page_asked_for(bot: BotDriver) -> None:
     second = await bot.send("/chitieu 2", AN)
     assert "(trang 2/2)" in second.text and "(13)" in second.text
     assert "(trang 2/2)" in (await bot.send("/chitieu 9", AN)).text  # past the end: the last
+
+
+async def test_a_deadline_question_is_answered_from_the_calendar(bot: BotDriver) -> None:
+    replies = await bot.send("hạn nộp báo cáo 6 tháng là khi nào?", AN)
+    assert replies.text.startswith("📅 Các hạn báo cáo sắp tới")
+    assert "14/06/2025" in replies.text
+    assert await unanswered(bot) == []

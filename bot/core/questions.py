@@ -14,7 +14,13 @@ import unicodedata
 from bot.core.report_parser import has_figure
 from bot.core.text import words
 
-__all__ = ["asks_clearly", "is_small_talk", "looks_like_question", "reads_as_report"]
+__all__ = [
+    "asks_about_deadline",
+    "asks_clearly",
+    "is_small_talk",
+    "looks_like_question",
+    "reads_as_report",
+]
 
 # "mục III.4", "muc 2": asking what a section of the plan says, figures notwithstanding.
 _SECTION_REF = re.compile(r"^\s*m[uụ]c\s+[IVX\d]+(\.\w+)*\s*$", re.IGNORECASE)
@@ -133,3 +139,16 @@ def is_small_talk(text: str) -> bool:
     from the plan (and nothing for admins to review in /cauhoi)."""
     folded = " ".join(words(text))
     return not folded or _SMALL_TALK.match(folded) is not None
+
+
+# "hạn nộp báo cáo 6 tháng là khi nào?", "hạn chót tổng kết năm" (folded): the reporting
+# calendar answers these, not the plan. "hạn chế" (shortcomings) is not a deadline.
+_DEADLINE = re.compile(
+    r"\b(han (nop|chot|cuoi|bao cao|so ket|tong ket)|thoi han (nop|bao cao)|"
+    r"(nop|gui) bao cao (khi nao|bao gio|ngay nao|truoc ngay nao|han nao))\b"
+)
+
+
+def asks_about_deadline(text: str) -> bool:
+    """True when *text* asks when a report is due."""
+    return _DEADLINE.search(" ".join(words(text))) is not None
