@@ -13,7 +13,7 @@ from bot import knowledge
 from bot.commands import Audience, Command
 from bot.core.documents import MAX_FILE_BYTES, DocumentError
 from bot.plans import import_plan, plan_summary, plans_list_text
-from bot.services import get_services
+from bot.services import Services, get_services
 from handlers.common import (
     Context,
     acknowledge,
@@ -23,6 +23,7 @@ from handlers.common import (
     reply,
     require_admin,
 )
+from reminders.service import current_period
 from storage import plans
 
 COMMANDS = (
@@ -120,7 +121,7 @@ async def _import_document(update: Update, context: Context) -> None:
         await reply(update, html.escape(exc.message_vi))
         return
     knowledge.invalidate(services)
-    await reply(update, plan_summary(outcome))
+    await reply(update, plan_summary(outcome) + await _year_note(services, outcome.parsed.year))
 
 
 async def activate_pressed(update: Update, context: Context) -> None:
@@ -144,9 +145,22 @@ async def _activate(update: Update, context: Context, which: str) -> None:
             await reply(update, f"Không tìm thấy kế hoạch «{html.escape(which)}».")
             return
         await plans.activate_plan(session, plan.id)
-        label = knowledge.citation_label(plan)
+        label, year = knowledge.citation_label(plan), plan.year
     knowledge.invalidate(services)
-    await reply(update, f"Đã chọn <b>{html.escape(label)}</b> làm kế hoạch đang dùng.")
+    note = await _year_note(services, year)
+    await reply(update, f"Đã chọn <b>{html.escape(label)}</b> làm kế hoạch đang dùng.{note}")
+
+
+async def _year_note(services: Services, plan_year: int | None) -> str:
+    """A warning when the plan is for another year than the reports now coming in."""
+    period = await current_period(services)
+    if plan_year is None or plan_year == period.year:
+        return ""
+    return (
+        f"\n\n⚠️ Văn bản này áp dụng cho năm {plan_year}, còn số liệu gửi bây giờ thuộc kỳ "
+        f"{html.escape(period.label)}: các đơn vị sẽ báo cáo theo chỉ tiêu của văn bản này. "
+        "Nếu đã có kế hoạch năm nay, hãy nạp và chọn kế hoạch đó."
+    )
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

@@ -205,3 +205,11 @@ async def test_list_and_switch_the_active_plan(bot: BotDriver) -> None:
 
     assert (await bot.send("/kehoach chon 9", ADMIN)).text == "Không tìm thấy kế hoạch «9»."
     assert "Cách dùng: /kehoach chon <số kế hoạch>" in (await bot.send("/kehoach chon", ADMIN)).text
+
+
+async def test_a_plan_for_another_year_is_flagged(bot: BotDriver) -> None:
+    older = PLAN_FILE.parent / "ke_hoach_ocr_xa_binh_an.txt"  # a 2024 plan; it is June 2025
+    replies = await bot.send_plan_file(older, ADMIN)
+    assert "⚠️ Văn bản này áp dụng cho năm 2024, còn số liệu gửi bây giờ thuộc kỳ" in (
+        replies.messages[-1].text
+    )
