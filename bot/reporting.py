@@ -25,9 +25,15 @@ from bot.core.measures import Measure, convert, lookup_measure
 from bot.core.numbers import format_number
 from bot.core.plan import ParsedPlan, Target
 from bot.core.progress import Figure, ProgressTable, TargetInfo, suspicious
-from bot.core.report_parser import AmbiguousClaim, Claim, ParsedReport, named_years
+from bot.core.report_parser import (
+    AmbiguousClaim,
+    Claim,
+    ParsedReport,
+    looks_like_unit_name,
+    named_years,
+)
 from bot.core.text import shorten
-from bot.errors import UserFacingError
+from bot.errors import InvalidInput, UserFacingError
 from bot.exports import amount_text
 from bot.knowledge import ActivePlan
 from bot.services import Services, is_admin
@@ -328,6 +334,37 @@ def _claim_from_json(data: dict[str, Any]) -> Claim:
         delta=bool(data["delta"]),
         source=data["source"],
     )
+
+
+async def unit_for_message(
+    services: Services, *, user_id: int, chat_id: int, chat_type: str, text: str
+) -> tuple[Unit | None, str]:
+    """The unit a message reports for, and its text without a leading unit name.
+
+    The sender's unit (or the group's); a message may start with a unit's name ("Thôn 2: …"):
+    an admin reports for any unit that way, a member only for their own. A name that looks
+    like a unit but matches none is refused (:class:`InvalidInput`), never guessed."""
+    async with services.db.session() as session:
+        unit = await units.reporting_unit(
+            session, user_telegram_id=user_id, chat_telegram_id=chat_id, chat_type=chat_type
+        )
+        name, colon, rest = text.partition(":")
+        unit_like = looks_like_unit_name(name)
+        if not colon or not (unit_like or await is_admin(services, user_id)):
+            return unit, text
+        named = await units.find_unit(session, name.strip())
+    if named is None:
+        if unit_like:  # "Thôn 9: …" with no such unit: say so, save nothing
+            raise InvalidInput(f"Không tìm thấy đơn vị «{html.escape(name.strip())}». Xem /donvi.")
+        return unit, text  # "lợn: 2.300 con" names a target, not a unit
+    if unit is not None and named.id == unit.id:
+        return unit, rest.strip()
+    if not await is_admin(services, user_id):
+        raise InvalidInput(
+            "Chỉ quản trị viên mới báo cáo thay cho đơn vị khác. Anh/chị báo cáo cho đơn vị "
+            "của mình bằng cách nhắn số liệu, không cần ghi tên đơn vị."
+        )
+    return named, rest.strip()
 
 
 async def submit(

@@ -12,8 +12,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot import knowledge, reporting
 from bot.commands import Audience, Command
 from bot.core.questions import reads_as_report
-from bot.core.report_parser import looks_like_unit_name, parse_report
-from bot.errors import InvalidInput, UserFacingError
+from bot.core.report_parser import parse_report
+from bot.errors import UserFacingError
 from bot.exports.text import render_confirmation
 from bot.reporting import Outcome, Saved, Sender, target_info
 from bot.services import Services, get_services
@@ -113,30 +113,16 @@ async def report_text(
 
 
 async def _unit_and_text(update: Update, context: Context, text: str) -> tuple[Unit | None, str]:
-    """The unit to report for; an admin may start with "Tên đơn vị: …"."""
-    services = get_services(context)
+    """The unit the message reports for, and the text left once a unit's name is read."""
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    async with services.db.session() as session:
-        unit = await units.reporting_unit(
-            session, user_telegram_id=user.id, chat_telegram_id=chat.id, chat_type=chat.type
-        )
-        name, colon, rest = text.partition(":")
-        if not colon or not (looks_like_unit_name(name) or await sender_is_admin(update, context)):
-            return unit, text
-        named = await units.find_unit(session, name.strip())
-    if named is None:
-        if looks_like_unit_name(name):  # "Thôn 9: …" with no such unit: say so, save nothing
-            raise InvalidInput(f"Không tìm thấy đơn vị «{html.escape(name.strip())}». Xem /donvi.")
-        return unit, text  # "lợn: 2.300 con" names a target, not a unit
-    if unit is not None and named.id == unit.id:
-        return unit, rest.strip()
-    if not await sender_is_admin(update, context):
-        raise InvalidInput(
-            "Chỉ quản trị viên mới báo cáo thay cho đơn vị khác. Anh/chị báo cáo cho đơn vị "
-            "của mình bằng cách nhắn số liệu, không cần ghi tên đơn vị."
-        )
-    return named, rest.strip()
+    return await reporting.unit_for_message(
+        get_services(context),
+        user_id=user.id,
+        chat_id=chat.id,
+        chat_type=chat.type,
+        text=text,
+    )
 
 
 async def _sender(
