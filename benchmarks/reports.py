@@ -84,47 +84,68 @@ START_TIMEOUT = 60.0
 
 # ─── the report messages ──────────────────────────────────────────────────────────────────
 
-Template = Callable[[random.Random], str]
+
+class Tally:
+    """One unit's running figures. Cumulative reports only go up, week after week, as
+    real ones do (a lower total makes the bot ask whether it adds), and stay under the
+    commune's targets (one village above the whole target is asked about too)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.values: dict[str, Decimal] = defaultdict(Decimal)
+
+    def grow(self, key: str, low: int, high: int, step: int = 1) -> str:
+        """The figure *key* after this week's progress, written the Vietnamese way."""
+        self.values[key] += Decimal(self.rng.randrange(low, high + 1, step))
+        return format_number(self.values[key])
+
+    def grow_tenths(self, key: str, low: float, high: float) -> str:
+        """The same for figures with one decimal (km, tỷ đồng)."""
+        self.values[key] += Decimal(str(round(self.rng.uniform(low, high), 1)))
+        return format_number(self.values[key], max_decimals=1)
+
+    def add(self, key: str, low: int, high: int, step: int = 1) -> str:
+        """An increment ("thêm 300"), added to the running figure."""
+        added = Decimal(self.rng.randrange(low, high + 1, step))
+        self.values[key] += added
+        return format_number(added)
+
+    def rate(self, low: float, high: float) -> str:
+        """A rate or an average: it may go down as well as up."""
+        return format_number(Decimal(str(round(self.rng.uniform(low, high), 1))), max_decimals=1)
 
 
-def _n(rng: random.Random, low: int, high: int, step: int = 1) -> str:
-    """A whole number in [low, high] written the Vietnamese way (12.500)."""
-    return format_number(Decimal(rng.randrange(low, high + 1, step)))
-
-
-def _d(rng: random.Random, low: float, high: float) -> str:
-    """A number with one decimal written the Vietnamese way (97,5)."""
-    return format_number(Decimal(str(round(rng.uniform(low, high), 1))), max_decimals=1)
-
+Template = Callable[[Tally], str]
 
 # (message builder, number of figures it carries). Each template was chosen so that every
 # figure maps to one target with confidence and a plausible value: it is stored at once and
 # the message gets a single confirmation (no question back). The run checks this afterwards:
 # rows stored = figures sent, and every reply is a confirmation.
 TEMPLATES: tuple[tuple[Template, int], ...] = (
-    (lambda r: f"Đã trồng được {_n(r, 1000, 16000, 100)} cây phân tán", 1),
-    (lambda r: f"lợn {_n(r, 1000, 4000, 10)} con; dê {_n(r, 50, 800, 5)} con", 2),
-    (lambda r: f"BHYT đạt {_d(r, 88, 99.5)}%", 1),
-    (lambda r: f"đàn bò {_n(r, 100, 580, 5)} con", 1),
-    (lambda r: f"gia cầm {_n(r, 5000, 90000, 500)} con", 1),
-    (lambda r: f"thóc {_n(r, 1000, 6000, 50)} tấn", 1),
-    (lambda r: f"rau màu {_n(r, 20, 300)} ha", 1),
-    (lambda r: f"hộ nghèo {_d(r, 1.5, 3.5)}%", 1),
-    (lambda r: f"việc làm mới {_n(r, 20, 400)} lao động", 1),
-    (lambda r: f"nước sạch {_d(r, 80, 99)}%", 1),
-    (lambda r: f"rác thải sinh hoạt thu gom {_d(r, 70, 99)}%", 1),
-    (lambda r: f"đường giao thông {_d(r, 0.5, 12)} km", 1),
-    (lambda r: f"BHXH tự nguyện {_n(r, 10, 350)} người", 1),
-    (lambda r: f"thu ngân sách {_d(r, 1, 14)} tỷ đồng", 1),
-    (lambda r: f"lương thực {_n(r, 1000, 7000, 50)} tấn", 1),
-    (lambda r: f"thêm {_n(r, 50, 900, 10)} cây phân tán", 1),
+    (lambda t: f"Đã trồng được {t.grow('trees', 100, 600, 100)} cây phân tán", 1),
+    (lambda t: f"lợn {t.grow('pigs', 20, 250, 10)} con; dê {t.grow('goats', 5, 60, 5)} con", 2),
+    (lambda t: f"BHYT đạt {t.rate(88, 99.5)}%", 1),
+    (lambda t: f"đàn bò {t.grow('cows', 5, 50, 5)} con", 1),
+    (lambda t: f"gia cầm {t.grow('poultry', 500, 8000, 500)} con", 1),
+    (lambda t: f"thóc {t.grow('rice', 50, 400, 50)} tấn", 1),
+    (lambda t: f"rau màu {t.grow('vegetables', 1, 20)} ha", 1),
+    (lambda t: f"hộ nghèo {t.rate(1.5, 3.5)}%", 1),
+    (lambda t: f"việc làm mới {t.grow('jobs', 5, 30)} lao động", 1),
+    (lambda t: f"nước sạch {t.rate(80, 99)}%", 1),
+    (lambda t: f"rác thải sinh hoạt thu gom {t.rate(70, 99)}%", 1),
+    (lambda t: f"đường giao thông {t.grow_tenths('roads', 0.1, 0.8)} km", 1),
+    (lambda t: f"BHXH tự nguyện {t.grow('insured', 2, 25)} người", 1),
+    (lambda t: f"thu ngân sách {t.grow_tenths('budget', 0.1, 0.9)} tỷ đồng", 1),
+    (lambda t: f"lương thực {t.grow('grain', 50, 400, 50)} tấn", 1),
+    (lambda t: f"thêm {t.add('trees', 50, 300, 10)} cây phân tán", 1),
     (
-        lambda r: (
-            f"trồng cây phân tán {_n(r, 1000, 9000, 100)} cây; heo {_n(r, 500, 3000, 10)} con"
+        lambda t: (
+            f"trồng cây phân tán {t.grow('trees', 100, 600, 100)} cây; "
+            f"heo {t.grow('pigs', 20, 250, 10)} con"
         ),
         2,
     ),
-    (lambda r: f"Thu nhập bình quân {_n(r, 40, 70)} triệu đồng/người/năm", 1),
+    (lambda t: f"Thu nhập bình quân {t.rate(40, 60)} triệu đồng/người/năm", 1),
 )
 
 
@@ -144,12 +165,15 @@ def member_name(member: int) -> str:
 
 
 def messages(count: int, rng: random.Random) -> list[Outgoing]:
-    """*count* report messages, members in turn, templates drawn at random."""
+    """*count* report messages, members in turn, templates drawn at random, each unit's
+    figures growing from one message to the next (send them in this order)."""
+    tallies = [Tally(rng) for _ in range(UNIT_COUNT)]  # members of a unit share its figures
     result = []
     for index in range(count):
         build, figures = rng.choice(TEMPLATES)
         member = FIRST_MEMBER_ID + index % MEMBER_COUNT
-        result.append(Outgoing(member, build(rng), figures))
+        unit = (index % MEMBER_COUNT) % UNIT_COUNT  # as members are assigned to units
+        result.append(Outgoing(member, build(tallies[unit]), figures))
     return result
 
 
@@ -344,15 +368,15 @@ async def running_bot(settings: Settings) -> AsyncIterator[float]:
         await asyncio.wait_for(task, timeout=30)
 
 
-async def measure_bot(backend: str, url: str, burst: list[Outgoing], profile: bool) -> BotRun:
-    """The real bot on *url*: warm-up, sequential messages, then the burst."""
+async def measure_bot(backend: str, url: str, script: list[Outgoing], profile: bool) -> BotRun:
+    """The real bot on *url*: warm-up, sequential messages, then the burst (*script* holds
+    them in that order, one message, then :data:`SEQUENTIAL`, then the burst)."""
     run = BotRun(backend)
     started = time.monotonic()
     await prepare_database(url)
     run.setup = time.monotonic() - started
-    rng = random.Random(RANDOM_SEED + 1)
-    warmup = messages(1, rng)
-    sequential = messages(SEQUENTIAL, rng)
+    warmup, sequential = script[:1], script[1 : 1 + SEQUENTIAL]
+    burst = script[1 + SEQUENTIAL :]
     async with FakeBotApi(DEFAULT_TOKEN) as fake:
         settings = Settings(
             _env_file=None,
@@ -559,14 +583,15 @@ async def run() -> None:
     base = postgres_url()
     n = burst_size(1 if base is None else 2)
     profile = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
-    burst = messages(n, random.Random(RANDOM_SEED))
+    script = messages(1 + SEQUENTIAL + n, random.Random(RANDOM_SEED))
+    burst = script[1 + SEQUENTIAL :]
     runs: list[BotRun] = []
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        runs.append(await measure_bot("sqlite", url, burst, profile))
+        runs.append(await measure_bot("sqlite", url, script, profile))
     if base is not None:
         with postgres_schema(base) as url:
-            runs.append(await measure_bot("postgresql", url, burst, profile))
+            runs.append(await measure_bot("postgresql", url, script, profile))
     echo_phase = await measure_echo(burst)
     report(runs, echo_phase, n)
 
