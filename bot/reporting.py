@@ -703,7 +703,8 @@ async def withdraw_last(services: Services, user_id: int, plan_id: int) -> list[
             target = await reports.target_by_id(session, row.target_id)
             what = target.name if target is not None else "?"
             measure = target.measure if target is not None else None
-            figure = ("+" if row.mode == "delta" else "") + amount_text(row.value, measure)
+            sign = "+" if row.mode == "delta" and row.value >= 0 else ""
+            figure = sign + amount_text(row.value, measure)
             lines.append(f"{unit.name if unit else '?'} — {what}: {figure}")
         return lines
 

@@ -27,7 +27,7 @@ MAX_UNIT_NAME_WORDS = 8
 # next digits alone ("2 tỷ 5", "2ty5" = 2,5 tỷ; "1 triệu 2" = 1,2 triệu).
 _SCALE = r"(?:tỷ|tỉ|ty|ti|triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k)(?![^\W\d_])\.?"
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?P<sign>[+-])?\s*(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])"
+    r"(?<![\w.,])(?:(?P<sign>[+-])(?=\d))?(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])"
     r"|\d+(?:[.,]\d+)*)"
     rf"(?P<scale>\s*{_SCALE})?"
     rf"(?P<more>\s+\d+(?:[.,]\d+)?\s*{_SCALE})?"
@@ -50,10 +50,7 @@ _REFERENCE = re.compile(
     r"|\d{1,2}/\d{1,2}/\d{2,4}"
     # "ngày 30/6", "(đến 30/6)"; a bare "19/19 tiêu chí" or "4/6 thôn" is a ratio, kept
     r"|(?:ngày|ngay|đến|den|tới|toi|từ|tu|hết|het|\()\s*\d{1,2}/\d{1,2}(?:/\d{2,4})?"
-    r"|(?:đợt|dot|lần|lan|lớp|lop|khóa|khoa|kỳ|ky)\s+\d+"  # "Đợt 1 200 người": an ordinal
-    # "… 1.000 tấn = 55,9% kế hoạch": the share of the plan, said after the figure
-    r"|(?:=|bằng|bang|đạt|dat)\s*\d+(?:[.,]\d+)?\s*%\s*(?:so\s+với\s+|so\s+voi\s+)?"
-    r"(?:kế\s+hoạch|ke\s+hoach|kh|chỉ\s+tiêu|chi\s+tieu)"
+    r"|(?<![\d\s])(?<!\d\s)(?:đợt|dot|lần|lan|lớp|lop|khóa|khoa|kỳ|ky)\s+\d+"  # "Đợt 1"
     r"|\d+/[A-ZĐ][\w-]*"
     r"|\(\d+\)"
     r"|(?:chỉ\s+tiêu|chi\s+tieu)\s+(?:(?:số|so)\s+)?\d+(?:\.\d+)?"
@@ -117,9 +114,31 @@ class ParsedReport:
         return not (self.claims or self.ambiguous or self.invalid)
 
 
+# "… 1.000 tấn = 55,9% kế hoạch": the share of the plan, said after the figure itself.
+_SHARE_NOTE = re.compile(
+    r"(?:=|bằng|bang|đạt|dat)\s*\d+(?:[.,]\d+)?\s*%\s*(?:so\s+với\s+|so\s+voi\s+)?"
+    r"(?:kế\s+hoạch|ke\s+hoach|kh|chỉ\s+tiêu|chi\s+tieu)(?!\w)",
+    re.IGNORECASE,
+)
+# "30/6", "15/6": a day and month; "19/19 tiêu chí" or "4/6 thôn" (a unit follows) is a ratio.
+_DAY_MONTH = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?![\w/])")
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
 def _blank_references(text: str) -> str:
     """*text* with references blanked out, keeping every other character where it was."""
-    return _REFERENCE.sub(lambda m: " " * len(m.group()), text)
+    text = _REFERENCE.sub(lambda m: " " * len(m.group()), text)
+    for found in _DAY_MONTH.finditer(text):
+        day, month = int(found[1]), int(found[2])
+        if 1 <= day <= 31 and 1 <= month <= 12 and find_measure_prefix(text[found.end() :]) is None:
+            text = _blank(text, found.start(), found.end())
+    for found in _SHARE_NOTE.finditer(text):
+        if _NUMBER.search(text[: found.start()]):  # only as a note to a figure before it
+            text = _blank(text, found.start(), found.end())
+    return text
 
 
 _NAMED_YEAR = re.compile(
@@ -172,7 +191,7 @@ def parse_report(text: str) -> ParsedReport:
     ambiguous: list[AmbiguousClaim] = []
     invalid: list[str] = []
     for clause in _clauses(text):
-        match = _NUMBER.search(_blank_references(clause))
+        match = _figure_in(_blank_references(clause))
         if match is None:
             continue
         result = _read_clause(clause, match)
@@ -205,6 +224,14 @@ def _split_run_together(clause: str) -> list[str]:
     return [clause]
 
 
+def _figure_in(words: str) -> re.Match[str] | None:
+    """The number a clause reports: the first one with its unit of measure ("3 đợt 120
+    người" reports 120 người), else the first one."""
+    numbers = list(_NUMBER.finditer(words))
+    with_unit = (m for m in numbers if find_measure_prefix(words[m.end() :]) is not None)
+    return next(with_unit, numbers[0] if numbers else None)
+
+
 def _read_clause(clause: str, match: re.Match[str]) -> Claim | AmbiguousClaim | None:
     number_text = re.sub(r"[ \u00a0\u202f]", "", match["num"]) + (match["scale"] or "")
     words = _blank_references(clause)  # "Thôn 1", "(đến 30/6)" name no target either
@@ -217,7 +244,8 @@ def _read_clause(clause: str, match: re.Match[str]) -> Claim | AmbiguousClaim | 
         amount = parse_amount(number_text)
         extra = parse_amount(match["more"]) if match["more"] and match["scale"] else None
     except AmbiguousNumberError as exc:
-        return AmbiguousClaim(fragment, tuple(exc.readings), measure, delta, clause)
+        readings = tuple(-r for r in exc.readings) if subtract else tuple(exc.readings)
+        return AmbiguousClaim(fragment, readings, measure, delta, clause)
     except NumberError:
         return None
     value = amount.value

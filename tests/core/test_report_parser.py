@@ -130,8 +130,12 @@ def test_looks_like_unit_name(text: str, is_unit: bool) -> None:
         ("thu ngan sach 2ty5", [("2500000000", "đồng")]),
         ("thu nhập 58 triệu 5", [("58500000", "đồng")]),
         ("thóc 1.000 tấn = 55,9% kế hoạch", [("1000", "tấn")]),  # the share is a note
+        ("BHYT đạt 96% kế hoạch", [("96", "%")]),  # … unless it is the only figure
+        ("Lợn - 2.000 con", [("2000", "con")]),  # a dash between words is no minus sign
+        ("giải quyết việc làm mới 3 đợt 120 người", [("120", "người")]),  # the figure with a unit
+        ("Báo cáo 30/6: lợn 2.000 con", [("2000", "con")]),  # a day and month, not a figure
         ("trồng được 18.000 cây đạt 30% kế hoạch", [("18000", "cây")]),
-        ("Xã đạt 19/19 tiêu chí nông thôn mới", [("19", None)]),  # a ratio, not a date
+        ("Xã đạt 19/19 tiêu chí nông thôn mới", [("19", "tiêu chí")]),  # a ratio, not a date
     ],
 )
 def test_everyday_ways_of_writing_figures(text: str, figures: list[tuple[str, str]]) -> None:
@@ -143,3 +147,8 @@ def test_everyday_ways_of_writing_figures(text: str, figures: list[tuple[str, st
 def test_taking_off_is_a_negative_increment(text: str) -> None:
     [claim] = parse_report(text).claims
     assert claim.delta and claim.value < 0
+
+
+def test_taking_off_an_ambiguous_number_keeps_the_sign() -> None:
+    [asked] = parse_report("bớt 2.3 tấn thóc").ambiguous
+    assert asked.delta and all(r < 0 for r in asked.readings)
