@@ -373,11 +373,12 @@ async def submit(
     """Save what is clear in *report*, and prepare questions for the rest. A message that
     names another year than the period's ("năm 2025 lợn 2.000 con" in 2026) saves nothing:
     the figure would land in the wrong period."""
+    decisions = decide(report, active.kb)
     other_years = sorted(named_years(sender.text) - {sender.period.year})
-    if other_years:
+    if other_years and any(not isinstance(d, NoTarget) for d in decisions):
         return Outcome(sender=sender, other_year=other_years[0])
     outcome = Outcome(sender=sender, unreadable=list(report.invalid))
-    for decision in decide(report, active.kb):
+    for decision in decisions:
         await _apply(services, sender, decision, active, outcome)
     return outcome
 
@@ -421,6 +422,8 @@ async def _check_running_total(
         )
     info = target_info(ready.target)
     if not ready.claim.delta:
+        if sender.correcting:  # an edit restates its own figure, where it stood
+            return ready
         counts_up = info.additive and not info.lower_is_better
         if counts_up and so_far is not None and 0 <= ready.value < so_far:
             return PickMode(ready.claim, ready.target, ready.value, so_far)
@@ -618,7 +621,9 @@ async def resolve(services: Services, pending_id: int, choice: str, user_id: int
         raise ChoiceError("Kế hoạch đã thay đổi; anh/chị vui lòng gửi lại số liệu.")
     # The figure stands from the moment it is confirmed: a report sent directly in between
     # is older, and /tiendo and /huy must see the confirmed one as the latest.
-    sender = replace(Sender.from_json(payload["sender"]), at=services.clock.now())
+    sender = Sender.from_json(payload["sender"])
+    if not sender.correcting:  # a correction keeps the moment of the message it corrects
+        sender = replace(sender, at=services.clock.now())
     await _check_still_reporting(services, sender, user_id)
     decision = _resolved_decision(payload, choice, active)
     if decision is None:
@@ -760,6 +765,8 @@ async def correct(
         correcting=True,
     )
     outcome = await submit(services, sender, report, active)
+    if outcome.other_year is not None:  # nothing saved: the first version stands
+        return outcome, 0
     new_ids = [report_id for saved in outcome.saved for report_id in saved.report_ids]
     async with services.db.session() as session:
         changed = await reports.replace_reports(

@@ -288,7 +288,7 @@ async def message_edited(update: Update, context: Context) -> None:
     if replaced:
         await reply(update, f"Đã cập nhật theo tin nhắn vừa sửa ({replaced} số liệu cũ được thay).")
         await _send_outcome(update, outcome)
-    elif outcome.saved or outcome.questions:  # the first version had stored nothing
+    elif outcome.saved or outcome.questions or outcome.other_year is not None:
         await _send_outcome(update, outcome)
 
 

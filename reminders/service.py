@@ -26,7 +26,7 @@ import re
 import time as systime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -181,13 +181,16 @@ async def closing_period(services: Services) -> cal.Period | None:
 async def reporting_period(services: Services, unit_id: int) -> cal.Period:
     """The period a unit's report made today counts for: the current one, except that a
     unit which sent nothing by the deadline just passed (the overdue notice asks it to
-    report at once) keeps reporting for that period while :data:`LATE_REPORT_DAYS` last."""
+    report at once) reports for that period, all day long on the day it catches up (so its
+    figures stay together), within :data:`LATE_REPORT_DAYS`."""
     closing = await _closing(services)
     if closing is not None:
-        period, closed_on = closing
-        day_after = datetime.combine(closed_on + timedelta(days=1), time(), services.settings.tz)
+        period, _closed_on = closing
+        # Reports sent before today for that period (on time, or late on an earlier day)
+        # mean the unit has caught up: from then on it reports for the current period.
+        today = datetime.combine(local_today(services), time(), services.settings.tz)
         async with services.db.session() as session:
-            if not await reports.has_reported(session, unit_id, period.key, before=day_after):
+            if not await reports.has_reported(session, unit_id, period.key, before=today):
                 return period
     return await current_period(services)
 

@@ -11,6 +11,7 @@ which reports point at, never change; targets that disappear are marked retired,
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
@@ -183,7 +184,12 @@ async def save_plan(
     _check_keys(parsed.targets)
     identity = plan_identity(parsed, raw_text)
     # An earlier import may have been stored without its number (found now): by title or text.
-    candidates = {identity, _text_identity(raw_text), _title_identity(parsed) or identity}
+    candidates = {
+        identity,
+        _text_identity(raw_text),
+        _title_identity(parsed) or identity,
+        _title_identity(dataclasses.replace(parsed, issuer=None)) or identity,  # older rows
+    }
     found = await session.scalars(select(Plan).where(Plan.identity.in_(candidates)))
     by_identity = {p.identity: p for p in found}
     plan = by_identity.get(identity) or next(iter(by_identity.values()), None)

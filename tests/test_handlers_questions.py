@@ -243,3 +243,10 @@ async def test_a_deadline_question_is_answered_from_the_calendar(bot: BotDriver)
     assert replies.text.startswith("📅 Các hạn báo cáo sắp tới")
     assert "14/06/2025" in replies.text
     assert await unanswered(bot) == []
+
+
+async def test_award_dossier_deadlines_are_left_to_the_plan(bot: BotDriver) -> None:
+    replies = await bot.send("hạn nộp hồ sơ khen thưởng là khi nào?", AN)
+    assert not replies.text.startswith("📅")
+    polite = await bot.send("Dạ vâng", AN)
+    assert polite.text.startswith("Dạ. Anh/chị cần hỏi gì")

@@ -606,3 +606,35 @@ async def test_a_number_with_one_possible_reading_is_not_asked_about(
 async def test_the_target_question_shows_the_figure_it_read(bot: BotDriver) -> None:
     asked = await bot.send("tỷ lệ bao phủ BHYT 93%", AN)
     assert asked.text.startswith("Số liệu 93% («tỷ lệ bao phủ BHYT 93%») thuộc chỉ tiêu nào?")
+
+
+async def test_editing_an_older_report_restates_it_without_questions(bot: BotDriver) -> None:
+    first = bot.message("lợn 2.000 con", AN)
+    await bot.process(first)
+    assert first.message is not None
+    bot.clock.advance(timedelta(hours=1))
+    await bot.send("lợn 2.100 con", AN)
+    edited = await bot.edit("lợn 2.050 con", first.message.message_id, AN)
+    assert not edited.buttons or edited.labels() == ["Hoàn tác"]  # no "adds or new total?"
+    assert await live_total(bot, "Thôn 1", "2.1") == 2100  # the later figure still stands
+
+    named = await bot.edit("lợn 2.050 con, năm 2024", first.message.message_id, AN)
+    assert named.text.startswith("Tin nhắn ghi năm 2024")
+    assert await live_total(bot, "Thôn 1", "2.1") == 2100
+    assert len([r for r in await bot.reports() if r.withdrawn_at is None]) >= 2
+
+
+async def test_a_late_unit_catches_up_then_reports_for_the_new_period(bot: BotDriver) -> None:
+    await bot.add_member(BINH, "Thôn 2")
+    bot.clock.advance(timedelta(days=19))  # 20/06/2025: Thôn 2 missed 14/06
+    late = await bot.send("trồng được 8.000 cây phân tán", BINH)
+    assert PERIOD in late.text
+    bot.clock.advance(timedelta(days=20))  # 10/07/2025: new work belongs to the year
+    later = await bot.send("lợn 1.000 con", BINH)
+    assert "năm 2025" in later.text
+
+
+async def test_group_chatter_naming_a_year_gets_no_answer(bot: BotDriver) -> None:
+    await bot.bind_group(GROUP, "Thôn 1")
+    quiet = await bot.send("Năm 2024 thôn mình có 3 đám cưới", BINH, chat_id=GROUP)
+    assert quiet.calls == ()

@@ -127,11 +127,12 @@ def asks_clearly(text: str) -> bool:
 
 
 # Greetings, thanks and acknowledgements (folded, without punctuation): no question to answer.
-_SMALL_TALK = re.compile(
-    r"^(?:(?:xin )?chao|hello|hi|alo|cam on|cam on nhieu|thanks?|thank you|ok|oke|okay|"
-    r"vang|da|u|uh|uhm|vay a|duoc roi|ro roi|tot qua|hay qua)"
-    r"(?: (?:anh|chi|em|ban|bot|ad|admin|a|nhe|nha|nhieu|ca nha|moi nguoi))*$"
+_POLITE = (
+    r"(?:xin chao|chao|hello|hi|alo|cam on|thanks?|thank you|ok|oke|okay|vang|da|u|uh|uhm|"
+    r"vay a|duoc roi|ro roi|tot qua|hay qua|anh|chi|em|ban|bot|ad|admin|a|nhe|nha|nhieu|"
+    r"ca nha|moi nguoi)"
 )
+_SMALL_TALK = re.compile(rf"^{_POLITE}(?: {_POLITE})*$")
 
 
 def is_small_talk(text: str) -> bool:
@@ -144,8 +145,9 @@ def is_small_talk(text: str) -> bool:
 # "hạn nộp báo cáo 6 tháng là khi nào?", "hạn chót tổng kết năm" (folded): the reporting
 # calendar answers these, not the plan. "hạn chế" (shortcomings) is not a deadline.
 _DEADLINE = re.compile(
-    r"\b(han (nop|chot|cuoi|bao cao|so ket|tong ket)|thoi han (nop|bao cao)|"
-    r"(nop|gui) bao cao (khi nao|bao gio|ngay nao|truoc ngay nao|han nao))\b"
+    r"\b((han|thoi han)( (nop|chot|cuoi|gui))? (bao cao|so ket|tong ket)|"
+    r"(nop|gui) bao cao (so ket |tong ket )?(6 thang |nam |ca nam )?"
+    r"(khi nao|bao gio|ngay nao|truoc ngay nao|han nao))\b"
 )
 
 

@@ -153,7 +153,15 @@ def named_years(text: str) -> set[int]:
     >>> sorted(named_years("năm 2025 lợn 2000 con, tính đến 30/6/2025"))
     [2025]
     """
-    return {int(a or b) for a, b in _NAMED_YEAR.findall(text)}
+    years = set()
+    for found in _NAMED_YEAR.finditer(text):
+        before = fold(text[max(0, found.start() - 12) : found.start()])
+        if re.search(r"(so voi|cung ky|hon|nhu)\s*$", before):
+            continue  # "tăng 10% so với năm 2024": a comparison, not the period
+        if found[1] and find_measure_prefix(text[found.end() :]) is not None:
+            continue  # "nam 1985 người": men, not a year
+        years.add(int(found[1] or found[2]))
+    return years
 
 
 def looks_like_unit_name(text: str) -> bool:
