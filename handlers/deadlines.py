@@ -54,7 +54,7 @@ def usage(year: int) -> str:
         "Cách dùng:\n"
         "• /hanchot — xem các hạn sắp tới\n"
         f"• /hanchot 6thang 10/06/{year} — đổi hạn sơ kết 6 tháng của năm đó\n"
-        f"• /hanchot nam 10/12/{year} — đổi hạn tổng kết năm (ghi 10/12 là năm nay)\n"
+        f"• /hanchot nam 10/12/{year} — đổi hạn tổng kết năm (ghi 10/12 là ngày 10/12 sắp tới)\n"
         f'• /hanchot them "Hồ sơ khen thưởng" 31/07/{year} — thêm một hạn riêng\n'
         '• /hanchot xoa "Hồ sơ khen thưởng" — xóa một hạn riêng sắp tới'
     )
@@ -139,7 +139,8 @@ async def _change(services: Services, args: str, actor: int) -> str:
         return await _custom(services, word, rest.strip(), actor)
     coming = service.local_today(services).year + 1
     if word in ("6thang", "6t", "sauthang", "nam", "canam") and not rest.strip():
-        raise UserFacingError(f"Thiếu ngày. Ví dụ: /hanchot {word} 10/06/{coming}")
+        example = "10/12" if word in ("nam", "canam") else "10/06"
+        raise UserFacingError(f"Thiếu ngày. Ví dụ: /hanchot {word} {example}/{coming}")
     match = _PERIOD_CHANGE.match(fold(args))
     if match is None:
         raise UserFacingError(f"Không hiểu «{args}».\n{usage(coming)}")

@@ -158,8 +158,8 @@ async def _year_note(services: Services, plan_year: int | None) -> str:
         return ""
     return (
         f"\n\n⚠️ Văn bản này áp dụng cho năm {plan_year}, còn số liệu gửi bây giờ thuộc kỳ "
-        f"{html.escape(period.label)}: các đơn vị sẽ báo cáo theo chỉ tiêu của văn bản này. "
-        "Nếu đã có kế hoạch năm nay, hãy nạp và chọn kế hoạch đó."
+        f"{html.escape(period.label)}. Khi văn bản này là kế hoạch đang dùng, các đơn vị báo "
+        "cáo theo chỉ tiêu của nó; nếu đã có kế hoạch năm nay, hãy nạp và chọn kế hoạch đó."
     )
 
 

@@ -238,6 +238,7 @@ _SCATTERED_PENALTY = 0.6
 _FIGURE_BONUS = 0.08
 _WINDOW = 24  # tokens: about one sentence
 _LABEL_CHARS = 60  # a choice button's text
+_NOT_A_UNIT = re.compile(r"(ty le|ti le|con (thieu|lai|bao nhieu|may)|la |gi\b)")
 # Questions about the document itself: its number, its date, who issued it (folded).
 _ABOUT_PLAN = re.compile(
     r"\b(ke hoach|van ban|bao cao)\b.*\b(so may|so bao nhieu|so hieu|so ky hieu)\b"
@@ -402,8 +403,13 @@ class KnowledgeBase:
         """ "chỉ tiêu số 10", "chỉ tiêu (16) là gì": officers cite targets by number."""
         folded = fold(question)
         found = _TARGET_NUMBER.search(folded)
-        if found is None or find_measure_prefix(folded[found.end() :]) is not None:
-            return None  # "chỉ tiêu 6 thôn văn hóa": a figure with its unit, not target (6)
+        if found is None:
+            return None
+        rest = folded[found.end() :].lstrip()
+        # "chỉ tiêu 6 thôn văn hóa" is a figure with its unit, not target (6); but "tỷ lệ"
+        # and "còn thiếu" read like the units "tỷ" and "con" once folded.
+        if not _NOT_A_UNIT.match(rest) and find_measure_prefix(rest) is not None:
+            return None
         marker = f"({int(found['n'])})"
         target = next((t for t in self.plan.top_level_targets() if t.marker == marker), None)
         if target is None:

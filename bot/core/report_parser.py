@@ -31,7 +31,7 @@ _NUMBER = re.compile(
     r"|\d+(?:[.,]\d+)*)"
     rf"(?P<scale>\s*{_SCALE})?"
     rf"(?P<more>\s+\d+(?:[.,]\d+)?\s*{_SCALE})?"
-    r"(?P<tail>\s*\d{1,3}(?=\s*(?:đồng|dong|đ)?\s*(?:$|[;,.)\n])))?",
+    r"(?P<tail>\s*\d{1,3}(?=\s*(?:$|[;,)\n]|\.(?!\d)|[^\W\d_])))?",
     re.IGNORECASE,
 )
 # Numbers that name something rather than report a figure: a year ("năm 2025", "2020-2025"),
@@ -232,6 +232,22 @@ def _split_run_together(clause: str) -> list[str]:
     return [clause]
 
 
+def _spoken_tail(match: re.Match[str], words: str) -> Decimal | None:
+    """The digits said after a scale word, as a share of it: one digit is tenths ("2 tỷ 5"
+    = 2,5 tỷ), two or three are the next scale down ("2 tỷ 50" = 2 tỷ 50 triệu = 2,05 tỷ;
+    "12 nghìn 500 cây" = 12.500 cây). None when there are none, or when a word follows that
+    is no unit ("2 tỷ 5 thôn đạt …": two figures)."""
+    if not match["tail"] or not match["scale"] or match["more"]:
+        return None
+    rest = words[match.end() :].lstrip()
+    word = re.match(r"[^\W\d_]+", rest)
+    money = word is not None and fold(word.group()) in ("dong", "d")
+    if word is not None and not money and find_measure_prefix(rest) is None:
+        return None
+    digits = match["tail"].strip()
+    return Decimal(digits) / (10 if len(digits) == 1 else 1000)
+
+
 def _figure_in(words: str) -> re.Match[str] | None:
     """The number a clause reports: the first one with its unit of measure ("3 đợt 120
     người" reports 120 người), else the first one."""
@@ -243,7 +259,9 @@ def _figure_in(words: str) -> re.Match[str] | None:
 def _read_clause(clause: str, match: re.Match[str]) -> Claim | AmbiguousClaim | None:
     number_text = re.sub(r"[ \u00a0\u202f]", "", match["num"]) + (match["scale"] or "")
     words = _blank_references(clause)  # "Thôn 1", "(đến 30/6)" name no target either
-    before, after = words[: match.start()], words[match.end() :]
+    tail = _spoken_tail(match, words)
+    end = match.end() if tail is not None or not match["tail"] else match.start("tail")
+    before, after = words[: match.start()], words[end:]
     measure, after = _measure_after(after)
     subtract = match["sign"] == "-" or bool(_SUBTRACT_WORDS.search(before))
     delta = subtract or match["sign"] == "+" or bool(_DELTA_WORDS.search(before))
@@ -259,9 +277,9 @@ def _read_clause(clause: str, match: re.Match[str]) -> Claim | AmbiguousClaim | 
     value = amount.value
     if extra is not None and extra.scale < amount.scale:  # "3 tỷ 200 triệu"
         value += extra.value
-    elif match["tail"] and match["scale"] and not match["more"]:  # "2 tỷ 5" = 2,5 tỷ
-        digits = match["tail"].strip()
-        value += Decimal(digits) * amount.scale / Decimal(10) ** len(digits)
+    elif tail is not None:  # "2 tỷ 5" = 2,5 tỷ; "2 tỷ 50" = 2 tỷ 50 triệu
+        value += tail * amount.scale
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
     if measure is None and amount.scale >= MONEY_SCALE:
         # "thu ngân sách 2,5 tỷ": millions and billions without a unit are money.
         measure = lookup_measure("đồng")

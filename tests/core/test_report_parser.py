@@ -129,6 +129,8 @@ def test_looks_like_unit_name(text: str, is_unit: bool) -> None:
         ("thu ngân sách 2 tỷ 5", [("2500000000", "đồng")]),  # said as "2 tỷ 5": 2,5 tỷ
         ("thu ngan sach 2ty5", [("2500000000", "đồng")]),
         ("thu nhập 58 triệu 5", [("58500000", "đồng")]),
+        ("thu ngân sách 2 tỷ 50", [("2050000000", "đồng")]),  # 2 tỷ 50 triệu
+        ("12 nghìn 500 cây", [("12500", "cây")]),
         ("thóc 1.000 tấn = 55,9% kế hoạch", [("1000", "tấn")]),  # the share is a note
         ("BHYT đạt 96% kế hoạch", [("96", "%")]),  # … unless it is the only figure
         ("Lợn - 2.000 con", [("2000", "con")]),  # a dash between words is no minus sign
