@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from bot.core.matcher import KnowledgeBase
-from bot.core.plan import ParsedPlan
+from bot.core.plan import ParsedPlan, kind_label
 from bot.core.synonyms import SynonymTable
 from bot.core.text import fold, shorten
 from bot.services import Services
@@ -37,7 +37,7 @@ class ActivePlan:
 def citation_label(plan: Plan) -> str:
     """How answers name the plan: "Kế hoạch 21/KH-UBND"; without a number, the name an
     admin gave it, else its title (a file name such as "001_0b34…" means nothing to staff)."""
-    kind = "Báo cáo" if plan.kind == "bao_cao" else "Kế hoạch"
+    kind = kind_label(plan.kind)
     if plan.number:
         return f"{kind} {plan.number}"
     stem = PurePath(plan.source_filename).stem

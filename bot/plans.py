@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot.core.answers import format_figure
 from bot.core.documents import DocumentError, extract_text
 from bot.core.numbers import format_date
-from bot.core.plan import ParsedPlan, Target
+from bot.core.plan import ParsedPlan, Target, kind_label
 from bot.core.plan_parser import parse_plan
 from bot.core.text import collapse_spaces, fold, shorten
 from storage import plans, users
@@ -134,7 +134,7 @@ def _e(text: str) -> str:
 
 
 def _kind_word(kind: str) -> str:
-    return "báo cáo" if kind == "bao_cao" else "kế hoạch"
+    return kind_label(kind).lower()
 
 
 def _target_line(target: Target, *, compound: bool) -> str:

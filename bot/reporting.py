@@ -150,27 +150,13 @@ def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:
     for ambiguous in report.ambiguous:
         possible = _possible_readings(ambiguous)
         if len(possible) == 1:  # "BHYT 97.5%" cannot be 975%, "lợn 2,300 con" not 2,3 con
-            claim = Claim(
-                ambiguous.fragment,
-                possible[0],
-                ambiguous.measure,
-                ambiguous.delta,
-                ambiguous.source,
-            )
-            decisions.append(_decide_claim(claim, matcher))
+            decisions.append(_decide_claim(ambiguous.read_as(possible[0]), matcher))
             continue
         matches = _candidates(matcher, ambiguous.fragment, ambiguous.measure)
         if matches:
             decisions.append(PickNumber(ambiguous, tuple(m.target for m in matches)))
         else:  # "họp lúc 7.30": no target, so no reason to ask which number it is
-            claim = Claim(
-                ambiguous.fragment,
-                ambiguous.readings[0],
-                ambiguous.measure,
-                ambiguous.delta,
-                ambiguous.source,
-            )
-            decisions.append(NoTarget(claim))
+            decisions.append(NoTarget(ambiguous.read_as(ambiguous.readings[0])))
     return decisions
 
 
@@ -409,6 +395,11 @@ async def _check_running_total(
     """An increment is judged by the total it makes: "+30.000 con" on a 4.200 target is
     as doubtful as "32.000 con". A cumulative count below the unit's total so far is asked
     about: it is more often this month's work than a total that went down."""
+    info = target_info(ready.target)
+    if not ready.claim.delta:
+        counts_up = info.additive and not info.lower_is_better
+        if sender.correcting or not counts_up or ready.value < 0:
+            return ready  # an edit restates its own figure; rates may go down
     async with services.db.session() as session:
         row = (await plans.target_rows(session, active.plan_id)).get(ready.target.key)
         if row is None:
@@ -420,12 +411,8 @@ async def _check_running_total(
             sender.period.running_keys,
             excluding=_own_rows(sender),
         )
-    info = target_info(ready.target)
     if not ready.claim.delta:
-        if sender.correcting:  # an edit restates its own figure, where it stood
-            return ready
-        counts_up = info.additive and not info.lower_is_better
-        if counts_up and so_far is not None and 0 <= ready.value < so_far:
+        if so_far is not None and ready.value < so_far:
             return PickMode(ready.claim, ready.target, ready.value, so_far)
         return ready
     total = (so_far or Decimal(0)) + ready.value
@@ -505,11 +492,7 @@ async def _ask(
     elif isinstance(decision, PickNumber):
         ambiguous = decision.claim
         payload |= {"step": "number", "readings": [str(r) for r in ambiguous.readings]}
-        payload["claim"] = _claim_json(
-            Claim(
-                ambiguous.fragment, Decimal(0), ambiguous.measure, ambiguous.delta, ambiguous.source
-            )
-        )
+        payload["claim"] = _claim_json(ambiguous.read_as(Decimal(0)))
     else:
         step = "mode" if isinstance(decision, PickMode) else "confirm"
         payload |= {"step": step, "claim": _claim_json(decision.claim)}

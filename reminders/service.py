@@ -162,20 +162,15 @@ async def current_period(services: Services) -> cal.Period:
     return await period_on(services, local_today(services))
 
 
-async def _closing(services: Services) -> tuple[cal.Period, date] | None:
-    """The period whose deadline passed less than :data:`LATE_REPORT_DAYS` ago, with that
-    deadline, if any."""
-    today = local_today(services)
-    previous = cal.previous_period(await current_period(services))
-    closed_on = cal.deadline_of(previous, await year_deadlines(services, previous.year))
-    return (previous, closed_on) if (today - closed_on).days <= LATE_REPORT_DAYS else None
-
-
-async def closing_period(services: Services) -> cal.Period | None:
+async def closing_period(
+    services: Services, current: cal.Period | None = None
+) -> cal.Period | None:
     """The period whose deadline passed less than :data:`LATE_REPORT_DAYS` ago, if any: the
-    one officers are compiling, and the one a late unit still reports for."""
-    closing = await _closing(services)
-    return closing[0] if closing is not None else None
+    one officers are compiling, and the one a late unit still reports for. *current* saves
+    looking the current period up again."""
+    previous = cal.previous_period(current or await current_period(services))
+    closed_on = cal.deadline_of(previous, await year_deadlines(services, previous.year))
+    return previous if (local_today(services) - closed_on).days <= LATE_REPORT_DAYS else None
 
 
 async def reporting_period(services: Services, unit_id: int) -> cal.Period:
@@ -183,22 +178,23 @@ async def reporting_period(services: Services, unit_id: int) -> cal.Period:
     unit which sent nothing by the deadline just passed (the overdue notice asks it to
     report at once) reports for that period, all day long on the day it catches up (so its
     figures stay together), within :data:`LATE_REPORT_DAYS`."""
-    closing = await _closing(services)
+    current = await current_period(services)
+    closing = await closing_period(services, current)
     if closing is not None:
-        period, _closed_on = closing
         # Reports sent before today for that period (on time, or late on an earlier day)
         # mean the unit has caught up: from then on it reports for the current period.
         today = datetime.combine(local_today(services), time(), services.settings.tz)
         async with services.db.session() as session:
-            if not await reports.has_reported(session, unit_id, period.key, before=today):
-                return period
-    return await current_period(services)
+            if not await reports.has_reported(session, unit_id, closing.key, before=today):
+                return closing
+    return current
 
 
 async def summary_period(services: Services) -> cal.Period:
     """The period /tonghop and /tiendo show by default: the one just closed while its
     reports are being compiled, else the current one."""
-    return await closing_period(services) or await current_period(services)
+    current = await current_period(services)
+    return await closing_period(services, current) or current
 
 
 async def ensure_default_deadlines(services: Services) -> None:
@@ -282,12 +278,13 @@ def parse_future_day(services: Services, text: str) -> date:
     today = local_today(services)
     short = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})\s*", text)
     if short:
-        this_year = f"{short[1]}/{short[2]}/{today.year}"
-        text = (
-            this_year
-            if _parses_on_or_after(this_year, today)
-            else f"{this_year[:-4]}{today.year + 1}"
+        day_month = f"{short[1]}/{short[2]}"
+        year = (
+            today.year
+            if _parses_on_or_after(f"{day_month}/{today.year}", today)
+            else today.year + 1
         )
+        text = f"{day_month}/{year}"
     try:
         day = parse_date(text)
     except DateFormatError as exc:

@@ -36,7 +36,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.core.measures import find_measure_prefix, lookup_measure
 from bot.core.numbers import format_date, format_number
-from bot.core.plan import ParsedPlan, Passage, Target, section_label
+from bot.core.plan import ParsedPlan, Passage, Target, kind_label, section_label
 from bot.core.synonyms import (
     CONCEPT_PREFIX,
     NUMBER_PREFIX,
@@ -1126,7 +1126,7 @@ def describe_plan(plan: ParsedPlan) -> str:
     """What the heading of *plan* says, as one sentence: "Kế hoạch số 21/KH-UBND do UBND huyện
     Bình Sơn ban hành ngày 03/02/2025: «…», áp dụng cho năm 2025." Parts the plan lacks are
     left out, never guessed."""
-    kind = "Báo cáo" if plan.kind == "bao_cao" else "Kế hoạch"
+    kind = kind_label(plan.kind)
     parts = [f"{kind} số {collapse_spaces(plan.number)}" if plan.number else kind]
     if plan.issuer:
         parts.append(f"do {collapse_spaces(plan.issuer)} ban hành")

@@ -48,6 +48,11 @@ class Section:
     level: int  # 1 for "I.", 2 for "1.", 3 for "a)", 4 for "-"
 
 
+def kind_label(kind: str) -> str:
+    """ "Báo cáo" for a report (kind "bao_cao"), else "Kế hoạch"."""
+    return "Báo cáo" if kind == "bao_cao" else "Kế hoạch"
+
+
 _PART_ORDINALS = ("", "nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
 
 

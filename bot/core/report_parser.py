@@ -37,8 +37,8 @@ _NUMBER = re.compile(
 # Numbers that name something rather than report a figure: a year ("năm 2025", "2020-2025"),
 # an age ("dưới 5 tuổi"), a duration ("6 tháng"), a date, a target or section of the plan
 # ("chỉ tiêu số 10", "(16)", "mục III.4"), a unit ("Thôn 1", "tổ 3") or a document number
-# ("21/KH-UBND"). They are
-# blanked before figures are looked for, so "chỉ tiêu việc làm năm 2025" reports nothing.
+# ("21/KH-UBND"). They are blanked before figures are looked for, so "chỉ tiêu việc làm năm
+# 2025" reports nothing.
 _REFERENCE = re.compile(
     r"(?<!\w)(?:"
     r"(?:năm|nam)\s+(?:19|20)\d{2}"
@@ -98,6 +98,10 @@ class AmbiguousClaim:
     measure: Measure | None
     delta: bool
     source: str
+
+    def read_as(self, value: Decimal) -> Claim:
+        """The claim once the number is known to mean *value*."""
+        return Claim(self.fragment, value, self.measure, self.delta, self.source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,10 +203,11 @@ def parse_report(text: str) -> ParsedReport:
     ambiguous: list[AmbiguousClaim] = []
     invalid: list[str] = []
     for clause in _clauses(text):
-        match = _figure_in(_blank_references(clause))
+        words = _blank_references(clause)  # "Thôn 1", "(đến 30/6)" name no target either
+        match = _figure_in(words)
         if match is None:
             continue
-        result = _read_clause(clause, match)
+        result = _read_clause(clause, words, match)
         if isinstance(result, Claim):
             claims.append(result)
         elif isinstance(result, AmbiguousClaim):
@@ -256,9 +261,9 @@ def _figure_in(words: str) -> re.Match[str] | None:
     return next(with_unit, numbers[0] if numbers else None)
 
 
-def _read_clause(clause: str, match: re.Match[str]) -> Claim | AmbiguousClaim | None:
+def _read_clause(clause: str, words: str, match: re.Match[str]) -> Claim | AmbiguousClaim | None:
+    """The figure *match* found in *words* (the clause with references blanked)."""
     number_text = re.sub(r"[ \u00a0\u202f]", "", match["num"]) + (match["scale"] or "")
-    words = _blank_references(clause)  # "Thôn 1", "(đến 30/6)" name no target either
     tail = _spoken_tail(match, words)
     end = match.end() if tail is not None or not match["tail"] else match.start("tail")
     before, after = words[: match.start()], words[end:]
