@@ -275,7 +275,8 @@ async def message_edited(update: Update, context: Context) -> None:
     try:
         unit, text = await _unit_and_text(update, context, message.text)
     except UserFacingError as exc:
-        await reply(update, exc.message_vi)
+        if message.chat.type == ChatType.PRIVATE:  # group chatter edited stays unanswered
+            await reply(update, exc.message_vi)
         return
     active = await knowledge.active_plan(services)
     if unit is None or active is None:

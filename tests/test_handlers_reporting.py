@@ -638,3 +638,13 @@ async def test_group_chatter_naming_a_year_gets_no_answer(bot: BotDriver) -> Non
     await bot.bind_group(GROUP, "Thôn 1")
     quiet = await bot.send("Năm 2024 thôn mình có 3 đám cưới", BINH, chat_id=GROUP)
     assert quiet.calls == ()
+
+
+async def test_an_edit_of_group_chatter_naming_a_unit_gets_no_answer(bot: BotDriver) -> None:
+    chatter = bot.message("Tổ 3 họp lúc 8 giờ", BINH, chat_id=-100777)  # an unbound group
+    await bot.process(chatter)
+    assert chatter.message is not None
+    edited = await bot.edit(
+        "Tổ 3: 15 người dự họp", chatter.message.message_id, BINH, chat_id=-100777
+    )
+    assert edited.calls == ()
