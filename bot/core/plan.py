@@ -39,6 +39,22 @@ _QUALIFIER_LABELS = {
 }
 
 
+class Direction(StrEnum):
+    """Which way a target's figure should go; set by an admin, else inferred (progress rules)."""
+
+    HIGHER = "higher"  # càng cao càng tốt: done when the figure reaches the target
+    LOWER = "lower"  # càng thấp càng tốt: a rate to bring down (hộ nghèo, suy dinh dưỡng)
+    CEILING = "ceiling"  # không vượt quá: met while the figure stays at or under the target
+    QUALITATIVE = "qualitative"  # no figure: đạt / chưa đạt, set by an officer or unit
+
+
+class Scope(StrEnum):
+    """Who reports a target's figure."""
+
+    UNITS = "units"  # every unit reports its share; counts add up to the commune figure
+    COMMUNE = "commune"  # one figure for the whole commune, reported by the responsible unit
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """A heading in the plan's outline, e.g. path "II.2" titled "Chỉ tiêu thi đua"."""
@@ -93,6 +109,8 @@ class Target:
     source_text: str  # the whole line, cleaned of wrap noise, to quote back
     parent_key: str | None = None  # set on sub-targets of a compound line
     text_value: str | None = None  # non-numeric content or a year ("vào năm 2027")
+    direction: Direction | None = None  # None: inferred from qualifier and name
+    scope: Scope | None = None  # None: inferred (counts by units, rates by the commune)
 
     @property
     def marker(self) -> str:
@@ -110,6 +128,29 @@ class Passage:
     order: int  # position in the document, for stable citations
 
 
+class DeadlineKind(StrEnum):
+    """What a deadline written in the plan is for."""
+
+    SIX_MONTH = "six_month"  # báo cáo sơ kết 6 tháng
+    YEAR_END = "year_end"  # báo cáo tổng kết năm
+    REGISTRATION = "registration"  # đăng ký thi đua
+    DOSSIER = "dossier"  # hồ sơ đề nghị khen thưởng
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDeadline:
+    """A date the plan itself sets: "gửi báo cáo sơ kết … trước ngày 10/6/2024"."""
+
+    kind: DeadlineKind
+    day: int
+    month: int
+    year: int | None  # None when the plan writes only "15/3" (the plan's year is meant)
+    what: str  # short label: "Báo cáo sơ kết 6 tháng"
+    source_text: str  # the sentence that sets it, to quote back
+    section_path: str
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedPlan:
     """Everything understood from one document."""
@@ -123,6 +164,9 @@ class ParsedPlan:
     targets: tuple[Target, ...] = field(default_factory=tuple)
     passages: tuple[Passage, ...] = field(default_factory=tuple)
     issuer: str | None = None  # "UBND huyện Bình Sơn", when stated
+    # Lines with a figure that stand outside any targets list: offered to the officer to add.
+    candidates: tuple[Target, ...] = field(default_factory=tuple)
+    deadlines: tuple[PlanDeadline, ...] = field(default_factory=tuple)
 
     def section(self, path: str) -> Section | None:
         """The section at *path*, if the plan has one."""
