@@ -33,6 +33,7 @@ from handlers import (
     reporting,
     start,
     units,
+    unknown,
 )
 from handlers.common import Context, is_harmless
 from reminders.schedule import rebuild_schedule
@@ -54,6 +55,7 @@ FEATURES: tuple[ModuleType, ...] = (
     reporting,
     progress,
     deadlines,
+    unknown,
     messages,
 )
 

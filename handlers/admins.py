@@ -106,15 +106,24 @@ async def quantri(update: Update, context: Context) -> None:
 async def _list(update: Update, services: Services) -> None:
     """Every admin, those from ADMIN_IDS marked."""
     configured = set(services.settings.admin_ids)
+    for_session = set(services.session_admin_ids)
     async with services.db.session() as session:
-        ids = sorted(set(await users.admin_telegram_ids(session)) | configured)
+        ids = sorted(set(await users.admin_telegram_ids(session)) | configured | for_session)
         people = [(i, await users.get_user(session, i)) for i in ids]
     lines = [f"<b>Quản trị viên</b> ({len(people)})", ""]
     for telegram_id, user in people:
-        source = " — khai báo trong ADMIN_IDS" if telegram_id in configured else ""
-        lines.append(f"• {person(user, telegram_id)}{source}")
+        lines.append(f"• {person(user, telegram_id)}{_admin_source(telegram_id, services)}")
     lines += ["", USAGE]
     await reply(update, "\n".join(lines))
+
+
+def _admin_source(telegram_id: int, services: Services) -> str:
+    """Why someone is an admin, when it is not a promotion stored in the database."""
+    if telegram_id in services.settings.admin_ids:
+        return " — khai báo trong ADMIN_IDS"
+    if telegram_id in services.session_admin_ids:
+        return " — quản trị viên trong phiên bảng điều khiển này"
+    return ""
 
 
 async def _promote(update: Update, services: Services, rest: str) -> None:

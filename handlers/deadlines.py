@@ -99,8 +99,8 @@ def list_text(views: list[service.DeadlineView], *, usage_year: int | None) -> s
 def schedule_text(services: Services, view: service.DeadlineView) -> str:
     """The reminder days of a deadline, as admins read them after a change."""
     slots = service.slots_of(services, view)
-    today = service.local_today(services)
-    days = [s.day for s in slots if s.key.startswith("d-") and s.day >= today]
+    now = services.clock.now()  # a slot of today already past is no promise to make
+    days = [s.day for s in slots if s.key.startswith("d-") and s.send_at > now]
     if not days:
         return "Không còn ngày nhắc nào trước hạn này."
     listed = ", ".join(d.strftime("%d/%m") for d in days)

@@ -305,7 +305,7 @@ async def _rename(update: Update, services: Services, rest: str) -> None:
         return
     async with services.db.session() as session:
         match = await units.match_unit(session, old_name)
-        if match.unit is None:
+        if match.unit is None or not match.exact:  # renaming is never a guess
             text = _not_found(old_name.strip(), match)
         else:
             old = await units.rename_unit(session, match.unit, new_name)

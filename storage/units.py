@@ -97,7 +97,14 @@ class UnitNameTaken(InvalidInput):
     the row, so it stays readable after the transaction rolls back."""
 
     def __init__(self, name: str, existing: Unit) -> None:
-        super().__init__(f"Đã có đơn vị «{existing.name}» trùng tên với «{name}».")
+        if collapse_spaces(name) == existing.name:
+            text = f"Đã có đơn vị «{existing.name}»; hãy chọn tên khác."
+        else:
+            text = (
+                f"Tên «{name}» trùng với đơn vị «{existing.name}» đã có (chỉ khác chữ hoa, "
+                "dấu hoặc khoảng trắng); hãy chọn tên khác."
+            )
+        super().__init__(text)
         self.existing_id = existing.id
         self.existing_name = existing.name
 

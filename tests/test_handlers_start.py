@@ -13,7 +13,7 @@ from bot.app import GENERIC_ERROR_TEXT
 from bot.config import Settings
 from handlers.common import Context
 from storage.db import Database
-from tests.support.driver import AN, SPIKY, BotDriver, running_bot
+from tests.support.driver import AN, GROUP, SPIKY, BotDriver, running_bot
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ async def test_a_bad_request_is_a_bug_the_user_hears_about(
     async def broken(update: Update, context: Context) -> None:
         raise BadRequest("Can't parse entities: unsupported start tag")
 
-    bot.app.add_handler(CommandHandler("hong", broken), group=-1)
+    bot.app.handlers[0].insert(0, CommandHandler("hong", broken))
     replies = await bot.send("/hong", AN)
     assert replies.text == GENERIC_ERROR_TEXT
     assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records)
@@ -49,6 +49,34 @@ async def test_a_button_pressed_twice_is_no_error(bot: BotDriver) -> None:
     async def stale(update: Update, context: Context) -> None:
         raise BadRequest("Message is not modified: specified new message content is the same")
 
-    bot.app.add_handler(CommandHandler("cu", stale), group=-1)
+    bot.app.handlers[0].insert(0, CommandHandler("cu", stale))
     replies = await bot.send("/cu", AN)
     assert replies.messages == ()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("/baocoa 5 cây", "Có phải anh/chị muốn dùng /baocao"),
+        ("/tien_do", "/tiendo"),
+        ("/abc", "Gõ /help để xem các lệnh."),
+    ],
+)
+async def test_an_unknown_command_gets_an_answer_naming_the_nearest(
+    bot: BotDriver, typed: str, expected: str
+) -> None:
+    replies = await bot.send(typed, AN)
+    assert "Tôi không có lệnh «" in replies.text
+    assert expected in replies.text
+
+
+async def test_a_lone_slash_is_answered(bot: BotDriver) -> None:
+    replies = await bot.send("/", AN)
+    assert "ngay sau dấu «/»" in replies.text
+
+
+async def test_a_command_for_another_bot_in_a_group_is_left_alone(bot: BotDriver) -> None:
+    replies = await bot.send("/abc@other_bot", AN, chat_id=GROUP)
+    assert replies.messages == ()
+    mine = await bot.send(f"/abc@{bot.app.bot.username}", AN, chat_id=GROUP)
+    assert "Tôi không có lệnh «/abc»" in mine.text

@@ -135,8 +135,22 @@ async def test_admin_creates_a_unit_and_a_member_joins(bot: Bot) -> None:
 async def test_several_units_at_once_and_duplicates(bot: Bot) -> None:
     answer = await bot.send("/donvi them Thôn 1\nThôn 2\nthon 1", ADMIN)
     assert "Đã tạo 2 đơn vị" in answer
-    assert "Đã có đơn vị «Thôn 1» trùng tên với «thon 1»" in answer
-    assert "trùng tên" in await bot.send("/donvi them THÔN 2", ADMIN)
+    assert "Tên «thon 1» trùng với đơn vị «Thôn 1» đã có" in answer
+    assert "trùng với đơn vị «Thôn 2»" in await bot.send("/donvi them THÔN 2", ADMIN)
+
+
+async def test_renaming_onto_an_existing_name_says_so_plainly(bot: Bot) -> None:
+    await bot.send("/donvi them Thôn A\nThôn B", ADMIN)
+    answer = await bot.send("/donvi doiten Thôn A | Thôn B", ADMIN)
+    assert "Đã có đơn vị «Thôn B»; hãy chọn tên khác." in answer
+    assert "trùng tên với «Thôn B»" not in answer
+
+
+async def test_renaming_needs_the_exact_name(bot: Bot) -> None:
+    await bot.send("/donvi them Thôn Đông Hòa", ADMIN)
+    answer = await bot.send("/donvi doiten Thon Dong Hoaa | Thôn Mới", ADMIN)
+    assert "Không tìm thấy đơn vị «Thon Dong Hoaa»" in answer
+    assert "Thôn Mới" not in await bot.send("/donvi", ADMIN)
 
 
 async def test_group_binding(bot: Bot) -> None:
@@ -239,7 +253,7 @@ async def test_unit_names_are_escaped(bot: Bot) -> None:
     assert name in await bot.send(f"/thamgia {code}", AN)
     assert name in await bot.send("/donvi", ADMIN)
     assert "Không tìm thấy đơn vị «<script>»" in await bot.send("/donvi xoa <script>", ADMIN)
-    assert "trùng tên" in await bot.send(f"/donvi them {name}", ADMIN)
+    assert "hãy chọn tên khác" in await bot.send(f"/donvi them {name}", ADMIN)
 
 
 @pytest.mark.parametrize("command", ["/donvi them Thôn 9", "/thamgia ABCDEFG", "/roi", "/quantri"])

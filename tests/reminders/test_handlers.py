@@ -13,6 +13,7 @@ from telegram import Message, Update
 from telegram import User as TgUser
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.clock import ManualClock
 from bot.services import SERVICES_KEY, Services
 from handlers import deadlines as handler
 from handlers.common import NOT_ADMIN_TEXT
@@ -146,3 +147,13 @@ async def test_a_date_without_its_year_is_the_next_such_day(
     assert (await service.year_deadlines(services, 2026)).year_end == date(2026, 12, 11)
     (weekend,) = await harness.run("/hanchot nam 12/12/2026")
     assert "⚠️ Ngày này là Thứ Bảy" in weekend
+
+
+async def test_a_reminder_time_already_past_today_is_not_promised(
+    services: Services, fake_bot: FakeBot, clock: ManualClock
+) -> None:
+    """Typed at 22:58 on 03/06: the 08:00 reminder of that day is gone, so it is not listed."""
+    clock.set(datetime(2026, 6, 3, 22, 58, tzinfo=services.settings.tz))
+    (answer,) = await Harness(services, fake_bot).run("/hanchot 6thang 10/06/2026")
+    assert "05/06, 09/06, 10/06 lúc 08:00" in answer
+    assert "03/06" not in answer
