@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import knowledge
 from bot.commands import Audience, Command
 from bot.core.answers import choice_buttons, render_answer
+from bot.core.matcher import Answer
 from bot.core.questions import asks_about_deadline, is_small_talk
 from bot.core.text import fold
 from bot.plans import target_block
@@ -29,7 +30,7 @@ from handlers.common import (
 )
 from handlers.deadlines import list_text
 from reminders import service
-from storage import plans
+from storage import pending, plans
 from storage.models import Synonym
 
 COMMANDS = (
@@ -65,8 +66,14 @@ SMALL_TALK_REPLY = (
     "Dạ. Anh/chị cần hỏi gì về kế hoạch (ví dụ «chỉ tiêu BHYT bao nhiêu?») hay báo cáo số "
     "liệu (ví dụ «Đã trồng được 12.500 cây phân tán») thì cứ nhắn ạ. Xem các lệnh: /help."
 )
-ASKED_KEY = "questions.asked"  # chat_data: message id of a choice → the question it answers
-MAX_REMEMBERED_QUESTIONS = 50
+NONE_KIND = "qa_none"  # pending choice: the question "Không phải" records
+NONE_RECORDED = (
+    "Xin lỗi vì chưa hiểu đúng. Câu hỏi đã được ghi lại để cán bộ bổ sung. "
+    "Anh/chị thử hỏi bằng từ ngữ khác, hoặc xem /chitieu."
+)
+NONE_NOT_RECORDED = (
+    "Xin lỗi vì chưa hiểu đúng. Anh/chị thử hỏi bằng từ ngữ khác, hoặc xem /chitieu."
+)
 PAGE_PREFIX = "ct:"
 TARGETS_PER_PAGE = 12
 
@@ -99,23 +106,37 @@ async def answer_text(update: Update, context: Context, question: str) -> None:
     answer = active.kb.ask(question)
     markup = None
     if answer.kind == "choices":
-        # The plan's id rides in every button: after a switch of plan, "t:5" is another target.
-        prefix = f"{QA_PREFIX}{active.plan_id}:"
-        rows = [
-            [InlineKeyboardButton(label[:60], callback_data=f"{prefix}{hit_id}")]
-            for label, hit_id in choice_buttons(answer)
-        ]
-        rows.append([InlineKeyboardButton("Không phải", callback_data=f"{prefix}{NONE_CHOICE}")])
-        markup = InlineKeyboardMarkup(rows)
+        markup = await _choice_markup(update, context, answer, question, active.plan_id)
     elif answer.kind == "none":
         await _record_unanswered(update, context, question, active.plan_id)
-    sent = await reply(update, render_answer(answer), markup=markup)
-    if markup is not None and sent is not None and context.chat_data is not None:
-        # "Không phải" records the question its buttons were for, not the chat's latest.
-        asked: dict[int, str] = context.chat_data.setdefault(ASKED_KEY, {})
-        asked[sent.message_id] = question
-        for old in sorted(asked)[:-MAX_REMEMBERED_QUESTIONS]:
-            del asked[old]
+    await reply(update, render_answer(answer), markup=markup)
+
+
+async def _choice_markup(
+    update: Update, context: Context, answer: Answer, question: str, plan_id: int
+) -> InlineKeyboardMarkup:
+    """The close matches as buttons, and "Không phải". The plan's id rides in every button
+    (after a switch of plan, "t:5" is another target); the question that "Không phải" records
+    is kept in the database, so a restart or a later question does not lose it."""
+    services = get_services(context)
+    user, chat = update.effective_user, update.effective_chat
+    async with services.db.session() as session:
+        pending_id = await pending.create(
+            session,
+            kind=NONE_KIND,
+            chat_telegram_id=chat.id if chat else 0,
+            user_telegram_id=user.id if user else 0,
+            payload={"question": question, "plan_id": plan_id},
+            now=services.clock.now(),
+        )
+    prefix = f"{QA_PREFIX}{plan_id}:"
+    rows = [
+        [InlineKeyboardButton(label[:60], callback_data=f"{prefix}{hit_id}")]
+        for label, hit_id in choice_buttons(answer)
+    ]
+    none_data = f"{prefix}{NONE_CHOICE}:{pending_id}"
+    rows.append([InlineKeyboardButton("Không phải", callback_data=none_data)])
+    return InlineKeyboardMarkup(rows)
 
 
 async def _record_unanswered(update: Update, context: Context, question: str, plan_id: int) -> None:
@@ -144,23 +165,37 @@ async def choice_pressed(update: Update, context: Context) -> None:
     if plan_id != str(active.plan_id):
         await reply(update, "Kế hoạch đang dùng đã thay đổi; anh/chị vui lòng hỏi lại.")
         return
-    if choice == NONE_CHOICE:
-        asked = (context.chat_data or {}).get(ASKED_KEY, {})
-        message_id = query.message.message_id if query.message is not None else None
-        question = asked.pop(message_id, "")
-        if question:
-            await _record_unanswered(update, context, question, active.plan_id)
-        await reply(
-            update,
-            "Xin lỗi vì chưa hiểu đúng. Câu hỏi đã được ghi lại để cán bộ bổ sung. "
-            "Anh/chị thử hỏi bằng từ ngữ khác, hoặc xem /chitieu.",
-        )
+    if choice.startswith(NONE_CHOICE):
+        recorded = await _record_rejected(update, context, choice, active.plan_id)
+        await reply(update, NONE_RECORDED if recorded else NONE_NOT_RECORDED)
         return
     answer = active.kb.resolve(choice)
     if answer is None:
         await reply(update, "Mục này không còn trong kế hoạch đang dùng. Hãy hỏi lại.")
         return
     await reply(update, render_answer(answer))
+
+
+async def _record_rejected(update: Update, context: Context, choice: str, plan_id: int) -> bool:
+    """Record the question whose choices were all wrong; False when there is nothing to
+    record (pressed already, by someone else, or from buttons of an older version)."""
+    _, _, pending_text = choice.partition(":")
+    user = update.effective_user
+    if not pending_text.isdigit() or user is None:
+        return False
+    services = get_services(context)
+    async with services.db.session() as session:
+        payload = await pending.take(
+            session,
+            int(pending_text),
+            kind=NONE_KIND,
+            user_telegram_id=user.id,
+            now=services.clock.now(),
+        )
+    if payload is None or payload.get("plan_id") != plan_id:
+        return False
+    await _record_unanswered(update, context, str(payload["question"]), plan_id)
+    return True
 
 
 async def chitieu(update: Update, context: Context) -> None:

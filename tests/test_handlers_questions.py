@@ -158,6 +158,26 @@ async def test_none_of_the_choices_records_the_question(bot: BotDriver) -> None:
     [row] = await unanswered(bot)
     assert (row.text, row.asked_by) == ("tỷ lệ bao nhiêu", AN)
 
+    # Pressed again (or from a stale keyboard): nothing more is recorded, and none is claimed.
+    again = await bot.press(replies.button("Không phải"), AN, on=replies.messages[0])
+    assert "đã được ghi lại" not in again.text
+    assert len(await unanswered(bot)) == 1
+
+
+async def test_none_of_the_choices_survives_a_restart(
+    settings: Settings, database: Database
+) -> None:
+    """The question "Không phải" records is in the database, not in the process's memory."""
+    async with running_bot(settings, database) as first:
+        await first.load_plan()
+        replies = await first.send("tỷ lệ bao nhiêu", AN)
+        button = replies.button("Không phải")
+        shown = replies.messages[0]
+    async with running_bot(settings, database) as second:
+        pressed = await second.press(button, AN, on=shown)
+        assert pressed.text.startswith("Xin lỗi vì chưa hiểu đúng. Câu hỏi đã được ghi lại")
+        assert [row.text for row in await unanswered(second)] == ["tỷ lệ bao nhiêu"]
+
 
 async def test_chitieu_pages_with_buttons(bot: BotDriver) -> None:
     first = await bot.send("/chitieu", AN)
