@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackContext, CommandHandler, filters
 
 from bot import knowledge
+from bot.exports.text import MESSAGE_LIMIT, split_messages
 from bot.knowledge import ActivePlan
 from bot.services import Services, get_services, is_admin
 from storage import users
@@ -74,18 +75,26 @@ async def reply(
     *,
     markup: InlineKeyboardMarkup | None = None,
 ) -> Message | None:
-    """Answer in the chat the update came from, as HTML (callers escape user text)."""
+    """Answer in the chat the update came from, as HTML (callers escape user text).
+
+    A text over Telegram's limit goes out as several messages cut between lines, the buttons
+    under the last one; returns the last message sent.
+    """
     chat = update.effective_chat
     if chat is None:
         return None
     message = update.effective_message
-    return await chat.send_message(
-        text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=markup,
-        reply_to_message_id=message.message_id if message and chat.type != "private" else None,
-        disable_web_page_preview=True,
-    )
+    parts = split_messages(text.split("\n")) if len(text) > MESSAGE_LIMIT else [text]
+    sent: Message | None = None
+    for number, part in enumerate(parts, start=1):
+        sent = await chat.send_message(
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if number == len(parts) else None,
+            reply_to_message_id=message.message_id if message and chat.type != "private" else None,
+            disable_web_page_preview=True,
+        )
+    return sent
 
 
 def command_args(update: Update) -> str:

@@ -13,6 +13,7 @@ from bot import knowledge, reporting
 from bot.commands import Audience, Command
 from bot.core.questions import reads_as_report
 from bot.core.report_parser import parse_report
+from bot.core.text import shorten
 from bot.errors import UserFacingError
 from bot.exports.text import render_confirmation
 from bot.reporting import Outcome, Saved, Sender, target_info
@@ -43,6 +44,7 @@ COMMANDS = (
 )
 
 UNDO_PREFIX = "rpu:"
+ECHO_LIMIT = 80  # characters of the user's text quoted back in a problem line
 USAGE = (
     "Cách báo cáo: <code>/baocao Đã trồng được 12.500 cây phân tán</code>\n"
     "Nhiều số liệu một lúc: <code>/baocao lợn 2.300 con; dê 120 con</code>\n"
@@ -184,12 +186,17 @@ async def _send_outcome(update: Update, outcome: Outcome) -> None:
         ]
         await reply(update, question.text, markup=InlineKeyboardMarkup(buttons))
     problems = [
-        *(f"• Không có chỉ tiêu nào khớp với «{html.escape(c)}»." for c in outcome.unmatched),
-        *(f"• Không đọc được số trong «{html.escape(c)}»." for c in outcome.unreadable),
+        *(f"• Không có chỉ tiêu nào khớp với «{_echo(c)}»." for c in outcome.unmatched),
+        *(f"• Không đọc được số trong «{_echo(c)}»." for c in outcome.unreadable),
     ]
     if problems:
         problems.append("Xem danh sách chỉ tiêu bằng /chitieu rồi nhắn lại, ví dụ «lợn 2.300 con».")
         await reply(update, "\n".join(problems))
+
+
+def _echo(text: str) -> str:
+    """A piece of the user's message quoted back: short enough to read, escaped for HTML."""
+    return html.escape(shorten(text, ECHO_LIMIT))
 
 
 def _confirmation(saved: Saved, sender: Sender) -> str:

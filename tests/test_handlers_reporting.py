@@ -648,3 +648,12 @@ async def test_an_edit_of_group_chatter_naming_a_unit_gets_no_answer(bot: BotDri
         "Tổ 3: 15 người dự họp", chatter.message.message_id, BINH, chat_id=-100777
     )
     assert edited.calls == ()
+
+
+async def test_a_long_message_is_never_echoed_past_telegrams_limit(bot: BotDriver) -> None:
+    """A problem line quotes a short piece of the message, not all of it."""
+    text = "ghi chép " * 440 + "được 5 quyển sổ tay mới"
+    replies = await bot.send(text, AN)
+    assert replies.messages
+    assert all(len(sent.text) <= 4096 for sent in replies.messages)
+    assert text not in replies.text

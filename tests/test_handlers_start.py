@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
 from bot.app import GENERIC_ERROR_TEXT
 from bot.config import Settings
-from handlers.common import Context
+from handlers.common import Context, reply
 from storage.db import Database
 from tests.support.driver import AN, GROUP, SPIKY, BotDriver, running_bot
 
@@ -80,3 +80,19 @@ async def test_a_command_for_another_bot_in_a_group_is_left_alone(bot: BotDriver
     assert replies.messages == ()
     mine = await bot.send(f"/abc@{bot.app.bot.username}", AN, chat_id=GROUP)
     assert "Tôi không có lệnh «/abc»" in mine.text
+
+
+async def test_a_reply_over_telegrams_limit_is_sent_in_parts(bot: BotDriver) -> None:
+    """Every reply goes through one helper that keeps each message within 4,096 characters."""
+    lines = [f"Dòng thứ {n}: nội dung khá dài để vượt giới hạn của Telegram." for n in range(150)]
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Tiếp", callback_data="x")]])
+
+    async def long(update: Update, context: Context) -> None:
+        await reply(update, "\n".join(lines), markup=markup)
+
+    bot.app.handlers[0].insert(0, CommandHandler("dai", long))
+    replies = await bot.send("/dai", AN)
+    *first, last = replies.messages
+    assert first and all(len(sent.text) <= 4096 for sent in replies.messages)
+    assert "\n".join(sent.text for sent in replies.messages) == "\n".join(lines)
+    assert all(sent.buttons == () for sent in first) and last.buttons == (("Tiếp", "x"),)
