@@ -49,6 +49,11 @@ CONFIDENT_MARGIN = 12.0
 # Below this, a candidate is not worth offering.
 CANDIDATE_SCORE = 45.0
 MEASURED_RELIEF = 10.0
+# Units of measure many targets share: a figure in them alone never picks a target.
+SHARED_CATEGORIES = frozenset({"people", "rate", "money", "turns", "households"})
+# Categories whose units convert into each other ("1,5 tạ" for a target in "tấn").
+SCALED_CATEGORIES = frozenset({"mass", "money", "area", "length"})
+MEASURE_CHOICES = 5  # at most this many targets offered when the unit alone points to them
 
 
 class TargetMatchLike(Protocol):
@@ -63,6 +68,9 @@ class TargetMatchLike(Protocol):
 
 class TargetMatcher(Protocol):
     """The part of the knowledge base reporting needs."""
+
+    @property
+    def plan(self) -> ParsedPlan: ...
 
     def match_targets(
         self, fragment: str, *, measure_category: str | None = None, limit: int = 3
@@ -191,12 +199,37 @@ def _decide_claim(claim: Claim, matcher: TargetMatcher) -> Decision:
         if convert_to_target(claim.value, claim.measure, m.target) is not None
     ]
     if not matches:
-        return NoTarget(claim)
+        return _decide_by_measure(claim, matcher.plan)
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     if best.score < CONFIDENT_SCORE or best.score - runner_up < CONFIDENT_MARGIN:
         return PickTarget(claim, tuple(m.target for m in matches))
     return settle(claim, best.target)
+
+
+def _decide_by_measure(claim: Claim, plan: ParsedPlan) -> Decision:
+    """No target is named, but the unit may say it: "thêm 300 cây" when one target counts
+    trees is that target; when several count in that unit, the user picks one. A unit that
+    many targets may share (people, money, %) says nothing on its own."""
+    measure = claim.measure
+    if measure is None or measure.category in SHARED_CATEGORIES:
+        return NoTarget(claim)  # "3 người đi tập huấn" is chatter, not a report to ask about
+    counted = [t for t in plan.targets if reportable(t) and _same_measure(t, measure)]
+    if len(counted) == 1:
+        return settle(claim, counted[0])
+    if 1 <= len(counted) <= MEASURE_CHOICES:
+        return PickTarget(claim, tuple(counted))
+    return NoTarget(claim)
+
+
+def _same_measure(target: Target, measure: Measure) -> bool:
+    """The target counts in *measure*, or in a unit of the same scale ("tạ" for "tấn")."""
+    own = lookup_measure(target.measure, ocr=True) if target.measure else None
+    if own is None:
+        return False
+    return own.name == measure.name or (
+        own.category == measure.category and own.category in SCALED_CATEGORIES
+    )
 
 
 def settle(claim: Claim, target: Target) -> Ready | ConfirmValue | NoTarget:

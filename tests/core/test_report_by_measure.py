@@ -1,0 +1,65 @@
+"""A figure whose unit points to targets when no target is named ("thêm 300 cây")."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.core.matcher import KnowledgeBase
+from bot.core.plan_parser import parse_plan
+from bot.core.report_parser import parse_report
+from bot.core.synonyms import SynonymTable
+from bot.reporting import NoTarget, PickTarget, Ready, decide
+
+PLAN = """KẾ HOẠCH
+Phát động phong trào thi đua năm 2026
+
+II. CHỈ TIÊU THI ĐUA
+1. Trồng mới cây xanh trên các tuyến đường: 4.000 cây;
+2. Cấp giấy chứng nhận quyền sử dụng đất: 320 giấy;
+3. Giải quyết việc làm mới: 450 người;
+4. Sản lượng lương thực: 2.100 tấn;
+5. Đàn gia súc: trâu 300 con, bò 900 con.
+"""
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.build(
+        parse_plan(PLAN), citation_label="Kế hoạch", synonyms=SynonymTable.builtin()
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "key", "value"),
+    [
+        ("thêm 300 cây", "1", Decimal(300)),
+        ("150 giay chung nhan", "2", Decimal(150)),
+        ("được 12 tạ", "4", Decimal("1.2")),
+    ],
+)
+def test_a_unit_only_one_target_counts_in_is_enough(
+    kb: KnowledgeBase, message: str, key: str, value: Decimal
+) -> None:
+    [decision] = decide(parse_report(message), kb)
+    assert isinstance(decision, Ready)
+    assert (decision.target.key, decision.value) == (key, value)
+
+
+def test_a_unit_several_targets_count_in_is_asked_about(kb: KnowledgeBase) -> None:
+    [decision] = decide(parse_report("thêm 20 con"), kb)
+    assert isinstance(decision, PickTarget)
+    assert {t.key for t in decision.candidates} == {"5.1", "5.2"}
+
+
+def test_a_unit_many_targets_may_share_says_nothing_alone(kb: KnowledgeBase) -> None:
+    [decision] = decide(parse_report("chiều nay 30 người đi họp"), kb)
+    assert isinstance(decision, NoTarget)  # never saved on a guess, nor asked about
+
+
+@pytest.mark.parametrize("message", ["asdkjh qwe 123", "xyz 45"])
+def test_a_number_without_a_word_or_unit_pointing_to_a_target_is_no_report(
+    kb: KnowledgeBase, message: str
+) -> None:
+    assert all(isinstance(d, NoTarget) for d in decide(parse_report(message), kb))
