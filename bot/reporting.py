@@ -20,6 +20,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot import knowledge
 from bot.core.measures import Measure, convert, lookup_measure
 from bot.core.numbers import format_number
@@ -693,10 +695,11 @@ def _resolved_decision(payload: dict[str, Any], choice: str, active: ActivePlan)
     return None
 
 
-async def undo(services: Services, report_ids: range, user_id: int, *, admin: bool) -> int:
+async def undo(services: Services, report_ids: range, user_id: int, *, admin: bool) -> list[str]:
     """Withdraw the figures one confirmation saved ("Hoàn tác"): the rows in *report_ids*
     that came from the same message as the first (other messages' rows may sit between).
-    Returns how many were withdrawn; only the reporter or an admin may undo."""
+    Returns one line per withdrawn figure saying what now stands (empty: undone before);
+    only the reporter or an admin may undo."""
     async with services.db.session() as session:
         report = await session.get(Report, report_ids.start)
         if report is None:
@@ -708,26 +711,33 @@ async def undo(services: Services, report_ids: range, user_id: int, *, admin: bo
         withdrawn = await reports.withdraw(session, mine, services.clock.now())
         for row in withdrawn:
             await users.audit(session, "report.undo", actor=user_id, report_id=row.id)
-        return len(withdrawn)
+        return [await _withdrawn_line(session, row) for row in withdrawn]
 
 
 async def withdraw_last(services: Services, user_id: int, plan_id: int) -> list[str]:
     """/huy: withdraw the sender's most recent report (all figures of that message).
-    Returns what was withdrawn, one line each: "Thôn 1 — Trồng cây phân tán: 12.500 cây"."""
+    Returns one line per withdrawn figure, with what now stands:
+    "Thôn 1 — Trồng cây phân tán: rút 12.500 cây; số liệu hiện tại: 10.000 cây"."""
     async with services.db.session() as session:
         batch = await reports.last_report_batch(session, user_id, plan_id)
         withdrawn = await reports.withdraw(session, [r.id for r in batch], services.clock.now())
-        lines = []
         for row in withdrawn:
             await users.audit(session, "report.withdraw", actor=user_id, report_id=row.id)
-            unit = await session.get(Unit, row.unit_id)
-            target = await reports.target_by_id(session, row.target_id)
-            what = target.name if target is not None else "?"
-            measure = target.measure if target is not None else None
-            sign = "+" if row.mode == "delta" and row.value >= 0 else ""
-            figure = sign + amount_text(row.value, measure)
-            lines.append(f"{unit.name if unit else '?'} — {what}: {figure}")
-        return lines
+        return [await _withdrawn_line(session, row) for row in withdrawn]
+
+
+async def _withdrawn_line(session: AsyncSession, row: Report) -> str:
+    """What was taken back and the unit's figure in force now, for that period."""
+    unit = await session.get(Unit, row.unit_id)
+    target = await reports.target_by_id(session, row.target_id)
+    what = target.name if target is not None else "?"
+    measure = target.measure if target is not None else None
+    sign = "+" if row.mode == "delta" and row.value >= 0 else ""
+    figure = sign + amount_text(row.value, measure)
+    keys = parse_period_key(row.period_key).running_keys
+    now = await reports.current_total(session, row.unit_id, row.target_id, keys)
+    standing = amount_text(now, measure) if now is not None else "chưa có số liệu"
+    return f"{unit.name if unit else '?'} — {what}: rút {figure}; số liệu hiện tại: {standing}"
 
 
 async def correct(

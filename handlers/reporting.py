@@ -239,15 +239,17 @@ async def undo_pressed(update: Update, context: Context) -> None:
     ids = range(int(first), int(last or first) + 1)
     admin = await sender_is_admin(update, context)
     try:
-        count = await reporting.undo(services, ids, update.effective_user.id, admin=admin)
+        undone = await reporting.undo(services, ids, update.effective_user.id, admin=admin)
     except UserFacingError as exc:
         await acknowledge(query, exc.message_vi, alert=True)
         return
     await acknowledge(query)
     await remove_buttons(query.message)
-    if count:
+    if undone:
+        lines = "\n".join(f"• {html.escape(line)}" for line in undone)
         await reply(
-            update, f"Đã hoàn tác {count} số liệu (vẫn lưu trong lịch sử, đánh dấu đã rút)."
+            update,
+            f"Đã hoàn tác {len(undone)} số liệu (vẫn lưu trong lịch sử, đánh dấu đã rút):\n{lines}",
         )
     else:
         await reply(update, "Số liệu này đã được hoàn tác trước đó.")

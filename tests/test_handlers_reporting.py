@@ -86,7 +86,10 @@ async def test_a_members_report_is_saved_confirmed_and_can_be_undone(bot: BotDri
     assert refused.messages == ()
 
     undone = await bot.press(undo, AN, on=replies.messages[0])
-    assert undone.text == "Đã hoàn tác 1 số liệu (vẫn lưu trong lịch sử, đánh dấu đã rút)."
+    assert undone.text == (
+        "Đã hoàn tác 1 số liệu (vẫn lưu trong lịch sử, đánh dấu đã rút):\n"
+        "• Thôn 1 — Trồng cây phân tán: rút 12.500 cây; số liệu hiện tại: chưa có số liệu"
+    )
     assert undone.api("editMessageReplyMarkup")  # the button goes away
     [row] = await bot.reports()  # kept, marked withdrawn
     assert row.withdrawn_at == NOW
@@ -113,7 +116,9 @@ async def test_an_increment_adds_to_the_units_total(bot: BotDriver) -> None:
     # /huy takes back the latest message only: the increment.
     withdrawn = await bot.send("/huy", AN)
     assert withdrawn.text.startswith("Đã rút lại 1 số liệu của báo cáo gần nhất")
-    assert withdrawn.text.endswith("• Thôn 1 — Trồng cây phân tán: +300 cây")  # what it was
+    assert withdrawn.text.endswith(  # what it was, and what stands now
+        "• Thôn 1 — Trồng cây phân tán: rút +300 cây; số liệu hiện tại: 12.500 cây"
+    )
     first, second = await bot.reports()
     assert second.withdrawn_at == NOW and first.withdrawn_at is None
     assert await live_total(bot, "Thôn 1", "1") == 12500
