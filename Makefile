@@ -19,9 +19,10 @@ $(STAMP): $(BIN)/python requirements-dev.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m bot run --offer-console
 
-## console: trò chuyện với bot ngay trong terminal, không cần Telegram
+## console: trò chuyện với bot ngay trong terminal, không cần Telegram (AS=thanhvien: vai thành viên)
+AS ?= quantri
 console: $(STAMP)
-	$(BIN)/python -m bot console
+	$(BIN)/python -m bot console --as $(AS)
 
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate

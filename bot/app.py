@@ -83,11 +83,13 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     token: str | None = None,
     offline_admin_id: int | None = None,
+    offline: bool = False,
 ) -> BotApplication:
     """Build the fully wired Application (not yet initialised or started).
 
     Tests pass a recording *request*; the console passes one that prints to the terminal,
-    and *offline_admin_id*: its user, an admin for this run only, with reminders switched off.
+    and *offline_admin_id*: its user, an admin for this run only, with reminders switched off
+    (*offline* switches them off for a console user who is a plain member).
     """
     bot_token = token or settings.token
     if not bot_token:
@@ -118,7 +120,7 @@ def build_application(
         db=db or Database(settings.database_url),
         clock=clock or SystemClock(),
         commands=collect_commands(),
-        offline=offline_admin_id is not None,
+        offline=offline or offline_admin_id is not None,
         session_admin_ids=frozenset({offline_admin_id} if offline_admin_id is not None else ()),
     )
     attach_services(application, services)

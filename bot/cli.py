@@ -49,7 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
         "console", help="trò chuyện với bot trong terminal, không cần Telegram"
     )
     console.add_argument(
-        "--user-id", type=int, default=1, help="mã người dùng giả lập (mặc định 1)"
+        "--user-id",
+        type=int,
+        default=None,
+        help="mã người dùng giả lập (mặc định 1; 2 với --as thanhvien)",
+    )
+    console.add_argument(
+        "--as",
+        dest="role",
+        choices=("quantri", "thanhvien"),
+        default="quantri",
+        help="vai trong bảng điều khiển: quản trị viên (mặc định) hay thành viên đơn vị",
     )
     sub.add_parser("migrate", help="cập nhật cấu trúc cơ sở dữ liệu")
     imp = sub.add_parser("import-plan", help="nạp một kế hoạch (.docx, .pdf, .txt, .md)")
@@ -72,7 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "migrate":
             return _migrate(settings)
         if command == "console":
-            return _console(settings, args.user_id)
+            member = args.role == "thanhvien"
+            user_id = args.user_id if args.user_id is not None else (2 if member else 1)
+            return _console(settings, user_id, as_member=member)
         if command == "import-plan":
             return _import_plan(settings, args.file, args.name)
         return _run(settings, offer_console=getattr(args, "offer_console", False))
@@ -125,13 +137,13 @@ def _import_plan(settings: Settings, file: str, name: str | None) -> int:
     return EXIT_OK
 
 
-def _console(settings: Settings, user_id: int) -> int:
+def _console(settings: Settings, user_id: int, *, as_member: bool = False) -> int:
     from bot.console import run_console
 
     if settings.log_level == "INFO":
         # Routine INFO lines would interleave with the conversation; warnings still show.
         setup_logging("WARNING")
-    asyncio.run(run_console(settings, user_id=user_id))
+    asyncio.run(run_console(settings, user_id=user_id, as_member=as_member))
     return EXIT_OK
 
 

@@ -40,7 +40,14 @@ Gõ tin nhắn như trong Telegram, ví dụ: /start, /help, chỉ tiêu BHYT l�
   :gui <đường dẫn tệp> [chú thích]   gửi một tệp (ví dụ kế hoạch .docx với chú thích /kehoach)
   :bam <số>                         bấm nút số <số> của tin nhắn gần nhất có nút
   :thoat                            thoát (hoặc Ctrl-D)
+"""
+ADMIN_NOTE = """\
 Anh/chị đang là người dùng {user_id}, có quyền quản trị trong bảng điều khiển này.
+(Thử vai thành viên đơn vị: make console AS=thanhvien)
+"""
+MEMBER_NOTE = """\
+Anh/chị đang là người dùng {user_id}, thành viên thường (như trưởng thôn): tham gia đơn vị bằng
+/thamgia MÃ (quản trị viên tạo mã bằng /donvi ma <tên đơn vị>).
 """
 
 _TAG = re.compile(r"</?(b|i|u|s|code|pre|a)(\s[^>]*)?>")
@@ -255,22 +262,28 @@ async def run_console(
     settings: Settings,
     *,
     user_id: int = DEFAULT_USER_ID,
+    as_member: bool = False,
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
 ) -> None:
-    """Run the console until the officer types :thoat or closes the input."""
+    """Run the console until the officer types :thoat or closes the input.
+
+    The console user is the local officer trying the bot: an admin here, for this run only;
+    with *as_member*, a plain user who sees what a village head sees (joins with /thamgia).
+    """
     await prepare_database(settings)
     request = ConsoleRequest(out=out, chat_id=user_id)
-    # The console user is the local officer trying the bot: an admin here, for this run only.
     application = build_application(
         settings,
         request=request,
         get_updates_request=ConsoleRequest(out=out),
         token=CONSOLE_TOKEN,
-        offline_admin_id=user_id,
+        offline_admin_id=None if as_member else user_id,
+        offline=True,
     )
     session = ConsoleSession(application, request, user_id)
     out.write(BANNER.format(user_id=user_id))
+    out.write((MEMBER_NOTE if as_member else ADMIN_NOTE).format(user_id=user_id))
     async with application:
         if application.post_init is not None:
             await application.post_init(application)

@@ -61,8 +61,8 @@ def usage(year: int) -> str:
 
 
 OFFLINE_TEXT = (
-    "Bảng điều khiển ngoại tuyến không kết nối Telegram nên không gửi nhắc nhở cho các đơn vị. "
-    "Hãy chạy bot thật (make run, có TELEGRAM_BOT_TOKEN) để gửi nhắc nhở."
+    "Bảng điều khiển ngoại tuyến không kết nối Telegram nên không gửi nhắc nhở cho các đơn vị "
+    "(chạy bot thật bằng make run, có TELEGRAM_BOT_TOKEN, để gửi)."
 )
 _PERIOD_CHANGE = re.compile(r"^(6\s*thang|sau\s*thang|6t|nam|ca\s*nam)\s+(\S+)$")
 _QUOTED = re.compile(r"^[\"“”«']\s*(.+?)\s*[\"“”»']\s*(.*)$", re.S)
@@ -214,6 +214,27 @@ def summary_text(report: service.SendReport) -> str:
     return "\n".join(lines)
 
 
+def preview_text(preview: service.Preview) -> str:
+    """The offline console's /nhacnho: who would be reminded, since nothing can be sent."""
+    view = preview.deadline
+    title = html.escape(view.title)
+    lines = [
+        OFFLINE_TEXT,
+        "",
+        f"Nếu gửi bây giờ, bot sẽ nhắc hạn {title} ({cal.format_day(view.due_on)}): "
+        f"{preview.reported}/{preview.total} đơn vị đã báo cáo.",
+    ]
+    if not preview.units:
+        lines.append("Không còn đơn vị nào cần nhắc.")
+        return "\n".join(lines)
+    lines.append(f"{len(preview.units)} đơn vị sẽ được nhắc:")
+    homeless = set(preview.homeless)
+    for name in preview.units:
+        note = " — chưa có thành viên hay nhóm chat nào để nhận" if name in homeless else ""
+        lines.append(f"• {html.escape(name)}{note}")
+    return "\n".join(lines)
+
+
 async def nhacnho(update: Update, context: Context) -> None:
     """/nhacnho [6thang|nam]: remind the units that have not reported, now, for the next
     deadline. The broadcast runs in the background; the admin gets a summary at the end."""
@@ -221,12 +242,12 @@ async def nhacnho(update: Update, context: Context) -> None:
     await remember_sender(update, services)
     if not await require_admin(update, context):
         return
-    if services.offline:
-        await reply(update, OFFLINE_TEXT)
-        return
     args = command_args(update)
     try:
         kind = service.parse_kind(args) if args else None
+        if services.offline:
+            await reply(update, preview_text(await service.preview_now(services, kind)))
+            return
     except UserFacingError as exc:
         await reply(update, html.escape(exc.message_vi, quote=False))
         return

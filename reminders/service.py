@@ -655,21 +655,50 @@ async def send_now(services: Services, bot: MessageSender, kind: str | None = No
     """/nhacnho: remind now, for the next deadline (of *kind* when given); while a period
     that just closed still has units owing (see :func:`closing_period`), for that one
     first. Repeating it the same day sends nothing new."""
+    view = await _deadline_to_chase(services, kind)
+    return await _send(services, bot, view, _manual_slot(services))
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """Who /nhacnho would remind now, without sending anything (the offline console)."""
+
+    deadline: DeadlineView
+    units: list[str]  # units that still owe figures
+    homeless: list[str]  # of those, units with no chat to send to
+    reported: int
+    total: int
+
+
+async def preview_now(services: Services, kind: str | None = None) -> Preview:
+    """What :func:`send_now` would do now, sending nothing."""
+    view = await _deadline_to_chase(services, kind)
+    plan = await _plan(services, view, _manual_slot(services))
+    return Preview(view, plan.targeted, plan.homeless, plan.reported, plan.total)
+
+
+def _manual_slot(services: Services) -> str:
+    return f"{MANUAL}-{local_today(services):%Y%m%d}"
+
+
+async def _deadline_to_chase(services: Services, kind: str | None) -> DeadlineView:
+    """The deadline /nhacnho is about: a period that just closed while units still owe it,
+    else the next deadline (of *kind* when given)."""
     await ensure_default_deadlines(services)
-    today = local_today(services)
-    slot_key = f"{MANUAL}-{today:%Y%m%d}"
     closing = await closing_period(services)
     if closing is not None and kind in (None, closing.kind):
         async with services.db.session() as session:
             overdue = await store.period_deadline(session, closing.year, closing.kind)
             reported, total = await store.reported_count(session, closing.key)
         if overdue is not None and reported < total:
-            return await _send(services, bot, _view(overdue), slot_key)
+            return _view(overdue)
     async with services.db.session() as session:
-        rows = await store.deadlines_from(session, today, kinds=[kind] if kind else None)
+        rows = await store.deadlines_from(
+            session, local_today(services), kinds=[kind] if kind else None
+        )
     if not rows:
         raise NotFound("Không có hạn báo cáo nào sắp tới.")
-    return await _send(services, bot, _view(rows[0]), slot_key)
+    return _view(rows[0])
 
 
 async def _send(
