@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import knowledge
 from bot.core.measures import Measure, convert, lookup_measure
 from bot.core.numbers import format_number
+from bot.core.periods import Period, parse_period_key, period_of
 from bot.core.plan import ParsedPlan, Target
 from bot.core.progress import Figure, ProgressTable, TargetInfo, suspicious
 from bot.core.report_parser import (
@@ -38,9 +39,8 @@ from bot.core.text import shorten
 from bot.errors import InvalidInput, UserFacingError
 from bot.exports import amount_text
 from bot.knowledge import ActivePlan
+from bot.periods import current_period, summary_period
 from bot.services import Services, is_admin
-from reminders.calendar import Period, parse_period_key, period_of
-from reminders.service import current_period, summary_period
 from storage import pending, plans, reports, units, users
 from storage.models import Report, Unit
 

@@ -11,7 +11,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
+from bot import periods
 from bot.commands import Audience, Command
+from bot.core.periods import parse_kind
 from bot.core.text import fold
 from bot.errors import UserFacingError
 from bot.services import Services, get_services
@@ -115,7 +117,7 @@ async def hanchot(update: Update, context: Context) -> None:
     if not args:
         views = await service.list_deadlines_with_counts(services)
         admin = await sender_is_admin(update, context)
-        coming = service.local_today(services).year + 1
+        coming = periods.local_today(services).year + 1
         await reply(update, list_text(views, usage_year=coming if admin else None))
         return
     if not await require_admin(update, context):
@@ -137,14 +139,14 @@ async def _change(services: Services, args: str, actor: int) -> str:
     word = fold(head)
     if word in ("them", "xoa"):
         return await _custom(services, word, rest.strip(), actor)
-    coming = service.local_today(services).year + 1
+    coming = periods.local_today(services).year + 1
     if word in ("6thang", "6t", "sauthang", "nam", "canam") and not rest.strip():
         example = "10/12" if word in ("nam", "canam") else "10/06"
         raise UserFacingError(f"Thiếu ngày. Ví dụ: /hanchot {word} {example}/{coming}")
     match = _PERIOD_CHANGE.match(fold(args))
     if match is None:
         raise UserFacingError(f"Không hiểu «{args}».\n{usage(coming)}")
-    kind = service.parse_kind(match[1].replace(" ", ""))
+    kind = parse_kind(match[1].replace(" ", ""))
     view = await service.set_deadline(
         services, kind, service.parse_future_day(services, match[2]), actor
     )
@@ -244,7 +246,7 @@ async def nhacnho(update: Update, context: Context) -> None:
         return
     args = command_args(update)
     try:
-        kind = service.parse_kind(args) if args else None
+        kind = parse_kind(args) if args else None
         if services.offline:
             await reply(update, preview_text(await service.preview_now(services, kind)))
             return

@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot import knowledge
 from bot.commands import Audience, Command
 from bot.core.documents import MAX_FILE_BYTES, DocumentError
+from bot.periods import current_period
 from bot.plans import import_plan, plan_summary, plans_list_text
 from bot.services import Services, get_services
 from handlers.common import (
@@ -23,7 +24,6 @@ from handlers.common import (
     reply,
     require_admin,
 )
-from reminders.service import current_period
 from storage import plans
 
 COMMANDS = (

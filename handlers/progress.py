@@ -10,11 +10,13 @@ from telegram.ext import BaseHandler
 
 from bot import reporting
 from bot.commands import Audience, Command
+from bot.core.periods import Period, parse_kind
 from bot.errors import UserFacingError
 from bot.exports.chart import build_chart
 from bot.exports.excel import build_workbook
 from bot.exports.text import render_summary, render_unit_progress
 from bot.exports.word import build_report_draft
+from bot.periods import reporting_period
 from bot.services import get_services
 from handlers.common import (
     Context,
@@ -27,8 +29,6 @@ from handlers.common import (
     sender_is_admin,
 )
 from handlers.reporting import not_member_text
-from reminders.calendar import Period
-from reminders.service import parse_kind, reporting_period
 from storage import units
 
 COMMANDS = (

@@ -16,6 +16,7 @@ from bot.core.report_parser import parse_report
 from bot.core.text import shorten
 from bot.errors import UserFacingError
 from bot.exports.text import render_confirmation
+from bot.periods import reporting_period
 from bot.reporting import Outcome, Saved, Sender, target_info
 from bot.services import Services, get_services
 from handlers.common import (
@@ -29,7 +30,7 @@ from handlers.common import (
     require_active_plan,
     sender_is_admin,
 )
-from reminders.service import REPORT_CALLBACK, reporting_period
+from reminders.service import REPORT_CALLBACK
 from storage import units
 from storage.models import Unit
 

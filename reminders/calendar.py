@@ -1,14 +1,8 @@
-"""The reporting calendar: deadlines, reporting periods and reminder slots. Pure functions.
+"""The reminder calendar: deadline names and reminder slots. Pure functions.
 
 Two deadlines come every year: the six-month one (kind ``6thang``, default 14/06) and the
 year-end one (kind ``nam``, default 14/12); admins may move either for one year and add named
-("custom") deadlines. A deadline of year *Y* always falls in year *Y* (the year is the
-year of the date), which keeps the periods in order:
-
-* a report dated *d* in year *Y* belongs to ``"<Y>-6thang"`` when *d* is on or before *Y*'s
-  six-month deadline (it is then necessarily after *Y-1*'s year-end deadline);
-* to ``"<Y>-nam"`` when it is after the six-month and on or before the year-end deadline;
-* to ``"<Y+1>-6thang"`` when it is after *Y*'s year-end deadline.
+("custom") deadlines. Which period a date belongs to is :mod:`bot.core.periods`.
 
 Reminders go out at the reminder time on each of the configured days before a deadline; a
 day that is a Saturday, Sunday or holiday moves to the working day before it. The admin
@@ -18,127 +12,71 @@ after (moved forward to the next working day).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-SIX_MONTH = "6thang"
-YEAR_END = "nam"
+# Periods live in the core; they are named here too for the reminder code that reads them.
+from bot.core.periods import (
+    PERIOD_KINDS,
+    SIX_MONTH,
+    YEAR_END,
+    Period,
+    PeriodKind,
+    YearDeadlines,
+    day_of_year,
+    deadline_of,
+    parse_period_key,
+    period_for,
+    period_key,
+    period_key_for,
+    period_label,
+    period_of,
+    previous_period,
+)
+
+__all__ = [
+    "CUSTOM",
+    "DIGEST",
+    "KINDS",
+    "OVERDUE",
+    "PERIOD_KINDS",
+    "SIX_MONTH",
+    "YEAR_END",
+    "Period",
+    "PeriodKind",
+    "Slot",
+    "YearDeadlines",
+    "day_of_year",
+    "days_left_phrase",
+    "deadline_of",
+    "deadline_title",
+    "delivery_key",
+    "format_day",
+    "format_day_long",
+    "is_working_day",
+    "next_working_day",
+    "parse_period_key",
+    "period_for",
+    "period_key",
+    "period_key_for",
+    "period_label",
+    "period_of",
+    "previous_period",
+    "previous_working_day",
+    "reminder_key",
+    "reminder_slots",
+    "slots_for_kind",
+    "weekday_name",
+]
+
 CUSTOM = "custom"
-PERIOD_KINDS = (SIX_MONTH, YEAR_END)
 KINDS = (SIX_MONTH, YEAR_END, CUSTOM)
 
 DIGEST = "digest"
 OVERDUE = "overdue"
 
 _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-
-
-# ---------------------------------------------------------------- periods
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A reporting period: ``key`` is what reports store, ``label`` what people read."""
-
-    key: str  # "2026-6thang"
-    label: str  # "6 tháng đầu năm 2026"
-    kind: str  # "6thang" | "nam"
-    year: int
-
-    @property
-    def running_keys(self) -> tuple[str, ...]:
-        """The periods whose reports make up this period's cumulative figures.
-
-        Both periods count from 15/12 of the year before, so the year includes its first half:
-        a figure sent in May still stands at year end until a newer one replaces it, and
-        "thêm 300" in July adds to it.
-        """
-        if self.kind == YEAR_END:
-            return (period_key(SIX_MONTH, self.year), self.key)
-        return (self.key,)
-
-
-@dataclass(frozen=True, slots=True)
-class YearDeadlines:
-    """The two period deadlines of one year, overrides applied."""
-
-    year: int
-    six_month: date
-    year_end: date
-
-
-def period_key(kind: str, year: int) -> str:
-    """The period key of a period deadline: ``period_key("6thang", 2026) == "2026-6thang"``."""
-    if kind not in PERIOD_KINDS:
-        raise ValueError(f"no reporting period for deadline kind {kind!r}")
-    return f"{year}-{kind}"
-
-
-def period_label(kind: str, year: int) -> str:
-    """Vietnamese name of a period: "6 tháng đầu năm 2026" or "năm 2026"."""
-    if kind == SIX_MONTH:
-        return f"6 tháng đầu năm {year}"
-    if kind == YEAR_END:
-        return f"năm {year}"
-    raise ValueError(f"no reporting period for deadline kind {kind!r}")
-
-
-def period_of(kind: str, year: int) -> Period:
-    """The period a deadline of *kind* in *year* closes."""
-    return Period(period_key(kind, year), period_label(kind, year), kind, year)
-
-
-def previous_period(period: Period) -> Period:
-    """The period before *period*: the year before's for a six-month one."""
-    if period.kind == SIX_MONTH:
-        return period_of(YEAR_END, period.year - 1)
-    return period_of(SIX_MONTH, period.year)
-
-
-def deadline_of(period: Period, deadlines: YearDeadlines) -> date:
-    """The date that closes *period*, from its year's deadlines."""
-    return deadlines.six_month if period.kind == SIX_MONTH else deadlines.year_end
-
-
-def parse_period_key(key: str) -> Period:
-    """The :class:`Period` of a stored key such as ``"2026-nam"`` (ValueError when malformed)."""
-    year_text, _, kind = key.partition("-")
-    if not year_text.isdigit() or kind not in PERIOD_KINDS:
-        raise ValueError(f"not a period key: {key!r}")
-    return period_of(kind, int(year_text))
-
-
-def period_for(day: date, deadlines: Callable[[int], YearDeadlines]) -> Period:
-    """The period a report dated *day* belongs to, given each year's deadlines."""
-    this_year = deadlines(day.year)
-    if day <= this_year.six_month:
-        return period_of(SIX_MONTH, day.year)
-    if day <= this_year.year_end:
-        return period_of(YEAR_END, day.year)
-    return period_of(SIX_MONTH, day.year + 1)
-
-
-def period_key_for(day: date, six_month: date, year_end: date) -> str:
-    """The period key of a report dated *day*, given the six-month and year-end deadlines
-    of *day*'s year: ``period_key_for(date(2026, 7, 1), date(2026, 6, 14),
-    date(2026, 12, 14)) == "2026-nam"``."""
-    if six_month.year != day.year or year_end.year != day.year:
-        raise ValueError("the deadlines must be those of the report's year")
-    return period_for(day, lambda year: YearDeadlines(year, six_month, year_end)).key
-
-
-def day_of_year(day: int, month: int, year: int) -> date:
-    """*day*/*month* in *year*; 29/02 becomes 28/02 in a common year rather than failing."""
-    if (day, month) == (29, 2):
-        try:
-            return date(year, 2, 29)
-        except ValueError:
-            return date(year, 2, 28)
-    return date(year, month, day)
-
-
-# ---------------------------------------------------------------- wording
 
 
 def weekday_name(day: date) -> str:

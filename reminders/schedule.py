@@ -22,6 +22,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, JobQueue
 
+from bot import periods
 from bot.config import Settings
 from bot.services import Services, get_services
 from reminders import calendar as cal
@@ -165,7 +166,7 @@ async def rebuild_schedule(
         return []
     await service.ensure_default_deadlines(services)
     now = services.clock.now()
-    first_day = service.local_today(services) - LOOKBACK
+    first_day = periods.local_today(services) - LOOKBACK
     async with services.db.session() as session:
         refs = [
             DeadlineRef(row.id, row.kind, row.due_on)

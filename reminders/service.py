@@ -26,13 +26,18 @@ import re
 import time as systime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.numbers import DateFormatError, format_number, parse_date
-from bot.core.text import fold
 from bot.errors import InvalidInput, NotFound
+from bot.periods import (
+    closing_period,
+    default_deadlines,
+    local_today,
+    year_deadlines,
+)
 from bot.services import Services
 from reminders import calendar as cal
 from reminders.broadcast import (
@@ -45,7 +50,7 @@ from reminders.broadcast import (
     Sleep,
 )
 from storage import deadlines as store
-from storage import reports, users
+from storage import users
 from storage.models import Deadline
 
 PACING_KEY = "reminders.pacing"
@@ -60,19 +65,8 @@ MAX_TARGET_LINES = 12
 MAX_UNIT_LINES = 60
 # After a period's deadline, units that sent nothing may still report for it for this many
 # days (the overdue notice asks them to), and summaries show it while it is being compiled.
-LATE_REPORT_DAYS = 30
 LIST_BUDGET = 3000  # characters of list lines in one message, leaving room for the rest
 MAX_NAME_LENGTH = 200
-
-KIND_WORDS = {
-    "6thang": cal.SIX_MONTH,
-    "6 thang": cal.SIX_MONTH,
-    "sauthang": cal.SIX_MONTH,
-    "6t": cal.SIX_MONTH,
-    "nam": cal.YEAR_END,
-    "canam": cal.YEAR_END,
-}
-
 
 # ---------------------------------------------------------------- runtime state
 
@@ -120,81 +114,6 @@ def _lock(services: Services, name: str) -> asyncio.Lock:
     """One lock per reminder, so a job and /nhacnho never broadcast the same one at once."""
     locks: dict[str, asyncio.Lock] = services.caches.setdefault(LOCKS_KEY, {})
     return locks.setdefault(name, asyncio.Lock())
-
-
-def local_today(services: Services) -> date:
-    """Today in the configured time zone."""
-    return services.clock.now().astimezone(services.settings.tz).date()
-
-
-# ---------------------------------------------------------------- periods
-
-
-def default_deadlines(services: Services, year: int) -> cal.YearDeadlines:
-    """The settings' deadlines for *year* (no overrides)."""
-    settings = services.settings
-    six, end = settings.six_month_deadline, settings.year_end_deadline
-    return cal.YearDeadlines(
-        year, cal.day_of_year(six.day, six.month, year), cal.day_of_year(end.day, end.month, year)
-    )
-
-
-async def year_deadlines(services: Services, year: int) -> cal.YearDeadlines:
-    """*year*'s six-month and year-end deadlines: admin overrides, else the settings."""
-    defaults = default_deadlines(services, year)
-    async with services.db.session() as session:
-        stored = await store.year_dates(session, year)
-    return cal.YearDeadlines(
-        year,
-        stored.get(cal.SIX_MONTH, defaults.six_month),
-        stored.get(cal.YEAR_END, defaults.year_end),
-    )
-
-
-async def period_on(services: Services, day: date) -> cal.Period:
-    """The period a report dated *day* belongs to (see :mod:`reminders.calendar`)."""
-    this_year = await year_deadlines(services, day.year)
-    return cal.period_for(day, lambda _year: this_year)
-
-
-async def current_period(services: Services) -> cal.Period:
-    """The period a report made today belongs to."""
-    return await period_on(services, local_today(services))
-
-
-async def closing_period(
-    services: Services, current: cal.Period | None = None
-) -> cal.Period | None:
-    """The period whose deadline passed less than :data:`LATE_REPORT_DAYS` ago, if any: the
-    one officers are compiling, and the one a late unit still reports for. *current* saves
-    looking the current period up again."""
-    previous = cal.previous_period(current or await current_period(services))
-    closed_on = cal.deadline_of(previous, await year_deadlines(services, previous.year))
-    return previous if (local_today(services) - closed_on).days <= LATE_REPORT_DAYS else None
-
-
-async def reporting_period(services: Services, unit_id: int) -> cal.Period:
-    """The period a unit's report made today counts for: the current one, except that a
-    unit which sent nothing by the deadline just passed (the overdue notice asks it to
-    report at once) reports for that period, all day long on the day it catches up (so its
-    figures stay together), within :data:`LATE_REPORT_DAYS`."""
-    current = await current_period(services)
-    closing = await closing_period(services, current)
-    if closing is not None:
-        # Reports sent before today for that period (on time, or late on an earlier day)
-        # mean the unit has caught up: from then on it reports for the current period.
-        today = datetime.combine(local_today(services), time(), services.settings.tz)
-        async with services.db.session() as session:
-            if not await reports.has_reported(session, unit_id, closing.key, before=today):
-                return closing
-    return current
-
-
-async def summary_period(services: Services) -> cal.Period:
-    """The period /tonghop and /tiendo show by default: the one just closed while its
-    reports are being compiled, else the current one."""
-    current = await current_period(services)
-    return await closing_period(services, current) or current
 
 
 async def ensure_default_deadlines(services: Services) -> None:
@@ -259,17 +178,6 @@ async def list_deadlines_with_counts(services: Services, limit: int = 8) -> list
                 counts = await store.reported_count(session, cal.period_key(row.kind, row.year))
             views.append(_view(row, counts))
     return views
-
-
-def parse_kind(word: str) -> str:
-    """ "6thang" / "6 tháng" / "nam" / "năm" → the deadline kind; InvalidInput otherwise."""
-    kind = KIND_WORDS.get(fold(word).replace("-", ""))
-    if kind is None:
-        raise InvalidInput(
-            f"Không có loại hạn «{word.strip()}». Dùng «6thang» (sơ kết 6 tháng) hoặc "
-            "«nam» (tổng kết năm)."
-        )
-    return kind
 
 
 def parse_future_day(services: Services, text: str) -> date:

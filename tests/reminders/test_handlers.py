@@ -13,11 +13,11 @@ from telegram import Message, Update
 from telegram import User as TgUser
 from telegram.ext import Application, ApplicationBuilder
 
+from bot import periods
 from bot.clock import ManualClock
 from bot.services import SERVICES_KEY, Services
 from handlers import deadlines as handler
 from handlers.common import NOT_ADMIN_TEXT
-from reminders import service
 
 from ..conftest import TEST_TOKEN
 from .conftest import ADMIN_CONFIGURED, GROUP_AN_BINH, Commune, FakeBot
@@ -77,7 +77,7 @@ async def test_admin_moves_a_deadline_and_the_jobs_follow(
     (answer,) = await harness.run("/hanchot 6thang 10/06/2026")
     assert "Đã đặt hạn báo cáo sơ kết 6 tháng đầu năm 2026 là" in answer
     assert "Thứ Tư, 10/06/2026" in answer and "03/06, 05/06, 09/06, 10/06 lúc 08:00" in answer
-    assert (await service.year_deadlines(services, 2026)).six_month == date(2026, 6, 10)
+    assert (await periods.year_deadlines(services, 2026)).six_month == date(2026, 6, 10)
     assert harness.app.job_queue is not None
     dues = {job.data["due_on"] for job in harness.app.job_queue.jobs("^reminder:")}
     assert "2026-06-10" in dues and "2026-06-14" not in dues
@@ -103,7 +103,7 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(
     for command, expected in cases.items():
         (answer,) = await harness.run(command)
         assert expected in answer, (command, answer)
-    assert (await service.year_deadlines(services, 2026)).six_month == date(2026, 6, 14)
+    assert (await periods.year_deadlines(services, 2026)).six_month == date(2026, 6, 14)
     (refused,) = await harness.run("/hanchot 6thang 10/06/2026", user_id=STAFF)
     assert refused == NOT_ADMIN_TEXT
 
@@ -144,7 +144,7 @@ async def test_a_date_without_its_year_is_the_next_such_day(
     harness = Harness(services, fake_bot)
     (answer,) = await harness.run("/hanchot nam 11/12")
     assert "11/12/2026" in answer
-    assert (await service.year_deadlines(services, 2026)).year_end == date(2026, 12, 11)
+    assert (await periods.year_deadlines(services, 2026)).year_end == date(2026, 12, 11)
     (weekend,) = await harness.run("/hanchot nam 12/12/2026")
     assert "⚠️ Ngày này là Thứ Bảy" in weekend
 

@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 from telegram.error import Forbidden
 
+from bot import periods
 from bot.clock import ManualClock
+from bot.core.periods import parse_kind
 from bot.errors import InvalidInput, NotFound
 from bot.services import Services
 from reminders import service
@@ -173,31 +175,31 @@ async def test_overrides_move_the_period_and_bad_input_changes_nothing(
     services: Services, clock: ManualClock
 ) -> None:
     await service.ensure_default_deadlines(services)
-    assert (await service.period_on(services, date(2026, 6, 12))).key == "2026-6thang"
+    assert (await periods.period_on(services, date(2026, 6, 12))).key == "2026-6thang"
     view = await service.set_deadline(services, "6thang", date(2026, 6, 10), actor=1)
     assert view.source == "admin" and view.due_on == date(2026, 6, 10)
     await service.ensure_default_deadlines(services)  # the override survives
-    assert (await service.period_on(services, date(2026, 6, 12))).key == "2026-nam"
-    assert (await service.current_period(services)).label == "6 tháng đầu năm 2026"
+    assert (await periods.period_on(services, date(2026, 6, 12))).key == "2026-nam"
+    assert (await periods.current_period(services)).label == "6 tháng đầu năm 2026"
 
     with pytest.raises(InvalidInput, match="đã qua"):
         await service.set_deadline(services, "nam", date(2026, 5, 1), actor=1)
     with pytest.raises(InvalidInput, match="phải trước"):
         await service.set_deadline(services, "6thang", date(2026, 12, 20), actor=1)
     with pytest.raises(InvalidInput, match="Không có loại hạn"):
-        service.parse_kind("quy1")
+        parse_kind("quy1")
     with pytest.raises(InvalidInput, match="không có thật"):
         service.parse_future_day(services, "31/02/2027")
     with pytest.raises(InvalidInput, match="đã qua"):
         service.parse_future_day(services, "31/05/2026")
-    assert service.parse_kind("6 tháng") == "6thang" and service.parse_kind("Năm") == "nam"
-    assert (await service.year_deadlines(services, 2026)).six_month == date(2026, 6, 10)
+    assert parse_kind("6 tháng") == "6thang" and parse_kind("Năm") == "nam"
+    assert (await periods.year_deadlines(services, 2026)).six_month == date(2026, 6, 10)
 
     # Once a period has closed, moving its deadline would reopen it: refused.
     clock.set(datetime(2026, 7, 1, 3, 0, tzinfo=UTC))
     with pytest.raises(InvalidInput, match="đã khóa sổ ngày 10/06/2026"):
         await service.set_deadline(services, "6thang", date(2026, 7, 20), actor=1)
-    assert (await service.year_deadlines(services, 2026)).six_month == date(2026, 6, 10)
+    assert (await periods.year_deadlines(services, 2026)).six_month == date(2026, 6, 10)
 
 
 async def test_list_shows_coming_deadlines_with_report_counts(
