@@ -1,0 +1,135 @@
+"""The plan reader on the labelled corpus (tests/fixtures/corpus): floors per document.
+
+Each document goes through the real pipeline (file bytes → ``extract_text`` → ``parse_plan``)
+and is scored by :mod:`benchmarks.plan_scoring`, the module ``python -m benchmarks plans``
+prints from. The kind (plan or report) must be right for every document; the target F1
+and the progress messages saved right must not fall below the floors in :data:`FLOORS`.
+
+The floors record what the reader achieved when the corpus was written; raise them as the
+reader improves (``python -m benchmarks.plans`` prints today's figures; the test's failure
+message lists missing and extra targets, deadlines not found and messages not saved right).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.plan_scoring import (
+    CORPUS_DIR,
+    CorpusDocument,
+    DocumentScore,
+    load_corpus,
+    score_document,
+)
+from bot.core.measures import lookup_measure
+
+# document id → (target F1 floor, progress messages saved right floor). Reports have no
+# targets to score: only their kind is checked.
+FLOORS: dict[str, tuple[float, int]] = {
+    "c01_phuong_tan_lap_bang_nhom": (0.00, 0),
+    "c02_xa_yen_binh_bang_th_kh": (0.00, 0),
+    "c03_xa_thach_lam_dvt_trong_ten": (0.00, 0),
+    "c04_phuong_bac_ha_gop_o": (0.00, 0),
+    "c05_xa_dong_son_nhieu_bang": (1.00, 5),
+    "c06_xa_phu_loc_bang_hai_trang": (0.00, 0),
+    "c07_xa_hoa_phu_1_1_pdf": (0.00, 0),
+    "c08_xa_son_thuy_ve_kinh_te": (0.86, 7),
+    "c09_xa_son_thuy_ve_kinh_te_ocr": (0.86, 7),
+    "c10_xa_tan_phuoc_md_gach": (1.00, 6),
+    "c11_xa_nghia_hung_chi_tieu_so": (0.53, 3),
+    "c12_xa_muong_lan_phan_thu_tu_dong": (1.00, 5),
+    "c13_xa_vinh_quang_1_1_1": (0.00, 0),
+    "c14_phuong_an_lac_cham_tron": (0.80, 4),
+    "c15_xa_cam_thanh_a_cham": (1.00, 6),
+    "c16_xa_ky_son_ocr_la_ma": (0.92, 5),
+    "c17_xa_hoa_phu_bao_cao_so_ket": (0.00, 0),
+    "c18_phuong_tan_lap_bao_cao_pdf": (0.00, 0),
+    "c19_xa_dai_dong_cong_don": (1.00, 5),
+    "c20_xa_an_thinh_bang_pdf": (0.00, 0),
+    "c21_xa_pa_co_gach_cong": (1.00, 5),
+    "c22_xa_hoa_phu_1_1_ocr": (0.00, 0),
+    "c23_phuong_quang_trung_md_bang": (0.86, 5),
+}
+
+CORPUS = load_corpus()
+
+
+@functools.cache
+def _score(document_id: str) -> DocumentScore:
+    document = next(d for d in CORPUS if d.id == document_id)
+    return score_document(document)
+
+
+def _ids(document: CorpusDocument) -> str:
+    return document.id
+
+
+def test_the_corpus_is_labelled_as_the_floors_expect() -> None:
+    assert sorted(FLOORS) == sorted(d.id for d in CORPUS)
+    assert len(CORPUS) >= 20
+    assert sum(d.held_out for d in CORPUS) == 5
+    assert {d.kind for d in CORPUS} == {"ke_hoach", "bao_cao"}
+    assert {d.format for d in CORPUS} >= {"docx", "pdf", "txt", "md", "ocr"}
+
+
+@pytest.mark.parametrize("document", CORPUS, ids=_ids)
+def test_labels_name_real_units_and_targets(document: CorpusDocument) -> None:
+    assert document.path.is_file(), document.path
+    names = {t.name for t in document.targets}
+    for target in document.targets:
+        if target.unit is not None:
+            measure = lookup_measure(target.unit)
+            assert measure is not None and measure.name == target.unit, target
+    for message in document.messages:
+        assert all(name in names for name, _ in message.expect), message
+    if document.is_plan:
+        assert document.targets and 4 <= len(document.messages) <= 8
+
+
+@pytest.mark.parametrize("document", CORPUS, ids=_ids)
+def test_the_kind_is_read_right(document: CorpusDocument) -> None:
+    score = _score(document.id)
+    assert score.error is None, score.error
+    assert score.kind_found == document.kind, (
+        f"{document.id}: đọc là {score.kind_found}, đúng ra là {document.kind}"
+    )
+
+
+@pytest.mark.parametrize("document", [d for d in CORPUS if d.is_plan], ids=_ids)
+def test_targets_and_messages_stay_above_the_floor(document: CorpusDocument) -> None:
+    f1_floor, messages_floor = FLOORS[document.id]
+    score = _score(document.id)
+    report = (
+        f"{document.id} ({document.layout})\n"
+        f"F1 {score.f1:.2f} (sàn {f1_floor:.2f}), chỉ tiêu khớp {score.matched}/"
+        f"{score.expected_count}, đọc được {score.found_count}; tin nhắn ghi đúng "
+        f"{score.messages_right}/{len(score.messages)} (sàn {messages_floor})\n{score.diff()}"
+    )
+    assert score.f1 >= f1_floor - 1e-9, report
+    assert score.messages_right >= messages_floor, report
+
+
+def test_a_six_month_report_is_not_taken_for_a_plan() -> None:
+    reports = [d for d in CORPUS if d.kind == "bao_cao"]
+    assert reports
+    for document in reports:
+        assert _score(document.id).kind_found == "bao_cao", document.id
+
+
+def test_the_text_documents_are_what_the_generator_writes() -> None:
+    """The committed .txt/.md files are reproducible from the generator's data."""
+    sys.path.insert(0, str(CORPUS_DIR))
+    try:
+        import make_corpus  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(CORPUS_DIR))
+    for build in make_corpus.BUILDERS:
+        doc = build()
+        if doc.fmt not in {"txt", "md", "ocr"}:
+            continue
+        written = Path(CORPUS_DIR / doc.filename).read_text(encoding="utf-8")
+        assert written == make_corpus.render_text(doc), doc.filename
