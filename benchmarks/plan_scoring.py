@@ -377,9 +377,51 @@ def seeds_dir() -> Path | None:
     return None
 
 
-# What the seed plans hold (see ../shared/seeds/README.md): numbered targets, and the
-# targets counted with compound lines split into their parts.
+# What the seed plans hold (see ../shared/seeds/README.md): how many numbered targets, and the
+# figures of every target with compound lines split into their parts, as (figure, unit);
+# (None, None) for a target without a figure. Only figures are labelled here: the seeds'
+# wording stays out of the project.
+@dataclass(frozen=True, slots=True)
+class SeedPlan:
+    numbered: int
+    figures: tuple[tuple[str | None, str | None], ...]
+
+
 SEED_PLANS = {
-    "001_0b34b95b63e585f0.txt": 14,
-    "002_53c0be273c9cb1a6.txt": 22,
-}
+    "001_0b34b95b63e585f0.txt": SeedPlan(
+        14,
+        (
+            ("2210", "tấn"), ("1790", "tấn"), ("255", "tấn"), ("1450", "tấn"),
+            ("58000", "cây"), ("710", "con"), ("5500", "con"), ("380", "con"),
+            ("410000", "con"), ("2750", "tấn"), ("2.32", "%"), ("1", "%"), ("1600", "hộ"),
+            ("9", "bản"), ("10.2", "%"), ("120", "người"), ("99.2", "%"),
+            ("6832510000", "đồng"),
+        ),
+    ),
+    "002_53c0be273c9cb1a6.txt": SeedPlan(
+        22,
+        (
+            ("28603.61", "tỷ đồng"), ("9.48", "%"), ("10.49", "%"), ("37.52", "%"),
+            ("51.99", "%"), ("100", "%"), ("35.58", "%"), ("8", "m2/người"), ("68.97", "%"),
+            ("85", "%"), ("100", "%"), ("1", "xã"), ("1", "xã"), (None, None), ("1", "trường"),
+            ("81.69", "%"), ("1600", "người"), ("51", "%"), ("0.77", "%"), ("0.79", "%"),
+            ("5.9", "%"), ("85", "%"), ("96", "%"), ("100", "%"), ("95", "%"), ("100", "%"),
+            (None, None), ("85", "%"), ("1740", "giấy"), ("60", "triệu đồng/người/năm"),
+        ),
+    ),
+}  # fmt: skip
+
+
+def _figure_key(value: Decimal | None, unit: str | None) -> tuple[Decimal | None, str | None]:
+    return (value.normalize() if value is not None else None, unit)
+
+
+def seed_figures_matched(plan: ParsedPlan, seed: SeedPlan) -> tuple[int, int, int]:
+    """(matched, found, expected): the plan's targets against the seed's labelled figures,
+    compared as multisets of (figure, unit)."""
+    expected = Counter(
+        _figure_key(Decimal(f) if f is not None else None, u) for f, u in seed.figures
+    )
+    found = Counter(_figure_key(t.value, t.measure) for t in scorable_targets(plan))
+    matched = sum((expected & found).values())
+    return matched, sum(found.values()), sum(expected.values())

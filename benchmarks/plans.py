@@ -13,7 +13,9 @@ found and the progress messages not saved right. It prints:
   and for all: micro-averaged precision, recall, F1 (targets pooled), the mean of the
   per-document F1, and messages saved right;
 * the seed plans 001 and 002 (when ../shared/seeds is there): numbered targets read against
-  the 14 and 22 they hold, and the count with compound lines split into parts.
+  the 14 and 22 they hold, and, compound lines split into parts, precision and recall of the
+  (figure, unit) pairs read against the ones they hold (only figures are labelled for the
+  seeds, not their wording).
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from benchmarks.plan_scoring import (
     f1,
     load_corpus,
     ratio,
-    scorable_targets,
     score_document,
+    seed_figures_matched,
     seeds_dir,
 )
 from bot.core.plan_parser import parse_plan
@@ -86,17 +88,21 @@ def _seeds() -> None:
     if folder is None:
         print("Kế hoạch mẫu (seeds): bỏ qua, không thấy ../shared/seeds")
         return
-    for name, numbered in SEED_PLANS.items():
+    for name, seed in SEED_PLANS.items():
         path = folder / name
         if not path.is_file():
             print(f"{name}: không có tệp")
             continue
         plan = parse_plan(path.read_text(encoding="utf-8"), filename=name)
         top = len(plan.top_level_targets())
-        parts = len(scorable_targets(plan))
+        matched, found, expected = seed_figures_matched(plan, seed)
+        precision = ratio(matched, found, empty=0.0)
+        recall = ratio(matched, expected, empty=0.0)
         print(
-            f"{name}: {top}/{numbered} chỉ tiêu đánh số, {parts} chỉ tiêu tính cả phần của "
-            f"chỉ tiêu gộp, {len(plan.deadlines)} hạn, loại {plan.kind}"
+            f"{name}: {top}/{seed.numbered} chỉ tiêu đánh số; tách chỉ tiêu gộp: số liệu và "
+            f"đơn vị khớp {matched}/{expected} (đọc {found}) P {precision:5.1%} "
+            f"R {recall:5.1%} F1 {f1(precision, recall):5.1%}; {len(plan.deadlines)} hạn; "
+            f"loại {plan.kind}"
         )
 
 

@@ -20,12 +20,15 @@ import pytest
 
 from benchmarks.plan_scoring import (
     CORPUS_DIR,
+    SEED_PLANS,
     CorpusDocument,
     DocumentScore,
     load_corpus,
     score_document,
+    seed_figures_matched,
 )
 from bot.core.measures import lookup_measure
+from bot.core.plan_parser import parse_plan
 
 # document id → (target F1 floor, progress messages saved right floor). Reports have no
 # targets to score: only their kind is checked.
@@ -133,3 +136,14 @@ def test_the_text_documents_are_what_the_generator_writes() -> None:
             continue
         written = Path(CORPUS_DIR / doc.filename).read_text(encoding="utf-8")
         assert written == make_corpus.render_text(doc), doc.filename
+
+
+@pytest.mark.seeds
+@pytest.mark.parametrize("name", sorted(SEED_PLANS))
+def test_the_seed_plans_do_not_get_worse(seeds_dir: Path, name: str) -> None:
+    """Seeds 001 and 002: every numbered target, and every figure with compounds split."""
+    seed = SEED_PLANS[name]
+    plan = parse_plan((seeds_dir / name).read_text(encoding="utf-8"), filename=name)
+    matched, found, expected = seed_figures_matched(plan, seed)
+    assert len(plan.top_level_targets()) == seed.numbered
+    assert (matched, found) == (expected, expected), (matched, found, expected)
