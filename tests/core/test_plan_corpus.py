@@ -56,6 +56,10 @@ FLOORS: dict[str, tuple[float, int]] = {
     "c21_xa_pa_co_gach_cong": (1.00, 5),
     "c22_xa_hoa_phu_1_1_ocr": (0.00, 0),
     "c23_phuong_quang_trung_md_bang": (0.86, 5),
+    "c24_xa_tien_phong_giao_thon": (0.14, 0),
+    "c25_xa_thuan_an_doan_van": (0.00, 0),
+    "c26_hdtdkt_phuong_dong_hai_bang_khong_stt": (0.80, 4),
+    "c27_phuong_hoa_binh_bang_scan_ocr": (0.00, 0),
 }
 
 CORPUS = load_corpus()
