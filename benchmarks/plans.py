@@ -5,6 +5,7 @@ also lists, per document, the targets missed and the ones read wrongly, the dead
 found and the progress messages not saved right — for the documents one may develop on only:
 the held-out ones keep their details to themselves unless ``--all`` is given too (they
 measure whether the reader generalises; reading their misses turns them into seen ones).
+``--floors`` prints today's figures as the floors table of tests/core/test_plan_corpus.py.
 It prints:
 
 * per document of ``tests/fixtures/corpus`` (see its ``expected.json``): format, whether it is
@@ -23,6 +24,7 @@ It prints:
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Sequence
@@ -109,10 +111,26 @@ def _seeds() -> None:
         )
 
 
-def main(verbose: bool = False, *, held_out_details: bool = False) -> None:
+def floors_table(scores: Sequence[DocumentScore]) -> str:
+    """Today's figures as the ``FLOORS`` table of tests/core/test_plan_corpus.py (F1 rounded
+    down to hundredths), to paste there when the reader has improved."""
+    lines = ["FLOORS: dict[str, tuple[float, int]] = {"]
+    for score in scores:
+        f1_floor = math.floor(score.f1 * 100) / 100 if score.document.is_plan else 0.0
+        lines.append(f'    "{score.document.id}": ({f1_floor:.2f}, {score.messages_right}),')
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def main(
+    verbose: bool = False, *, held_out_details: bool = False, print_floors: bool = False
+) -> None:
     started = time.perf_counter()
     scores = [score_document(doc) for doc in load_corpus()]
     elapsed = time.perf_counter() - started
+    if print_floors:
+        print(floors_table(scores))
+        return
     print(f"Kho văn bản: {len(scores)} tài liệu (S: dùng để phát triển, H: để riêng)")
     for score in scores:
         print(_row(score))
@@ -131,4 +149,9 @@ def main(verbose: bool = False, *, held_out_details: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    main(verbose="-v" in sys.argv[1:], held_out_details="--all" in sys.argv[1:])
+    arguments = sys.argv[1:]
+    main(
+        verbose="-v" in arguments,
+        held_out_details="--all" in arguments,
+        print_floors="--floors" in arguments,
+    )

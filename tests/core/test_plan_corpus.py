@@ -6,14 +6,16 @@ prints from. The kind (plan or report) must be right for every document; the tar
 and the progress messages saved right must not fall below the floors in :data:`FLOORS`.
 
 The floors record what the reader achieved when the corpus was written; raise them as the
-reader improves (``python -m benchmarks.plans`` prints today's figures; the test's failure
-message lists missing and extra targets, deadlines not found and messages not saved right).
+reader improves (``python -m benchmarks.plans --floors`` prints today's figures as this
+table; the test's failure message lists missing and extra targets, deadlines not found and
+messages not saved right).
 """
 
 from __future__ import annotations
 
 import functools
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -23,11 +25,17 @@ from benchmarks.plan_scoring import (
     SEED_PLANS,
     CorpusDocument,
     DocumentScore,
+    ExpectedDeadline,
+    ExpectedTarget,
+    deadline_found,
     load_corpus,
+    match_targets,
+    scorable_targets,
     score_document,
     seed_figures_matched,
 )
 from bot.core.measures import lookup_measure
+from bot.core.plan import DeadlineKind, ParsedPlan, PlanDeadline, Qualifier, Target
 from bot.core.plan_parser import parse_plan
 
 # document id → (target F1 floor, progress messages saved right floor). Reports have no
@@ -151,3 +159,75 @@ def test_the_seed_plans_do_not_get_worse(seeds_dir: Path, name: str) -> None:
     matched, found, expected = seed_figures_matched(plan, seed)
     assert len(plan.top_level_targets()) == seed.numbered
     assert (matched, found) == (expected, expected), (matched, found, expected)
+
+
+# ------------------------------------------------------------------ the scoring itself
+
+
+def _found(
+    key: str, name: str, value: str | None, measure: str | None, parent: str | None = None
+) -> Target:
+    figure = Decimal(value) if value is not None else None
+    return Target(key, key, name, figure, measure, Qualifier.EXACT, "II.2", name, parent_key=parent)
+
+
+def test_targets_pair_on_figure_unit_and_folded_name() -> None:
+    expected = [
+        ExpectedTarget("Trồng cây phân tán", Decimal("58000"), "cây"),
+        ExpectedTarget("Lợn", Decimal("5500"), "con"),
+        ExpectedTarget("Dê", Decimal("5500"), "con"),
+        ExpectedTarget("Giữ vững xã đạt chuẩn nông thôn mới", None, None),
+        ExpectedTarget("Tỷ lệ hộ nghèo", Decimal("1.2"), "%"),
+        ExpectedTarget("Thu ngân sách", Decimal("6.3"), "tỷ đồng"),
+    ]
+    found = [
+        _found("1", "Trong moi cay phan tan", "58000.00", "cây"),  # no diacritics, 58.000,00
+        _found("2.1", "Dê", "5500", "con", "2"),
+        _found("2.2", "Phát triển chăn nuôi: lợn", "5500", "con", "2"),
+        _found("3", "Giữ vững xã đạt chuẩn nông thôn mới", None, None),
+        _found("4", "Tỷ lệ hộ nghèo", "1.2", None),  # the unit was lost: not the target
+        _found("5", "Chi thường xuyên", "6.3", "tỷ đồng"),  # same figure, another target
+    ]
+    matching = match_targets(expected, found)
+    pairs = {exp.name: got.key for exp, got, _ in matching.pairs}
+    assert pairs == {
+        "Trồng cây phân tán": "1",
+        "Lợn": "2.2",
+        "Dê": "2.1",
+        "Giữ vững xã đạt chuẩn nông thôn mới": "3",
+    }
+    assert [e.name for e in matching.missing] == ["Tỷ lệ hộ nghèo", "Thu ngân sách"]
+    assert [t.key for t in matching.extra] == ["4", "5"]
+
+
+def test_a_compound_parent_without_figure_is_not_counted_but_one_with_a_figure_is() -> None:
+    plan = ParsedPlan(
+        "Kế hoạch",
+        None,
+        None,
+        2026,
+        "ke_hoach",
+        targets=(
+            _found("1", "Phát triển chăn nuôi", None, "con"),
+            _found("1.1", "Trâu", "450", "con", "1"),
+            _found("2", "Tổng sản lượng lương thực", "2210", "tấn"),
+            _found("2.1", "Thóc", "1790", "tấn", "2"),
+            _found("3", "Không để xảy ra cháy rừng", None, None),
+        ),
+    )
+    assert [t.key for t in scorable_targets(plan)] == ["1.1", "2", "2.1", "3"]
+
+
+def test_deadline_years_agree_when_one_side_leaves_out_the_plans_year() -> None:
+    def found(day: int, month: int, year: int | None) -> tuple[PlanDeadline, ...]:
+        return (PlanDeadline(DeadlineKind.SIX_MONTH, day, month, year, "Sơ kết", "", "IV"),)
+
+    wanted = ExpectedDeadline("six_month", 10, 6, 2026)
+    assert deadline_found(wanted, found(10, 6, 2026), 2026)
+    assert deadline_found(wanted, found(10, 6, None), 2026)
+    assert not deadline_found(wanted, found(10, 6, 2025), 2026)
+    assert not deadline_found(wanted, found(11, 6, 2026), 2026)
+    no_year = ExpectedDeadline("six_month", 10, 6, None)
+    assert deadline_found(no_year, found(10, 6, 2026), 2026)
+    registration = ExpectedDeadline("registration", 10, 6, 2026)
+    assert not deadline_found(registration, found(10, 6, 2026), 2026)
