@@ -68,6 +68,10 @@ FLOORS: dict[str, tuple[float, int]] = {
     "c25_xa_thuan_an_doan_van": (0.00, 0),
     "c26_hdtdkt_phuong_dong_hai_bang_khong_stt": (0.80, 4),
     "c27_phuong_hoa_binh_bang_scan_ocr": (0.00, 0),
+    "c28_xa_quynh_luu_xuong_dong_tab": (0.57, 2),
+    "c29_xa_yen_binh_bao_cao_tong_ket": (0.00, 0),
+    "c30_huyen_kim_son_2025_dau": (0.93, 4),
+    "c31_xa_binh_minh_bang_khong_tieu_de": (0.00, 0),
 }
 
 CORPUS = load_corpus()
