@@ -15,7 +15,8 @@ What counts:
 * **Deadlines.** A labelled deadline is found when the plan's deadlines hold one of the same
   kind, day and month, and a year that agrees (the same, or missing on one side while the
   other is the plan's year).
-* **Kind.** ``ParsedPlan.kind`` against the label (``ke_hoach``/``bao_cao``).
+* **Kind.** ``ParsedPlan.kind`` against the label (``ke_hoach``/``bao_cao``); also the
+  document number ("15/KH-UBND", spacing and case aside) and the date of issue.
 * **Messages.** Each labelled progress message goes through
   :func:`bot.core.report_parser.parse_report` and :func:`bot.reporting.decide` with a
   :class:`bot.core.matcher.KnowledgeBase` built from the parsed plan. It is *saved right*
@@ -29,6 +30,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -94,6 +96,8 @@ class CorpusDocument:
     targets: tuple[ExpectedTarget, ...]
     deadlines: tuple[ExpectedDeadline, ...]
     messages: tuple[ExpectedMessage, ...]
+    number: str | None = None  # "15/KH-UBND"; None when the document leaves it blank
+    issued_on: date | None = None
 
     @property
     def is_plan(self) -> bool:
@@ -129,6 +133,8 @@ def _document(raw: dict[str, Any], directory: Path) -> CorpusDocument:
             )
             for m in raw["messages"]
         ),
+        number=raw.get("number"),
+        issued_on=date.fromisoformat(raw["issued_on"]) if raw.get("issued_on") else None,
     )
 
 
@@ -254,6 +260,16 @@ class DocumentScore:
         return self.kind_found == self.document.kind
 
     @property
+    def number_right(self) -> bool:
+        """The document number as labelled (spacing and case aside; None when blank)."""
+        found = self.plan.number if self.plan else None
+        return _number_key(found) == _number_key(self.document.number)
+
+    @property
+    def issued_on_right(self) -> bool:
+        return (self.plan.issued_on if self.plan else None) == self.document.issued_on
+
+    @property
     def expected_count(self) -> int:
         return len(self.document.targets)
 
@@ -282,6 +298,12 @@ class DocumentScore:
         lines: list[str] = []
         if self.error:
             lines.append(f"  không đọc được tệp: {self.error}")
+        if not self.number_right:
+            found = self.plan.number if self.plan else None
+            lines.append(f"  số hiệu: đọc {found!r}, đúng ra {self.document.number!r}")
+        if not self.issued_on_right:
+            found_on = self.plan.issued_on if self.plan else None
+            lines.append(f"  ngày ban hành: đọc {found_on}, đúng ra {self.document.issued_on}")
         if self.matching:
             lines += [f"  thiếu: {e.describe()}" for e in self.matching.missing]
             lines += [f"  thừa:  {describe_target(t)}" for t in self.matching.extra]
@@ -294,6 +316,10 @@ class DocumentScore:
         ]
         lines += [f"  tin nhắn «{m.message.text}» → {m.got}" for m in self.messages if not m.right]
         return "\n".join(lines)
+
+
+def _number_key(number: str | None) -> str | None:
+    return "".join(fold(number).split()) if number else None
 
 
 def ratio(part: int, whole: int, *, empty: float) -> float:

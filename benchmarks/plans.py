@@ -9,8 +9,9 @@ measure whether the reader generalises; reading their misses turns them into see
 It prints:
 
 * per document of ``tests/fixtures/corpus`` (see its ``expected.json``): format, whether it is
-  held out, the kind read, target precision, recall and F1 (a target counts when figure,
-  unit and name match, see :mod:`benchmarks.plan_scoring`), labelled qualifiers read right,
+  held out, the kind read, whether its number and date of issue were read right, target
+  precision, recall and F1 (a target counts when figure, unit and name match, see
+  :mod:`benchmarks.plan_scoring`), labelled qualifiers read right,
   deadlines found, and labelled progress messages saved against the right target with the
   right value, end to end;
 * totals for the documents the parser may be developed on ("seen"), for the held-out ones
@@ -60,8 +61,9 @@ def _row(score: DocumentScore) -> str:
     )
     deadlines = f"{score.deadlines_found}/{len(doc.deadlines)}"
     messages = f"{score.messages_right}/{len(score.messages)}" if doc.messages else "—"
+    header = ("✓" if score.number_right else "✗") + ("✓" if score.issued_on_right else "✗")
     return (
-        f"{doc.id[:34]:<34} {doc.format:<4} {flag} {kind:<10} {targets}  "
+        f"{doc.id[:34]:<34} {doc.format:<4} {flag} {kind:<10} số/ngày {header} {targets}  "
         f"qual {quals:<5} hạn {deadlines:<5} tin {messages}"
     )
 
@@ -75,6 +77,8 @@ def _totals(label: str, scores: Sequence[DocumentScore]) -> str:
     recall = ratio(matched, expected, empty=0.0)
     macro = sum(s.f1 for s in plans) / len(plans) if plans else 0.0
     kinds = sum(s.kind_right for s in scores)
+    numbers = sum(s.number_right for s in scores)
+    dates = sum(s.issued_on_right for s in scores)
     deadlines = sum(s.deadlines_found for s in scores)
     deadlines_expected = sum(len(s.document.deadlines) for s in scores)
     messages = sum(len(s.messages) for s in scores)
@@ -83,6 +87,7 @@ def _totals(label: str, scores: Sequence[DocumentScore]) -> str:
         f"{label:<8} {len(scores):>2} tài liệu: chỉ tiêu {matched}/{expected} (tìm {found}) "
         f"P {precision:5.1%} R {recall:5.1%} F1 {f1(precision, recall):5.1%} "
         f"(F1 trung bình {macro:5.1%}); loại văn bản đúng {kinds}/{len(scores)}; "
+        f"số hiệu đúng {numbers}/{len(scores)}, ngày ban hành đúng {dates}/{len(scores)}; "
         f"hạn {deadlines}/{deadlines_expected}; "
         f"tin nhắn ghi đúng {right}/{messages} ({ratio(right, messages, empty=0.0):.1%})"
     )

@@ -118,6 +118,12 @@ def test_the_kind_is_read_right(document: CorpusDocument) -> None:
     )
 
 
+@pytest.mark.parametrize("document", CORPUS, ids=_ids)
+def test_the_number_and_date_of_issue_are_read_right(document: CorpusDocument) -> None:
+    score = _score(document.id)
+    assert score.number_right and score.issued_on_right, f"{document.id}\n{score.diff()}"
+
+
 @pytest.mark.parametrize("document", [d for d in CORPUS if d.is_plan], ids=_ids)
 def test_targets_and_messages_stay_above_the_floor(document: CorpusDocument) -> None:
     f1_floor, messages_floor = FLOORS[document.id]
