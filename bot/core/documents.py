@@ -148,7 +148,7 @@ def _empty() -> EmptyDocument:
 
 # Invisible characters that carry no text: zero-width space, soft hyphen, word joiner, BOM,
 # and control characters other than tab and line breaks.
-_INVISIBLE = re.compile("[\u200b\u00ad\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
+_INVISIBLE = re.compile(r"[\u200b\u00ad\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 
 
 def _normalise(text: str) -> str:
@@ -172,12 +172,12 @@ _BOMS = (
 )
 # Characters that do not occur in text: control characters other than tab and line breaks,
 # the replacement character left by undecodable bytes, surrogates and private-use characters.
-_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff]")
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff]")
 _MAX_NOT_TEXT_SHARE = 0.01
 _MAX_DAMAGED_UTF8_SHARE = 0.005
 # cp1258 writes tone marks as combining characters after the vowel; one after anything else
 # means the bytes were not Vietnamese (e.g. "ì" in Western cp1252 text).
-_STRAY_TONE = re.compile("(?:^|[^aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[\u0300\u0301\u0303\u0309\u0323]")
+_STRAY_TONE = re.compile(r"(?:^|[^aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[\u0300\u0301\u0303\u0309\u0323]")
 
 
 def _plain_text(data: bytes) -> str:

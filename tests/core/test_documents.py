@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import unicodedata
 import zipfile
@@ -14,7 +15,7 @@ import matplotlib
 import pypdf
 import pytest
 
-from bot.core import docx_reader, pdf_reader
+from bot.core import documents, docx_reader, pdf_reader
 from bot.core.documents import (
     MAX_DOCX_UNPACKED_BYTES,
     MAX_FILE_BYTES,
@@ -101,6 +102,51 @@ def test_empty_text_files_are_refused(data: bytes) -> None:
 def test_binary_content_under_a_text_name_is_unreadable() -> None:
     with pytest.raises(UnreadableDocument):
         extract_text(b"\x00\x01\x02abc", "a.txt")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_detected(codec: str) -> None:
+    text = "Kế hoạch thi đua năm 2026\n(1) Tỷ lệ hộ nghèo giảm còn 0,45%;\n"
+    assert extract_text(text.encode(codec), "a.txt") == text
+
+
+def test_utf32_with_bom_is_decoded() -> None:
+    assert extract_text("Đường giao thông: 2 km".encode("utf-32"), "a.txt") == (
+        "Đường giao thông: 2 km"
+    )
+
+
+def test_western_code_page_is_not_taken_for_vietnamese() -> None:
+    # In cp1258 byte 0xEC is a combining tone mark; after an "s" it cannot be Vietnamese.
+    assert extract_text("Così è la vita, più o meno".encode("cp1252"), "a.txt") == (
+        "Così è la vita, più o meno"
+    )
+
+
+def test_random_binary_without_nul_bytes_is_not_text() -> None:
+    generator = random.Random(7)
+    noise = bytes(generator.randrange(1, 256) for _ in range(20_000))
+    assert b"\x00" not in noise
+    with pytest.raises(UnreadableDocument) as caught:
+        extract_text(noise, "kehoach.txt")
+    assert "không phải văn bản" in caught.value.message_vi
+
+
+def test_text_with_a_few_control_characters_is_still_text() -> None:
+    text = "Kế hoạch thi đua năm 2026: trồng 300 cây xanh. " * 10 + "\x1a"
+    assert extract_text(text.encode(), "a.txt") == text[:-1]
+
+
+def test_invisible_characters_go_and_odd_line_breaks_become_lines() -> None:
+    data = "Tỷ lệ\u00adhộ\u200b nghèo\x0bgiảm còn 1%\x0cTrang 2".encode()
+    assert extract_text(data, "a.md") == "Tỷ lệhộ nghèo\ngiảm còn 1%\nTrang 2"
+
+
+def test_text_longer_than_any_plan_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(documents, "MAX_TEXT_CHARS", 100)
+    with pytest.raises(DocumentTooLarge) as caught:
+        extract_text(("Chỉ tiêu: 300 cây. " * 10).encode(), "a.txt")
+    assert "ký tự" in caught.value.message_vi
 
 
 # --- limits and formats ------------------------------------------------------------------------
