@@ -42,8 +42,8 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_DOCX_UNPACKED_BYTES = 50 * 1024 * 1024
 # A long real plan has some 100.000 XML elements; Word's own limits are far above this budget,
 # which an attacker otherwise fills with millions of empty paragraphs.
-MAX_DOCX_XML_ELEMENTS = 1_000_000
-MAX_PDF_PAGES = 150
+MAX_DOCX_XML_ELEMENTS = 500_000
+MAX_PDF_PAGES = 60
 # About 400 pages of text: no plan is longer, and the parser's work stays bounded.
 MAX_TEXT_CHARS = 1_000_000
 SUPPORTED_EXTENSIONS = (".docx", ".pdf", ".txt", ".md")
@@ -207,8 +207,8 @@ def _decode(data: bytes) -> str:
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         return utf16
-    if b"\x00" in data:
-        raise _not_text()
+    if b"\x00" in data or _control_bytes(data) > len(data) * _MAX_NOT_TEXT_SHARE:
+        raise _not_text()  # told from the bytes, before decoding a large binary file
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -217,6 +217,14 @@ def _decode(data: bytes) -> str:
     if mostly.count("\ufffd") <= len(mostly) * _MAX_DAMAGED_UTF8_SHARE:
         return mostly  # UTF-8 with a few damaged bytes: keep it rather than guess a code page
     return _legacy(data)
+
+
+def _control_bytes(data: bytes) -> int:
+    """Bytes that are control characters in UTF-8 and in every Windows code page alike."""
+    return len(data) - len(data.translate(None, _CONTROL_BYTES))
+
+
+_CONTROL_BYTES = bytes([*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F])
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -59,6 +59,8 @@ _DEFAULT_MAIN = "word/document.xml"
 _SPACES = re.compile(r"\s+")
 # Containers whose children are blocks (or rows, or cells) of the same kind as their own.
 _WRAPPERS = (f"{_W}sdt", f"{_W}customXml")
+_BODY = f"{_W}body"
+_BLOCKS = (f"{_W}p", f"{_W}tbl", *_WRAPPERS)
 _PARAGRAPH_PARTS = (f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen")
 
 
@@ -126,11 +128,8 @@ class _Budget:
         return text
 
 
-def _xml_parser() -> Any:
-    # No entities, no network, libxml2's default size and depth limits (huge_tree off).
-    return etree.XMLPullParser(
-        events=("start", "end"), resolve_entities=False, no_network=True, huge_tree=False
-    )
+# No entities, no network, libxml2's default size and depth limits (huge_tree off).
+_SAFE_XML: dict[str, bool] = {"resolve_entities": False, "no_network": True, "huge_tree": False}
 
 
 class _Reader:
@@ -170,11 +169,10 @@ class _Reader:
         """The parsed root of a secondary part, or None when it is absent."""
         if name is None or name not in self._archive.NameToInfo:
             return None
-        parser = _xml_parser()
+        parser = etree.XMLParser(**_SAFE_XML)
         try:
             for chunk in self._chunks(name):
                 parser.feed(chunk)
-                self._budget.parse(sum(1 for event, _ in parser.read_events() if event == "start"))
             return parser.close()
         except etree.XMLSyntaxError:
             return None  # a damaged styles or numbering part costs the list numbers only
@@ -185,6 +183,8 @@ class _Reader:
             with self._archive.open(name) as stream:
                 while chunk := stream.read(_CHUNK):
                     self._budget.inflate(len(chunk))
+                    # Every element has one start tag: counted before the parser sees them.
+                    self._budget.parse(chunk.count(b"<") - chunk.count(b"</"))
                     yield chunk
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise unreadable(".docx") from exc
@@ -206,20 +206,14 @@ def _targets(rels: Any, folder: str, kind: str) -> Iterator[str]:
 
 def _body_blocks(chunks: Iterable[bytes], numbering: _Numbering, budget: _Budget) -> Iterator[str]:
     """Text of each block of the document body, each handled and freed as soon as it ends."""
-    parser = _xml_parser()
-    depth = 0
+    parser = etree.XMLPullParser(events=("end",), tag=_BLOCKS, **_SAFE_XML)
 
     def blocks_so_far() -> Iterator[str]:
-        nonlocal depth
-        for event, element in parser.read_events():
-            if event == "start":
-                depth += 1
-                budget.parse(1)
-                continue
-            if depth == 3:  # document > body > block
+        for _, element in parser.read_events():
+            parent = element.getparent()
+            if parent is not None and parent.tag == _BODY:  # not a paragraph inside a table
                 yield from _block_texts(element, numbering, budget)
                 _drop(element)
-            depth -= 1
 
     try:
         for chunk in chunks:
@@ -239,6 +233,8 @@ def _drop(element: Any) -> None:
 
 
 def _block_texts(element: Any, numbering: _Numbering, budget: _Budget) -> Iterator[str]:
+    if len(element) == 0:
+        return  # an empty paragraph: nothing to say, no list number to count
     if element.tag == f"{_W}p":
         yield _paragraph_text(element, numbering)
     elif element.tag == f"{_W}tbl":

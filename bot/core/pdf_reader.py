@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,10 @@ _MIN_PDF_LETTERS = 20
 _SPACES = re.compile(r"\s+")
 # "2", "- 2 -", "Trang 2", "2/7": the marks that sit between two parts of a table.
 _PAGE_MARK = re.compile(r"^\W*(?:trang|page)?\s*\d{1,4}(?:\s*/\s*\d{1,4})?\W*$", re.IGNORECASE)
+# What the compressed streams of a text PDF may inflate to (content, fonts, forms).
+_MAX_STREAM_BYTES = 32 * 1024 * 1024
+_MAX_STREAMS_BYTES = 128 * 1024 * 1024
+_STEP = 1024 * 1024
 # Tables whose left and right edges match within this many points continue one another.
 _EDGE_TOLERANCE = 6.0
 
@@ -66,6 +71,7 @@ class _Page:
 
 def read_pdf(data: bytes) -> str:
     """The text of a text PDF (see the module docstring for its layout)."""
+    _check_streams(data)
     try:
         pages = _read_with_pdfplumber(data)
     except DocumentError:
@@ -104,6 +110,69 @@ def _asks_for_password(exc: BaseException) -> bool:
 
     causes = (*exc.args, exc.__cause__, exc.__context__)
     return any(isinstance(cause, PDFPasswordIncorrect) for cause in causes)
+
+
+# --- compressed streams ---------------------------------------------------------------------
+
+
+def _check_streams(data: bytes) -> None:
+    """Refuse a PDF whose compressed streams inflate beyond what a text document holds.
+
+    pdfminer inflates every stream it reads whole, at once, so a few megabytes of deflate
+    could become gigabytes in memory. Each stream is measured here by inflating it in bounded
+    steps; images are skipped (they are never inflated for text). A file pypdf cannot parse is
+    left to the readers, which refuse it with the right message.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import IndirectObject, StreamObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return  # nothing readable without the password; the reader refuses it
+        total = 0
+        for generation, numbers in reader.xref.items():
+            for number in numbers:
+                stream = reader.get_object(IndirectObject(number, generation, reader))
+                if isinstance(stream, StreamObject) and _is_deflated_content(stream):
+                    # The raw (still compressed) bytes; pypdf's own decoding would hold them all.
+                    total += _inflated_size(stream._data, _MAX_STREAM_BYTES)
+                    if total > _MAX_STREAMS_BYTES:
+                        raise _inflates_too_much()
+    except DocumentError:
+        raise
+    except Exception:  # damaged or unusual files: pdfplumber or pypdf will say what is wrong
+        return
+
+
+def _is_deflated_content(stream: Any) -> bool:
+    if stream.get("/Subtype") == "/Image":
+        return False
+    filters = stream.get("/Filter")
+    first = filters[0] if isinstance(filters, list) and filters else filters
+    return first in ("/FlateDecode", "/Fl")
+
+
+def _inflated_size(raw: bytes, cap: int) -> int:
+    """How many bytes *raw* inflates to, counting no further than just past *cap*."""
+    inflater = zlib.decompressobj()
+    try:
+        size = len(inflater.decompress(raw, _STEP))
+        while inflater.unconsumed_tail and size <= cap:
+            size += len(inflater.decompress(inflater.unconsumed_tail, _STEP))
+    except zlib.error:
+        return 0  # damaged: the readers decide what to do with it
+    if size > cap:
+        raise _inflates_too_much()
+    return size
+
+
+def _inflates_too_much() -> DocumentTooLarge:
+    return DocumentTooLarge(
+        "Tệp PDF này chứa dữ liệu nén bất thường (khi giải nén lớn hơn nhiều so với một văn "
+        "bản) nên không đọc được. Hãy mở tệp trên máy rồi in hoặc xuất lại thành PDF mới, "
+        "hoặc gửi bản .docx."
+    )
 
 
 # --- pdfplumber -----------------------------------------------------------------------------

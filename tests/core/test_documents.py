@@ -7,6 +7,7 @@ import random
 import struct
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -568,3 +569,25 @@ def test_pdf_with_more_text_than_any_plan_is_refused(monkeypatch: pytest.MonkeyP
 def test_pdf_text_round_the_tables_is_read_even_without_any() -> None:
     lines = ["Chỉ tiêu 1: trồng 300 cây xanh", "1", "Chỉ tiêu 2: làm 2 km đường"]
     assert extract_text(_pdf_with_lines(lines), "kh.pdf").splitlines() == lines
+
+
+def _pdf_with_deflated_page(content: bytes) -> bytes:
+    """The table plan with one more page whose content stream is *content*, deflated."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(FIXTURES / "table_plan.pdf"))
+    page = writer.add_blank_page()
+    stream = pypdf.generic.StreamObject()
+    stream._data = zlib.compress(content, 9)
+    stream[pypdf.generic.NameObject("/Filter")] = pypdf.generic.NameObject("/FlateDecode")
+    page[pypdf.generic.NameObject("/Contents")] = writer._add_object(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_pdf_stream_inflating_beyond_reason_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _pdf_with_deflated_page(b" " * 3_000_000)  # 3 MB of nothing in 3 KB
+    assert "Tỷ lệ hộ nghèo" in extract_text(data, "kh.pdf")
+    monkeypatch.setattr(pdf_reader, "_MAX_STREAM_BYTES", 2_000_000)
+    with pytest.raises(DocumentTooLarge) as caught:
+        extract_text(data, "kh.pdf")
+    assert "nén bất thường" in caught.value.message_vi
