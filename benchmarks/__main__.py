@@ -10,7 +10,13 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("benchmarks.qa", "benchmarks.plans", "benchmarks.reports", "benchmarks.broadcast")
+BENCHMARKS = (
+    "benchmarks.qa",
+    "benchmarks.plans",
+    "benchmarks.documents",
+    "benchmarks.reports",
+    "benchmarks.broadcast",
+)
 
 
 def main(selected: list[str]) -> int:

@@ -1,36 +1,37 @@
 """Reading uploaded plan files (.txt, .md, .docx, text .pdf) into plain text.
 
 The text keeps the document's reading order and line structure so that plan parsing sees
-headings, numbered lines and paragraphs. .docx paragraphs and tables come out in body order,
-a blank line between paragraphs and a table's rows one a line ("cell | cell"); Word's
-automatic list numbers ("1.", "a)", "(1)") are written out, since plans often number their
-targets that way and the numbers would otherwise vanish.
+headings, numbered lines, paragraphs and tables. Tables come out one row a line as
+``| c1 | c2 | … |`` with a blank line before and after each table, in both .docx
+(:mod:`bot.core.docx_reader`) and text PDFs (:mod:`bot.core.pdf_reader`); those modules
+document the full contract.
 
 Every refusal is a :class:`DocumentError` whose ``message_vi`` tells the user what to do.
-Limits are checked before any heavy work: the upload size first, then, for .docx, the zip
-directory's uncompressed total *before* unpacking anything (a small file can unpack to
-gigabytes: a zip bomb).
+All work is bounded: the upload size is checked first; a .docx is inflated through a cap on
+the bytes actually produced and parsed under an XML element budget; a PDF under a page limit;
+plain text is told from binary content by more than NUL bytes; and the text handed on is
+limited to :data:`MAX_TEXT_CHARS` characters.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterator
 from pathlib import PurePath
-from typing import Any
 
 from bot.errors import UserFacingError
 
 __all__ = [
     "MAX_DOCX_UNPACKED_BYTES",
+    "MAX_DOCX_XML_ELEMENTS",
     "MAX_FILE_BYTES",
+    "MAX_PDF_PAGES",
+    "MAX_TEXT_CHARS",
     "SUPPORTED_EXTENSIONS",
     "DocumentError",
     "DocumentTooLarge",
     "EmptyDocument",
+    "PasswordProtected",
     "ScannedPdf",
     "UnreadableDocument",
     "UnsupportedFormat",
@@ -39,11 +40,13 @@ __all__ = [
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_DOCX_UNPACKED_BYTES = 50 * 1024 * 1024
+# A long real plan has some 100.000 XML elements; Word's own limits are far above this budget,
+# which an attacker otherwise fills with millions of empty paragraphs.
+MAX_DOCX_XML_ELEMENTS = 500_000
+MAX_PDF_PAGES = 60
+# About 400 pages of text: no plan is longer, and the parser's work stays bounded.
+MAX_TEXT_CHARS = 1_000_000
 SUPPORTED_EXTENSIONS = (".docx", ".pdf", ".txt", ".md")
-# A PDF page set with fewer letters than this is taken for a scan (headers, page numbers only).
-_MIN_PDF_LETTERS = 20
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 class DocumentError(UserFacingError):
@@ -51,7 +54,7 @@ class DocumentError(UserFacingError):
 
 
 class DocumentTooLarge(DocumentError):
-    """Over :data:`MAX_FILE_BYTES`, or a .docx unpacking to over :data:`MAX_DOCX_UNPACKED_BYTES`."""
+    """Over a limit: file size, unpacked size, XML elements, PDF pages or characters of text."""
 
 
 class UnsupportedFormat(DocumentError):
@@ -67,14 +70,18 @@ class EmptyDocument(DocumentError):
 
 
 class UnreadableDocument(DocumentError):
-    """A damaged, encrypted or mislabelled file."""
+    """A damaged or mislabelled file, or binary content under a text name."""
+
+
+class PasswordProtected(UnreadableDocument):
+    """A PDF that asks for a password to be opened (an owner password alone is no obstacle)."""
 
 
 def extract_text(data: bytes, filename: str) -> str:
     """The text of an uploaded file, NFC-normalised, lines separated by "\\n".
 
     Raises a :class:`DocumentError` subclass for files that are too large, of an unsupported
-    kind, scanned, empty or unreadable.
+    kind, scanned, empty, protected or unreadable.
     """
     extension = PurePath(filename.strip().lower()).suffix
     if len(data) > MAX_FILE_BYTES:
@@ -87,15 +94,38 @@ def extract_text(data: bytes, filename: str) -> str:
     if not data.strip():
         raise _empty()
     if extension == ".docx":
-        text = _docx_text(data)
+        from bot.core.docx_reader import read_docx  # imported here: plain text needs no XML
+
+        text = read_docx(data)
     elif extension == ".pdf":
-        text = _pdf_text(data)
+        from bot.core.pdf_reader import read_pdf  # imported here: PDF libraries load slowly
+
+        text = read_pdf(data)
     else:
         text = _plain_text(data)
     text = _normalise(text)
+    if len(text) > MAX_TEXT_CHARS:
+        raise text_too_long()
     if not text.strip():
         raise _empty()
     return text
+
+
+def unreadable(kind: str) -> UnreadableDocument:
+    """The refusal for a damaged or mislabelled file of *kind* (".docx", ".pdf", ".txt")."""
+    return UnreadableDocument(
+        f"Không mở được tệp {kind}: tệp có thể bị hỏng hoặc không đúng định dạng. "
+        "Hãy mở thử tệp trên máy, lưu lại thành bản mới rồi gửi lại."
+    )
+
+
+def text_too_long() -> DocumentTooLarge:
+    """The refusal for a document holding more text than a plan ever does."""
+    limit = f"{MAX_TEXT_CHARS:,}".replace(",", ".")
+    return DocumentTooLarge(
+        f"Tệp có hơn {limit} ký tự chữ, dài hơn mọi kế hoạch nên không đọc được. Hãy gửi "
+        "riêng phần kế hoạch (các chỉ tiêu, nhiệm vụ) trong một tệp ngắn hơn."
+    )
 
 
 def _unsupported(extension: str) -> UnsupportedFormat:
@@ -116,252 +146,116 @@ def _empty() -> EmptyDocument:
     )
 
 
-def _unreadable(kind: str) -> UnreadableDocument:
-    return UnreadableDocument(
-        f"Không mở được tệp {kind}: tệp có thể bị hỏng, có mật khẩu hoặc không đúng định dạng. "
-        "Hãy mở thử tệp trên máy, lưu lại (bỏ mật khẩu nếu có) rồi gửi lại."
-    )
+# Invisible characters that carry no text: zero-width space, soft hyphen, word joiner, BOM,
+# and control characters other than tab and line breaks.
+_INVISIBLE = re.compile(r"[\u200b\u00ad\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return text.replace("\x00", "").replace("\u00a0", " ").replace("\ufeff", "")
+    text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return text.replace("\u00a0", " ")
+
+
+# Carriage returns, vertical tabs and form feeds end lines as well.
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n"})
 
 
 # --- plain text ------------------------------------------------------------------------------
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Characters that do not occur in text: control characters other than tab and line breaks,
+# the replacement character left by undecodable bytes, surrogates and private-use characters.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff]")
+_MAX_NOT_TEXT_SHARE = 0.01
+_MAX_DAMAGED_UTF8_SHARE = 0.005
+# cp1258 writes tone marks as combining characters after the vowel; one after anything else
+# means the bytes were not Vietnamese (e.g. "ì" in Western cp1252 text).
+_STRAY_TONE = re.compile(r"(?:^|[^aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[\u0300\u0301\u0303\u0309\u0323]")
+
 
 def _plain_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM, or with a few damaged bytes), UTF-16 with BOM, then
-    Windows-1258 (older Vietnamese files), then Latin-1."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise _unreadable(".txt") from None
-    if b"\x00" in data:
-        raise _unreadable(".txt")  # binary content under a text name
+    text = _decode(data)
+    if len(text) - len(_NOT_TEXT.sub("", text)) > len(text) * _MAX_NOT_TEXT_SHARE:
+        raise _not_text()
+    return text
+
+
+def _not_text() -> UnreadableDocument:
+    return UnreadableDocument(
+        "Tệp này không phải văn bản (có thể là hình ảnh, tệp nén hay tệp chương trình được "
+        "đặt tên .txt/.md) nên không đọc được. Hãy gửi tệp .docx, .pdf có chữ, hoặc lưu kế "
+        "hoạch thành .txt bằng Notepad hay Word rồi gửi lại."
+    )
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 or UTF-16/32 by their BOM; UTF-16 without BOM by its zero bytes; UTF-8 (with at
+    most a few damaged bytes); then the legacy Windows code pages, Vietnamese first."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise _not_text() from None
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
+    if b"\x00" in data or _control_bytes(data) > len(data) * _MAX_NOT_TEXT_SHARE:
+        raise _not_text()  # told from the bytes, before decoding a large binary file
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    mostly = data.decode("utf-8-sig", errors="replace")
-    if mostly.count("\ufffd") * 200 < len(mostly):
+    mostly = data.decode("utf-8", errors="replace")
+    if mostly.count("\ufffd") <= len(mostly) * _MAX_DAMAGED_UTF8_SHARE:
         return mostly  # UTF-8 with a few damaged bytes: keep it rather than guess a code page
-    try:
-        # Older Vietnamese Windows files; its tone marks are combining, NFC recomposes them.
-        return data.decode("cp1258")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    return _legacy(data)
 
 
-# --- .docx ---------------------------------------------------------------------------------
+def _control_bytes(data: bytes) -> int:
+    """Bytes that are control characters in UTF-8 and in every Windows code page alike."""
+    return len(data) - len(data.translate(None, _CONTROL_BYTES))
 
 
-def _docx_text(data: bytes) -> str:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _unreadable(".docx") from None
-    with archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_DOCX_UNPACKED_BYTES:
-            raise DocumentTooLarge(
-                f"Tệp .docx này khi giải nén lớn hơn {MAX_DOCX_UNPACKED_BYTES // (1024 * 1024)} "
-                "MB (nhiều hình ảnh, hoặc tệp bất thường) nên không đọc được. Hãy lưu lại chỉ "
-                "phần chữ, hoặc gửi bản .pdf có chữ hay .txt."
-            )
-        if "word/document.xml" not in archive.namelist():
-            raise _unreadable(".docx")
-    import docx  # python-docx; imported here so plain-text callers do not pay for it
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-        blocks = [b for b in _docx_blocks(document) if b.strip()]
-    except Exception as exc:  # python-docx raises many kinds on damaged parts
-        raise _unreadable(".docx") from exc
-    # A blank line between paragraphs, as in typed text: Word paragraphs are not wrapped lines.
-    return "\n\n".join(blocks)
+_CONTROL_BYTES = bytes([*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F])
 
 
-def _docx_blocks(document: Any) -> Iterator[str]:
-    yield from _blocks(document.element.body, _Numbering(document))
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a BOM: most characters of Vietnamese (and any Latin) text are
+    below U+0100, so one byte of nearly every pair is zero, always on the same side."""
+    sample = data[: 64 * 1024 - (64 * 1024) % 2]
+    pairs = len(sample) // 2
+    if pairs < 2 or len(data) % 2:
+        return None
+    even_zeros = sample[0::2].count(0)
+    odd_zeros = sample[1::2].count(0)
+    for zeros, stray, codec in (
+        (odd_zeros, even_zeros, "utf-16-le"),
+        (even_zeros, odd_zeros, "utf-16-be"),
+    ):
+        if zeros >= pairs * 0.3 and stray <= pairs * 0.02:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
-def _blocks(container: Any, numbering: _Numbering) -> Iterator[str]:
-    """Paragraphs and whole tables (one row a line) of *container* in order, entering
-    content controls (w:sdt)."""
-    for element in container.iterchildren():
-        if element.tag == f"{_W}p":
-            yield _paragraph_text(element, numbering)
-        elif element.tag == f"{_W}tbl":
-            yield "\n".join(_table_lines(element, numbering))
-        elif element.tag == f"{_W}sdt":
-            content = element.find(f"{_W}sdtContent")
-            if content is not None:
-                yield from _blocks(content, numbering)
-
-
-def _paragraph_text(paragraph: Any, numbering: _Numbering) -> str:
-    texts: list[str] = []
-    for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
-        if node.tag == f"{_W}t":
-            texts.append(node.text or "")
-        else:
-            texts.append("\t" if node.tag == f"{_W}tab" else "\n")
-    text = "".join(texts)
-    label = numbering.label(paragraph)
-    return f"{label} {text}" if label and text.strip() else text
-
-
-def _table_lines(table: Any, numbering: _Numbering) -> Iterator[str]:
-    """One line per row, cells joined by " | "; a cell spanning columns appears once."""
-    for row in table.iterchildren(f"{_W}tr"):
-        cells: list[str] = []
-        for cell in row.iterchildren(f"{_W}tc"):
-            parts = [_paragraph_text(p, numbering) for p in cell.iterchildren(f"{_W}p")]
-            text = " ".join(" ".join(p.split()) for p in parts if p.strip())
-            cells.append(text)
-        if any(cells):
-            yield " | ".join(cells)
-
-
-class _Numbering:
-    """Word's automatic list numbers, rendered the way the document shows them."""
-
-    def __init__(self, document: Any) -> None:
-        self._formats: dict[tuple[str, int], tuple[str, str, int]] = {}
-        self._counters: dict[str, list[int]] = {}
-        self._styles: dict[str, tuple[str, int]] = {}
+def _legacy(data: bytes) -> str:
+    """Windows-1258 (older Vietnamese files; its tone marks are combining, NFC recomposes
+    them), unless its tone marks fall where Vietnamese has none: then Windows-1252."""
+    for codec in ("cp1258", "cp1252"):
         try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            return
-        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
-        for node in root.iterchildren(f"{_W}abstractNum"):
-            levels: dict[int, tuple[str, str, int]] = {}
-            for lvl in node.iterchildren(f"{_W}lvl"):
-                levels[int(lvl.get(f"{_W}ilvl", "0"))] = (
-                    _child_val(lvl, "numFmt", "decimal"),
-                    _child_val(lvl, "lvlText", "%1."),
-                    int(_child_val(lvl, "start", "1")),
-                )
-            abstract[node.get(f"{_W}abstractNumId", "")] = levels
-        for num in root.iterchildren(f"{_W}num"):
-            num_id = num.get(f"{_W}numId", "")
-            abstract_id = _child_val(num, "abstractNumId", "")
-            for ilvl, fmt in abstract.get(abstract_id, {}).items():
-                self._formats[(num_id, ilvl)] = fmt
-        self._styles = _style_numbering(document)
-
-    def label(self, paragraph: Any) -> str:
-        num_id, ilvl = self._num_pr(paragraph)
-        if num_id is None or (num_id, ilvl) not in self._formats:
-            return ""
-        counters = self._counters.setdefault(num_id, [0] * 9)
-        ilvl = min(ilvl, 8)
-        counters[ilvl] += 1
-        for deeper in range(ilvl + 1, 9):
-            counters[deeper] = 0
-        fmt, text, _ = self._formats[(num_id, ilvl)]
-        if fmt in {"bullet", "none"}:
-            return "-" if fmt == "bullet" else ""
-
-        def level_value(match: re.Match[str]) -> str:
-            level = int(match.group(1)) - 1
-            lvl_fmt, _, start = self._formats.get((num_id, level), ("decimal", "", 1))
-            return _render(counters[level] + start - 1, lvl_fmt)
-
-        return re.sub(r"%(\d)", level_value, text).strip()
-
-    def _num_pr(self, paragraph: Any) -> tuple[str | None, int]:
-        ppr = paragraph.find(f"{_W}pPr")
-        if ppr is not None:
-            num_pr = ppr.find(f"{_W}numPr")
-            if num_pr is not None:
-                num_id = _child_val(num_pr, "numId", "")
-                if num_id and num_id != "0":
-                    return num_id, int(_child_val(num_pr, "ilvl", "0"))
-            style = ppr.find(f"{_W}pStyle")
-            if style is not None and style.get(f"{_W}val") in self._styles:
-                return self._styles[style.get(f"{_W}val", "")]
-        return None, 0
-
-
-def _child_val(node: Any, name: str, default: str) -> str:
-    child = node.find(f"{_W}{name}")
-    if child is None:
-        return default
-    value = child.get(f"{_W}val")
-    return default if value is None else str(value)
-
-
-def _style_numbering(document: Any) -> dict[str, tuple[str, int]]:
-    """Paragraph styles that carry their own list numbering ("List Number")."""
-    found: dict[str, tuple[str, int]] = {}
-    try:
-        styles = document.styles.element
-    except (KeyError, NotImplementedError, AttributeError):
-        return found
-    for style in styles.iterchildren(f"{_W}style"):
-        ppr = style.find(f"{_W}pPr")
-        num_pr = ppr.find(f"{_W}numPr") if ppr is not None else None
-        if num_pr is not None:
-            num_id = _child_val(num_pr, "numId", "")
-            if num_id and num_id != "0":
-                found[style.get(f"{_W}styleId", "")] = (
-                    num_id,
-                    int(_child_val(num_pr, "ilvl", "0")),
-                )
-    return found
-
-
-def _render(value: int, fmt: str) -> str:
-    if fmt in {"lowerLetter", "upperLetter"}:
-        letters = "abcdefghijklmnopqrstuvwxyz"
-        text = letters[(value - 1) % 26] * ((value - 1) // 26 + 1) if value > 0 else ""
-        return text.upper() if fmt == "upperLetter" else text
-    if fmt in {"lowerRoman", "upperRoman"}:
-        roman = _roman(value)
-        return roman.lower() if fmt == "lowerRoman" else roman
-    if fmt == "decimalZero":
-        return f"{value:02d}"
-    return str(value)
-
-
-def _roman(value: int) -> str:
-    numerals = (
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-    )  # fmt: skip
-    out: list[str] = []
-    for amount, numeral in numerals:
-        count, value = divmod(value, amount)
-        out.append(numeral * count)
-    return "".join(out)
-
-
-# --- .pdf -----------------------------------------------------------------------------------
-
-
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise _unreadable(".pdf")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except DocumentError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, NotImplementedError) as exc:
-        raise _unreadable(".pdf") from exc
-    text = "\n".join(pages)
-    if sum(ch.isalpha() for ch in text) < _MIN_PDF_LETTERS:
-        raise ScannedPdf(
-            "Tệp PDF này là bản scan (chỉ có hình ảnh, không có chữ) nên không đọc được. "
-            "Hãy gửi bản .docx hoặc PDF xuất trực tiếp từ Word; nếu chỉ có bản giấy, hãy "
-            "chuyển bản scan thành chữ (OCR) rồi gửi tệp .docx hoặc .txt."
-        )
-    return text
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if codec == "cp1252" or not _STRAY_TONE.search(text):
+            return text
+    return data.decode("latin-1")

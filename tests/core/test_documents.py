@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import io
+import random
+import struct
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
+from typing import Any
 
 import docx
 import matplotlib
+import pypdf
 import pytest
 
+from bot.core import documents, docx_reader, pdf_reader
 from bot.core.documents import (
     MAX_DOCX_UNPACKED_BYTES,
     MAX_FILE_BYTES,
     DocumentError,
     DocumentTooLarge,
     EmptyDocument,
+    PasswordProtected,
     ScannedPdf,
     UnreadableDocument,
     UnsupportedFormat,
     extract_text,
 )
+from bot.core.docx_reader import MAX_TABLE_COLUMNS
 from bot.errors import UserFacingError
 
 matplotlib.use("Agg")
@@ -97,6 +105,51 @@ def test_binary_content_under_a_text_name_is_unreadable() -> None:
         extract_text(b"\x00\x01\x02abc", "a.txt")
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_detected(codec: str) -> None:
+    text = "Kế hoạch thi đua năm 2026\n(1) Tỷ lệ hộ nghèo giảm còn 0,45%;\n"
+    assert extract_text(text.encode(codec), "a.txt") == text
+
+
+def test_utf32_with_bom_is_decoded() -> None:
+    assert extract_text("Đường giao thông: 2 km".encode("utf-32"), "a.txt") == (
+        "Đường giao thông: 2 km"
+    )
+
+
+def test_western_code_page_is_not_taken_for_vietnamese() -> None:
+    # In cp1258 byte 0xEC is a combining tone mark; after an "s" it cannot be Vietnamese.
+    assert extract_text("Così è la vita, più o meno".encode("cp1252"), "a.txt") == (
+        "Così è la vita, più o meno"
+    )
+
+
+def test_random_binary_without_nul_bytes_is_not_text() -> None:
+    generator = random.Random(7)
+    noise = bytes(generator.randrange(1, 256) for _ in range(20_000))
+    assert b"\x00" not in noise
+    with pytest.raises(UnreadableDocument) as caught:
+        extract_text(noise, "kehoach.txt")
+    assert "không phải văn bản" in caught.value.message_vi
+
+
+def test_text_with_a_few_control_characters_is_still_text() -> None:
+    text = "Kế hoạch thi đua năm 2026: trồng 300 cây xanh. " * 10 + "\x1a"
+    assert extract_text(text.encode(), "a.txt") == text[:-1]
+
+
+def test_invisible_characters_go_and_odd_line_breaks_become_lines() -> None:
+    data = "Tỷ lệ\u00adhộ\u200b nghèo\x0bgiảm còn 1%\x0cTrang 2".encode()
+    assert extract_text(data, "a.md") == "Tỷ lệhộ nghèo\ngiảm còn 1%\nTrang 2"
+
+
+def test_text_longer_than_any_plan_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(documents, "MAX_TEXT_CHARS", 100)
+    with pytest.raises(DocumentTooLarge) as caught:
+        extract_text(("Chỉ tiêu: 300 cây. " * 10).encode(), "a.txt")
+    assert "ký tự" in caught.value.message_vi
+
+
 # --- limits and formats ------------------------------------------------------------------------
 
 
@@ -148,22 +201,144 @@ def test_docx_paragraphs_and_tables_come_out_in_document_order(tmp_path: Path) -
 
     text = extract_text(path.read_bytes(), "kh.docx")
 
-    # Paragraphs are separated by a blank line; a table's rows stay together, one a line.
+    # Blocks are separated by a blank line; a table's rows stay together, one a line.
     assert text.split("\n\n") == [
         "KẾ HOẠCH thi đua năm 2025",
         "2. Chỉ tiêu thi đua",
-        "STT | Chỉ tiêu | Kế hoạch\n1 | Trồng cây phân tán | 12.500 cây\n2 |  | ",
+        "| STT | Chỉ tiêu | Kế hoạch |\n| 1 | Trồng cây phân tán | 12.500 cây |\n| 2 |  |  |",
         "III. TỔ CHỨC THỰC HIỆN",
     ]
 
 
-def test_docx_merged_cells_appear_once() -> None:
+def _fill(table: Any, rows: list[tuple[str, ...]]) -> None:
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            if value:
+                cell.text = value
+
+
+def test_docx_table_rows_keep_the_grid_through_merged_cells() -> None:
     document = docx.Document()
-    table = document.add_table(rows=1, cols=3)
-    merged = table.cell(0, 0).merge(table.cell(0, 1))
-    merged.text = "Chỉ tiêu chung"
-    table.cell(0, 2).text = "96%"
-    assert extract_text(_docx_bytes(document), "a.docx") == "Chỉ tiêu chung | 96%"
+    table = document.add_table(rows=5, cols=4)
+    _fill(
+        table,
+        [
+            ("TT", "Chỉ tiêu", "ĐVT", "KH 2026"),
+            ("", "", "", ""),
+            ("1", "Trồng mới cây phân tán", "cây", "58.000"),
+            ("2", "Tỷ lệ hộ nghèo", "", "1,2"),
+            ("", "", "%", ""),
+        ],
+    )
+    group = table.cell(1, 0).merge(table.cell(1, 3))  # a group row across the whole table
+    group.text = "I. Chỉ tiêu kinh tế"
+    table.cell(3, 1).merge(table.cell(4, 1))  # a name cell spanning two rows
+    table.cell(3, 3).merge(table.cell(4, 3))
+
+    text = extract_text(_docx_bytes(document), "a.docx")
+
+    assert text.splitlines() == [
+        "| TT | Chỉ tiêu | ĐVT | KH 2026 |",
+        "| I. Chỉ tiêu kinh tế |  |  |  |",
+        "| 1 | Trồng mới cây phân tán | cây | 58.000 |",
+        "| 2 | Tỷ lệ hộ nghèo |  | 1,2 |",
+        "|  |  | % |  |",
+    ]
+
+
+def test_docx_cell_text_is_one_line_without_column_bars() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    name = table.cell(0, 0)
+    name.text = "Tỷ lệ trẻ em"
+    name.add_paragraph("dưới 6 tuổi   được tiêm chủng")
+    table.cell(0, 1).text = "≥ 98% | năm"
+    assert extract_text(_docx_bytes(document), "a.docx") == (
+        "| Tỷ lệ trẻ em dưới 6 tuổi được tiêm chủng | ≥ 98% / năm |"
+    )
+
+
+def test_docx_nested_table_is_flattened_into_its_cell() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "3"
+    host = table.cell(0, 1)
+    host.text = "Chăn nuôi:"
+    inner = host.add_table(rows=2, cols=2)
+    _fill(inner, [("Trâu", "450 con"), ("Bò", "1.200 con")])
+    assert extract_text(_docx_bytes(document), "a.docx") == (
+        "| 3 | Chăn nuôi: Trâu 450 con Bò 1.200 con |"
+    )
+
+
+def test_docx_list_numbers_inside_cells_are_written_out() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    for row, (name, figure) in zip(
+        table.rows, [("Trồng cây xanh", "300 cây"), ("Làm mới đường", "2 km")], strict=True
+    ):
+        row.cells[0].paragraphs[0].style = document.styles["List Number"]
+        row.cells[0].paragraphs[0].text = name
+        row.cells[1].text = figure
+    assert extract_text(_docx_bytes(document), "a.docx").splitlines() == [
+        "| 1. Trồng cây xanh | 300 cây |",
+        "| 2. Làm mới đường | 2 km |",
+    ]
+
+
+_WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _raw_docx(body: str | bytes, *, compress: bool = True) -> bytes:
+    """A minimal .docx whose document.xml body is *body* (XML, or raw bytes of document.xml)."""
+    document = (
+        body
+        if isinstance(body, bytes)
+        else f'<w:document xmlns:w="{_WORD}"><w:body>{body}</w:body></w:document>'.encode()
+    )
+    buffer = io.BytesIO()
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", document)
+    return buffer.getvalue()
+
+
+def _cell(text: str, properties: str = "") -> str:
+    return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def test_docx_rows_skipping_grid_columns_are_padded() -> None:
+    body = (
+        "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
+        f"<w:tr>{_cell('STT')}{_cell('Nội dung')}{_cell('Ghi chú')}</w:tr>"
+        f'<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>{_cell("Nhóm A")}</w:tr>'
+        f"<w:sdt><w:sdtContent><w:tr>{_cell('1')}{_cell('Hộ văn hóa')}{_cell('x')}</w:tr>"
+        "</w:sdtContent></w:sdt></w:tbl>"
+    )
+    assert extract_text(_raw_docx(body), "a.docx").splitlines() == [
+        "| STT | Nội dung | Ghi chú |",
+        "|  | Nhóm A |  |",
+        "| 1 | Hộ văn hóa | x |",
+    ]
+
+
+def test_docx_forged_span_is_capped() -> None:
+    span = _cell("A", '<w:gridSpan w:val="99999999"/>')
+    body = f"<w:tbl><w:tr>{span}</w:tr></w:tbl>"
+    line = extract_text(_raw_docx(body), "a.docx")
+    assert line.count("|") == MAX_TABLE_COLUMNS + 1
+
+
+def test_docx_text_box_fallback_is_not_read_twice() -> None:
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    box = "<w:txbxContent><w:p><w:r><w:t>Khung chữ</w:t></w:r></w:p></w:txbxContent>"
+    body = (
+        f'<w:p><w:r><w:t>Trước </w:t></w:r><w:r><mc:AlternateContent xmlns:mc="{mc}">'
+        f"<mc:Choice>{box}</mc:Choice><mc:Fallback>{box}</mc:Fallback>"
+        "</mc:AlternateContent></w:r></w:p>"
+    )
+    assert extract_text(_raw_docx(body), "a.docx") == "Trước Khung chữ"
 
 
 def test_docx_automatic_list_numbers_are_written_out() -> None:
@@ -190,6 +365,70 @@ def test_docx_zip_bomb_is_refused_from_the_directory(tmp_path: Path) -> None:
     with pytest.raises(DocumentTooLarge) as caught:  # …but refused before unpacking
         extract_text(data, "bomb.docx")
     assert "giải nén" in caught.value.message_vi
+
+
+def _lie_about_size(data: bytes, name: str, size: int) -> bytes:
+    """The zip *data* with *name*'s uncompressed size (local header and directory) set to *size*."""
+    out = bytearray(data)
+    encoded = name.encode()
+    for signature, name_at, size_at in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
+        start = out.find(signature)
+        while start >= 0:
+            if out[start + name_at : start + name_at + len(encoded)] == encoded:
+                struct.pack_into("<I", out, start + size_at, size)
+            start = out.find(signature, start + 4)
+    return bytes(out)
+
+
+def test_docx_entry_lying_about_its_size_is_never_inflated_in_full() -> None:
+    padding = "<w:p/>" * (MAX_DOCX_UNPACKED_BYTES // 6 + 1)  # 50 MB that deflate to ~50 KB
+    honest = _raw_docx(padding)
+    with pytest.raises(DocumentTooLarge):  # the declared size already gives it away
+        extract_text(honest, "a.docx")
+    forged = _lie_about_size(honest, "word/document.xml", 2_000)
+    with zipfile.ZipFile(io.BytesIO(forged)) as archive:
+        assert archive.getinfo("word/document.xml").file_size == 2_000
+    # Read in bounded chunks, the entry stops at its declared size and fails its checksum.
+    with pytest.raises(UnreadableDocument):
+        extract_text(forged, "a.docx")
+
+
+def test_docx_inflating_beyond_the_cap_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _raw_docx("<w:p><w:r><w:t>Chỉ tiêu</w:t></w:r></w:p>" + "<w:p/>" * 50_000)
+    monkeypatch.setattr(docx_reader, "MAX_DOCX_UNPACKED_BYTES", 100_000)
+    with pytest.raises(DocumentTooLarge) as caught:
+        docx_reader.read_docx(data)
+    assert "giải nén" in caught.value.message_vi
+
+
+def test_docx_with_too_many_xml_elements_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _raw_docx("<w:p><w:r><w:t>Chỉ tiêu</w:t></w:r></w:p>" + "<w:p/>" * 5_000)
+    assert extract_text(data, "a.docx") == "Chỉ tiêu"
+    monkeypatch.setattr(docx_reader, "MAX_DOCX_XML_ELEMENTS", 4_000)
+    with pytest.raises(DocumentTooLarge) as caught:
+        extract_text(data, "a.docx")
+    assert "quá nhiều đoạn trống" in caught.value.message_vi
+
+
+def test_docx_with_more_text_than_any_plan_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _raw_docx("<w:p><w:r><w:t>Trồng cây xanh: 300 cây</w:t></w:r></w:p>" * 100)
+    monkeypatch.setattr(docx_reader, "MAX_TEXT_CHARS", 1_000)
+    with pytest.raises(DocumentTooLarge) as caught:
+        extract_text(data, "a.docx")
+    assert "ký tự" in caught.value.message_vi
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b"<w:document><w:body><w:p>",  # truncated
+        f'<w:document xmlns:w="{_WORD}"><w:body><w:p></w:body></w:document>'.encode(),
+        b'<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">]><d>&a;&a;&a;</d>',
+    ],
+)
+def test_docx_with_broken_xml_is_unreadable(document: bytes) -> None:
+    with pytest.raises(DocumentError):
+        extract_text(_raw_docx(document), "a.docx")
 
 
 @pytest.mark.parametrize(
@@ -253,3 +492,102 @@ def test_scanned_pdf_is_refused_with_advice() -> None:
 def test_damaged_pdf_is_unreadable() -> None:
     with pytest.raises(UnreadableDocument):
         extract_text(b"%PDF-1.4\nthis is not a pdf body", "a.pdf")
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "documents"
+
+
+def _fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def test_pdf_table_stands_in_its_place_one_row_a_line() -> None:
+    text = extract_text(_fixture("table_plan.pdf"), "kh.pdf")
+    assert text.split("\n\n") == [
+        "KẾ HOẠCH\nThực hiện nhiệm vụ thi đua của phường Đông Sơn năm 2026\n"
+        "I. CÁC CHỈ TIÊU CHỦ YẾU",
+        "| STT | Chỉ tiêu | ĐVT | KH 2026 |\n"
+        "| I | Chỉ tiêu kinh tế |  |  |\n"
+        "| 1 | Thu ngân sách trên địa bàn | triệu đồng | 4.250 |\n"
+        "| 2 | Trồng mới cây phân tán | cây | 3.600 |\n"
+        "| II | Chỉ tiêu xã hội |  |  |\n"
+        "| 3 | Tỷ lệ hộ nghèo | % | 0,8 |\n"
+        "| 4 | Tỷ lệ tham gia bảo hiểm y tế | % | 96 |",
+        # The lines of a paragraph stay as the PDF wraps them.
+        "II. TỔ CHỨC THỰC HIỆN\nCác tổ dân phố báo cáo kết quả thực hiện về Ủy ban nhân dân "
+        "phường trước\nngày 15 hằng tháng.",
+    ]
+
+
+def test_pdf_table_over_three_pages_is_one_table() -> None:
+    text = extract_text(_fixture("long_table_plan.pdf"), "kh.pdf")
+    blocks = text.split("\n\n")
+    table = [block for block in blocks if block.startswith("|")]
+    assert len(table) == 1
+    rows = table[0].splitlines()
+    assert rows[0] == "| TT | Nội dung | Đơn vị tính | Chỉ tiêu |"  # the repeated header once
+    assert rows[1:] == [f"| {n} | Chỉ tiêu số {n} của xã | hộ | {n * 10} |" for n in range(1, 61)]
+    assert blocks[-1] == "Ủy ban nhân dân xã theo dõi, tổng hợp kết quả."
+
+
+def _encrypted(data: bytes, *, user_password: str, algorithm: str) -> bytes:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=user_password, owner_password="chu-so-huu", algorithm=algorithm)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_pdf_with_an_owner_password_only_is_read(algorithm: str) -> None:
+    plain = _fixture("table_plan.pdf")
+    locked = _encrypted(plain, user_password="", algorithm=algorithm)
+    assert extract_text(locked, "kh.pdf") == extract_text(plain, "kh.pdf")
+
+
+def test_pdf_that_needs_a_password_to_open_is_refused() -> None:
+    locked = _encrypted(_fixture("table_plan.pdf"), user_password="bi-mat", algorithm="AES-256")
+    with pytest.raises(PasswordProtected) as caught:
+        extract_text(locked, "kh.pdf")
+    assert "mật khẩu" in caught.value.message_vi
+    assert isinstance(caught.value, UnreadableDocument)
+
+
+def test_pdf_over_the_page_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_reader, "MAX_PDF_PAGES", 2)
+    with pytest.raises(DocumentTooLarge) as caught:
+        extract_text(_fixture("long_table_plan.pdf"), "kh.pdf")
+    assert "3 trang" in caught.value.message_vi
+
+
+def test_pdf_with_more_text_than_any_plan_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_reader, "MAX_TEXT_CHARS", 500)
+    with pytest.raises(DocumentTooLarge):
+        extract_text(_fixture("long_table_plan.pdf"), "kh.pdf")
+
+
+def test_pdf_text_round_the_tables_is_read_even_without_any() -> None:
+    lines = ["Chỉ tiêu 1: trồng 300 cây xanh", "1", "Chỉ tiêu 2: làm 2 km đường"]
+    assert extract_text(_pdf_with_lines(lines), "kh.pdf").splitlines() == lines
+
+
+def _pdf_with_deflated_page(content: bytes) -> bytes:
+    """The table plan with one more page whose content stream is *content*, deflated."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(FIXTURES / "table_plan.pdf"))
+    page = writer.add_blank_page()
+    stream = pypdf.generic.StreamObject()
+    stream._data = zlib.compress(content, 9)
+    stream[pypdf.generic.NameObject("/Filter")] = pypdf.generic.NameObject("/FlateDecode")
+    page[pypdf.generic.NameObject("/Contents")] = writer._add_object(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_pdf_stream_inflating_beyond_reason_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _pdf_with_deflated_page(b" " * 3_000_000)  # 3 MB of nothing in 3 KB
+    assert "Tỷ lệ hộ nghèo" in extract_text(data, "kh.pdf")
+    monkeypatch.setattr(pdf_reader, "_MAX_STREAM_BYTES", 2_000_000)
+    with pytest.raises(DocumentTooLarge) as caught:
+        extract_text(data, "kh.pdf")
+    assert "nén bất thường" in caught.value.message_vi
