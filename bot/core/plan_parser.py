@@ -43,6 +43,7 @@ is 1.600 when the unit counts things (people, trees) and 1,6 otherwise.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -52,7 +53,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from bot.core.diacritics import looks_ocr_damaged, restore_diacritics
-from bot.core.measures import Measure, find_measure_prefix
+from bot.core.measures import Measure, lookup_measure
 from bot.core.numbers import AmbiguousNumberError, NumberError, parse_number
 from bot.core.plan import ParsedPlan, Passage, Qualifier, Section, Target
 from bot.core.text import collapse_spaces, fold, strip_marks
@@ -191,7 +192,7 @@ _PART_NUMBERS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam
 _ROMAN_TOKEN = re.compile(r"^([IVXLl1|]{1,5})\s*[.)]\s*(?=\S)")
 _ROMAN_VALID = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?\.?\s*(?=[^\W\d_])")
-_ARABIC = re.compile(r"^(\d{1,2})\s*\.\s*(?=[^\d\s.,])")
+_ARABIC = re.compile(r"^(\d{1,3})\s*\.\s*(?=[^\d\s.,])")
 _ARABIC_PAREN = re.compile(r"^(\d{1,2})\)\s*(?=\S)")
 _PAREN = re.compile(r"^\((\d{1,2})\)\s*")
 _LETTER = re.compile(r"^([a-zđ])\)\s*(?=\S)")
@@ -640,6 +641,9 @@ class _Outline:
     stack: list[_Entry] = field(default_factory=list)
     paths: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)  # target keys in use
+    path_repeats: dict[str, int] = field(default_factory=dict)  # last "~n" per repeated path
+    key_repeats: dict[str, int] = field(default_factory=dict)  # last "~n" per repeated key
+    per_section: dict[str, int] = field(default_factory=dict)  # items counted per section
     part: _Entry | None = None
     lead: str = ""  # a numbered heading's own sentence, to open the paragraph that follows
 
@@ -673,12 +677,7 @@ class _Outline:
         self.passages.append(Passage(self.path(), self.heading(), text, len(self.passages)))
 
     def unique(self, path: str) -> str:
-        candidate, n = path, 2
-        while candidate in self.paths:
-            candidate = f"{path}~{n}"
-            n += 1
-        self.paths.add(candidate)
-        return candidate
+        return _unique(path, self.paths, self.path_repeats)
 
     def place(self, marker: _Marker) -> _Entry | None:
         """Pop the stack to where *marker* belongs; return its parent entry (None: root)."""
@@ -701,6 +700,16 @@ class _Outline:
                     del self.stack[i:]
                     break
         return self.stack[-1] if self.stack else self.part
+
+
+def _unique(name: str, taken: set[str], repeats: dict[str, int]) -> str:
+    """*name*, or "name~2", "name~3" … when taken; one counter per name keeps this linear."""
+    candidate = name
+    while candidate in taken:
+        repeats[name] = repeats.get(name, 1) + 1
+        candidate = f"{name}~{repeats[name]}"
+    taken.add(candidate)
+    return candidate
 
 
 def _is_heading(block: _Block, text: str) -> bool:
@@ -829,12 +838,12 @@ def _has_digit(text: str) -> bool:
 
 
 def _add_item(outline: _Outline, section: _Entry, marker: _Marker | None, text: str) -> None:
-    ordinal = sum(1 for item in outline.items if item.section_path == section.path) + 1
-    key = base = marker.label if marker is not None else str(ordinal)
-    n = 2
-    while key in outline.keys:  # a second target list, or OCR repeating a number
-        key, n = f"{base}~{n}", n + 1
-    outline.keys.add(key)
+    ordinal = outline.per_section.get(section.path, 0) + 1
+    outline.per_section[section.path] = ordinal
+    # A second target list, or OCR repeating a number, gets "~2".
+    key = _unique(
+        marker.label if marker is not None else str(ordinal), outline.keys, outline.key_repeats
+    )
     shown = marker.shown if marker is not None else str(ordinal)
     prefix = shown if marker is not None and marker.kind == "paren" else f"{shown}."
     outline.items.append(_Item(key, shown, text, section.path, f"{prefix} {text}"))
@@ -1050,7 +1059,7 @@ def _figures(clause: str) -> list[_Figure]:
         if fraction is not None:
             number_end += fraction.end()
             after = clause[number_end : number_end + _WINDOW]
-        unit = find_measure_prefix(after, ocr=True)
+        unit = _unit_after(after)
         measure, length = unit if unit is not None else (None, 0)
         value = _document_number(match.group(0), measure)
         if value is not None:
@@ -1072,10 +1081,52 @@ def _figures(clause: str) -> list[_Figure]:
     return figures
 
 
+_UNIT_SPAN = 26  # the longest unit alias ("triệu đồng/người/ năm") with room for spaces
+
+
+@functools.lru_cache(maxsize=16384)
+def _unit_named(text: str) -> Measure | None:
+    return lookup_measure(text, ocr=True)
+
+
+def _unit_after(after: str) -> tuple[Measure, int] | None:
+    """The longest unit at the start of *after* and the characters it spans (as
+    :func:`bot.core.measures.find_measure_prefix`), tried at each word end of the first
+    characters only, each try cached: the same few units follow most figures, so a plan
+    with hundreds of thousands of figures never folds the text around each one anew."""
+    window = after[:_UNIT_SPAN]
+    body = window.lstrip(" ")
+    if not body or body[0] in _UNIT_STOPS or body[0] == ".":
+        return None
+    start = len(window) - len(body)
+    ends: list[int] = []
+    words = 0
+    for i in range(start + 1, len(window) + 1):
+        ch = window[i - 1]
+        if ch in _UNIT_STOPS or (ch.isdigit() and i > 1 and window[i - 2].isspace()):
+            break  # no unit runs past a clause mark or into the next number
+        if ch.isspace():
+            words += 1
+            if words == 4:
+                break
+            continue
+        at_end = i == len(window) or not (ch.isalnum() and window[i].isalnum())
+        if at_end and ch not in ".":
+            ends.append(i)
+    for end in reversed(ends):
+        measure = _unit_named(window[:end])
+        if measure is not None:
+            return measure, end
+    return None
+
+
+_UNIT_STOPS = frozenset("(),;:")
+
+
 def _not_a_figure(match: re.Match[str], folded: str, after: str) -> bool:
     token = match.group(0)
     before = folded[max(0, match.start() - _WINDOW) : match.start()]
-    has_unit = find_measure_prefix(after, ocr=True) is not None
+    has_unit = _unit_after(after) is not None
     if _YEAR.match(token) and (
         _YEAR_BEFORE.search(before) or re.match(r"^\s*[-–]\s*(19|20)\d\d", after) or not has_unit
     ):
@@ -1143,7 +1194,7 @@ def _resolve(found: Sequence[Qualifier]) -> Qualifier:
 
 def _qualifier_after(after: str, qualifier: Qualifier) -> Qualifier:
     """ "từ 96% trở lên": a floor even without "đạt"."""
-    folded = fold(after)[:20]
+    folded = fold(after[:30])  # "trở lên" stands right after the unit; never fold the rest
     if qualifier is Qualifier.EXACT and re.match(r"^\W*tro len\b", folded):
         return Qualifier.AT_LEAST
     if qualifier is Qualifier.EXACT and re.match(r"^\W*tro xuong\b", folded):
@@ -1309,8 +1360,9 @@ _DATE_BEFORE = re.compile(r"th\w{0,3}ng\s+\d{1,2}\s+$")
 def _covered_year(header: _Header, outline: _Outline) -> int | None:
     """The year the plan covers: its targets' period, else the title's "năm YYYY" (not a
     date), else the title's last period, else the year of issue."""
+    with_targets = {item.section_path for item in outline.items}
     for section in outline.sections:
-        if any(item.section_path == section.path for item in outline.items):
+        if section.path in with_targets:
             period = _PERIOD.search(section.title)
             if period is not None:
                 return int(period.group(1))
