@@ -82,7 +82,7 @@ def find_deadlines(passages: Iterable[tuple[str, str]]) -> list[PlanDeadline]:
         for sentence in _sentences(text[:_MAX_TEXT]):
             if not re.search(r"\d", sentence):
                 continue
-            for deadline in _in_sentence(sentence, path):
+            for deadline in _in_sentence(sentence, path, text):
                 key = (deadline.kind, deadline.day, deadline.month)
                 if key not in seen:
                     seen.add(key)
@@ -90,7 +90,7 @@ def find_deadlines(passages: Iterable[tuple[str, str]]) -> list[PlanDeadline]:
     return found
 
 
-def _in_sentence(sentence: str, path: str) -> list[PlanDeadline]:
+def _in_sentence(sentence: str, path: str, passage: str) -> list[PlanDeadline]:
     folded = _fold(sentence)
     matches = sorted(
         [*_DATE_SLASH.finditer(folded), *_DATE_WORDS.finditer(folded)], key=lambda m: m.start()
@@ -104,23 +104,31 @@ def _in_sentence(sentence: str, path: str) -> list[PlanDeadline]:
         year = int(match.group(3)) if match.group(3) else None
         if not (1 <= day <= 31 and 1 <= month <= 12):
             continue
-        kind, what = _purpose(folded[floor : match.start()], folded)
-        if kind is DeadlineKind.OTHER:
-            what = shorten(sentence[floor : match.start()].strip(" ,:;") or sentence, 60)
         quote = collapse_spaces(sentence).rstrip(" ;")
-        out.append(PlanDeadline(kind, day, month, year, what, quote, path))
+        purposes = _purposes(folded[floor : match.start()], folded, _fold(passage[:2000]))
+        for kind, what in purposes:
+            if kind is DeadlineKind.OTHER:
+                what = shorten(sentence[floor : match.start()].strip(" ,:;") or sentence, 60)
+            out.append(PlanDeadline(kind, day, month, year, what, quote, path))
         floor = match.end()
     return out
 
 
-def _purpose(before: str, sentence: str) -> tuple[DeadlineKind, str]:
-    """What the date is for: the nearest purpose words before it, else in the sentence."""
-    for text in (before, sentence):
-        best: tuple[int, DeadlineKind, str] | None = None
-        for kind, pattern, label in _KINDS:
-            for hit in pattern.finditer(text):
-                if best is None or hit.start() > best[0]:
-                    best = (hit.start(), kind, label)
-        if best is not None:
-            return best[1], best[2]
-    return DeadlineKind.OTHER, ""
+def _purposes(before: str, sentence: str, passage: str) -> list[tuple[DeadlineKind, str]]:
+    """What the date is for: every purpose named before it since the last date ("báo cáo
+    tổng kết và hồ sơ đề nghị khen thưởng nộp trước …" sets both), else the sentence's
+    or the passage's (a schedule table row: "Gửi báo cáo sơ kết; Thời gian: Trước …")."""
+    for text in (before, sentence, passage):
+        hits = sorted(
+            (hit.start(), kind, label)
+            for kind, pattern, label in _KINDS
+            for hit in [pattern.search(text)]
+            if hit is not None
+        )
+        if hits:
+            kinds: list[tuple[DeadlineKind, str]] = []
+            for _, kind, label in hits:
+                if all(kind is not k for k, _ in kinds):
+                    kinds.append((kind, label))
+            return kinds
+    return [(DeadlineKind.OTHER, "")]

@@ -151,11 +151,37 @@ _TABLE_ROW_LEN = 4000  # a longer "row" is not a table row
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
+_GAP = re.compile(r"\S(?: {3,}|\t+)(?=\S)")  # columns of an OCR'd or plain-text table
+
+
 def _prepare(text: str) -> list[_Line]:
     """Cleaned lines; page numbers and mark-only lines become blank lines, and the rule
-    under a Markdown table header ("|---|---|") disappears."""
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [_clean_line(raw) for raw in raw_lines if not _TABLE_RULE.match(raw)]
+    under a Markdown table header ("|---|---|") disappears. Lines whose words stand in
+    columns (runs of spaces, as OCR and plain-text exports keep a table) become table rows:
+    three columns or more, or two beside such a row."""
+    raw_lines = [
+        raw
+        for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if not _TABLE_RULE.match(raw)
+    ]
+    gaps = [len(_GAP.findall(raw[:_TABLE_ROW_LEN])) if "|" not in raw else 0 for raw in raw_lines]
+    columns = [False] * len(raw_lines)
+    for i, count in enumerate(gaps):
+        if count >= 2:
+            columns[i] = True
+        elif count == 1:
+            before = gaps[i - 1] >= 2 if i > 0 else False
+            after = gaps[i + 1] >= 2 if i + 1 < len(gaps) else False
+            columns[i] = before or after
+    for i in range(len(raw_lines) - 2, 0, -1):  # two-column rows between rows
+        if gaps[i] == 1 and not columns[i] and columns[i - 1] and columns[i + 1]:
+            columns[i] = True
+    return [
+        _clean_line("| " + " | ".join(re.split(r" {3,}|\t+", raw.strip())) + " |")
+        if columns[i]
+        else _clean_line(raw)
+        for i, raw in enumerate(raw_lines)
+    ]
 
 
 def _fold_keep_length(text: str) -> str:
@@ -689,12 +715,14 @@ def _title_region(title: str) -> int | None:
     neutral heading ("Về kinh tế", "Lĩnh vực xã hội") that keeps the region it stands in."""
     key = _norm_key(title)[:120]
     targets = _TARGET_HEAD.match(key) is not None
-    other = _OTHER_WORDS.search(key) is not None
-    if targets and other:
+    other = _OTHER_WORDS.search(key)
+    if targets and other is not None:
         return 1
     if targets:
         return 2
-    return 0 if other else None
+    # A heading names its topic first ("Nhiệm vụ, giải pháp", "Về công tác khen thưởng").
+    leading = re.sub(r"^(?:(?:cac|ve|phan|cong tac|mot so)\s+)+", "", key)
+    return 0 if other is not None and leading.startswith(other.group(1)) else None
 
 
 def _is_targets_title(title: str) -> bool:
@@ -995,7 +1023,8 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
     region = parent.region if parent is not None else 0
     figures = _figures(text[:_ITEM_LIMIT]) if _has_digit(text) else []
     # What a short line without a figure names: targets, other content, or neither (a group).
-    own = _title_region(text) if len(text.split()) <= 15 and not figures else None
+    short = len(text.split()) <= 15 and not text.endswith((".", ";"))
+    own = _title_region(text) if short and not figures else None
     if parent is not None and region and marker.kind != "roman":
         if figures and (own != 2 or any(f.measure is not None for f in figures)):
             _add_item(outline, parent, marker, text)
@@ -1281,11 +1310,20 @@ def _split_name(body: str) -> tuple[str | None, str]:
     for i, ch in enumerate(body):
         depth += (ch == "(") - (ch == ")")
         if ch == ":" and depth == 0 and not body[i + 1 : i + 2].isdigit():
-            head = body[:i].strip()
+            head, tail = body[:i].strip(), body[i + 1 :].strip()
             if head and not _figures(head):
-                return head, body[i + 1 :].strip()
+                return head, tail
+            if head and ";" not in head and _just_a_figure(tail):
+                return head, tail  # "Giá trị thu hoạch trên 1 ha đất: 140 triệu đồng"
             break
     return None, body
+
+
+def _just_a_figure(text: str) -> bool:
+    """ "140 triệu đồng", "đạt 95% trở lên": one figure and a few words at most."""
+    if len(text.split()) > 6 or ";" in text:
+        return False
+    return len(_figures(text)) == 1
 
 
 def _split_clauses(content: str) -> list[_Clause]:
@@ -1398,7 +1436,9 @@ def _not_a_figure(match: re.Match[str], folded: str, after: str) -> bool:
         return True
     words = match.string[max(0, match.start() - _WINDOW) : match.start()].split()
     previous = words[-1].lower() if words else ""
-    if previous == "cả" or (previous == "ca" and not has_unit):
+    unit = _unit_after(after) if has_unit else None
+    criteria = unit is not None and unit[0].category == "criteria"
+    if previous == "cả" or (previous == "ca" and (not has_unit or criteria)):
         return True  # "cả 3 tiêu chí": all three of them, not a figure
     return not has_unit and _AFTER_NOT_FIGURE.match(_fold_keep_length(after)) is not None
 
