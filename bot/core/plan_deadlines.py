@@ -18,15 +18,15 @@ from bot.core.text import collapse_spaces, shorten, strip_marks
 __all__ = ["find_deadlines"]
 
 _LIMIT = (
-    r"(?:truoc|cham nhat(?: la| vao)?|han chot(?: la| vao)?|han cuoi(?: la)?|"
+    r"(?:tr\w{1,2}c|cham nhat(?: la| vao)?|han chot(?: la| vao)?|han cuoi(?: la)?|"
     r"khong muon hon|khong qua|trong|han nop(?: la)?|thoi han(?: la)?|den het)"
 )
 _DATE_SLASH = re.compile(
-    rf"\b{_LIMIT}\s*:?\s*(?:ngay\s*)?(\d{{1,2}})\s*[/.\-]\s*(\d{{1,2}})"
+    rf"\b{_LIMIT}\s*:?\s*(?:ng\w{{1,2}}\s*)?(\d{{1,2}})\s*[/.\-]\s*(\d{{1,2}})"
     r"(?:\s*[/.\-]\s*((?:19|20)\d\d))?(?![\d/])"
 )
 _DATE_WORDS = re.compile(
-    rf"\b{_LIMIT}\s*:?\s*ngay\s*(\d{{1,2}})\s*thang\s*(\d{{1,2}})"
+    rf"\b{_LIMIT}\s*:?\s*ng\w{{1,2}}\s*(\d{{1,2}})\s*thang\s*(\d{{1,2}})"
     r"(?:\s*(?:nam|,)\s*((?:19|20)\d\d))?"
 )
 _KINDS: tuple[tuple[DeadlineKind, re.Pattern[str], str], ...] = (

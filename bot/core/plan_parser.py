@@ -125,8 +125,6 @@ def _clean_markup(raw: str) -> tuple[str, bool]:
 
 
 def _clean_line(raw: str) -> _Line:
-    if raw.lstrip().startswith("|") and raw.count("|") >= 2:
-        return _table_line(raw)
     text, md = _clean_markup(raw)
     text = _STRAY_LEAD.sub("", text)
     text = _STRAY_TAIL.sub("", text)
@@ -135,16 +133,22 @@ def _clean_line(raw: str) -> _Line:
     return _Line(text, md)
 
 
-def _table_line(raw: str) -> _Line:
-    """A table row "| c1 | c2 |", each cell cleaned on its own (a cell "12" is a figure,
+def _row_line(cells: Sequence[str]) -> _Line:
+    """A table row as "| c1 | c2 |", each cell cleaned on its own (a cell "12" is a figure,
     not a page number); a row of empty cells is no row."""
-    inner = raw.strip()[1:]
-    if inner.endswith("|"):
-        inner = inner[:-1]
-    cells = [_clean_markup(cell)[0] for cell in inner.split("|")]
-    if not any(cells):
+    cleaned = [_clean_markup(cell)[0] for cell in cells]
+    if not any(cleaned):
         return _Line("")
-    return _Line("| " + " | ".join(cells) + " |")
+    return _Line("| " + " | ".join(cleaned) + " |")
+
+
+def _split_row(raw: str) -> list[str]:
+    """Cells of "| c1 | c2 |" (Markdown, the Word reader) or "c1 | c2" (an empty first
+    cell then shows as a leading " | ")."""
+    text = raw.strip(" \t")
+    if text.startswith("|") and text.endswith("|") and len(text) > 1:
+        text = text[1:-1]
+    return text.split("|")
 
 
 _TABLE_ROW_LEN = 4000  # a longer "row" is not a table row
@@ -164,24 +168,35 @@ def _prepare(text: str) -> list[_Line]:
         for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if not _TABLE_RULE.match(raw)
     ]
-    gaps = [len(_GAP.findall(raw[:_TABLE_ROW_LEN])) if "|" not in raw else 0 for raw in raw_lines]
-    columns = [False] * len(raw_lines)
-    for i, count in enumerate(gaps):
-        if count >= 2:
-            columns[i] = True
-        elif count == 1:
-            before = gaps[i - 1] >= 2 if i > 0 else False
-            after = gaps[i + 1] >= 2 if i + 1 < len(gaps) else False
-            columns[i] = before or after
-    for i in range(len(raw_lines) - 2, 0, -1):  # two-column rows between rows
-        if gaps[i] == 1 and not columns[i] and columns[i - 1] and columns[i + 1]:
-            columns[i] = True
-    return [
-        _clean_line("| " + " | ".join(re.split(r" {3,}|\t+", raw.strip())) + " |")
-        if columns[i]
-        else _clean_line(raw)
+    pipes = [_pipe_cells(raw) for raw in raw_lines]
+    gaps = [
+        len(_GAP.findall(raw[:_TABLE_ROW_LEN])) if not pipes[i] else 0
         for i, raw in enumerate(raw_lines)
     ]
+    lines: list[_Line] = []
+    for i, raw in enumerate(raw_lines):
+        if _is_row(pipes, i) or (
+            pipes[i] == 1 and (_is_row(pipes, i - 1) or _is_row(pipes, i + 1))
+        ):
+            lines.append(_row_line(_split_row(raw)))
+        elif _is_row(gaps, i) or (gaps[i] == 1 and (_is_row(gaps, i - 1) or _is_row(gaps, i + 1))):
+            lines.append(_row_line(re.split(r" {3,}|\t+", raw.strip())))
+        else:
+            lines.append(_clean_line(raw))
+    return lines
+
+
+def _pipe_cells(raw: str) -> int:
+    """How many cell separators a line shows ("| a | b |" and "a | b | c" both 2)."""
+    if "|" not in raw or len(raw) > _TABLE_ROW_LEN:
+        return 0
+    return len(_split_row(raw)) - 1
+
+
+def _is_row(separators: Sequence[int], i: int) -> bool:
+    """Two separators or more: three columns at least (a lone "a | b" is a row only beside
+    one)."""
+    return 0 <= i < len(separators) and separators[i] >= 2
 
 
 def _fold_keep_length(text: str) -> str:
@@ -913,6 +928,8 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
         _open_plain(outline, _short_title(text), 2)  # "… phấn đấu đạt các chỉ tiêu sau:"
         outline.passage(text)
         return
+    if _inline_targets(outline, text):
+        return
     target_section = outline.target_section()
     top = outline.stack[-1] if outline.stack else None
     if (
@@ -922,15 +939,53 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
         and not block.blank_before
         and outline.items
         and not outline.items[-1].parts[-1].endswith((";", "."))
-        and (_starts_lower(text) or not _has_figure(text))
+        and (_starts_lower(text) or _ends_open(outline.items[-1].parts[-1]))
     ):
         outline.items[-1].parts.append(text)  # a wrapped target line split off as a paragraph
         return
     if target_section is not None and len(text.split()) <= 60 and _has_figure(text):
         _add_item(outline, target_section, None, text)  # an unnumbered target line
         return
+    if (
+        target_section is not None
+        and target_section.region == 2
+        and top is not None
+        and top.target_key is not None
+        and top.kind == "bullet"
+        and not block.blank_before
+        and 3 <= len(text.split()) <= 20
+        and not text.endswith((":", "."))  # a closing sentence is prose, not a target
+    ):
+        outline.stack.pop()
+        _add_item(outline, target_section, None, text)  # a target without a figure, listed
+        return
     outline.outside.append((outline.path(), text))
     outline.passage(text)
+
+
+_INLINE_INTRO = re.compile(r"\b(?:chi tieu|muc tieu)\b[^:;.]{0,80}:\s*")
+
+
+def _inline_targets(outline: _Outline, text: str) -> bool:
+    """ "Phấn đấu đạt các chỉ tiêu chủ yếu sau: sản lượng lương thực 4.100 tấn; trồng mới
+    30.000 cây; …": the clauses after the colon are targets, one each."""
+    if ";" not in text or not _has_digit(text):
+        return False
+    intro = _INLINE_INTRO.search(_fold_keep_length(text[:_ITEM_LIMIT]))
+    if intro is None:
+        return False
+    clauses = [c.strip(" .") for c in text[intro.end() : _ITEM_LIMIT].split(";")]
+    with_figures = [c for c in clauses if c and _has_figure(c)]
+    if len(with_figures) < 2 or len(with_figures) < len([c for c in clauses if c]) / 2:
+        return False
+    outline.passage(text)
+    _open_plain(outline, _short_title(text[: intro.end()]), 2)
+    section = outline.target_section()
+    assert section is not None
+    for clause in with_figures:
+        _add_item(outline, section, None, clause)
+        outline.stack.pop()
+    return True
 
 
 def _opens_list(outline: _Outline, marker: _Marker, following: _Block | None) -> bool:

@@ -42,6 +42,7 @@ class _Columns:
     name: int
     unit: int | None
     value: int
+    subname: int | None = None  # a column the name header spans ("Chăn nuôi" | "Đàn bò")
 
 
 def _key(cell: str) -> str:
@@ -125,7 +126,10 @@ def _columns_from_header(header: Sequence[str]) -> _Columns | None:
         value = free[0]
     number = roles["number"][0] if roles["number"] else None
     unit = roles["unit"][0] if roles["unit"] else None
-    return _Columns(len(header), number, name, unit, value)
+    after = name + 1
+    spanned = after < len(header) and not header[after].strip() and after != value
+    subname = after if spanned and after != unit else None
+    return _Columns(len(header), number, name, unit, value, subname)
 
 
 def _columns_guessed(rows: Sequence[Sequence[str]]) -> _Columns | None:
@@ -202,6 +206,7 @@ class TableReader:
                     for j in range(max(len(header), len(rows[end])))
                 ]
                 end += 1
+            header = _widened(header, rows[end:])
             columns = _columns_from_header(header)
             if columns is not None:
                 return columns, end
@@ -210,15 +215,33 @@ class TableReader:
     def _rows(self, rows: Sequence[Sequence[str]], columns: _Columns) -> list[TableRow]:
         out: list[TableRow] = []
         previous_unit = ""
+        main = ""  # the name cell merged down over sub-rows
         for row in rows:
             if _is_header(row) or _is_subheader(row):
                 continue  # the header repeated on the next page
+            if columns.subname is not None:
+                row, main = _joined_name(row, columns, main)
             read = _row(row, columns, previous_unit)
             if read is not None:
                 out.append(read)
                 if not read.group:
                     previous_unit = read.unit
         return out
+
+
+def _widened(header: list[str], body: Sequence[Sequence[str]]) -> list[str]:
+    """A header that lists a cell spanning two columns once ("Chỉ tiêu" over a group and a
+    name column) is shorter than its rows: room is made after the name column."""
+    lengths = sorted(len(r) for r in body)
+    if not lengths:
+        return header
+    typical = lengths[len(lengths) // 2]
+    missing = typical - len(header)
+    roles = _role_scores(header)
+    if missing <= 0 or missing > 2 or not roles["name"]:
+        return header
+    at = roles["name"][0] + 1
+    return header[:at] + [""] * missing + header[at:]
 
 
 def _plan_worded(rows: Sequence[Sequence[str]], start: int, columns: _Columns) -> bool:
@@ -233,6 +256,21 @@ def _is_subheader(row: Sequence[str]) -> bool:
         _YEAR_HEAD.fullmatch(c) or re.fullmatch(r"(nam )?(19|20)\d\d|kh|th|ke hoach|thuc hien", c)
         for c in cells
     )
+
+
+def _joined_name(row: Sequence[str], columns: _Columns, main: str) -> tuple[list[str], str]:
+    """ "Chăn nuôi | Đàn bò" → "Chăn nuôi: Đàn bò" in the name cell; an empty group cell
+    (merged down) takes the group above."""
+    cells = list(row)
+    if columns.subname is not None and len(cells) < columns.count:
+        cells[columns.subname : columns.subname] = [""] * (columns.count - len(cells))
+    own = _cell(cells, columns.name)
+    sub = _cell(cells, columns.subname)
+    if own:
+        main = own
+    if sub and columns.name < len(cells):
+        cells[columns.name] = f"{main}: {sub}" if main and main != sub else sub
+    return cells, main
 
 
 def _cell(row: Sequence[str], index: int | None) -> str:

@@ -186,3 +186,85 @@ def test_two_deadlines_in_one_sentence_and_dates_in_words() -> None:
         (DeadlineKind.YEAR_END, 14, 12, None),
         (DeadlineKind.DOSSIER, 20, 11, 2026),
     ]  # a meeting date is no deadline
+
+
+MERGED_TABLE = """KẾ HOẠCH
+Thi đua năm 2026 của xã Minh Khai
+
+II. CHỈ TIÊU THI ĐUA NĂM 2026
+
+| STT | Chỉ tiêu | | ĐVT | Kế hoạch 2026 |
+| 1 | Chăn nuôi | Đàn trâu | con | 450 |
+| | | Đàn bò | con | 1.200 |
+| 2 | Trồng trọt | Lúa | tấn | 2.600 |
+| | | Ngô | | 700 |
+| 3 | Tỷ lệ hộ nghèo | | % | dưới 2 |
+
+| STT | Chỉ tiêu | | ĐVT | Kế hoạch 2026 |
+| 4 | Thu ngân sách | | Tr.đồng | 3.500 |
+
+III. TỔ CHỨC THỰC HIỆN
+
+Các thôn gửi báo cáo về UBND xã.
+"""
+
+
+def test_merged_name_cells_units_merged_down_and_a_table_continued() -> None:
+    plan = parse_plan(MERGED_TABLE)
+    assert [(t.name, t.value, t.measure) for t in _leaves(plan)] == [
+        ("Chăn nuôi: Đàn trâu", Decimal(450), "con"),
+        ("Chăn nuôi: Đàn bò", Decimal(1200), "con"),
+        ("Trồng trọt: Lúa", Decimal(2600), "tấn"),
+        ("Trồng trọt: Ngô", Decimal(700), "tấn"),  # the unit cell merged down
+        ("Tỷ lệ hộ nghèo", Decimal(2), "%"),
+        ("Thu ngân sách", Decimal(3500), "triệu đồng"),  # the header repeated on page 2
+    ]
+    assert _find(plan, "hộ nghèo").qualifier is Qualifier.AT_MOST
+
+
+COLUMN_TABLE = """KẾ HOẠCH
+Thi đua năm 2026
+
+II. CHỈ TIÊU THI ĐUA
+STT    Chỉ tiêu                      ĐVT      Kế hoạch 2026
+I      Kinh tế
+1      Thu ngân sách                 Tỷ đồng   36
+2      Hộ kinh doanh mới             Hộ       90
+II     Xã hội
+3      Tỷ lệ tham gia BHYT           %        95,5
+III. TỔ CHỨC THỰC HIỆN
+Các tổ dân phố đăng ký thi đua trước ngày 15/3/2026.
+"""
+
+
+def test_a_table_kept_in_columns_by_spaces() -> None:
+    plan = parse_plan(COLUMN_TABLE)
+    assert [(t.name, t.value, t.measure) for t in _leaves(plan)] == [
+        ("Thu ngân sách", Decimal(36), "tỷ đồng"),
+        ("Hộ kinh doanh mới", Decimal(90), "hộ"),
+        ("Tỷ lệ tham gia BHYT", Decimal("95.5"), "%"),
+    ]
+    assert {t.section_path for t in plan.targets} == {"II.I", "II.II"}
+
+
+INLINE = """KẾ HOẠCH
+Thi đua năm 2026
+
+II. NỘI DUNG, CHỈ TIÊU THI ĐUA
+Thi đua phát triển sản xuất. Phấn đấu đạt các chỉ tiêu sau: sản lượng lương thực 4.100 tấn; \
+trồng mới 30.000 cây phân tán; tỷ lệ người dân tham gia BHYT 95%; thu ngân sách 4,2 tỷ đồng.
+
+III. TỔ CHỨC THỰC HIỆN
+Các thôn báo cáo kết quả.
+"""
+
+
+def test_targets_listed_inline_after_a_colon() -> None:
+    plan = parse_plan(INLINE)
+    assert [(t.value, t.measure) for t in _leaves(plan)] == [
+        (Decimal(4100), "tấn"),
+        (Decimal(30000), "cây"),
+        (Decimal(95), "%"),
+        (Decimal("4.2"), "tỷ đồng"),
+    ]
+    _has(plan, "sản lượng lương thực", "4100", "tấn")
