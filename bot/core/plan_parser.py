@@ -43,6 +43,7 @@ is 1.600 when the unit counts things (people, trees) and 1,6 otherwise.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -52,9 +53,11 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from bot.core.diacritics import looks_ocr_damaged, restore_diacritics
-from bot.core.measures import Measure, find_measure_prefix
+from bot.core.measures import Measure, lookup_measure
 from bot.core.numbers import AmbiguousNumberError, NumberError, parse_number
 from bot.core.plan import ParsedPlan, Passage, Qualifier, Section, Target
+from bot.core.plan_deadlines import find_deadlines
+from bot.core.plan_tables import TableReader, TableRow
 from bot.core.text import collapse_spaces, fold, strip_marks
 
 __all__ = ["parse_plan"]
@@ -104,7 +107,8 @@ def _latex(match: re.Match[str]) -> str:
     return f" {collapse_spaces(inner)} "
 
 
-def _clean_line(raw: str) -> _Line:
+def _clean_markup(raw: str) -> tuple[str, bool]:
+    """*raw* without Markdown, HTML and LaTeX markup; and whether it was a "##" heading."""
     text = _SUPERSCRIPT.sub(lambda m: _SUPERSCRIPT_DIGITS.get(m.group(1), m.group(1)), raw)
     text = html.unescape(_TAG.sub(" ", text))
     text = _LATEX.sub(_latex, text).replace("\t", " ").replace("\u00a0", " ")
@@ -117,6 +121,11 @@ def _clean_line(raw: str) -> _Line:
     text = collapse_spaces(text)
     if bullet_star:
         text = f"- {text}"  # "* item" is a bullet, not emphasis
+    return text, md
+
+
+def _clean_line(raw: str) -> _Line:
+    text, md = _clean_markup(raw)
     text = _STRAY_LEAD.sub("", text)
     text = _STRAY_TAIL.sub("", text)
     if _PAGE_NUMBER.match(text) or _ONLY_MARKS.match(text):
@@ -124,14 +133,70 @@ def _clean_line(raw: str) -> _Line:
     return _Line(text, md)
 
 
+def _row_line(cells: Sequence[str]) -> _Line:
+    """A table row as "| c1 | c2 |", each cell cleaned on its own (a cell "12" is a figure,
+    not a page number); a row of empty cells is no row."""
+    cleaned = [_clean_markup(cell)[0] for cell in cells]
+    if not any(cleaned):
+        return _Line("")
+    return _Line("| " + " | ".join(cleaned) + " |")
+
+
+def _split_row(raw: str) -> list[str]:
+    """Cells of "| c1 | c2 |" (Markdown, the Word reader) or "c1 | c2" (an empty first
+    cell then shows as a leading " | ")."""
+    text = raw.strip(" \t")
+    if text.startswith("|") and text.endswith("|") and len(text) > 1:
+        text = text[1:-1]
+    return text.split("|")
+
+
+_TABLE_ROW_LEN = 4000  # a longer "row" is not a table row
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+_GAP = re.compile(r"\S(?: {3,}|\t+)(?=\S)")  # columns of an OCR'd or plain-text table
 
 
 def _prepare(text: str) -> list[_Line]:
     """Cleaned lines; page numbers and mark-only lines become blank lines, and the rule
-    under a Markdown table header ("|---|---|") disappears."""
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [_clean_line(raw) for raw in raw_lines if not _TABLE_RULE.match(raw)]
+    under a Markdown table header ("|---|---|") disappears. Lines whose words stand in
+    columns (runs of spaces, as OCR and plain-text exports keep a table) become table rows:
+    three columns or more, or two beside such a row."""
+    raw_lines = [
+        raw
+        for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if not _TABLE_RULE.match(raw)
+    ]
+    pipes = [_pipe_cells(raw) for raw in raw_lines]
+    gaps = [
+        len(_GAP.findall(raw[:_TABLE_ROW_LEN])) if not pipes[i] else 0
+        for i, raw in enumerate(raw_lines)
+    ]
+    lines: list[_Line] = []
+    for i, raw in enumerate(raw_lines):
+        if _is_row(pipes, i) or (
+            pipes[i] == 1 and (_is_row(pipes, i - 1) or _is_row(pipes, i + 1))
+        ):
+            lines.append(_row_line(_split_row(raw)))
+        elif _is_row(gaps, i) or (gaps[i] == 1 and (_is_row(gaps, i - 1) or _is_row(gaps, i + 1))):
+            lines.append(_row_line(re.split(r" {3,}|\t+", raw.strip())))
+        else:
+            lines.append(_clean_line(raw))
+    return lines
+
+
+def _pipe_cells(raw: str) -> int:
+    """How many cell separators a line shows ("| a | b |" and "a | b | c" both 2)."""
+    if "|" not in raw or len(raw) > _TABLE_ROW_LEN:
+        return 0
+    return len(_split_row(raw)) - 1
+
+
+def _is_row(separators: Sequence[int], i: int) -> bool:
+    """Two separators or more: three columns at least (a lone "a | b" is a row only beside
+    one)."""
+    return 0 <= i < len(separators) and separators[i] >= 2
 
 
 def _fold_keep_length(text: str) -> str:
@@ -190,10 +255,11 @@ _PART = re.compile(
 _PART_NUMBERS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6}
 _ROMAN_TOKEN = re.compile(r"^([IVXLl1|]{1,5})\s*[.)]\s*(?=\S)")
 _ROMAN_VALID = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?\.?\s*(?=[^\W\d_])")
-_ARABIC = re.compile(r"^(\d{1,2})\s*\.\s*(?=[^\d\s.,])")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?\.?\s*(?=[^\W\d_])")
+_ARABIC = re.compile(r"^(\d{1,3})\s*\.\s*(?=[^\d\s.,])")
 _ARABIC_PAREN = re.compile(r"^(\d{1,2})\)\s*(?=\S)")
-_PAREN = re.compile(r"^\((\d{1,2})\)\s*")
+_PAREN = re.compile(r"^\((\d{1,3})\)\s*")
+_NAMED = re.compile(r"^chi tieu (?:so )?(\d{1,3})\s*[:.)\-–]\s*")
 _LETTER = re.compile(r"^([a-zđ])\)\s*(?=\S)")
 _UPPER_LETTER = re.compile(r"^([A-H])[.)]\s+(?=[^\W\d_])")  # OCR's "C." for "c)"
 _BULLET = re.compile(r"^[-–—+•●▪◦](?:\s+(?=\D)|(?=[^\W\d_(“\"]))")
@@ -207,7 +273,8 @@ class _Marker:
     value: int  # position in its list (1 for "I.", "1.", "a)")
     label: str  # path component: "P2", "II", "3", "a"; "" for bullets
     shown: str  # the marker as the document shows it: "(10)", "10", "a)"
-    prefix: int = 0  # for "1.2.": the 1
+    prefix: str = ""  # for "1.2.3.": "1.2", the number of the item it belongs to
+    number: str = ""  # the whole number for "2." and "1.2.": "2", "1.2"
 
 
 _ROMAN_OCR = str.maketrans("l1|L", "IIII")  # OCR reads "II." as "I1.", "Il." and "I." as "|."
@@ -252,16 +319,23 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
             return _Marker("roman", value, _to_roman(value), f"{_to_roman(value)}."), rest
     dotted = _DOTTED.match(text)
     if dotted is not None:
-        parts = [int(g) for g in dotted.groups() if g is not None]
-        shown = ".".join(str(p) for p in parts) + "."
-        marker = _Marker("dotted", parts[-1], str(parts[-1]), shown, prefix=parts[-2])
+        parts = [str(int(g)) for g in dotted.groups() if g is not None]
+        whole = ".".join(parts)
+        kind = f"dotted{len(parts)}"
+        within = ".".join(parts[:-1])
+        marker = _Marker(kind, int(parts[-1]), parts[-1], f"{whole}.", within, whole)
         return marker, text[dotted.end() :]
+    named = _NAMED.match(folded)
+    if named is not None:  # "Chỉ tiêu 3: …"
+        label = str(int(named.group(1)))
+        return _Marker("named", int(label), label, label, "", label), text[named.end() :]
     for kind, pattern in (("arabic", _ARABIC), ("arabic_paren", _ARABIC_PAREN), ("paren", _PAREN)):
         found = pattern.match(text)
         if found is not None:
             number = int(found.group(1))
             shown = f"({number})" if kind == "paren" else str(number)
-            return _Marker(kind, number, str(number), shown), text[found.end() :]
+            whole = str(number) if kind == "arabic" else ""
+            return _Marker(kind, number, str(number), shown, "", whole), text[found.end() :]
     letter = _LETTER.match(text)
     if letter is not None and letter.group(1) in _LETTERS:
         small = letter.group(1)
@@ -279,7 +353,8 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
         inner = _marker(_Line(rest)) if rest[:1] in "(0123456789" else None
         if inner is not None and inner[0].kind in {"paren", "arabic", "arabic_paren"}:
             return inner  # "- (1) …": the number is the marker
-        return _Marker("bullet", 0, "", "-"), rest
+        symbol = "+" if text[0] == "+" else ("-" if text[0] in "-–—" else "•")
+        return _Marker("bullet", 0, "", symbol), rest
     return None
 
 
@@ -530,6 +605,8 @@ def _wrap_width(lines: Sequence[_Line]) -> int | None:
 
 
 def _is_table_row(text: str) -> bool:
+    if len(text) > _TABLE_ROW_LEN:
+        return False
     return text.count(" | ") >= 2 or (text.startswith("|") and text.endswith("|"))
 
 
@@ -602,12 +679,14 @@ class _Entry:
 
     kind: str
     value: int
-    prefix: int
+    prefix: str
     path: str
     title: str
     heading: bool  # a heading (title only), not a numbered paragraph
-    targets: bool = False  # a "Chỉ tiêu" section: its list items are targets
+    region: int = 0  # targets region: 2 a targets list, 1 targets among other things, 0 none
     target_key: str | None = None  # set on target items
+    number: str = ""  # "2", "2.1": what a dotted child's prefix names
+    plain: bool = False  # an unnumbered heading ("Các chỉ tiêu cụ thể:"), not a section
 
 
 @dataclass(slots=True)
@@ -616,20 +695,56 @@ class _Item:
 
     key: str
     number: str
-    text: str
+    parts: list[str]
     section_path: str
-    shown: str
+    shown_prefix: str
+    kind: str = ""  # the marker kind it was listed with
+    name: str | None = None  # set for table rows: the name cell, not read for figures
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.parts)
+
+    @property
+    def shown(self) -> str:
+        return f"{self.shown_prefix} {self.text}".strip()
 
 
-_TARGETS_TITLE = re.compile(
-    r"^(?:\W*)(?:cac |mot so |he thong )?(?:muc tieu,? (?:va )?)?chi tieu\b(?!.* va )"
+# Headings that name targets ("Chỉ tiêu thi đua", "Các chỉ tiêu chủ yếu", "Mục tiêu cụ thể",
+# "Nội dung và chỉ tiêu") and headings that name something else ("Nội dung thi đua",
+# "Nhiệm vụ, giải pháp", "Tổ chức thực hiện", "Mục tiêu chung").
+_TARGET_HEAD = re.compile(
+    r"^(?:(?:cac|mot so|he thong|nhung|nhom|dang ky|noi dung|muc tieu|va|ve|phan)\s+){0,4}"
+    r"(?:chi tieu|muc tieu cu the|muc tieu chu yeu)\b"
+)
+_TARGET_WORDS = re.compile(r"\b(?:chi tieu|muc tieu cu the|muc tieu chu yeu)\b")
+_OTHER_WORDS = re.compile(
+    r"\b(noi dung|nhiem vu|giai phap|bien phap|to chuc thuc hien|muc dich|yeu cau|phan cong|"
+    r"trach nhiem|khen thuong|hinh thuc|tieu chuan|danh hieu|ket qua|danh gia|muc tieu chung|"
+    r"thoi gian|che do bao cao|kinh phi|doi tuong|pham vi|cach tinh|huong dan)\b"
 )
 
 
+def _title_region(title: str) -> int | None:
+    """2: a targets heading; 1: targets among other content; 0: other content; None: a
+    neutral heading ("Về kinh tế", "Lĩnh vực xã hội") that keeps the region it stands in."""
+    key = _norm_key(title)[:120]
+    targets = _TARGET_HEAD.match(key) is not None
+    other = _OTHER_WORDS.search(key)
+    if targets and other is not None:
+        return 1
+    if targets:
+        return 2
+    # A heading names its topic first ("Nhiệm vụ, giải pháp", "Về công tác khen thưởng").
+    leading = re.sub(r"^(?:(?:cac|ve|phan|cong tac|mot so)\s+)+", "", key)
+    return 0 if other is not None and leading.startswith(other.group(1)) else None
+
+
 def _is_targets_title(title: str) -> bool:
-    """ "Chỉ tiêu thi đua", "CHỈ TIÊU CHỦ YẾU GIAI ĐOẠN 2025-2030"; not "Chỉ tiêu và nhiệm vụ"
-    (a section holding targets among other things)."""
-    return _TARGETS_TITLE.match(_norm_key(title)) is not None
+    return _title_region(title) == 2
+
+
+_STACK_LIMIT = 24  # deeper nesting is noise; keeps each placement bounded
 
 
 @dataclass(slots=True)
@@ -640,8 +755,13 @@ class _Outline:
     stack: list[_Entry] = field(default_factory=list)
     paths: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)  # target keys in use
+    path_repeats: dict[str, int] = field(default_factory=dict)  # last "~n" per repeated path
+    key_repeats: dict[str, int] = field(default_factory=dict)  # last "~n" per repeated key
+    per_section: dict[str, int] = field(default_factory=dict)  # items counted per section
     part: _Entry | None = None
     lead: str = ""  # a numbered heading's own sentence, to open the paragraph that follows
+    tables: TableReader = field(default_factory=TableReader)
+    outside: list[tuple[str, str]] = field(default_factory=list)  # (path, line) off the lists
 
     # -- where we are ----------------------------------------------------------------------
 
@@ -657,28 +777,36 @@ class _Outline:
                 return entry.title
         return self.part.title if self.part else ""
 
-    def target_section(self) -> _Entry | None:
+    def section_entry(self) -> _Entry | None:
         for entry in reversed(self.stack):
             if entry.target_key is None:
-                return entry if entry.targets else None
-        return None
+                return entry
+        return self.part
+
+    def region(self) -> int:
+        entry = self.section_entry()
+        return entry.region if entry is not None else 0
+
+    def target_section(self) -> _Entry | None:
+        entry = self.section_entry()
+        return entry if entry is not None and entry.region else None
 
     # -- adding ----------------------------------------------------------------------------
 
     def passage(self, text: str) -> None:
         text = f"{self.lead} {text}".strip() if self.lead else text.strip()
         self.lead = ""
-        if len(re.findall(r"[^\W\d_]+", text)) < 3:
+        if len(re.findall(r"[^\W\d_]+", text[:200])) < 3:
             return  # stray fragments ("Cụ thể:") carry nothing to answer with
         self.passages.append(Passage(self.path(), self.heading(), text, len(self.passages)))
 
     def unique(self, path: str) -> str:
-        candidate, n = path, 2
-        while candidate in self.paths:
-            candidate = f"{path}~{n}"
-            n += 1
-        self.paths.add(candidate)
-        return candidate
+        return _unique(path, self.paths, self.path_repeats)
+
+    def push(self, entry: _Entry) -> None:
+        if len(self.stack) >= _STACK_LIMIT:
+            del self.stack[1]  # keep the outermost section; drop the oldest nesting
+        self.stack.append(entry)
 
     def place(self, marker: _Marker) -> _Entry | None:
         """Pop the stack to where *marker* belongs; return its parent entry (None: root)."""
@@ -690,10 +818,15 @@ class _Outline:
             return self.part
         for i in range(len(self.stack) - 1, -1, -1):
             entry = self.stack[i]
-            same_list = marker.kind != "dotted" or entry.prefix == marker.prefix
+            same_list = entry.prefix == marker.prefix
             if entry.kind == marker.kind and entry.value + 1 == marker.value and same_list:
                 del self.stack[i:]
                 return self.stack[-1] if self.stack else self.part
+        if marker.prefix:  # "2.1.3." belongs under the item numbered "2.1"
+            for i in range(len(self.stack) - 1, -1, -1):
+                if self.stack[i].number == marker.prefix and self.stack[i].target_key is None:
+                    del self.stack[i + 1 :]
+                    return self.stack[i]
         if marker.value != 1:
             # Out of sequence (OCR dropped a number): a sibling of the nearest same-kind entry.
             for i in range(len(self.stack) - 1, -1, -1):
@@ -701,6 +834,23 @@ class _Outline:
                     del self.stack[i:]
                     break
         return self.stack[-1] if self.stack else self.part
+
+    def continues_ancestor(self, marker: _Marker) -> bool:
+        """Whether *marker* would continue a list already open on the stack."""
+        return any(
+            e.kind == marker.kind and e.value + 1 == marker.value and e.prefix == marker.prefix
+            for e in self.stack
+        )
+
+
+def _unique(name: str, taken: set[str], repeats: dict[str, int]) -> str:
+    """*name*, or "name~2", "name~3" … when taken; one counter per name keeps this linear."""
+    candidate = name
+    while candidate in taken:
+        repeats[name] = repeats.get(name, 1) + 1
+        candidate = f"{name}~{repeats[name]}"
+    taken.add(candidate)
+    return candidate
 
 
 def _is_heading(block: _Block, text: str) -> bool:
@@ -732,15 +882,54 @@ def _walk(blocks: Sequence[_Block]) -> _Outline:
         if block.kind == "table":
             _table(outline, block)
         elif block.kind == "para":
-            _paragraph(outline, block)
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            _paragraph(outline, block, following)
         else:
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             _marker_block(outline, block, following)
     return outline
 
 
-def _paragraph(outline: _Outline, block: _Block) -> None:
+def _has_figure(text: str) -> bool:
+    return _DIGIT.search(text) is not None and bool(_figures(text[:_ITEM_LIMIT]))
+
+
+_DIGIT = re.compile(r"\d")
+_ITEM_LIMIT = 2000  # a target line is short; a longer "line" is prose run together
+
+
+def _heading_like(text: str, md: bool = False) -> bool:
+    """An unnumbered line that names what follows: "Các chỉ tiêu cụ thể:", "VỀ KINH TẾ"."""
+    words = len(text.split())
+    return words <= 15 and (md or _is_upper(text) or text.endswith(":"))
+
+
+def _open_plain(outline: _Outline, title: str, region: int | None) -> None:
+    """An unnumbered heading opens (or closes) a targets region in the current section."""
+    while outline.stack and (outline.stack[-1].plain or outline.stack[-1].target_key):
+        outline.stack.pop()
+    current = outline.region()
+    level = current if region is None else region
+    entry = _Entry("plain", 0, "", outline.path(), title, False, region=level, plain=True)
+    outline.push(entry)
+
+
+def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> None:
     text = block.text
+    region = _title_region(text) if _heading_like(text, block.md) else None
+    if region is not None or (
+        _heading_like(text, block.md) and outline.region() and not _has_figure(text)
+    ):
+        _open_plain(outline, _sentence_case(text.rstrip(" :")), region)
+        if region is None:
+            outline.passage(text)
+        return
+    if text.endswith(":") and len(text.split()) <= 40 and _TARGET_WORDS.search(fold(text[-120:])):
+        _open_plain(outline, _short_title(text), 2)  # "… phấn đấu đạt các chỉ tiêu sau:"
+        outline.passage(text)
+        return
+    if _inline_targets(outline, text):
+        return
     target_section = outline.target_section()
     top = outline.stack[-1] if outline.stack else None
     if (
@@ -749,14 +938,121 @@ def _paragraph(outline: _Outline, block: _Block) -> None:
         and top.target_key is not None
         and not block.blank_before
         and outline.items
-        and not outline.items[-1].text.endswith((";", "."))
+        and not outline.items[-1].parts[-1].endswith((";", "."))
+        and (_starts_lower(text) or _ends_open(outline.items[-1].parts[-1]))
     ):
-        outline.items[-1].text += " " + text  # a wrapped target line split off as a paragraph
+        outline.items[-1].parts.append(text)  # a wrapped target line split off as a paragraph
         return
-    if target_section is not None and len(text.split()) <= 60 and _figures(text):
+    if target_section is not None and len(text.split()) <= 60 and _has_figure(text):
         _add_item(outline, target_section, None, text)  # an unnumbered target line
         return
+    if (
+        target_section is not None
+        and target_section.region == 2
+        and top is not None
+        and top.target_key is not None
+        and top.kind == "bullet"
+        and not block.blank_before
+        and 3 <= len(text.split()) <= 20
+        and not text.endswith((":", "."))  # a closing sentence is prose, not a target
+    ):
+        outline.stack.pop()
+        _add_item(outline, target_section, None, text)  # a target without a figure, listed
+        return
+    outline.outside.append((outline.path(), text))
     outline.passage(text)
+
+
+_INLINE_INTRO = re.compile(r"\b(?:chi tieu|muc tieu)\b[^:;.]{0,80}:\s*")
+
+
+def _inline_targets(outline: _Outline, text: str) -> bool:
+    """ "Phấn đấu đạt các chỉ tiêu chủ yếu sau: sản lượng lương thực 4.100 tấn; trồng mới
+    30.000 cây; …": the clauses after the colon are targets, one each."""
+    if ";" not in text or not _has_digit(text):
+        return False
+    intro = _INLINE_INTRO.search(_fold_keep_length(text[:_ITEM_LIMIT]))
+    if intro is None:
+        return False
+    clauses = [c.strip(" .") for c in text[intro.end() : _ITEM_LIMIT].split(";")]
+    with_figures = [c for c in clauses if c and _has_figure(c)]
+    if len(with_figures) < 2 or len(with_figures) < len([c for c in clauses if c]) / 2:
+        return False
+    outline.passage(text)
+    _open_plain(outline, _short_title(text[: intro.end()]), 2)
+    section = outline.target_section()
+    assert section is not None
+    for clause in with_figures:
+        _add_item(outline, section, None, clause)
+        outline.stack.pop()
+    return True
+
+
+def _opens_list(outline: _Outline, marker: _Marker, following: _Block | None) -> bool:
+    """Whether the block after a figureless line is listed under it (the line is a group
+    heading: "a) Về kinh tế", "1. Chỉ tiêu kinh tế:")."""
+    if following is None:
+        return False
+    if following.kind == "table":
+        return True
+    if following.kind == "para":
+        return _has_figure(following.text) or following.text.endswith(":")
+    after = following.marker
+    if after is None:
+        return False
+    if after.kind == "bullet":
+        return marker.kind != "bullet"
+    if after.kind == marker.kind and after.prefix == marker.prefix:
+        return False  # the next item of the same list
+    if after.prefix and after.prefix == marker.number:
+        return True  # "1." then "1.1."
+    if outline.continues_ancestor(after):
+        return False
+    # Another numbering right under it: its own list, even when the numbers run on across
+    # groups ("a) … 1. 2. 3.", "b) … 4. 5.").
+    return after.kind != marker.kind
+
+
+def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
+    text = block.text
+    marker = block.marker
+    assert marker is not None
+    target_section = outline.target_section()
+    if target_section is not None:
+        last = outline.items[-1] if outline.items else None
+        top = outline.stack[-1] if outline.stack else None
+        if _has_figure(text):
+            if (
+                last is not None
+                and top is not None
+                and top.target_key == last.key
+                and top.kind != "bullet"
+                and last.parts[-1].endswith(":")
+            ):
+                last.parts.append(text)  # "… 6.400 tấn, trong đó:" then "- lúa 5.900 tấn"
+                return
+            if top is not None and top.kind == "bullet" and top.target_key is not None:
+                outline.stack.pop()
+            _add_item(outline, target_section, marker, text)
+            return
+        if _heading_like(text) or (
+            len(text.split()) <= 10 and _opens_list(outline, marker, following)
+        ):
+            _open_plain(outline, _sentence_case(text.rstrip(" :")), _title_region(text))
+            return
+        if target_section.region == 2 and len(text.split()) >= 3 and len(text.split()) <= 40:
+            _add_item(outline, target_section, marker, text)  # a target without a figure
+            return
+    if (
+        following is not None
+        and following.kind == "para"
+        and len(text.split()) <= 15
+        and not text.endswith((".", ";"))
+    ):
+        outline.lead = f"{text.rstrip(' :')}:"  # "- Phong trào “…”" names the paragraph
+    else:
+        outline.outside.append((outline.path(), text))
+        outline.passage(text)
 
 
 def _marker_block(outline: _Outline, block: _Block, following: _Block | None) -> None:
@@ -764,44 +1060,63 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
     assert marker is not None
     text = block.text
     if marker.kind == "bullet":
-        target_section = outline.target_section()
-        if target_section is not None and _has_digit(text):
-            _add_item(outline, target_section, None, text)
-        elif (
-            following is not None
-            and following.kind == "para"
-            and len(text.split()) <= 15
-            and not text.endswith((".", ";"))
-        ):
-            outline.lead = f"{text.rstrip(' :')}:"  # "- Phong trào “…”" names the paragraph
-        else:
-            outline.passage(text)
+        _bullet(outline, block, following)
         return
     if marker.kind == "maybe_letter":
         if not any(e.kind == "letter" and e.value + 1 == marker.value for e in outline.stack):
-            _paragraph(outline, _Block("para", [f"{marker.shown} {text}"], blank_before=True))
+            plain = _Block("para", [f"{marker.shown} {text}"], blank_before=True)
+            _paragraph(outline, plain, following)
             return
         marker = _Marker("letter", marker.value, marker.label, f"{marker.label})")
     parent = outline.place(marker)
     if parent is not None and parent.target_key is not None:
-        outline.items[-1].text += "; " + text  # a sub-item under a target line
-        return
-    nested_targets = _is_heading(block, text) and _is_targets_title(text) and not _has_digit(text)
-    if parent is not None and parent.targets and marker.kind != "dotted" and not nested_targets:
-        _add_item(outline, parent, marker, text)
+        outline.items[-1].parts.append("; " + text)  # a sub-item under a target line
         return
     if marker.kind == "part":
         _part(outline, marker, text)
         return
+    region = parent.region if parent is not None else 0
+    figures = _figures(text[:_ITEM_LIMIT]) if _has_digit(text) else []
+    # What a short line without a figure names: targets, other content, or neither (a group).
+    short = len(text.split()) <= 15 and not text.endswith((".", ";"))
+    own = _title_region(text) if short and not figures else None
+    if parent is not None and region and marker.kind != "roman":
+        if figures and (own != 2 or any(f.measure is not None for f in figures)):
+            _add_item(outline, parent, marker, text)
+            return
+        if (
+            own is None
+            and region == 2
+            and not figures
+            and not _opens_list(outline, marker, following)
+        ):
+            _add_item(outline, parent, marker, text)  # a target without a figure
+            return
+    if own is None and _is_heading(block, text) and not figures:
+        own = _title_region(text)
+    _section(outline, block, marker, parent, following, own)
+
+
+def _section(
+    outline: _Outline,
+    block: _Block,
+    marker: _Marker,
+    parent: _Entry | None,
+    following: _Block | None,
+    own: int | None,
+) -> None:
+    text = block.text
     base = parent.path if parent is not None else ""
     path = outline.unique(f"{base}.{marker.label}" if base else marker.label)
     heading = _is_heading(block, text)
     title = _sentence_case(text.rstrip(" :;.")) if heading else _short_title(text)
     level = path.count(".") + 1 - (1 if path.startswith("P") else 0)
     outline.sections.append(Section(path, title, level))
-    entry = _Entry(marker.kind, marker.value, marker.prefix, path, title, heading)
-    entry.targets = heading and _is_targets_title(title)
-    outline.stack.append(entry)
+    inherited = parent.region if parent is not None else 0
+    region = own if own is not None else (inherited if heading else 0)
+    entry = _Entry(marker.kind, marker.value, marker.prefix, path, title, heading, region)
+    entry.number = marker.number
+    outline.push(entry)
     plain = not (block.md or _is_upper(text) or text.endswith(":"))
     sibling = (
         following is not None
@@ -810,8 +1125,10 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
     )
     says_something = text.endswith((".", ";")) or (len(text.split()) >= 8 and sibling)
     if not heading:
+        outline.outside.append((path, text))
         outline.passage(text)
     elif plain and says_something and (following is None or following.kind != "para"):
+        outline.outside.append((path, text))
         outline.passage(text)  # a one-line duty: "3. Văn phòng tổng hợp kết quả."
     elif plain and text.endswith(".") and following is not None and not following.blank_before:
         outline.lead = text  # "1.1. Thi đua … năm 2024." opens the paragraph under it
@@ -821,50 +1138,110 @@ def _part(outline: _Outline, marker: _Marker, text: str) -> None:
     path = outline.unique(marker.label)
     title = _sentence_case(text.strip(" :.-–")) or marker.shown
     outline.sections.append(Section(path, title, 0))
-    outline.part = _Entry("part", marker.value, 0, path, title, heading=True)
+    region = _title_region(title) or 0
+    outline.part = _Entry("part", marker.value, "", path, title, heading=True, region=region)
 
 
 def _has_digit(text: str) -> bool:
-    return re.search(r"\d", text) is not None
+    return _DIGIT.search(text) is not None
 
 
-def _add_item(outline: _Outline, section: _Entry, marker: _Marker | None, text: str) -> None:
-    ordinal = sum(1 for item in outline.items if item.section_path == section.path) + 1
-    key = base = marker.label if marker is not None else str(ordinal)
-    n = 2
-    while key in outline.keys:  # a second target list, or OCR repeating a number
-        key, n = f"{base}~{n}", n + 1
-    outline.keys.add(key)
-    shown = marker.shown if marker is not None else str(ordinal)
+def _add_item(
+    outline: _Outline,
+    section: _Entry,
+    marker: _Marker | None,
+    text: str,
+    name: str | None = None,
+) -> _Item:
+    ordinal = outline.per_section.get(section.path, 0) + 1
+    outline.per_section[section.path] = ordinal
+    numbered = marker is not None and marker.kind != "bullet"
+    label = (marker.number or marker.label) if marker is not None and numbered else str(ordinal)
+    if label in outline.keys and section.path and numbered:
+        # Numbering restarted in the next group ("a) … 1. 2.", "b) … 1. 2."): "b.1".
+        label = f"{section.path.rsplit('.', 1)[-1]}.{label}"
+    key = _unique(label, outline.keys, outline.key_repeats)  # OCR repeating a number: "~2"
+    shown = marker.shown if marker is not None and numbered else str(ordinal)
     prefix = shown if marker is not None and marker.kind == "paren" else f"{shown}."
-    outline.items.append(_Item(key, shown, text, section.path, f"{prefix} {text}"))
     kind = marker.kind if marker is not None else "bullet"
-    value = marker.value if marker is not None else ordinal
-    outline.stack.append(_Entry(kind, value, 0, section.path, "", False, target_key=key))
+    item = _Item(key, shown, [text], section.path, prefix, kind, name)
+    outline.items.append(item)
+    value = marker.value if marker is not None and numbered else ordinal
+    prefix_number = marker.prefix if marker is not None else ""
+    outline.push(_Entry(kind, value, prefix_number, section.path, "", False, target_key=key))
+    return item
 
 
 # -- tables -----------------------------------------------------------------------------------
 
-_COL_NUMBER = re.compile(r"^(stt|tt|so tt)$")
-_COL_NAME = re.compile(r"(chi tieu|noi dung|ten chi tieu|linh vuc)")
-_COL_UNIT = re.compile(r"^(dvt|don vi tinh|don vi)$")
-
 
 def _cells(row: str) -> list[str]:
-    return [collapse_spaces(c) for c in row.strip().strip("|").split("|")]
+    text = row.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|"):
+        text = text[:-1]
+    return [collapse_spaces(c) for c in text.split("|")]
 
 
 def _table(outline: _Outline, block: _Block) -> None:
     rows = [_cells(r) for r in block.lines if not re.fullmatch(r"[\s|:\-]+", r)]
     if not rows:
         return
-    header = [_norm_key(c) for c in rows[0]]
-    number_col = next((i for i, h in enumerate(header) if _COL_NUMBER.match(h)), None)
-    name_col = next((i for i, h in enumerate(header) if _COL_NAME.search(h)), None)
-    unit_col = next((i for i, h in enumerate(header) if _COL_UNIT.match(h)), None)
-    if name_col is not None and (unit_col is not None or outline.target_section() is not None):
-        _target_table(outline, rows, number_col, name_col, unit_col)
+    expect = outline.region() > 0
+    read = outline.tables.read(rows, expect_targets=expect)
+    if read is None:
+        _table_passages(outline, rows)
         return
+    anchor = outline.section_entry()
+    base = anchor.path if anchor is not None else ""
+    while outline.stack and outline.stack[-1].target_key is not None:
+        outline.stack.pop()
+    table = _Entry("table", 0, "", base, outline.heading(), True, region=2)
+    group: _Entry | None = None
+    for row in read:
+        if row.group:
+            label = _group_label(row.number, outline, base)
+            path = outline.unique(f"{base}.{label}" if base else label)
+            title = _sentence_case(row.name.rstrip(" :"))
+            outline.sections.append(Section(path, title, path.count(".") + 1))
+            group = _Entry("table", 0, "", path, title, True, region=2)
+            continue
+        section = group or table
+        marker = _table_marker(row.number)
+        _add_item(outline, section, marker, _table_value(row), name=row.name)
+        outline.stack.pop()
+
+
+def _group_label(number: str, outline: _Outline, base: str) -> str:
+    label = number.strip(" .)")
+    if label:
+        return label
+    return f"n{outline.per_section.get(f'groups:{base}', 0) + 1}"
+
+
+def _table_marker(number: str) -> _Marker | None:
+    shown = number.strip().rstrip(".)")
+    if not re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){0,3}", shown):
+        return None
+    last = int(shown.rsplit(".", 1)[-1])
+    return _Marker("table", last, shown, shown, "", shown)
+
+
+def _table_value(row: TableRow) -> str:
+    """The figure cell with the unit after it, unless the cell already names one."""
+    value = row.value
+    if not row.unit:
+        return value
+    numbers = list(_NUMBER_TOKEN.finditer(value))
+    if numbers and _unit_after(value[numbers[-1].end() :]) is not None:
+        return value
+    if lookup_measure(row.unit, ocr=True) is None:
+        return f"{value} {row.unit}".strip()
+    return f"{value} {row.unit.strip(' ()')}".strip()
+
+
+def _table_passages(outline: _Outline, rows: Sequence[list[str]]) -> None:
     for row in rows[1:] if len(rows) > 1 else rows:
         labelled = [
             f"{rows[0][i]}: {cell}" if len(rows) > 1 and i < len(rows[0]) and rows[0][i] else cell
@@ -872,32 +1249,6 @@ def _table(outline: _Outline, block: _Block) -> None:
             if cell
         ]
         outline.passage("; ".join(labelled))
-
-
-def _target_table(
-    outline: _Outline,
-    rows: Sequence[list[str]],
-    number_col: int | None,
-    name_col: int,
-    unit_col: int | None,
-) -> None:
-    """Rows of a "STT | Chỉ tiêu | ĐVT | Kế hoạch" table as target lines "name: value unit"."""
-    section = _Entry("table", 0, 0, outline.path(), outline.heading(), True, targets=True)
-    for row in rows[1:]:
-        if name_col >= len(row) or not row[name_col]:
-            continue
-        others = [
-            c for i, c in enumerate(row) if i not in {number_col, name_col, unit_col} and c.strip()
-        ]
-        value_text = next(
-            (c for c in reversed(others) if _has_digit(c)), others[-1] if others else ""
-        )
-        unit = row[unit_col] if unit_col is not None and unit_col < len(row) else ""
-        number = row[number_col] if number_col is not None and number_col < len(row) else ""
-        digits = re.sub(r"\D", "", number)
-        marker = _Marker("arabic", int(digits), digits, digits) if digits else None
-        _add_item(outline, section, marker, f"{row[name_col]}: {value_text} {unit}".strip())
-        outline.stack.pop()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -978,10 +1329,15 @@ class _Figure:
 def _targets(item: _Item) -> list[Target]:
     """The target (and sub-targets) of one numbered line in a "Chỉ tiêu" section."""
     body = item.text.strip().rstrip(" ;.,")
-    name, content = _split_name(body)
+    name: str | None
+    if item.name is not None:  # a table row: the name cell, then the figure cell
+        name, content = item.name, body
+        source = collapse_spaces(f"{item.shown_prefix} {item.name}: {body}")
+    else:
+        name, content = _split_name(body)
+        source = collapse_spaces(item.shown.rstrip(" ;,"))
     readings = [(clause, _figures(clause.text)) for clause in _split_clauses(content)]
     figures = [f for _, found in readings for f in found]
-    source = collapse_spaces(item.shown.rstrip(" ;,"))
     wordy = [c for c, found in readings if not found and len(c.text.split()) >= 2]
     if not figures:
         return [_non_numeric(item, name, content, source)]
@@ -1009,11 +1365,20 @@ def _split_name(body: str) -> tuple[str | None, str]:
     for i, ch in enumerate(body):
         depth += (ch == "(") - (ch == ")")
         if ch == ":" and depth == 0 and not body[i + 1 : i + 2].isdigit():
-            head = body[:i].strip()
+            head, tail = body[:i].strip(), body[i + 1 :].strip()
             if head and not _figures(head):
-                return head, body[i + 1 :].strip()
+                return head, tail
+            if head and ";" not in head and _just_a_figure(tail):
+                return head, tail  # "Giá trị thu hoạch trên 1 ha đất: 140 triệu đồng"
             break
     return None, body
+
+
+def _just_a_figure(text: str) -> bool:
+    """ "140 triệu đồng", "đạt 95% trở lên": one figure and a few words at most."""
+    if len(text.split()) > 6 or ";" in text:
+        return False
+    return len(_figures(text)) == 1
 
 
 def _split_clauses(content: str) -> list[_Clause]:
@@ -1050,7 +1415,7 @@ def _figures(clause: str) -> list[_Figure]:
         if fraction is not None:
             number_end += fraction.end()
             after = clause[number_end : number_end + _WINDOW]
-        unit = find_measure_prefix(after, ocr=True)
+        unit = _unit_after(after)
         measure, length = unit if unit is not None else (None, 0)
         value = _document_number(match.group(0), measure)
         if value is not None:
@@ -1072,10 +1437,52 @@ def _figures(clause: str) -> list[_Figure]:
     return figures
 
 
+_UNIT_SPAN = 26  # the longest unit alias ("triệu đồng/người/ năm") with room for spaces
+
+
+@functools.lru_cache(maxsize=16384)
+def _unit_named(text: str) -> Measure | None:
+    return lookup_measure(text, ocr=True)
+
+
+def _unit_after(after: str) -> tuple[Measure, int] | None:
+    """The longest unit at the start of *after* and the characters it spans (as
+    :func:`bot.core.measures.find_measure_prefix`), tried at each word end of the first
+    characters only, each try cached: the same few units follow most figures, so a plan
+    with hundreds of thousands of figures never folds the text around each one anew."""
+    window = after[:_UNIT_SPAN]
+    body = window.lstrip(" ")
+    if not body or body[0] in _UNIT_STOPS or body[0] == ".":
+        return None
+    start = len(window) - len(body)
+    ends: list[int] = []
+    words = 0
+    for i in range(start + 1, len(window) + 1):
+        ch = window[i - 1]
+        if ch in _UNIT_STOPS or (ch.isdigit() and i > 1 and window[i - 2].isspace()):
+            break  # no unit runs past a clause mark or into the next number
+        if ch.isspace():
+            words += 1
+            if words == 4:
+                break
+            continue
+        at_end = i == len(window) or not (ch.isalnum() and window[i].isalnum())
+        if at_end and ch not in ".":
+            ends.append(i)
+    for end in reversed(ends):
+        measure = _unit_named(window[:end])
+        if measure is not None:
+            return measure, end
+    return None
+
+
+_UNIT_STOPS = frozenset("(),;:")
+
+
 def _not_a_figure(match: re.Match[str], folded: str, after: str) -> bool:
     token = match.group(0)
     before = folded[max(0, match.start() - _WINDOW) : match.start()]
-    has_unit = find_measure_prefix(after, ocr=True) is not None
+    has_unit = _unit_after(after) is not None
     if _YEAR.match(token) and (
         _YEAR_BEFORE.search(before) or re.match(r"^\s*[-–]\s*(19|20)\d\d", after) or not has_unit
     ):
@@ -1084,7 +1491,9 @@ def _not_a_figure(match: re.Match[str], folded: str, after: str) -> bool:
         return True
     words = match.string[max(0, match.start() - _WINDOW) : match.start()].split()
     previous = words[-1].lower() if words else ""
-    if previous == "cả" or (previous == "ca" and not has_unit):
+    unit = _unit_after(after) if has_unit else None
+    criteria = unit is not None and unit[0].category == "criteria"
+    if previous == "cả" or (previous == "ca" and (not has_unit or criteria)):
         return True  # "cả 3 tiêu chí": all three of them, not a figure
     return not has_unit and _AFTER_NOT_FIGURE.match(_fold_keep_length(after)) is not None
 
@@ -1143,7 +1552,7 @@ def _resolve(found: Sequence[Qualifier]) -> Qualifier:
 
 def _qualifier_after(after: str, qualifier: Qualifier) -> Qualifier:
     """ "từ 96% trở lên": a floor even without "đạt"."""
-    folded = fold(after)[:20]
+    folded = fold(after[:30])  # "trở lên" stands right after the unit; never fold the rest
     if qualifier is Qualifier.EXACT and re.match(r"^\W*tro len\b", folded):
         return Qualifier.AT_LEAST
     if qualifier is Qualifier.EXACT and re.match(r"^\W*tro xuong\b", folded):
@@ -1156,7 +1565,7 @@ def _words_after(
 ) -> str:
     """Naming words after a figure: "01 xã NTM nâng cao" → "xã NTM nâng cao" (the unit is
     part of the name when words follow it; "%" never is)."""
-    tail = re.split(r"[;(]", clause[end:limit], maxsplit=1)[0]
+    tail = re.split(r"[;,(]", clause[end:limit], maxsplit=1)[0]
     tail = re.sub(r"^\s*(?:trở lên|tro len)\b", "", tail, flags=re.IGNORECASE)
     if len(re.findall(r"[^\W\d_]+", tail)) == 0:
         return ""
@@ -1309,8 +1718,9 @@ _DATE_BEFORE = re.compile(r"th\w{0,3}ng\s+\d{1,2}\s+$")
 def _covered_year(header: _Header, outline: _Outline) -> int | None:
     """The year the plan covers: its targets' period, else the title's "năm YYYY" (not a
     date), else the title's last period, else the year of issue."""
+    with_targets = {item.section_path for item in outline.items}
     for section in outline.sections:
-        if any(item.section_path == section.path for item in outline.items):
+        if section.path in with_targets:
             period = _PERIOD.search(section.title)
             if period is not None:
                 return int(period.group(1))
@@ -1364,13 +1774,17 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
             break
     body = _skip_addressees(body)
     outline = _walk(_blocks(body))
-    targets = [t for item in outline.items for t in _targets(item)]
+    targets = _unique_keys([_targets(item) for item in outline.items])
+    kind = _kind(header, lines, outline, filename)
+    # A report's figures are results, not aims: only a plan offers candidates.
+    candidates = _candidates(outline.outside) if kind != "bao_cao" else []
     title = header.title or PurePath(filename).stem or "Văn bản không có tiêu đề"
     sections = outline.sections
     if looks_ocr_damaged(text):
         # Names, titles and text values are labels the bot shows; quotes (source_text,
         # passages) stay as read.
         targets = [_restored(t) for t in targets]
+        candidates = [_restored(t) for t in candidates]
         sections = [replace(s, title=restore_diacritics(s.title)) for s in sections]
         title = restore_diacritics(title)
     return ParsedPlan(
@@ -1378,12 +1792,74 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
         number=header.number,
         issued_on=header.issued_on,
         year=_covered_year(header, outline),
-        kind=_kind(header, lines, outline, filename),
+        kind=kind,
         sections=tuple(sections),
         targets=tuple(targets),
         passages=tuple(outline.passages),
         issuer=header.issuer,
+        candidates=tuple(candidates),
+        deadlines=tuple(find_deadlines((p.section_path, p.text) for p in outline.passages)),
     )
+
+
+# Words that make a clause with a figure read as an aim, not as a fact or a result.
+_AIM = re.compile(
+    r"\b(phan dau|chi tieu|muc tieu|toi thieu|it nhat|khong qua|khong duoi|tro len|"
+    r"trong moi|duy tri|giu vung|hoan thanh)\b"
+)
+# Words of a result or a comparison: what happened, not what is aimed at.
+_RESULT = re.compile(r"\b(da|duoc cong nhan|so voi|cung ky|ket qua|uoc thuc hien|thuc hien duoc)\b")
+_CLAUSE_SPLIT = re.compile(r"(?<=[.;])\s+|\s*[;]\s*")
+_CANDIDATE_LIMIT = 60
+
+
+def _candidates(outside: Sequence[tuple[str, str]]) -> list[Target]:
+    """Clauses outside any targets list that state an aim with a figure and a unit
+    ("phấn đấu trồng 50 ha rau an toàn"), offered to the officer to add as targets."""
+    found: list[Target] = []
+    for path, text in outside:
+        if not _DIGIT.search(text):
+            continue
+        for clause in _CLAUSE_SPLIT.split(text[:_ITEM_LIMIT]):
+            clause = clause.strip(" .;")
+            if not clause or len(clause.split()) > 40 or not _DIGIT.search(clause):
+                continue
+            key = fold(clause)
+            if _AIM.search(key) is None or _RESULT.search(key) is not None:
+                continue
+            figures = [f for f in _figures(clause) if f.measure is not None]
+            if not figures:
+                continue
+            number = f"c{len(found) + 1}"
+            item = _Item(number, number, [clause], path, "", "candidate")
+            found.extend(t for t in _targets(item) if t.parent_key is None)
+            if len(found) >= _CANDIDATE_LIMIT:
+                return found
+    return found
+
+
+def _unique_keys(per_item: Sequence[list[Target]]) -> list[Target]:
+    """Targets with distinct keys: a compound line's parts ("2.1") may meet a target numbered
+    "2.1." further on; the later line then takes "2.1~2"."""
+    used: set[str] = set()
+    repeats: dict[str, int] = {}
+    out: list[Target] = []
+    for targets in per_item:
+        if any(t.key in used for t in targets):
+            base = targets[0].key
+            key = _unique(base, used | {t.key for t in targets}, repeats)
+            used.discard(key)
+            targets = [
+                replace(
+                    t,
+                    key=key + t.key[len(base) :],
+                    parent_key=key if t.parent_key is not None else None,
+                )
+                for t in targets
+            ]
+        used.update(t.key for t in targets)
+        out.extend(targets)
+    return out
 
 
 def _restored(target: Target) -> Target:

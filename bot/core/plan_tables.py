@@ -1,0 +1,302 @@
+"""Target tables of a plan: rows of cells → group rows and target rows.
+
+Plans (wards' especially, and most .docx files) list their targets in a table:
+``STT | Chỉ tiêu | ĐVT | Thực hiện năm trước | Kế hoạch năm nay | Ghi chú``, with group rows
+("I | Chỉ tiêu kinh tế", or one cell spanning the row) between numbered rows, headers worded
+differently in every office, a unit column or the unit in the name cell ("Trồng cây (cây)"),
+and tables continued over pages that repeat their header or have none.
+
+Columns are given roles from the header's words; the figure is read from the plan column
+(kế hoạch / chỉ tiêu năm … / mục tiêu), never from last year's result or the notes. A table
+without a header borrows the roles of the target table before it when it has as many
+columns (a table continued on the next page), else they are guessed from the cells.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.measures import lookup_measure
+from bot.core.text import collapse_spaces, fold
+
+__all__ = ["TableReader", "TableRow"]
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One meaningful row: a group heading ("Chỉ tiêu kinh tế") or a target."""
+
+    group: bool
+    number: str  # the STT cell as written: "1", "I", "1.2", "" when none
+    name: str  # the name cell, a unit in parentheses at its end removed
+    value: str  # the plan figure as written ("≥ 92", "1.500", "Giảm còn 1,5"); "" for groups
+    unit: str  # the unit as written ("Tỷ đồng", "%"); "" when none
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    count: int
+    number: int | None
+    name: int
+    unit: int | None
+    value: int
+    subname: int | None = None  # a column the name header spans ("Chăn nuôi" | "Đàn bò")
+
+
+def _key(cell: str) -> str:
+    return collapse_spaces(re.sub(r"[^\w\s%]", " ", fold(cell)))
+
+
+_NUMBER_HEAD = re.compile(r"^(stt|tt|so tt|so thu tu|thu tu)$")
+_UNIT_HEAD = re.compile(r"^(dvt|dv tinh|don vi tinh|don vi|dv|don vi do)$")
+_NOTE_HEAD = re.compile(r"\bghi chu\b")
+_DONE_HEAD = re.compile(
+    r"\b(thuc hien|th|uoc th|uoc|uoc dat|ket qua|dat duoc|so sanh|so voi|cung ky|nam truoc)\b"
+)
+_PLAN_HEAD = re.compile(
+    r"\b(ke hoach|kh|muc tieu|phan dau|dang ky|giao|chi tieu (?:nam|giao|ke hoach|\d{4}))\b"
+)
+_YEAR_HEAD = re.compile(r"\b((?:19|20)\d\d)\b")
+_NAME_HEAD = re.compile(
+    r"\b(chi tieu|noi dung|ten chi tieu|linh vuc|danh muc|hang muc|ten|cac chi tieu)\b"
+)
+_NUMBERING = re.compile(r"^(?:[IVXLivx]{1,5}|[A-Za-zĐđ]|\d{1,3}(?:\.\d{1,3}){0,3})[.)]?$")
+_ROMAN_OR_LETTER = re.compile(r"^(?:[IVXL]{1,5}|[A-ZĐ])[.)]?$")
+_UNIT_IN_NAME = re.compile(r"\s*\(([^()]{1,25})\)\s*$")
+_DIGIT = re.compile(r"\d")
+
+
+def _role_scores(header: Sequence[str]) -> dict[str, list[int]]:
+    roles: dict[str, list[int]] = {"number": [], "name": [], "unit": [], "plan": [], "other": []}
+    for i, cell in enumerate(header):
+        key = _key(cell)
+        if not key:
+            continue
+        if _NUMBER_HEAD.match(key):
+            roles["number"].append(i)
+        elif _UNIT_HEAD.match(key):
+            roles["unit"].append(i)
+        elif _NOTE_HEAD.search(key) or _DONE_HEAD.search(key):
+            roles["other"].append(i)
+        elif _PLAN_HEAD.search(key) or _YEAR_HEAD.search(key):
+            roles["plan"].append(i)
+        elif _NAME_HEAD.search(key):
+            roles["name"].append(i)
+    return roles
+
+
+def _is_header(row: Sequence[str]) -> bool:
+    roles = _role_scores(row)
+    named = sum(1 for r in ("number", "name", "unit") if roles[r])
+    has_figure = any(_DIGIT.search(c) and not _YEAR_HEAD.search(_key(c)) for c in row)
+    return not has_figure and named + (1 if roles["plan"] else 0) >= 2
+
+
+def _plan_column(header: Sequence[str], candidates: Sequence[int]) -> int | None:
+    """The plan column: worded as a plan ("Kế hoạch", "Chỉ tiêu năm 2026") before a bare
+    year; among several, the latest year, else the first."""
+    if not candidates:
+        return None
+
+    def rank(i: int) -> tuple[int, int, int]:
+        key = _key(header[i])
+        years = [int(y) for y in _YEAR_HEAD.findall(key)]
+        return (1 if _PLAN_HEAD.search(key) else 0, max(years, default=0), -i)
+
+    return max(candidates, key=rank)
+
+
+def _columns_from_header(header: Sequence[str]) -> _Columns | None:
+    roles = _role_scores(header)
+    if not roles["name"]:
+        return None
+    name = roles["name"][0]
+    plan = [i for i in roles["plan"] if i != name]
+    value = _plan_column(header, plan)
+    if value is None:
+        free = [
+            i
+            for i in range(len(header))
+            if i != name and i not in roles["number"] + roles["unit"] + roles["other"]
+        ]
+        if not free:
+            return None
+        value = free[0]
+    number = roles["number"][0] if roles["number"] else None
+    unit = roles["unit"][0] if roles["unit"] else None
+    after = name + 1
+    spanned = after < len(header) and not header[after].strip() and after != value
+    subname = after if spanned and after != unit else None
+    return _Columns(len(header), number, name, unit, value, subname)
+
+
+def _columns_guessed(rows: Sequence[Sequence[str]]) -> _Columns | None:
+    """Roles from the cells of a table without a header line."""
+    count = max(len(r) for r in rows)
+    if count < 2:
+        return None
+
+    def share(i: int, test: re.Pattern[str] | None = None, unit: bool = False) -> float:
+        cells = [r[i] for r in rows if i < len(r) and r[i]]
+        if not cells:
+            return 0.0
+        if unit:
+            hits = sum(1 for c in cells if lookup_measure(c, ocr=True) is not None)
+        else:
+            assert test is not None
+            hits = sum(1 for c in cells if test.search(c))
+        return hits / len(cells)
+
+    number = 0 if share(0, _NUMBERING) >= 0.6 else None
+    letters = [
+        sum(len(re.findall(r"[^\W\d_]", r[i])) for r in rows if i < len(r)) for i in range(count)
+    ]
+    name = max((i for i in range(count) if i != number), key=lambda i: letters[i])
+    unit = next(
+        (i for i in range(count) if i not in {number, name} and share(i, unit=True) >= 0.6), None
+    )
+    numeric = [i for i in range(count) if i not in {number, name, unit} and share(i, _DIGIT) >= 0.5]
+    if not numeric:
+        return None
+    return _Columns(count, number, name, unit, numeric[-1] if len(numeric) <= 2 else numeric[1])
+
+
+class TableReader:
+    """Reads the target tables of one document, in order (continued tables borrow roles)."""
+
+    def __init__(self) -> None:
+        self._last: _Columns | None = None
+
+    def read(self, rows: Sequence[Sequence[str]], *, expect_targets: bool) -> list[TableRow] | None:
+        """The group and target rows of *rows*, or None when it is not a target table.
+
+        A table with a target header (a name column and a unit or plan column) is one
+        anywhere; one without a header only where targets are expected or when it continues
+        the previous target table.
+        """
+        rows = [list(r) for r in rows if any(c.strip() for c in r)]
+        if not rows:
+            return None
+        columns, start = self._header(rows)
+        if columns is None:
+            last = self._last
+            if last is not None and last.count == max(len(r) for r in rows):
+                columns = last
+            elif expect_targets:
+                columns = _columns_guessed(rows)
+            if columns is None:
+                return None
+        elif not expect_targets and columns.unit is None and not _plan_worded(rows, start, columns):
+            return None
+        self._last = columns
+        return self._rows(rows[start:], columns)
+
+    def _header(self, rows: Sequence[Sequence[str]]) -> tuple[_Columns | None, int]:
+        for i, row in enumerate(rows[:3]):
+            if not _is_header(row):
+                continue
+            header = list(row)
+            end = i + 1
+            # A second header line ("Năm 2025 | Năm 2026" under a merged "Kết quả"): merge.
+            while end < len(rows) and end <= i + 2 and _is_subheader(rows[end]):
+                header = [
+                    f"{header[j] if j < len(header) else ''} {rows[end][j]}".strip()
+                    for j in range(max(len(header), len(rows[end])))
+                ]
+                end += 1
+            header = _widened(header, rows[end:])
+            columns = _columns_from_header(header)
+            if columns is not None:
+                return columns, end
+        return None, 0
+
+    def _rows(self, rows: Sequence[Sequence[str]], columns: _Columns) -> list[TableRow]:
+        out: list[TableRow] = []
+        previous_unit = ""
+        main = ""  # the name cell merged down over sub-rows
+        for row in rows:
+            if _is_header(row) or _is_subheader(row):
+                continue  # the header repeated on the next page
+            if columns.subname is not None:
+                row, main = _joined_name(row, columns, main)
+            read = _row(row, columns, previous_unit)
+            if read is not None:
+                out.append(read)
+                if not read.group:
+                    previous_unit = read.unit
+        return out
+
+
+def _widened(header: list[str], body: Sequence[Sequence[str]]) -> list[str]:
+    """A header that lists a cell spanning two columns once ("Chỉ tiêu" over a group and a
+    name column) is shorter than its rows: room is made after the name column."""
+    lengths = sorted(len(r) for r in body)
+    if not lengths:
+        return header
+    typical = lengths[len(lengths) // 2]
+    missing = typical - len(header)
+    roles = _role_scores(header)
+    if missing <= 0 or missing > 2 or not roles["name"]:
+        return header
+    at = roles["name"][0] + 1
+    return header[:at] + [""] * missing + header[at:]
+
+
+def _plan_worded(rows: Sequence[Sequence[str]], start: int, columns: _Columns) -> bool:
+    header = rows[start - 1] if start > 0 else []
+    cell = header[columns.value] if columns.value < len(header) else ""
+    return _PLAN_HEAD.search(_key(cell)) is not None
+
+
+def _is_subheader(row: Sequence[str]) -> bool:
+    cells = [_key(c) for c in row if c.strip()]
+    return bool(cells) and all(
+        _YEAR_HEAD.fullmatch(c) or re.fullmatch(r"(nam )?(19|20)\d\d|kh|th|ke hoach|thuc hien", c)
+        for c in cells
+    )
+
+
+def _joined_name(row: Sequence[str], columns: _Columns, main: str) -> tuple[list[str], str]:
+    """ "Chăn nuôi | Đàn bò" → "Chăn nuôi: Đàn bò" in the name cell; an empty group cell
+    (merged down) takes the group above."""
+    cells = list(row)
+    if columns.subname is not None and len(cells) < columns.count:
+        cells[columns.subname : columns.subname] = [""] * (columns.count - len(cells))
+    own = _cell(cells, columns.name)
+    sub = _cell(cells, columns.subname)
+    if own:
+        main = own
+    if sub and columns.name < len(cells):
+        cells[columns.name] = f"{main}: {sub}" if main and main != sub else sub
+    return cells, main
+
+
+def _cell(row: Sequence[str], index: int | None) -> str:
+    return row[index].strip() if index is not None and index < len(row) else ""
+
+
+def _row(row: Sequence[str], columns: _Columns, previous_unit: str) -> TableRow | None:
+    filled = [c.strip() for c in row if c.strip()]
+    number = _cell(row, columns.number)
+    name = _cell(row, columns.name)
+    value = _cell(row, columns.value)
+    unit = _cell(row, columns.unit)
+    if not filled:
+        return None
+    if len(filled) == 1 and not _DIGIT.search(value):
+        return TableRow(True, "", filled[0], "", "")  # one cell spanning the row
+    if number and not _NUMBERING.match(number) and not name:
+        name, number = number, ""  # the name spans the STT column too
+    if not name:
+        return None
+    if not unit:
+        in_name = _UNIT_IN_NAME.search(name)
+        if in_name is not None and lookup_measure(in_name.group(1), ocr=True) is not None:
+            name, unit = name[: in_name.start()].strip(), in_name.group(1).strip()
+    if not value or (_ROMAN_OR_LETTER.match(number) and not _DIGIT.search(value)):
+        return TableRow(True, number, name, "", "")
+    if not unit and columns.unit is not None and _DIGIT.search(value):
+        unit = previous_unit  # a unit cell merged down over several rows
+    return TableRow(False, number, name, value, unit)
