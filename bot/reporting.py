@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from bot import knowledge
 from bot.core.measures import Measure, convert, lookup_measure
-from bot.core.numbers import format_number
+from bot.core.numbers import bounded_figure, format_number
 from bot.core.plan import ParsedPlan, Target
 from bot.core.progress import Figure, ProgressTable, TargetInfo, suspicious
 from bot.core.report_parser import (
@@ -135,13 +135,16 @@ def reportable(target: Target) -> bool:
 
 
 def convert_to_target(value: Decimal, measure: Measure | None, target: Target) -> Decimal | None:
-    """*value* expressed in the target's unit of measure; None when the units clash."""
+    """*value* expressed in the target's unit of measure; None when the units clash.
+    A figure that would grow beyond what is stored ("tấn" to "kg") raises
+    :class:`FigureTooLargeError`."""
     if measure is None or target.measure is None:
         return value
     target_measure = lookup_measure(target.measure)
     if target_measure is None or target_measure.name == measure.name:
         return value
-    return convert(value, measure, target_measure)
+    converted = convert(value, measure, target_measure)
+    return None if converted is None else bounded_figure(converted, f"{value:f} {measure.name}")
 
 
 def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.core.measures import Measure, find_measure_prefix, lookup_measure
-from bot.core.numbers import AmbiguousNumberError, NumberError, parse_amount
+from bot.core.numbers import (
+    AmbiguousNumberError,
+    FigureTooLargeError,
+    NumberError,
+    bounded_figure,
+    format_number,
+    parse_amount,
+)
 from bot.core.text import collapse_spaces, fold
 from bot.errors import InvalidInput
 
@@ -247,8 +254,8 @@ def parse_report(text: str) -> ParsedReport:
     """
     if len(text) > MAX_REPORT_CHARS:
         raise ReportTooLargeError(
-            f"Tin nhắn dài quá {MAX_REPORT_CHARS} ký tự nên tôi chưa đọc. Xin gửi số liệu "
-            "thành nhiều tin ngắn hơn."
+            f"Tin nhắn dài quá {format_number(MAX_REPORT_CHARS)} ký tự nên tôi chưa đọc. Xin gửi "
+            "số liệu thành nhiều tin ngắn hơn."
         )
     claims: list[Claim] = []
     ambiguous: list[AmbiguousClaim] = []
@@ -343,6 +350,8 @@ def _read_clause(clause: str, words: str, match: re.Match[str]) -> Claim | Ambig
     except AmbiguousNumberError as exc:
         readings = tuple(-r for r in exc.readings) if subtract else tuple(exc.readings)
         return AmbiguousClaim(fragment, readings, measure, delta, clause)
+    except FigureTooLargeError:
+        raise  # the whole message is refused with the reason: nothing of it is saved
     except NumberError:
         return None
     value = amount.value
@@ -356,7 +365,7 @@ def _read_clause(clause: str, words: str, match: re.Match[str]) -> Claim | Ambig
         measure = lookup_measure("đồng")
     if subtract:  # "-50 con", "bớt 20 con": taken off the unit's total
         value = -value
-    return Claim(fragment, value, measure, delta, clause)
+    return Claim(fragment, bounded_figure(value, match.group().strip()), measure, delta, clause)
 
 
 def _measure_after(after: str) -> tuple[Measure | None, str]:
