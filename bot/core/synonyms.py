@@ -116,9 +116,23 @@ def ocr_variants(word: str) -> set[str]:
 _VOWEL_AS_D = re.compile(r"(ng|nh|ch|th|tr|kh|ph|[bcghklmnrstvx])d(ng|nh|n|m)")
 
 
-@lru_cache(maxsize=65536)
+# Tokens up to this long are remembered once repaired (plans repeat their words); longer ones
+# are noise or joined words, repaired each time so an adversary cannot fill the cache with
+# huge keys.
+_CACHED_TOKEN_LEN = 32
+
+
 def _repair(token: str) -> str:
     """One raw folded token in its matching form (OCR repairs that need no context)."""
+    return _repair_short(token) if len(token) <= _CACHED_TOKEN_LEN else _repair_token(token)
+
+
+@lru_cache(maxsize=65536)
+def _repair_short(token: str) -> str:
+    return _repair_token(token)
+
+
+def _repair_token(token: str) -> str:
     if token.isdigit():
         return NUMBER_PREFIX + token.lstrip("0") if token.strip("0") else NUMBER_PREFIX + "0"
     if any(ch.isdigit() for ch in token):
