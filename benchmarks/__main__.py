@@ -10,7 +10,12 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("benchmarks.qa", "benchmarks.reports", "benchmarks.broadcast")
+BENCHMARKS = (
+    "benchmarks.qa",
+    "benchmarks.reports",
+    "benchmarks.broadcast",
+    "benchmarks.adversarial",
+)
 
 
 def main(selected: list[str]) -> int:

@@ -221,6 +221,8 @@ def _build(ocr: bool) -> tuple[dict[str, Measure], list[int]]:
 
 _PLAIN = _build(ocr=False)
 _WITH_OCR = _build(ocr=True)
+# What a unit can start with, folded: most figures are followed by none of these.
+_FIRST_LETTERS = frozenset(alias[0] for alias in _WITH_OCR[0])
 
 
 def measures_in(category: str) -> tuple[Measure, ...]:
@@ -243,6 +245,8 @@ def find_measure_prefix(text: str, *, ocr: bool = False) -> tuple[Measure, int] 
     """
     by_alias, lengths = _WITH_OCR if ocr else _PLAIN
     stripped = text.lstrip()
+    if not stripped or _fold_char(stripped[0])[:1] not in _FIRST_LETTERS:
+        return None
     lead = len(text) - len(stripped)
     # Only the longest alias and the character after it are ever compared: folding the
     # whole rest of a message for each of its figures would be quadratic.

@@ -41,8 +41,11 @@ NUMBER_PREFIX = "#"
 _TOKEN = re.compile(r"[0-9a-z]+")
 # Thousands and decimal marks inside a number: "28.603,61" is one number, not three.
 _NUMBER_MARK = re.compile(r"(?<=\d)[.,](?=\d)")
-# A figure glued to its unit: "8m2", "22,99km2", "10ha". Split rather than "repaired".
-_NUMBER_UNIT = re.compile(r"(\d+)(m|m2|m3|km|km2|ha|kg|kw|kwh|mw|tr|trd|k|g|l|h|ty|ti|m²)(\d?)")
+# A figure glued to its unit: "8m2", "22,99km2", "10ha". Split rather than "repaired". Only
+# from the start of a run of digits: trying every digit of a long run is quadratic.
+_NUMBER_UNIT = re.compile(
+    r"(?<!\d)(\d+)(m|m2|m3|km|km2|ha|kg|kw|kwh|mw|tr|trd|k|g|l|h|ty|ti|m²)(\d?)"
+)
 _VOWELS = frozenset("aeiouy")
 # Digits OCR reads inside words: "c6"→có, "16n"→lớn, "x4"→xã, "d01"→đổi, "H5"→Hồ, "18"→lệ.
 _OCR_DIGITS = str.maketrans({"0": "o", "3": "a", "4": "a", "5": "o", "6": "o", "8": "e"})
