@@ -23,6 +23,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 
+from benchmarks.qa import seeds_dir
 from bot.core.diacritics import looks_ocr_damaged, restore_diacritics
 from bot.core.matcher import MAX_QUESTION_CHARS, KnowledgeBase
 from bot.core.measures import find_measure_prefix
@@ -94,6 +95,7 @@ def _adversarial(limit: int) -> dict[str, str]:
 @dataclass
 class _Worst:
     ms: float = 0.0
+    wall_ms: float = 0.0
     ms_input: str = ""
     peak_mb: float = 0.0
     peak_input: str = ""
@@ -102,27 +104,30 @@ class _Worst:
     over_aim: int = 0
 
 
-def _run(entry: Callable[[str], object], text: str) -> tuple[float, float, str]:
-    """(median ms, peak MB, outcome) of *entry* on *text*."""
+def _run(entry: Callable[[str], object], text: str) -> tuple[float, float, float, str]:
+    """(median CPU ms, median wall ms, peak MB, outcome) of *entry* on *text*. CPU time is
+    what the input costs; wall time also counts what other processes took meanwhile."""
     times = []
+    walls = []
     outcome = "ok"
     for _ in range(RUNS):
         gc.collect()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             entry(text)
         except UserFacingError:
             outcome = "refused"
         except Exception as error:  # a failure is what this reports
             outcome = f"failed: {type(error).__name__}"
-        times.append((time.perf_counter() - started) * 1000)
+        times.append((time.process_time() - cpu_started) * 1000)
+        walls.append((time.perf_counter() - started) * 1000)
     gc.collect()
     tracemalloc.start()
     with suppress(Exception):  # already reported above
         entry(text)
     peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
-    return statistics.median(times), peak, outcome
+    return statistics.median(times), statistics.median(walls), peak, outcome
 
 
 def _entry_points(kb: KnowledgeBase) -> dict[str, Callable[[str], object]]:
@@ -143,30 +148,46 @@ def _entry_points(kb: KnowledgeBase) -> dict[str, Callable[[str], object]]:
     }
 
 
+def _plan_text() -> tuple[str, str]:
+    """The largest seed plan when the seeds are there (a real vocabulary to match against),
+    else the small plan above."""
+    folder = seeds_dir()
+    if folder is not None:
+        texts = sorted(folder.glob("*.txt"), key=lambda p: p.stat().st_size)
+        if texts:
+            return texts[-1].name, texts[-1].read_text(encoding="utf-8")
+    return "a small plan written for the benchmark", _PLAN
+
+
 def main() -> None:
+    name_of_plan, plan_text = _plan_text()
     kb = KnowledgeBase.build(
-        parse_plan(_PLAN), citation_label="Kế hoạch thử", synonyms=SynonymTable.builtin()
+        parse_plan(plan_text), citation_label="Kế hoạch thử", synonyms=SynonymTable.builtin()
     )
     restore_diacritics("khởi động")  # built-in tables are built once, before timing
     inputs = _adversarial(LIMIT)
     print(f"{len(inputs)} adversarial inputs of {LIMIT:,} characters".replace(",", "."))
-    print(f"{'entry point':34} {'worst ms':>9}  {'(input)':32} {'peak MB':>8}  (input)")
+    print(f"matcher built on {name_of_plan} ({kb.size} documents)")
+    print(
+        f"{'entry point':34} {'CPU ms':>8} {'wall ms':>8}  {'(input)':32} {'peak MB':>8}  (input)"
+    )
     matcher = ("KnowledgeBase.", "find_measure_prefix")
     for name, entry in _entry_points(kb).items():
         worst = _Worst()
         for label, text in inputs.items():
-            ms, peak, outcome = _run(entry, text)
+            ms, wall, peak, outcome = _run(entry, text)
             worst.refused += outcome == "refused"
             worst.failures += outcome.startswith("failed")
             if outcome.startswith("failed"):
                 print(f"  FAILED {name} on {label}: {outcome}")
             if ms > worst.ms:
-                worst.ms, worst.ms_input = ms, label
+                worst.ms, worst.wall_ms, worst.ms_input = ms, wall, label
             if peak > worst.peak_mb:
                 worst.peak_mb, worst.peak_input = peak, label
             worst.over_aim += name.startswith(matcher) and ms > MATCHER_AIM_MS
         print(
-            f"{name:34} {worst.ms:9.1f}  ({worst.ms_input[:30]:30}) {worst.peak_mb:8.2f}  "
+            f"{name:34} {worst.ms:8.1f} {worst.wall_ms:8.1f}  ({worst.ms_input[:30]:30}) "
+            f"{worst.peak_mb:8.2f}  "
             f"({worst.peak_input}); refused {worst.refused}, failed {worst.failures}"
             + (f", over {MATCHER_AIM_MS:.0f} ms: {worst.over_aim}" if worst.over_aim else "")
         )
@@ -182,5 +203,8 @@ def _plan_sizes() -> None:
         + "\n".join(f"{i}. Chỉ tiêu thứ {i}: trồng {i * 10} cây" for i in range(7, 1007)),
     }
     for label, text in documents.items():
-        ms, peak, outcome = _run(parse_plan, text)
-        print(f"parse_plan on {label:28} {ms:9.1f} ms, peak {peak:7.2f} MB ({outcome})")
+        ms, wall, peak, outcome = _run(parse_plan, text)
+        print(
+            f"parse_plan on {label:24} CPU {ms:8.1f} ms, wall {wall:8.1f} ms, "
+            f"peak {peak:7.2f} MB ({outcome})"
+        )

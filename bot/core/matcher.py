@@ -1149,10 +1149,14 @@ def _has(sorted_values: array[int], value: int) -> bool:
 
 
 def _has_any(tokens: Sequence[str], cues: Iterable[tuple[str, ...]]) -> bool:
-    n = len(tokens)
+    """Whether one of *cues* stands in *tokens*; each cue is tried only where its first word
+    is (a long text and many cues would otherwise cost their product)."""
+    starts: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        starts.setdefault(token, []).append(i)
     for cue in cues:
         k = len(cue)
-        if any(tuple(tokens[i : i + k]) == cue for i in range(n - k + 1)):
+        if any(tuple(tokens[i : i + k]) == cue for i in starts.get(cue[0], ())):
             return True
     return False
 
