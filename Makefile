@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run console test lint typecheck pytest fmt bench migrate lock clean
+.PHONY: run console test lint typecheck pytest fmt bench fuzz migrate lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ fmt: $(STAMP)
 ## bench: đo độ chính xác và tốc độ (hỏi đáp, báo cáo, nhắc việc)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+## fuzz: chạy lâu các phép thử ngẫu nhiên (hypothesis) trên mọi hàm đọc số liệu và câu hỏi
+fuzz: $(STAMP)
+	THIDUA_FUZZ=long $(BIN)/pytest -q tests/core/test_fuzz.py
 
 ## lock: regenerate the pinned requirement files (needs network access to PyPI)
 lock:

@@ -14,6 +14,7 @@ BENCHMARKS = (
     "benchmarks.qa",
     "benchmarks.plans",
     "benchmarks.documents",
+    "benchmarks.adversarial",
     "benchmarks.reports",
     "benchmarks.broadcast",
 )

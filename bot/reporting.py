@@ -24,11 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import knowledge
 from bot.core.measures import Measure, convert, lookup_measure
-from bot.core.numbers import format_number
+from bot.core.numbers import bounded_figure, format_number
 from bot.core.periods import Period, parse_period_key, period_of
 from bot.core.plan import ParsedPlan, Target
 from bot.core.progress import Figure, ProgressTable, TargetInfo, suspicious
 from bot.core.report_parser import (
+    MAX_UNIT_NAME_WORDS,
     AmbiguousClaim,
     Claim,
     ParsedReport,
@@ -145,13 +146,16 @@ def reportable(target: Target) -> bool:
 
 
 def convert_to_target(value: Decimal, measure: Measure | None, target: Target) -> Decimal | None:
-    """*value* expressed in the target's unit of measure; None when the units clash."""
+    """*value* expressed in the target's unit of measure; None when the units clash.
+    A figure that would grow beyond what is stored ("tấn" to "kg") raises
+    :class:`FigureTooLargeError`."""
     if measure is None or target.measure is None:
         return value
     target_measure = lookup_measure(target.measure)
     if target_measure is None or target_measure.name == measure.name:
         return value
-    return convert(value, measure, target_measure)
+    converted = convert(value, measure, target_measure)
+    return None if converted is None else bounded_figure(converted, f"{value:f} {measure.name}")
 
 
 def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:
@@ -364,16 +368,24 @@ async def unit_for_message(
 
     The sender's unit (or the group's); a message may start with a unit's name ("Thôn 2: …"):
     an admin reports for any unit that way, a member only for their own. A name that looks
-    like a unit but matches none is refused (:class:`InvalidInput`), never guessed."""
+    like a unit but matches none is refused (:class:`InvalidInput`), never guessed. A name
+    that is exactly a unit's, in any case and with or without marks ("thon b: …"), names
+    that unit too: a member's figures for another unit are refused, never credited to
+    their own."""
     async with services.db.session() as session:
         unit = await units.reporting_unit(
             session, user_telegram_id=user_id, chat_telegram_id=chat_id, chat_type=chat_type
         )
         name, colon, rest = text.partition(":")
-        unit_like = looks_like_unit_name(name)
-        if not colon or not (unit_like or await is_admin(services, user_id)):
+        if not colon or not name.strip() or len(name.split()) > MAX_UNIT_NAME_WORDS:
             return unit, text
-        named = await units.find_unit(session, name.strip())
+        unit_like = looks_like_unit_name(name)
+        match = await units.match_unit(session, name.strip())
+        # Fuzzy matches only for what reads as a unit name, or from an admin; otherwise a
+        # target named before a colon ("lợn: 2.300 con") could pass for a unit.
+        named = match.unit if match.exact or unit_like else None
+        if named is None and not unit_like and await is_admin(services, user_id):
+            named = match.unit
     if named is None:
         if unit_like:  # "Thôn 9: …" with no such unit: say so, save nothing
             raise InvalidInput(f"Không tìm thấy đơn vị «{html.escape(name.strip())}». Xem /donvi.")

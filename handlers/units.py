@@ -8,6 +8,8 @@ message it came from. Names typed by people are HTML-escaped before they reach a
 from __future__ import annotations
 
 import html
+import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -33,6 +35,8 @@ from handlers.common import (
 )
 from storage import units, users
 from storage.models import InviteCode, Unit
+
+logger = logging.getLogger(__name__)
 
 COMMANDS = (
     Command(
@@ -460,13 +464,48 @@ async def thamgia(update: Update, context: Context) -> None:
     if not code:
         await reply(update, JOIN_USAGE)
         return
+    user_id = update.effective_user.id
+    async with services.db.session() as session:
+        wait = await units.invite_wait_until(
+            session, user_telegram_id=user_id, now=services.clock.now()
+        )
+    if wait is not None:
+        await reply(update, _wait_text(wait, services))
+        return
     try:
         if chat.type in units.GROUP_CHAT_TYPES:
             await _bind_group(update, context, code)
         else:
             await _join(update, services, code)
+    except units.InviteCodeError as error:
+        await _remember_failure(services, user_id, chat.id, error)
+        await reply(update, esc(error.message_vi))
     except UserFacingError as error:
         await reply(update, esc(error.message_vi))
+
+
+def _wait_text(wait: datetime, services: Services) -> str:
+    minutes = max(1, math.ceil((wait - services.clock.now()).total_seconds() / 60))
+    return (
+        f"Anh/chị đã nhập sai mã tham gia {units.MAX_INVITE_FAILURES} lần liền. Để giữ an toàn, "
+        f"xin đợi khoảng {minutes} phút (đến {wait.astimezone(services.settings.tz):%H:%M}) "
+        "rồi thử lại, hoặc hỏi lại mã cán bộ phụ trách đã gửi."
+    )
+
+
+async def _remember_failure(
+    services: Services, user_id: int, chat_id: int, error: units.InviteCodeError
+) -> None:
+    """Count a refused code towards the user's limit, and log it without the code."""
+    async with services.db.session() as session:
+        await units.record_invite_failure(
+            session,
+            user_telegram_id=user_id,
+            chat_telegram_id=chat_id,
+            problem=error.problem,
+            now=services.clock.now(),
+        )
+    logger.warning("/thamgia refused for user %s in chat %s: %s", user_id, chat_id, error.problem)
 
 
 async def _join(update: Update, services: Services, code: str) -> None:

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.text import collapse_spaces, fold, words
 from bot.errors import InvalidInput, UserFacingError
-from storage.models import Chat, InviteCode, Membership, Unit, User
+from storage.models import AuditEntry, Chat, InviteCode, Membership, Unit, User
 
 __all__ = [
     "CODE_ALPHABET",
@@ -55,6 +55,7 @@ __all__ = [
     "create_unit",
     "delete_unit",
     "find_unit",
+    "invite_wait_until",
     "join_unit",
     "leave_unit",
     "list_units",
@@ -62,6 +63,7 @@ __all__ = [
     "member_counts",
     "normalize_code",
     "open_invite_codes",
+    "record_invite_failure",
     "redeem_invite_code",
     "rename_unit",
     "reporting_unit",
@@ -408,6 +410,57 @@ async def unit_chat_ids(session: AsyncSession, unit_id: int) -> list[int]:
 
 
 # ---------------------------------------------------------------- invite codes
+
+# Wrong codes a user may type in a window before /thamgia waits: guessing a 7-character code
+# must not be cheap. Failures are audit entries (action below), so the count survives a
+# restart and is shared by every replica; the code typed is never stored.
+INVITE_FAILURE_ACTION = "invite.failed"
+MAX_INVITE_FAILURES = 5
+INVITE_FAILURE_WINDOW = timedelta(minutes=10)
+
+
+async def record_invite_failure(
+    session: AsyncSession,
+    *,
+    user_telegram_id: int,
+    chat_telegram_id: int | None,
+    problem: str,
+    now: datetime,
+) -> None:
+    """Remember one refused code for *user_telegram_id* (why, never the code itself)."""
+    session.add(
+        AuditEntry(
+            at=now,
+            action=INVITE_FAILURE_ACTION,
+            actor_telegram_id=user_telegram_id,
+            chat_telegram_id=chat_telegram_id,
+            detail={"problem": problem},
+        )
+    )
+    await session.flush()
+
+
+async def invite_wait_until(
+    session: AsyncSession, *, user_telegram_id: int, now: datetime
+) -> datetime | None:
+    """When *user_telegram_id* may try a code again, or None when they may now: after
+    :data:`MAX_INVITE_FAILURES` refused codes within :data:`INVITE_FAILURE_WINDOW`, until
+    the oldest of them leaves the window."""
+    recent = list(
+        await session.scalars(
+            select(AuditEntry.at)
+            .where(
+                AuditEntry.action == INVITE_FAILURE_ACTION,
+                AuditEntry.actor_telegram_id == user_telegram_id,
+                AuditEntry.at > now - INVITE_FAILURE_WINDOW,
+            )
+            .order_by(AuditEntry.at.desc())
+            .limit(MAX_INVITE_FAILURES)
+        )
+    )
+    if len(recent) < MAX_INVITE_FAILURES:
+        return None
+    return recent[-1] + INVITE_FAILURE_WINDOW
 
 
 def normalize_code(text: str) -> str:

@@ -485,6 +485,17 @@ async def test_naming_a_unit_that_does_not_exist_or_is_not_yours(bot: BotDriver)
     assert [r.value for r in await bot.reports()] == [8000]
 
 
+async def test_a_unit_named_in_lower_case_without_marks_is_that_unit(bot: BotDriver) -> None:
+    await bot.unit("Thôn Bắc")
+    other = await bot.send("thon bac: 8.000 cây phân tán", AN)  # AN is a member of Thôn 1
+    assert other.text.startswith("Chỉ quản trị viên mới báo cáo thay cho đơn vị khác.")
+    assert await bot.reports() == []
+    own = await bot.send("THON 1: 500 cây phân tán", AN)
+    assert own.text.startswith("✅ Thôn 1 — Trồng cây phân tán: 500 / 58.000 cây")
+    target_first = await bot.send("cây phân tán: 700 cây", AN)  # a target, not a unit
+    assert target_first.text.startswith("✅ Thôn 1 — Trồng cây phân tán: 700 / 58.000 cây")
+
+
 async def test_an_edit_that_fixes_an_unread_report_records_it(bot: BotDriver) -> None:
     update = bot.message("trồng cây phân tán 12.500 tấn", AN)  # the wrong unit: no target
     first = await bot.process(update)

@@ -223,6 +223,34 @@ async def test_bad_expired_and_revoked_codes(bot: Bot) -> None:
         assert await units.unit_of_chat(s, GROUP) is None
 
 
+async def test_wrong_codes_are_throttled_per_user_and_logged_without_the_code(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    await bot.send("/donvi them Thôn 1", ADMIN)
+    code = await bot.new_code("Thôn 1")
+    for i in range(units.MAX_INVITE_FAILURES):
+        assert "không đúng" in await bot.send(f"/thamgia WRONG{i}", AN)
+    answer = await bot.send(f"/thamgia {code}", AN)  # even the right code waits now
+    assert "nhập sai mã tham gia 5 lần" in answer and "10 phút" in answer
+    async with bot.db.session() as s:
+        assert await units.unit_of_user(s, AN) is None
+    # Another user is not held back by AN's mistakes.
+    assert "Chào mừng" in await bot.send(f"/thamgia {code}", BINH)
+    refused = [r.getMessage() for r in caplog.records if "/thamgia refused" in r.getMessage()]
+    assert len(refused) == units.MAX_INVITE_FAILURES
+    assert all("WRONG" not in line for line in refused)
+    async with bot.db.session() as s:
+        details = list(
+            await s.scalars(
+                select(AuditEntry.detail).where(AuditEntry.action == units.INVITE_FAILURE_ACTION)
+            )
+        )
+    assert len(details) == units.MAX_INVITE_FAILURES
+    assert all("WRONG" not in str(d) for d in details)
+    bot.clock.advance(units.INVITE_FAILURE_WINDOW)
+    assert "Chào mừng" in await bot.send(f"/thamgia {code}", AN)
+
+
 async def test_rename_and_delete(bot: Bot) -> None:
     await bot.send("/donvi them Thôn 1", ADMIN)
     code = await bot.new_code("Thôn 1")

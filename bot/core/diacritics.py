@@ -320,8 +320,18 @@ def _as_syllable(word: str) -> str | None:
     return tokens[0]
 
 
+# A word longer than this is no syllable one repair away (the longest syllable, "nghiêng",
+# has seven letters): its variants, as many as its letters, are not even tried, which keeps a
+# document holding one huge "word" linear.
+_MAX_REPAIRABLE = 12
+# Words up to this long have their readings remembered (labels repeat their words).
+_CACHED_WORD_LEN = 32
+
+
 def _near(reading: str) -> set[str]:
     """Syllables one OCR confusion or repair away from *reading*."""
+    if len(reading) > _MAX_REPAIRABLE:
+        return set()
     found = {v for v in ocr_variants(reading) if is_syllable(v)}
     if is_syllable(reading):
         return found  # a real syllable is only changed by a confusion OCR is known to make
@@ -337,9 +347,19 @@ def _near(reading: str) -> set[str]:
     return found
 
 
-@lru_cache(maxsize=8192)
 def _readings(raw: str, after_ti: bool) -> _Readings:
     """The readings of one word as OCR left it; *after_ti* when it follows "tỷ"/"tỉ"."""
+    if len(raw) <= _CACHED_WORD_LEN:
+        return _cached_readings(raw, after_ti)
+    return _word_readings(raw, after_ti)
+
+
+@lru_cache(maxsize=8192)
+def _cached_readings(raw: str, after_ti: bool) -> _Readings:
+    return _word_readings(raw, after_ti)
+
+
+def _word_readings(raw: str, after_ti: bool) -> _Readings:
     if raw[:1].isdigit() and raw.replace(".", "").replace(",", "").isdigit():
         plain = raw.replace(".", "").replace(",", "")
         if after_ti and plain in _LE_AFTER_TI:  # "Ty 18": lệ, not a figure
@@ -670,7 +690,11 @@ def restore_diacritics(text: str, lexicon: Lexicon | None = None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
-_DAMAGED_WORD = re.compile(r"[^\W_]*(?:\d[^\W\d_]|[^\W\d_]\d|[€¢&§])[^\W_]*")
+# A run of letters, digits and the glyphs OCR writes for marked vowels, and the damage seen
+# inside one: a digit against a letter, or such a glyph. (Matching the damage with the run
+# around it in one expression backtracks over a long run once per start: quadratic.)
+_WORD_RUN = re.compile(r"(?:[^\W_]|[€¢&§])+")
+_DAMAGE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[€¢&§]")
 
 
 def looks_ocr_damaged(text: str) -> bool:
@@ -692,5 +716,5 @@ def looks_ocr_damaged(text: str) -> bool:
         if not word.isupper():
             lower += count
             broken += count * (not is_syllable(folded))
-    broken += len(_DAMAGED_WORD.findall(text))
+    broken += sum(1 for run in _WORD_RUN.finditer(text) if _DAMAGE.search(run.group()))
     return marked / total < 0.5 or broken / max(lower, 1) >= 0.08

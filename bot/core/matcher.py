@@ -46,15 +46,40 @@ from bot.core.synonyms import (
     tokenize,
 )
 from bot.core.text import collapse_spaces, fold, shorten
+from bot.errors import InvalidInput
 
 __all__ = [
+    "MAX_QUESTION_CHARS",
     "Answer",
     "AnswerKind",
     "Hit",
     "KnowledgeBase",
+    "QuestionTooLongError",
     "TargetMatch",
     "Thresholds",
 ]
+
+# Work per question is bounded by what is read of it: a question longer than this is refused
+# (no question about a plan needs more), at most this many distinct words of a question or
+# report fragment are matched, and only words this short are looked up with typos (a
+# Vietnamese syllable has at most seven letters; longer words are abbreviations, joined words
+# or noise, which only match exactly). Without these caps one long word costs a cubic number
+# of deletion variants.
+MAX_QUESTION_CHARS = 1000
+_MAX_UNITS = 48
+_MAX_FUZZY_LEN = 12  # one-edit variants (SymSpell deletions) for words up to this long
+_MAX_FUZZY_LEN_TWO = 8  # two-edit variants (OCR-damaged words) up to this long
+
+
+class QuestionTooLongError(InvalidInput):
+    """A question longer than :data:`MAX_QUESTION_CHARS`."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"Câu hỏi dài quá {format_number(MAX_QUESTION_CHARS)} ký tự. Xin hỏi ngắn gọn hơn, "
+            "ví dụ «chỉ tiêu BHYT là bao nhiêu?»."
+        )
+
 
 AnswerKind = Literal["target", "passage", "choices", "about", "none"]
 HitKind = Literal["target", "passage"]
@@ -371,7 +396,11 @@ class KnowledgeBase:
     # ------------------------------------------------------------ asking
 
     def ask(self, question: str) -> Answer:
-        """The plan's answer to *question*: a target, a passage, choices, or none."""
+        """The plan's answer to *question*: a target, a passage, choices, or none.
+
+        Raises :class:`QuestionTooLongError` beyond :data:`MAX_QUESTION_CHARS` characters."""
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuestionTooLongError
         numbered = self._numbered_target(question)
         if numbered is not None:
             return numbered
@@ -492,7 +521,9 @@ class KnowledgeBase:
         # Phrases first ("đậu phộng" is peanuts even though "đâu" alone is a question word).
         units, _ = self.synonyms.rewrite(tokens)
         units = [u for u in _content(units) if not (report and u in _REPORT_FILLER)]
-        units = list(dict.fromkeys(u for u in units if u))  # a repeated word counts once
+        # A repeated word counts once; beyond the first words a text says nothing more that
+        # tells one target from another.
+        units = list(dict.fromkeys(u for u in units if u))[:_MAX_UNITS]
         counters = _unit_cues(tokens)
         kept: list[str] = []
         weights: list[float] = []
@@ -591,9 +622,13 @@ class KnowledgeBase:
         return tuple(found.items())
 
     def _neighbours(self, unit: str) -> set[int]:
-        """Vocabulary words one edit from *unit*, and damaged words up to two edits."""
-        keys = {unit, *_deletions(unit)}
-        if len(unit) >= 3:
+        """Vocabulary words one edit from *unit*, and damaged words up to two edits (only
+        for words short enough to be one syllable or a short abbreviation, see
+        :data:`_MAX_FUZZY_LEN`: the variants grow with the square of the length)."""
+        keys = {unit}
+        if len(unit) <= _MAX_FUZZY_LEN + 1:
+            keys.update(_deletions(unit))
+        if 3 <= len(unit) <= _MAX_FUZZY_LEN_TWO + 2:
             keys.update(k for d in _deletions(unit) for k in _deletions(d))
         out: set[int] = set()
         for key in keys:
@@ -1033,8 +1068,8 @@ class _Builder:
         for term, tid in self.vocab.items():
             if term.startswith((CONCEPT_PREFIX, NUMBER_PREFIX)) or len(term) < 3 or " " in term:
                 continue
-            keys = {term, *_deletions(term)}
-            if tid in garbled and len(term) >= 4:
+            keys = {term, *(_deletions(term) if len(term) <= _MAX_FUZZY_LEN else ())}
+            if tid in garbled and 4 <= len(term) <= _MAX_FUZZY_LEN_TWO:
                 keys.update(k for d in _deletions(term) for k in _deletions(d))
             for key in keys:
                 index.setdefault(key, []).append(tid)
@@ -1114,10 +1149,14 @@ def _has(sorted_values: array[int], value: int) -> bool:
 
 
 def _has_any(tokens: Sequence[str], cues: Iterable[tuple[str, ...]]) -> bool:
-    n = len(tokens)
+    """Whether one of *cues* stands in *tokens*; each cue is tried only where its first word
+    is (a long text and many cues would otherwise cost their product)."""
+    starts: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        starts.setdefault(token, []).append(i)
     for cue in cues:
         k = len(cue)
-        if any(tuple(tokens[i : i + k]) == cue for i in range(n - k + 1)):
+        if any(tuple(tokens[i : i + k]) == cue for i in starts.get(cue[0], ())):
             return True
     return False
 

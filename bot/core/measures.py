@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from bot.core.text import strip_marks
 
@@ -169,16 +170,21 @@ MEASURES: tuple[Measure, ...] = tuple(m for m, _ in _TABLE)
 _SUPERSCRIPTS = str.maketrans({"²": "2", "³": "3"})
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     return strip_marks(ch.translate(_SUPERSCRIPTS)).lower()
 
 
-def _fold_with_ends(text: str) -> tuple[str, list[int]]:
+def _fold_with_ends(text: str, limit: int | None = None) -> tuple[str, list[int]]:
     """Fold *text* like :func:`fold` (without trimming) and remember, for each folded
-    character, the index in *text* just after the character it came from."""
+    character, the index in *text* just after the character it came from. With *limit*,
+    stop once that many folded characters are out (a unit is looked for at the start of
+    a message's rest: folding all of it for every figure would be quadratic)."""
     out: list[str] = []
     ends: list[int] = []
     for i, ch in enumerate(text):
+        if limit is not None and len(out) > limit:
+            break
         if ch.isspace():
             if out and out[-1] == " ":
                 ends[-1] = i + 1
@@ -199,7 +205,7 @@ def _key(alias: str) -> str:
     return _fold_with_ends(alias)[0].strip()
 
 
-def _build(ocr: bool) -> tuple[dict[str, Measure], list[str]]:
+def _build(ocr: bool) -> tuple[dict[str, Measure], list[int]]:
     by_alias: dict[str, Measure] = {}
     for measure, aliases in _TABLE:
         for alias in (measure.name, *aliases):
@@ -208,12 +214,15 @@ def _build(ocr: bool) -> tuple[dict[str, Measure], list[str]]:
         by_name = {m.name: m for m in MEASURES}
         for alias, name in _OCR_ALIASES:
             by_alias.setdefault(_key(alias), by_name[name])
-    # Longest first, so "triệu đồng/người/năm" wins over "triệu đồng" and "m2" over "m".
-    return by_alias, sorted(by_alias, key=len, reverse=True)
+    # The alias lengths, longest first, so "triệu đồng/người/năm" wins over "triệu đồng"
+    # and "m2" over "m": one dictionary look-up per length.
+    return by_alias, sorted({len(alias) for alias in by_alias}, reverse=True)
 
 
 _PLAIN = _build(ocr=False)
 _WITH_OCR = _build(ocr=True)
+# What a unit can start with, folded: most figures are followed by none of these.
+_FIRST_LETTERS = frozenset(alias[0] for alias in _WITH_OCR[0])
 
 
 def measures_in(category: str) -> tuple[Measure, ...]:
@@ -234,17 +243,22 @@ def find_measure_prefix(text: str, *, ocr: bool = False) -> tuple[Measure, int] 
     ``find_measure_prefix("cây phân tán")`` → (cây, 3); leading white space is included in
     the length. The unit must end at a word boundary: "con" does not match "công".
     """
-    by_alias, ordered = _WITH_OCR if ocr else _PLAIN
-    folded, ends = _fold_with_ends(text)
-    start = len(folded) - len(folded.lstrip(" "))
-    body = folded[start:]
-    for alias in ordered:
-        if not body.startswith(alias):
+    by_alias, lengths = _WITH_OCR if ocr else _PLAIN
+    stripped = text.lstrip()
+    if not stripped or _fold_char(stripped[0])[:1] not in _FIRST_LETTERS:
+        return None
+    lead = len(text) - len(stripped)
+    # Only the longest alias and the character after it are ever compared: folding the
+    # whole rest of a message for each of its figures would be quadratic.
+    body, ends = _fold_with_ends(stripped, limit=lengths[0] + 1)
+    for length in lengths:
+        alias = body[:length]
+        if len(alias) < length or alias not in by_alias:
             continue
-        after = body[len(alias) : len(alias) + 1]
+        after = body[length : length + 1]
         if alias[-1].isalnum() and after.isalnum():
             continue
-        return by_alias[alias], ends[start + len(alias) - 1]
+        return by_alias[alias], lead + ends[length - 1]
     return None
 
 

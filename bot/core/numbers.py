@@ -19,7 +19,10 @@ Official Vietnamese notation groups thousands with "." and marks decimals with "
   ``dot_decimal_ok=True`` to read every such dot as a decimal mark.
 
 Everything the user can get wrong raises :class:`NumberError` (a :class:`ValueError`) whose
-``message_vi`` tells the user, in Vietnamese, what to type instead.
+``message_vi`` tells the user, in Vietnamese, what to type instead. Figures are bounded
+(:data:`MAX_FIGURE`, :data:`MAX_DECIMALS`): a longer number raises :class:`FigureTooLargeError`
+before any arithmetic, so no :class:`decimal.InvalidOperation` escapes and nothing is stored
+that one database keeps and the other refuses, or that a view cannot print.
 """
 
 from __future__ import annotations
@@ -33,11 +36,15 @@ from bot.core.text import fold
 from bot.errors import InvalidInput
 
 __all__ = [
+    "MAX_DECIMALS",
+    "MAX_FIGURE",
     "SCALE_WORDS",
     "AmbiguousNumberError",
     "Amount",
     "DateFormatError",
+    "FigureTooLargeError",
     "NumberError",
+    "bounded_figure",
     "format_date",
     "format_number",
     "format_percent",
@@ -73,6 +80,47 @@ class DateFormatError(NumberError):
     """A date that is not dd/mm/yyyy or does not exist."""
 
 
+# Every figure the bot reads or stores is below this in size and has at most this many
+# decimals: the same on SQLite and PostgreSQL (NUMERIC(28, 6)), and far beyond any commune's
+# budget in đồng (10^15 đồng is a million tỷ).
+MAX_FIGURE = Decimal(10) ** 15
+MAX_DECIMALS = 6
+# Digits a number may be typed with at most (integer and decimals together): longer tokens
+# are refused before they become a Decimal.
+_MAX_DIGITS = 15 + MAX_DECIMALS
+
+
+class FigureTooLargeError(NumberError):
+    """A number too large, or with too many decimals, to be a figure of a plan or report."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(
+            f"Số «{_clip(text)}» quá lớn hoặc quá nhiều chữ số. Số liệu phải nhỏ hơn "
+            "1.000.000.000.000.000 và có tối đa 6 chữ số sau dấu phẩy.",
+            text,
+        )
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    """*text* cut short for a message that quotes it."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _in_bounds(value: Decimal) -> bool:
+    if not value.is_finite():
+        return False
+    exponent = value.normalize().as_tuple().exponent if value else 0
+    return abs(value) < MAX_FIGURE and isinstance(exponent, int) and exponent >= -MAX_DECIMALS
+
+
+def bounded_figure(value: Decimal, text: str = "") -> Decimal:
+    """*value* when it is a figure the bot may store (see :data:`MAX_FIGURE`), else
+    :class:`FigureTooLargeError` quoting *text* (what the user typed)."""
+    if not _in_bounds(value):
+        raise FigureTooLargeError(text or f"{value:f}"[:40])
+    return value
+
+
 # Scale words staff type after a number, folded (no diacritics), with their factor.
 SCALE_WORDS: dict[str, Decimal] = {
     "ty": Decimal(10) ** 9,
@@ -94,7 +142,8 @@ _DATE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
 
 def _invalid(text: str) -> NumberError:
     return NumberError(
-        f"Không đọc được số «{text}». Hãy viết số theo cách Việt Nam, ví dụ 1.600 hoặc 97,5.",
+        f"Không đọc được số «{_clip(text)}». Hãy viết số theo cách Việt Nam, ví dụ 1.600 "
+        "hoặc 97,5.",
         text,
     )
 
@@ -131,8 +180,20 @@ def parse_number(text: str, *, dot_decimal_ok: bool = False) -> Decimal:
     body = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))", ".", body)  # "12 500" → "12.500"
     if not body or not re.fullmatch(r"\d+(?:[.,]\d+)*", body):
         raise _invalid(raw)
-    value = _normal(_unsigned(body, raw, dot_decimal_ok=dot_decimal_ok))
+    if len(body.lstrip("0.,")) - body.count(".") - body.count(",") > _MAX_DIGITS:
+        raise FigureTooLargeError(raw)
+    value = _normal(bounded_figure(_unsigned(body, raw, dot_decimal_ok=dot_decimal_ok), raw))
     return -value if negative and value else value
+
+
+def _ambiguous(raw: str, readings: set[Decimal]) -> Decimal:
+    """The one reading within bounds, or :class:`AmbiguousNumberError` when both are."""
+    possible = sorted(r for r in readings if _in_bounds(r))
+    if not possible:
+        raise FigureTooLargeError(raw)
+    if len(possible) == 1:
+        return possible[0]
+    raise AmbiguousNumberError(raw, tuple(possible))
 
 
 def _unsigned(body: str, raw: str, *, dot_decimal_ok: bool) -> Decimal:
@@ -169,7 +230,7 @@ def _commas_only(body: str, raw: str) -> Decimal:
     as_decimal = Decimal(f"{head}.{fraction}")
     if _is_grouping(head, rest):
         # "1,600": Vietnamese 1,6 or English 1600?
-        raise AmbiguousNumberError(raw, tuple(sorted({as_decimal, _join(head, fraction)})))
+        return _ambiguous(raw, {as_decimal, _join(head, fraction)})
     return as_decimal
 
 
@@ -183,7 +244,7 @@ def _dots_only(body: str, raw: str, *, dot_decimal_ok: bool) -> Decimal:
     as_decimal = Decimal(f"{head}.{fraction}")
     if dot_decimal_ok or head == "0" or len(head) >= 4:
         return as_decimal
-    raise AmbiguousNumberError(raw, tuple(sorted({as_decimal, _join(head, fraction)})))
+    return _ambiguous(raw, {as_decimal, _join(head, fraction)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,8 +282,9 @@ def parse_amount(text: str, *, dot_decimal_ok: bool = False) -> Amount:
     try:
         number = parse_number(match["num"], dot_decimal_ok=dot_decimal_ok)
     except AmbiguousNumberError as exc:
-        raise AmbiguousNumberError(raw, tuple(r * scale for r in exc.readings)) from None
-    return Amount(_normal(number * scale), number, scale, word)
+        scaled = {r * scale for r in exc.readings}
+        number = _ambiguous(raw, scaled) / scale  # raises unless one reading is too large
+    return Amount(_normal(bounded_figure(number * scale, raw)), number, scale, word)
 
 
 def _normal(value: Decimal) -> Decimal:

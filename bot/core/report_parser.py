@@ -15,11 +15,32 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.core.measures import Measure, find_measure_prefix, lookup_measure
-from bot.core.numbers import AmbiguousNumberError, NumberError, parse_amount
+from bot.core.numbers import (
+    AmbiguousNumberError,
+    FigureTooLargeError,
+    NumberError,
+    bounded_figure,
+    format_number,
+    parse_amount,
+)
 from bot.core.text import collapse_spaces, fold
+from bot.errors import InvalidInput
 
 MONEY_SCALE = Decimal(1_000_000)
 MAX_UNIT_NAME_WORDS = 8
+# What one message may carry: Telegram's own limit on a message, and more figures than any
+# unit reports at once (a longer list is split into several messages).
+MAX_REPORT_CHARS = 4096
+MAX_FIGURES = 100
+# A unit of measure is looked for in this many characters after a figure (the longest alias,
+# "triệu đồng/người/năm", is far shorter, even with marks typed as separate characters).
+_UNIT_WINDOW = 96
+_SPACES_AT = re.compile(r"\s*")
+
+
+class ReportTooLargeError(InvalidInput):
+    """A message too long, or with too many figures, to be read as one report."""
+
 
 # A number as staff type it, with an optional sign and scale word ("2,5 tỷ", "60 triệu").
 # Thousands may also be grouped with spaces ("12 500", as spreadsheets print them), and an
@@ -128,21 +149,49 @@ _SHARE_NOTE = re.compile(
 _DAY_MONTH = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?![\w/])")
 
 
-def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + " " * (end - start) + text[end:]
+def _unit_after(text: str, pos: int) -> tuple[Measure, int] | None:
+    """The unit of measure right after position *pos* of *text* (white space first allowed)
+    and how many characters from *pos* it spans; only a short window is read, so a message
+    with many figures costs time in proportion to its length."""
+    spaces = _SPACES_AT.match(text, pos)
+    start = spaces.end() if spaces else pos
+    found = find_measure_prefix(text[start : start + _UNIT_WINDOW])
+    return None if found is None else (found[0], found[1] + start - pos)
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """*text* with each (start, end) span replaced by spaces, in one pass."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _blank_references(text: str) -> str:
     """*text* with references blanked out, keeping every other character where it was."""
     text = _REFERENCE.sub(lambda m: " " * len(m.group()), text)
-    for found in _DAY_MONTH.finditer(text):
-        day, month = int(found[1]), int(found[2])
-        if 1 <= day <= 31 and 1 <= month <= 12 and find_measure_prefix(text[found.end() :]) is None:
-            text = _blank(text, found.start(), found.end())
-    for found in _SHARE_NOTE.finditer(text):
-        if _NUMBER.search(text[: found.start()]):  # only as a note to a figure before it
-            text = _blank(text, found.start(), found.end())
-    return text
+    text = _blank_spans(
+        text,
+        [
+            (found.start(), found.end())
+            for found in _DAY_MONTH.finditer(text)
+            if 1 <= int(found[1]) <= 31
+            and 1 <= int(found[2]) <= 12
+            and _unit_after(text, found.end()) is None
+        ],
+    )
+    first = _NUMBER.search(text)
+    return _blank_spans(
+        text,
+        [
+            (found.start(), found.end())
+            for found in _SHARE_NOTE.finditer(text)
+            # only as a note to a figure before it
+            if first is not None and first.end() <= found.start()
+        ],
+    )
 
 
 _NAMED_YEAR = re.compile(
@@ -162,7 +211,7 @@ def named_years(text: str) -> set[int]:
         before = fold(text[max(0, found.start() - 12) : found.start()])
         if re.search(r"(so voi|cung ky|hon|nhu)\s*$", before):
             continue  # "tăng 10% so với năm 2024": a comparison, not the period
-        if found[1] and find_measure_prefix(text[found.end() :]) is not None:
+        if found[1] and _unit_after(text, found.end()) is not None:
             continue  # "nam 1985 người": men, not a year
         years.add(int(found[1] or found[2]))
     return years
@@ -198,11 +247,26 @@ def has_figure(text: str) -> bool:
 
 
 def parse_report(text: str) -> ParsedReport:
-    """Split *text* into clauses and read one figure from each clause that has one."""
+    """Split *text* into clauses and read one figure from each clause that has one.
+
+    Raises :class:`ReportTooLargeError` for a message longer than a Telegram message or
+    with more than :data:`MAX_FIGURES` figures (nothing of it is read).
+    """
+    if len(text) > MAX_REPORT_CHARS:
+        raise ReportTooLargeError(
+            f"Tin nhắn dài quá {format_number(MAX_REPORT_CHARS)} ký tự nên tôi chưa đọc. Xin gửi "
+            "số liệu thành nhiều tin ngắn hơn."
+        )
     claims: list[Claim] = []
     ambiguous: list[AmbiguousClaim] = []
     invalid: list[str] = []
-    for clause in _clauses(text):
+    clauses = _clauses(text)
+    if sum(1 for clause in clauses if _NUMBER.search(clause)) > MAX_FIGURES:
+        raise ReportTooLargeError(
+            f"Tin nhắn có hơn {MAX_FIGURES} số liệu nên tôi chưa ghi số nào. Xin chia thành "
+            f"nhiều tin, mỗi tin không quá {MAX_FIGURES} số liệu."
+        )
+    for clause in clauses:
         words = _blank_references(clause)  # "Thôn 1", "(đến 30/6)" name no target either
         match = _figure_in(words)
         if match is None:
@@ -222,19 +286,28 @@ def _clauses(text: str) -> list[str]:
     return [clause for p in parts if p for clause in _split_run_together(p)]
 
 
+_WORD_AFTER_SPACE = re.compile(r"\s+\w")
+
+
 def _split_run_together(clause: str) -> list[str]:
     """ "lợn 2300 con dê 120 con" → two clauses: a figure with its unit, then more words
-    and another figure, is two figures typed without a separator."""
+    and another figure, is two figures typed without a separator. One pass over the clause
+    (references blanked once), however many figures it runs together."""
     words = _blank_references(clause)
+    pieces: list[str] = []
+    start = 0  # where the piece being read begins
     for match in _NUMBER.finditer(words):
-        found = find_measure_prefix(words[match.end() :])
+        if match.start() < start:
+            continue
+        found = _unit_after(words, match.end())
         if found is None:
             continue
         cut = match.end() + found[1]
-        rest = words[cut:]
-        if re.match(r"\s+\w", rest) and _NUMBER.search(rest):
-            return [clause[:cut].strip(), *_split_run_together(clause[cut:].strip())]
-    return [clause]
+        if _WORD_AFTER_SPACE.match(words, cut) and _NUMBER.search(words, cut):
+            pieces.append(clause[start:cut].strip())
+            start = cut
+    pieces.append(clause[start:].strip())
+    return pieces
 
 
 def _spoken_tail(match: re.Match[str], words: str) -> Decimal | None:
@@ -257,7 +330,7 @@ def _figure_in(words: str) -> re.Match[str] | None:
     """The number a clause reports: the first one with its unit of measure ("3 đợt 120
     người" reports 120 người), else the first one."""
     numbers = list(_NUMBER.finditer(words))
-    with_unit = (m for m in numbers if find_measure_prefix(words[m.end() :]) is not None)
+    with_unit = (m for m in numbers if _unit_after(words, m.end()) is not None)
     return next(with_unit, numbers[0] if numbers else None)
 
 
@@ -277,6 +350,8 @@ def _read_clause(clause: str, words: str, match: re.Match[str]) -> Claim | Ambig
     except AmbiguousNumberError as exc:
         readings = tuple(-r for r in exc.readings) if subtract else tuple(exc.readings)
         return AmbiguousClaim(fragment, readings, measure, delta, clause)
+    except FigureTooLargeError:
+        raise  # the whole message is refused with the reason: nothing of it is saved
     except NumberError:
         return None
     value = amount.value
@@ -290,7 +365,7 @@ def _read_clause(clause: str, words: str, match: re.Match[str]) -> Claim | Ambig
         measure = lookup_measure("đồng")
     if subtract:  # "-50 con", "bớt 20 con": taken off the unit's total
         value = -value
-    return Claim(fragment, value, measure, delta, clause)
+    return Claim(fragment, bounded_figure(value, match.group().strip()), measure, delta, clause)
 
 
 def _measure_after(after: str) -> tuple[Measure | None, str]:

@@ -41,8 +41,11 @@ NUMBER_PREFIX = "#"
 _TOKEN = re.compile(r"[0-9a-z]+")
 # Thousands and decimal marks inside a number: "28.603,61" is one number, not three.
 _NUMBER_MARK = re.compile(r"(?<=\d)[.,](?=\d)")
-# A figure glued to its unit: "8m2", "22,99km2", "10ha". Split rather than "repaired".
-_NUMBER_UNIT = re.compile(r"(\d+)(m|m2|m3|km|km2|ha|kg|kw|kwh|mw|tr|trd|k|g|l|h|ty|ti|m²)(\d?)")
+# A figure glued to its unit: "8m2", "22,99km2", "10ha". Split rather than "repaired". Only
+# from the start of a run of digits: trying every digit of a long run is quadratic.
+_NUMBER_UNIT = re.compile(
+    r"(?<!\d)(\d+)(m|m2|m3|km|km2|ha|kg|kw|kwh|mw|tr|trd|k|g|l|h|ty|ti|m²)(\d?)"
+)
 _VOWELS = frozenset("aeiouy")
 # Digits OCR reads inside words: "c6"→có, "16n"→lớn, "x4"→xã, "d01"→đổi, "H5"→Hồ, "18"→lệ.
 _OCR_DIGITS = str.maketrans({"0": "o", "3": "a", "4": "a", "5": "o", "6": "o", "8": "e"})
@@ -116,9 +119,23 @@ def ocr_variants(word: str) -> set[str]:
 _VOWEL_AS_D = re.compile(r"(ng|nh|ch|th|tr|kh|ph|[bcghklmnrstvx])d(ng|nh|n|m)")
 
 
-@lru_cache(maxsize=65536)
+# Tokens up to this long are remembered once repaired (plans repeat their words); longer ones
+# are noise or joined words, repaired each time so an adversary cannot fill the cache with
+# huge keys.
+_CACHED_TOKEN_LEN = 32
+
+
 def _repair(token: str) -> str:
     """One raw folded token in its matching form (OCR repairs that need no context)."""
+    return _repair_short(token) if len(token) <= _CACHED_TOKEN_LEN else _repair_token(token)
+
+
+@lru_cache(maxsize=65536)
+def _repair_short(token: str) -> str:
+    return _repair_token(token)
+
+
+def _repair_token(token: str) -> str:
     if token.isdigit():
         return NUMBER_PREFIX + token.lstrip("0") if token.strip("0") else NUMBER_PREFIX + "0"
     if any(ch.isdigit() for ch in token):

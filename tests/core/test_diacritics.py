@@ -331,3 +331,15 @@ def test_a_custom_lexicon() -> None:
     assert restore_diacritics("Ty 1& ho nghéo", lexicon) == "Ty 1& ho nghéo"  # not in it
     with pytest.raises(ValueError, match="two words"):
         Lexicon.build(["lợn"])
+
+
+def test_a_huge_word_is_left_as_it_is() -> None:
+    word = "nguoi" * 2000  # a 10.000-letter "word": no syllable is one repair away from it
+    assert restore_diacritics(f"Trong moi cay {word}") == f"Trồng mới cây {word}"
+    assert looks_ocr_damaged(word)
+
+
+def test_damage_is_counted_once_per_word() -> None:
+    # "ti€u" and "t6" are damaged words; a clean marked sentence is not damaged.
+    assert looks_ocr_damaged("Tỷ lệ ti€u chuẩn t6 đạt")
+    assert not looks_ocr_damaged("Tỷ lệ hộ nghèo giảm còn dưới một phần trăm trong năm nay")

@@ -303,3 +303,36 @@ def test_a_year_does_not_turn_a_question_into_a_report(text: str) -> None:
 @pytest.mark.parametrize("text", ["BHYT 97% đã đạt chưa", "lợn 2.300 con có đạt không"])
 def test_a_figure_with_a_closing_question_word_may_be_a_question(text: str) -> None:
     assert looks_like_question(text)
+
+
+# --- bounds -----------------------------------------------------------------------------------
+
+
+def test_a_question_over_the_limit_is_refused_with_a_message(kb: KnowledgeBase) -> None:
+    with pytest.raises(matcher_module.QuestionTooLongError) as caught:
+        kb.ask("bảo hiểm y tế " * 100)
+    assert "1.000" in caught.value.message_vi
+
+
+def test_a_long_word_builds_no_deletion_variants(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[int] = []
+    real = matcher_module._deletions
+
+    def counting(word: str) -> set[str]:
+        out = real(word)
+        made.append(len(out))
+        return out
+
+    monkeypatch.setattr(matcher_module, "_deletions", counting)
+    answer = kb.ask("x" * 900)
+    assert answer.kind == "none"
+    assert made == []  # exact look-up only: the word is far longer than any syllable
+    kb.ask("Ⅻ" * 300)  # folds to one 900-letter word
+    assert made == []
+
+
+def test_a_typo_in_a_syllable_is_still_mended(kb: KnowledgeBase) -> None:
+    answer = kb.ask("chỉ tiêu trồng cây phân tánn bao nhiêu")
+    assert answer.best is not None and answer.best.id == "t:2"

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from bot.core.numbers import (
     AmbiguousNumberError,
     DateFormatError,
+    FigureTooLargeError,
     NumberError,
+    bounded_figure,
     format_date,
     format_number,
     format_percent,
@@ -185,7 +187,7 @@ def test_parse_date_rejects_other_forms_in_vietnamese(text: str) -> None:
 # --- properties -------------------------------------------------------------------------------
 
 
-@given(st.integers(min_value=-(10**15), max_value=10**15))
+@given(st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1))
 def test_integers_round_trip_through_format_and_parse(n: int) -> None:
     assert parse_number(format_number(Decimal(n))) == n
 
@@ -216,9 +218,45 @@ def test_a_lone_dot_with_one_or_two_digits_is_always_ambiguous(head: int, tail: 
 
 
 @given(
-    st.integers(min_value=0, max_value=10**6),
+    st.integers(min_value=0, max_value=10**6 - 1),
     st.sampled_from(["tỷ", "triệu", "nghìn", "ngàn", "tr", "k"]),
 )
 def test_scale_words_multiply(n: int, word: str) -> None:
     factor = {"tỷ": 10**9, "triệu": 10**6, "tr": 10**6}.get(word, 1000)
     assert parse_amount(f"{format_number(Decimal(n))} {word}").value == n * factor
+
+
+# --- bounds -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["9" * 29, "1" + "0" * 15, "1.000.000.000.000.000", "-1" + "0" * 15, "0,1234567", "1" * 4000],
+)
+def test_figures_beyond_the_bounds_get_their_own_error(text: str) -> None:
+    with pytest.raises(FigureTooLargeError) as caught:
+        parse_number(text)
+    assert "quá lớn" in caught.value.message_vi
+    assert len(caught.value.message_vi) < 300  # a long number is quoted cut short
+
+
+def test_the_largest_figure_within_bounds_is_read() -> None:
+    assert parse_number("999.999.999.999.999") == 10**15 - 1
+    assert parse_number("0,123456") == Decimal("0.123456")
+
+
+def test_a_scale_word_cannot_push_a_figure_beyond_the_bounds() -> None:
+    with pytest.raises(FigureTooLargeError):
+        parse_amount("1.000.000 tỷ")
+    assert parse_amount("999.999 tỷ").value == 999_999 * 10**9
+
+
+def test_an_ambiguous_number_with_one_reading_too_large_is_the_other() -> None:
+    # "123.1234567": 123,1234567 has seven decimals, so only 1231234567 is a figure.
+    assert parse_number("123.1234567") == 1231234567
+
+
+def test_bounded_figure_accepts_zero_and_refuses_infinity() -> None:
+    assert bounded_figure(Decimal("0E-12")) == 0
+    with pytest.raises(FigureTooLargeError):
+        bounded_figure(Decimal("Infinity"))

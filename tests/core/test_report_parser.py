@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from bot.core.report_parser import has_figure, looks_like_unit_name, parse_report
+from bot.core.numbers import FigureTooLargeError
+from bot.core.report_parser import (
+    MAX_REPORT_CHARS,
+    ReportTooLargeError,
+    has_figure,
+    looks_like_unit_name,
+    parse_report,
+)
 
 
 @pytest.mark.parametrize(
@@ -154,3 +161,29 @@ def test_taking_off_is_a_negative_increment(text: str) -> None:
 def test_taking_off_an_ambiguous_number_keeps_the_sign() -> None:
     [asked] = parse_report("bớt 2.3 tấn thóc").ambiguous
     assert asked.delta and all(r < 0 for r in asked.readings)
+
+
+# --- bounds -----------------------------------------------------------------------------------
+
+
+def test_many_run_together_figures_split_without_recursion() -> None:
+    text = "lợn 2 con dê 3 con " * 60  # 120 figures: too many for one message
+    with pytest.raises(ReportTooLargeError):
+        parse_report(text)
+    parsed = parse_report("lợn 2 con dê 3 con " * 40)
+    assert len(parsed.claims) == 80
+    assert [c.value for c in parsed.claims[:2]] == [Decimal(2), Decimal(3)]
+
+
+def test_a_message_over_the_telegram_limit_is_refused_with_a_message() -> None:
+    with pytest.raises(ReportTooLargeError) as caught:
+        parse_report("lợn 2 con " + "x" * MAX_REPORT_CHARS)
+    assert "4.096" in caught.value.message_vi
+
+
+def test_a_figure_too_large_refuses_the_message_with_the_reason() -> None:
+    with pytest.raises(FigureTooLargeError) as caught:
+        parse_report("trồng cây 9999999999999999999999999999 cây")
+    assert "quá lớn" in caught.value.message_vi
+    with pytest.raises(FigureTooLargeError):
+        parse_report("thu ngân sách 2.000.000 tỷ")
