@@ -1,4 +1,5 @@
-"""Running the bot: preflight checks, then the Application with long polling until stopped.
+"""Running the bot: preflight checks, then the Application fed by the durable inbox
+(long polling into the database, processing from there) until stopped.
 
 The CLI and the end-to-end tests use the same :func:`serve`, so the tests exercise the real
 start-up path (migrations, post_init, polling, post_shutdown).
@@ -10,13 +11,14 @@ import asyncio
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.app import BotApplication, build_application
+from bot.app import BotApplication, build_application, services_of
 from bot.clock import Clock
 from bot.config import PUBLIC_API_BASE_URL, Settings
 from bot.errors import StartupError
+from bot.inbox import Drainer, Poller
 from bot.logs import redact
 from storage.db import Database
 from storage.migrate import upgrade_to_head
@@ -57,26 +59,60 @@ async def serve(
     )
     try:
         await _start(application, settings)
-        assert application.updater is not None
-        try:
-            await application.updater.start_polling(
-                poll_interval=0.0,
-                timeout=int(poll_timeout),
-                allowed_updates=Update.ALL_TYPES,
-                drop_pending_updates=False,
-                bootstrap_retries=STARTUP_ATTEMPTS,
-                error_callback=_polling_error,
-            )
-        except TelegramError as exc:
-            raise StartupError(_unreachable(settings, exc)) from None
-        logger.info("Bot @%s is polling for updates", application.bot.username)
-        if ready is not None:
-            ready.set()
-        await stop.wait()
+        await _stop_webhook(application, settings)
+        await _run_inbox(application, stop, poll_timeout, ready)
     finally:
         await _stop(application)
         for request in requests:
             await request.shutdown()
+
+
+async def _run_inbox(
+    application: BotApplication,
+    stop: asyncio.Event,
+    poll_timeout: float,
+    ready: asyncio.Event | None,
+) -> None:
+    """Poll into the durable inbox and drain it until *stop* is set (see bot/inbox.py)."""
+    services = services_of(application)
+    drainer = Drainer(
+        services.db,
+        application.process_update,
+        lambda payload: Update.de_json(payload, application.bot),
+    )
+    await drainer.recover()
+
+    async def fetch(offset: int | None) -> tuple[Update, ...]:
+        updates: tuple[Update, ...] = await application.bot.get_updates(
+            offset=offset, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+        )
+        return updates
+
+    poller = Poller(services.db, fetch, drainer.wake)
+    draining = asyncio.create_task(drainer.run(stop))
+    polling = asyncio.create_task(poller.run(stop))
+    logger.info("Bot @%s is polling for updates", application.bot.username)
+    if ready is not None:
+        ready.set()
+    try:
+        await stop.wait()
+    finally:
+        polling.cancel()  # a held long poll: its batch, if any, is fetched again next time
+        await asyncio.gather(polling, return_exceptions=True)
+        await asyncio.gather(draining, return_exceptions=True)
+
+
+async def _stop_webhook(application: BotApplication, settings: Settings) -> None:
+    """Long polling needs the webhook off (kept pending updates are fetched by the poller)."""
+    for attempt in range(1, STARTUP_ATTEMPTS + 1):
+        try:
+            await application.bot.delete_webhook(drop_pending_updates=False)
+            return
+        except (NetworkError, TimedOut) as exc:
+            if attempt == STARTUP_ATTEMPTS or isinstance(exc, BadRequest):
+                raise StartupError(_unreachable(settings, exc)) from None
+            logger.warning("Telegram API not ready (%s); retrying", redact(str(exc)))
+            await asyncio.sleep(STARTUP_BACKOFF_SECONDS * attempt)
 
 
 def _http_request(settings: Settings, *, long_poll: float = 0.0) -> HTTPXRequest:
@@ -89,12 +125,6 @@ def _http_request(settings: Settings, *, long_poll: float = 0.0) -> HTTPXRequest
         write_timeout=timeout,
         pool_timeout=timeout,
     )
-
-
-def _polling_error(error: TelegramError) -> None:
-    """Polling trouble (Telegram down, a 5xx, a timeout): PTB retries by itself; one line
-    each time instead of PTB's default traceback."""
-    logger.warning("Telegram API error while polling, retrying: %s", redact(str(error)))
 
 
 def _unreachable(settings: Settings, error: Exception) -> str:
