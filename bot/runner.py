@@ -8,10 +8,12 @@ start-up path (migrations, post_init, polling, post_shutdown).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Iterator
 
 from telegram import Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
+from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.app import BotApplication, build_application, services_of
@@ -20,14 +22,14 @@ from bot.config import PUBLIC_API_BASE_URL, Settings
 from bot.errors import StartupError
 from bot.inbox import Drainer, Poller
 from bot.logs import redact
+from bot.telegram_retry import RetryingRateLimiter
 from storage.db import Database
 from storage.migrate import upgrade_to_head
 
 logger = logging.getLogger(__name__)
 
-# Start-up calls (getMe, deleteWebhook) are tried this many times before giving up.
-STARTUP_ATTEMPTS = 3
-STARTUP_BACKOFF_SECONDS = 1.0
+# Start-up calls (getMe, deleteWebhook) are retried for this long before giving up.
+STARTUP_PATIENCE_SECONDS = 6.0
 
 
 async def prepare_database(settings: Settings) -> None:
@@ -59,7 +61,6 @@ async def serve(
     )
     try:
         await _start(application, settings)
-        await _stop_webhook(application, settings)
         await _run_inbox(application, stop, poll_timeout, ready)
     finally:
         await _stop(application)
@@ -102,17 +103,9 @@ async def _run_inbox(
         await asyncio.gather(draining, return_exceptions=True)
 
 
-async def _stop_webhook(application: BotApplication, settings: Settings) -> None:
+async def _stop_webhook(application: BotApplication) -> None:
     """Long polling needs the webhook off (kept pending updates are fetched by the poller)."""
-    for attempt in range(1, STARTUP_ATTEMPTS + 1):
-        try:
-            await application.bot.delete_webhook(drop_pending_updates=False)
-            return
-        except (NetworkError, TimedOut) as exc:
-            if attempt == STARTUP_ATTEMPTS or isinstance(exc, BadRequest):
-                raise StartupError(_unreachable(settings, exc)) from None
-            logger.warning("Telegram API not ready (%s); retrying", redact(str(exc)))
-            await asyncio.sleep(STARTUP_BACKOFF_SECONDS * attempt)
+    await application.bot.delete_webhook(drop_pending_updates=False)
 
 
 def _http_request(settings: Settings, *, long_poll: float = 0.0) -> HTTPXRequest:
@@ -134,24 +127,23 @@ def _unreachable(settings: Settings, error: Exception) -> str:
     )
 
 
-async def _initialize(application: BotApplication) -> None:
-    """getMe, retried a few times: one 5xx or timeout at start is no reason to give up."""
-    for attempt in range(1, STARTUP_ATTEMPTS + 1):
-        try:
-            await application.initialize()
-            return
-        except InvalidToken:
-            raise
-        except (NetworkError, TimedOut) as exc:
-            if attempt == STARTUP_ATTEMPTS or isinstance(exc, BadRequest):
-                raise
-            logger.warning("Telegram API not ready (%s); retrying", redact(str(exc)))
-            await asyncio.sleep(STARTUP_BACKOFF_SECONDS * attempt)
+@contextlib.contextmanager
+def _startup_patience(application: BotApplication) -> Iterator[None]:
+    """Start-up calls use the one retry policy, but give up sooner: an unreachable API at
+    start is reported in seconds, not after the two minutes a running bot waits."""
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, RetryingRateLimiter):
+        with limiter.patience(STARTUP_PATIENCE_SECONDS):
+            yield
+    else:
+        yield
 
 
 async def _start(application: BotApplication, settings: Settings) -> None:
     try:
-        await _initialize(application)
+        with _startup_patience(application):
+            await application.initialize()
+            await _stop_webhook(application)
     except InvalidToken:
         if settings.telegram_api_base_url != PUBLIC_API_BASE_URL:
             # A wrong server path answers 404 too, which PTB reports as an invalid token.
@@ -162,7 +154,7 @@ async def _start(application: BotApplication, settings: Settings) -> None:
         raise StartupError(
             "Telegram từ chối TELEGRAM_BOT_TOKEN: hãy kiểm tra lại mã do BotFather cấp."
         ) from None
-    except (NetworkError, TimedOut) as exc:
+    except (NetworkError, TimedOut) as exc:  # BadRequest included: one clear line too
         raise StartupError(_unreachable(settings, exc)) from None
     if application.post_init is not None:
         await application.post_init(application)
