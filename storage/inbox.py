@@ -64,10 +64,12 @@ async def store(session: AsyncSession, updates: Sequence[IncomingUpdate], now: d
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = (
-        insert(InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["update_id"])
+        insert(InboxUpdate)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(InboxUpdate.update_id)
     )
-    result = await session.execute(statement)
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+    return len((await session.execute(statement)).all())
 
 
 def _claimable(stale_before: datetime) -> Any:
