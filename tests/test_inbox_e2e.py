@@ -106,6 +106,22 @@ async def wait_for_replies(fake: FakeBotApi, count: int, log: Path) -> None:
         pytest.fail(f"timed out; bot log:\n{tail(log)}")
 
 
+async def wait_until_drained(database_url: str, count: int, log: Path) -> None:
+    """Until *count* inbox rows are done; on timeout fail with the bot's log."""
+    db = Database(database_url)
+    try:
+        async with asyncio.timeout(60):
+            done = 0
+            while done < count:
+                await asyncio.sleep(0.05)
+                async with db.session() as session:
+                    done = (await inbox.count_by_status(session)).get("done", 0)
+    except TimeoutError:
+        pytest.fail(f"inbox not drained; bot log:\n{tail(log)}")
+    finally:
+        await db.dispose()
+
+
 async def test_kill_mid_burst_loses_nothing_and_repeats_nothing(
     settings: Settings, fake_bot_api: FakeBotApi, tmp_path: Path
 ) -> None:
@@ -135,6 +151,9 @@ async def test_kill_mid_burst_loses_nothing_and_repeats_nothing(
     second = start_bot(settings, fake, log)
     try:
         await wait_for_replies(fake, len(sent), log)
+        # A replay may answer twice (its confirmation went out before the kill, then the
+        # notice): wait for the inbox itself to be drained, not only for the reply count.
+        await wait_until_drained(settings.database_url, len(sent), log)
         await asyncio.sleep(0.3)  # a duplicate, if any, would show up now
     finally:
         second.send_signal(signal.SIGTERM)
