@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.clock import Clock, SystemClock
@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.logs import redact
 from bot.services import Services, attach_services, get_services
+from bot.telegram_retry import RetryingRateLimiter, RetryPolicy
 from handlers import (
     admins,
     deadlines,
@@ -84,12 +85,14 @@ def build_application(
     token: str | None = None,
     offline_admin_id: int | None = None,
     offline: bool = False,
+    retry_policy: RetryPolicy | None = None,
 ) -> BotApplication:
     """Build the fully wired Application (not yet initialised or started).
 
     Tests pass a recording *request*; the console passes one that prints to the terminal,
     and *offline_admin_id*: its user, an admin for this run only, with reminders switched off
     (*offline* switches them off for a console user who is a plain member).
+    Every Bot API call goes through one retry policy (*retry_policy*, see bot/telegram_retry).
     """
     bot_token = token or settings.token
     if not bot_token:
@@ -100,7 +103,7 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .defaults(Defaults(tzinfo=settings.tz))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(RetryingRateLimiter(retry_policy))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -172,7 +175,7 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, RetryAfter | TimedOut | NetworkError | Forbidden) and not isinstance(
         error, BadRequest
     ):
-        # Transient API trouble or a blocked chat: the updater and rate limiter retry.
+        # Transient API trouble outlasting the retry policy, or a blocked chat.
         logger.warning("Telegram API error: %s", redact(str(error)))
         return
     payload = update.to_dict() if isinstance(update, Update) else repr(update)

@@ -1,4 +1,5 @@
-"""Running the bot: preflight checks, then the Application with long polling until stopped.
+"""Running the bot: preflight checks, then the Application fed by the durable inbox
+(long polling into the database, processing from there) until stopped.
 
 The CLI and the end-to-end tests use the same :func:`serve`, so the tests exercise the real
 start-up path (migrations, post_init, polling, post_shutdown).
@@ -7,25 +8,28 @@ start-up path (migrations, post_init, polling, post_shutdown).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Iterator
 
 from telegram import Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
+from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.app import BotApplication, build_application
+from bot.app import BotApplication, build_application, services_of
 from bot.clock import Clock
 from bot.config import PUBLIC_API_BASE_URL, Settings
 from bot.errors import StartupError
+from bot.inbox import Drainer, Poller
 from bot.logs import redact
+from bot.telegram_retry import RetryingRateLimiter
 from storage.db import Database
 from storage.migrate import upgrade_to_head
 
 logger = logging.getLogger(__name__)
 
-# Start-up calls (getMe, deleteWebhook) are tried this many times before giving up.
-STARTUP_ATTEMPTS = 3
-STARTUP_BACKOFF_SECONDS = 1.0
+# Start-up calls (getMe, deleteWebhook) are retried for this long before giving up.
+STARTUP_PATIENCE_SECONDS = 6.0
 
 
 async def prepare_database(settings: Settings) -> None:
@@ -57,26 +61,51 @@ async def serve(
     )
     try:
         await _start(application, settings)
-        assert application.updater is not None
-        try:
-            await application.updater.start_polling(
-                poll_interval=0.0,
-                timeout=int(poll_timeout),
-                allowed_updates=Update.ALL_TYPES,
-                drop_pending_updates=False,
-                bootstrap_retries=STARTUP_ATTEMPTS,
-                error_callback=_polling_error,
-            )
-        except TelegramError as exc:
-            raise StartupError(_unreachable(settings, exc)) from None
-        logger.info("Bot @%s is polling for updates", application.bot.username)
-        if ready is not None:
-            ready.set()
-        await stop.wait()
+        await _run_inbox(application, stop, poll_timeout, ready)
     finally:
         await _stop(application)
         for request in requests:
             await request.shutdown()
+
+
+async def _run_inbox(
+    application: BotApplication,
+    stop: asyncio.Event,
+    poll_timeout: float,
+    ready: asyncio.Event | None,
+) -> None:
+    """Poll into the durable inbox and drain it until *stop* is set (see bot/inbox.py)."""
+    services = services_of(application)
+    drainer = Drainer(
+        services.db,
+        application.process_update,
+        lambda payload: Update.de_json(payload, application.bot),
+    )
+    await drainer.recover()
+
+    async def fetch(offset: int | None) -> tuple[Update, ...]:
+        updates: tuple[Update, ...] = await application.bot.get_updates(
+            offset=offset, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+        )
+        return updates
+
+    poller = Poller(services.db, fetch, drainer.wake)
+    draining = asyncio.create_task(drainer.run(stop))
+    polling = asyncio.create_task(poller.run(stop))
+    logger.info("Bot @%s is polling for updates", application.bot.username)
+    if ready is not None:
+        ready.set()
+    try:
+        await stop.wait()
+    finally:
+        polling.cancel()  # a held long poll: its batch, if any, is fetched again next time
+        await asyncio.gather(polling, return_exceptions=True)
+        await asyncio.gather(draining, return_exceptions=True)
+
+
+async def _stop_webhook(application: BotApplication) -> None:
+    """Long polling needs the webhook off (kept pending updates are fetched by the poller)."""
+    await application.bot.delete_webhook(drop_pending_updates=False)
 
 
 def _http_request(settings: Settings, *, long_poll: float = 0.0) -> HTTPXRequest:
@@ -91,12 +120,6 @@ def _http_request(settings: Settings, *, long_poll: float = 0.0) -> HTTPXRequest
     )
 
 
-def _polling_error(error: TelegramError) -> None:
-    """Polling trouble (Telegram down, a 5xx, a timeout): PTB retries by itself; one line
-    each time instead of PTB's default traceback."""
-    logger.warning("Telegram API error while polling, retrying: %s", redact(str(error)))
-
-
 def _unreachable(settings: Settings, error: Exception) -> str:
     return (
         f"Không kết nối được Telegram Bot API tại {settings.telegram_api_base_url} "
@@ -104,24 +127,23 @@ def _unreachable(settings: Settings, error: Exception) -> str:
     )
 
 
-async def _initialize(application: BotApplication) -> None:
-    """getMe, retried a few times: one 5xx or timeout at start is no reason to give up."""
-    for attempt in range(1, STARTUP_ATTEMPTS + 1):
-        try:
-            await application.initialize()
-            return
-        except InvalidToken:
-            raise
-        except (NetworkError, TimedOut) as exc:
-            if attempt == STARTUP_ATTEMPTS or isinstance(exc, BadRequest):
-                raise
-            logger.warning("Telegram API not ready (%s); retrying", redact(str(exc)))
-            await asyncio.sleep(STARTUP_BACKOFF_SECONDS * attempt)
+@contextlib.contextmanager
+def _startup_patience(application: BotApplication) -> Iterator[None]:
+    """Start-up calls use the one retry policy, but give up sooner: an unreachable API at
+    start is reported in seconds, not after the two minutes a running bot waits."""
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, RetryingRateLimiter):
+        with limiter.patience(STARTUP_PATIENCE_SECONDS):
+            yield
+    else:
+        yield
 
 
 async def _start(application: BotApplication, settings: Settings) -> None:
     try:
-        await _initialize(application)
+        with _startup_patience(application):
+            await application.initialize()
+            await _stop_webhook(application)
     except InvalidToken:
         if settings.telegram_api_base_url != PUBLIC_API_BASE_URL:
             # A wrong server path answers 404 too, which PTB reports as an invalid token.
@@ -132,7 +154,7 @@ async def _start(application: BotApplication, settings: Settings) -> None:
         raise StartupError(
             "Telegram từ chối TELEGRAM_BOT_TOKEN: hãy kiểm tra lại mã do BotFather cấp."
         ) from None
-    except (NetworkError, TimedOut) as exc:
+    except (NetworkError, TimedOut) as exc:  # BadRequest included: one clear line too
         raise StartupError(_unreachable(settings, exc)) from None
     if application.post_init is not None:
         await application.post_init(application)

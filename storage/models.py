@@ -334,3 +334,35 @@ class ReminderDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# ---------------------------------------------------------------- the durable inbox
+
+
+class InboxStatus:
+    """Life of an inbox row: pending → claimed → done (or failed after too many attempts)."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class InboxUpdate(Base):
+    """One Telegram update, stored before Telegram is told it was received (the next
+    getUpdates offset, or the webhook's 200), and processed from here."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_status_update", "status", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Updates of one chat are handled in order; None for updates without a chat.
+    chat_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default=InboxStatus.PENDING)
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
