@@ -136,16 +136,20 @@ def main(
     if print_floors:
         print(floors_table(scores))
         return
-    print(f"Kho văn bản: {len(scores)} tài liệu (S: dùng để phát triển, H: để riêng)")
-    for score in scores:
-        print(_row(score))
-        if not verbose or (score.document.held_out and not held_out_details):
-            continue
-        if detail := score.diff():
-            print(detail)
-    print()
     seen = [s for s in scores if not s.document.held_out]
     held = [s for s in scores if s.document.held_out]
+    for title, group in (
+        ("Văn bản dùng để phát triển (S)", seen),
+        ("Văn bản để riêng (H), không đọc khi phát triển", held),
+    ):
+        print(f"{title}: {len(group)}")
+        for score in group:
+            print(_row(score))
+            if not verbose or (score.document.held_out and not held_out_details):
+                continue
+            if detail := score.diff():
+                print(detail)
+        print()
     for label, group in (("seen", seen), ("held-out", held), ("all", scores)):
         print(_totals(label, group))
     print(f"({elapsed:.1f} s để đọc và chấm {len(scores)} tài liệu)")

@@ -72,6 +72,9 @@ FLOORS: dict[str, tuple[float, int]] = {
     "c29_xa_yen_binh_bao_cao_tong_ket": (0.00, 0),
     "c30_huyen_kim_son_2025_dau": (0.93, 4),
     "c31_xa_binh_minh_bang_khong_tieu_de": (0.00, 0),
+    "c32_xa_hung_dao_md_bang_html": (0.00, 0),
+    "c33_xa_tam_dan_1_ngoac_pdf": (0.94, 4),
+    "c34_phuong_tan_an_bang_hai_cot": (0.00, 0),
 }
 
 CORPUS = load_corpus()
