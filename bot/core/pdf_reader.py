@@ -130,6 +130,8 @@ def _check_streams(data: bytes) -> None:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             return  # nothing readable without the password; the reader refuses it
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise _too_many_pages(len(reader.pages))  # before any stream is looked at
         total = 0
         for generation, numbers in reader.xref.items():
             for number in numbers:

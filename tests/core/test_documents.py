@@ -591,3 +591,13 @@ def test_pdf_stream_inflating_beyond_reason_is_refused(monkeypatch: pytest.Monke
     with pytest.raises(DocumentTooLarge) as caught:
         extract_text(data, "kh.pdf")
     assert "nén bất thường" in caught.value.message_vi
+
+
+def test_docx_external_entities_are_never_resolved() -> None:
+    document = (
+        '<!DOCTYPE w:document [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+        f'<w:document xmlns:w="{_WORD}"><w:body>'
+        "<w:p><w:r><w:t>Chỉ tiêu &secret; hết</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    # The reference stays a reference: nothing is read from the disk (Word never writes one).
+    assert extract_text(_raw_docx(document), "a.docx").strip() == "Chỉ tiêu"
