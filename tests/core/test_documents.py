@@ -13,6 +13,8 @@ from typing import Any
 
 import docx
 import matplotlib
+import matplotlib.lines
+import matplotlib.patches
 import pypdf
 import pytest
 
@@ -656,3 +658,22 @@ def test_docx_external_entities_are_never_resolved() -> None:
     ).encode()
     # The reference stays a reference: nothing is read from the disk (Word never writes one).
     assert extract_text(_raw_docx(document), "a.docx").strip() == "Chỉ tiêu"
+
+
+def test_pdf_page_border_crossed_by_a_rule_is_not_a_table() -> None:
+    lines = [
+        "KẾ HOẠCH thi đua năm 2026",
+        "Chỉ tiêu 1: trồng 300 cây xanh",
+        "Chỉ tiêu 2: 2 km đường",
+    ]
+    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}):
+        figure = plt.figure(figsize=(8.27, 11.69))
+        border = matplotlib.patches.Rectangle((0.05, 0.05), 0.9, 0.9, fill=False)
+        figure.add_artist(border)
+        figure.add_artist(matplotlib.lines.Line2D([0.05, 0.95], [0.88, 0.88], color="black"))
+        for i, line in enumerate(lines):
+            figure.text(0.08, 0.92 - 0.06 * i, line, fontsize=11)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="pdf")
+        plt.close(figure)
+    assert extract_text(buffer.getvalue(), "kh.pdf").splitlines() == lines
