@@ -150,18 +150,45 @@ def _pdf_pages(copies: int) -> bytes:
     return buffer.getvalue()
 
 
+def _pdf_bomb() -> bytes:
+    """A text PDF with one more page whose content stream inflates to 1 GB of spaces."""
+    import pypdf
+    from pypdf.generic import NameObject, StreamObject
+
+    compressor = zlib.compressobj(9)
+    block = b" " * _MB
+    deflated = b"".join(compressor.compress(block) for _ in range(1024)) + compressor.flush()
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(FIXTURES / "table_plan.pdf"))
+    page = writer.add_blank_page()
+    stream = StreamObject()
+    stream._data = deflated
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _many_runs() -> bytes:
+    """One paragraph of runs up to the element budget: the largest block held in memory."""
+    runs = "<w:r><w:t>a</w:t></w:r>" * 240_000
+    return _docx({"word/document.xml": _document_xml(f"<w:p>{runs}</w:p>")})
+
+
 CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "zip bomb: 1 GB document.xml (honest directory)": ("bomb.docx", _zip_bomb),
     "zip bomb: 1,9 GB declared as 40 MB, CRC forged": ("lying.docx", _lying_bomb),
     "lying entry: 200 MB declared 4 KB, CRC forged": ("lying-small.docx", _lying_small),
     "49 MB of empty Word paragraphs": ("empty.docx", _empty_paragraphs),
     "one 9 MB word in a .docx": ("word.docx", _huge_word_docx),
+    "one paragraph of 240.000 runs (480.000 elements)": ("runs.docx", _many_runs),
     "long real-looking .docx (3.000 § + 2.000 rows)": ("long.docx", _long_docx),
     "one 10 MB word in a .txt": ("word.txt", _huge_word_text),
     "10 MB random binary, no NUL, as .txt": ("random.txt", _random_binary),
     "990.000 characters of plan lines (.txt)": ("long.txt", _largest_text),
     "PDF at the page limit (60 table pages)": ("long.pdf", lambda: _pdf_pages(20)),
     "PDF of 1.500 pages (over the limit)": ("huge.pdf", lambda: _pdf_pages(500)),
+    "PDF page whose content inflates to 1 GB": ("bomb.pdf", _pdf_bomb),
 }
 
 

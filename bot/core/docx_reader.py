@@ -186,8 +186,8 @@ class _Reader:
                     # Every element has one start tag: counted before the parser sees them.
                     self._budget.parse(chunk.count(b"<") - chunk.count(b"</"))
                     yield chunk
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            raise unreadable(".docx") from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+            raise unreadable(".docx") from exc  # ValueError: offsets pointing outside the file
         except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
             raise unreadable(".docx") from exc
 

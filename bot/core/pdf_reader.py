@@ -5,9 +5,10 @@ Output contract (the plan parser relies on it; it matches :mod:`bot.core.docx_re
 * pages in order, each page's lines top to bottom as the PDF lays them out: the lines of a
   paragraph stay the lines the PDF shows (the parser re-joins wrapped lines); page headers,
   footers and page numbers are left in;
-* a table pdfplumber finds (ruled tables, as Word and LibreOffice export them) stands in its
-  place on the page, not repeated as loose text, with a blank line before and after it and
-  one line per row: ``| c1 | c2 | … |``. Every row has the table's column count; cells a
+* a table pdfplumber finds (a ruled grid of two columns or more, as Word and LibreOffice
+  export tables; a one-column frame stays loose text) stands in its place on the page, not
+  repeated as loose text, with a blank line before and after it and one line per row:
+  ``| c1 | c2 | … |``. Every row has the table's column count; cells a
   merged cell covers (across or down) are empty. Cell text has line breaks collapsed to one
   space and ``|`` replaced by ``/``. Rows with no text are left out;
 * a table that ends one page and goes on at the top of the next (same columns, same width)
@@ -130,6 +131,8 @@ def _check_streams(data: bytes) -> None:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             return  # nothing readable without the password; the reader refuses it
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise _too_many_pages(len(reader.pages))  # before any stream is looked at
         total = 0
         for generation, numbers in reader.xref.items():
             for number in numbers:
@@ -222,8 +225,9 @@ def _page_blocks(page: Any) -> _Page:
 
 
 def _is_table(table: Any) -> bool:
-    """A ruled grid of at least two cells; a frame drawn round one paragraph is text."""
-    return len(table.cells) >= 2
+    """A ruled grid of at least two columns. A frame round a paragraph, or a page border
+    crossed by a rule, makes a one-column "table" whose text is better kept as lines."""
+    return len(table.columns) >= 2
 
 
 def _table(table: Any) -> _Table:

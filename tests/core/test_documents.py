@@ -13,6 +13,8 @@ from typing import Any
 
 import docx
 import matplotlib
+import matplotlib.lines
+import matplotlib.patches
 import pypdf
 import pytest
 
@@ -308,6 +310,61 @@ def _cell(text: str, properties: str = "") -> str:
     return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
 
 
+_NUMBERING = (
+    f'<w:numbering xmlns:w="{_WORD}"><w:abstractNum w:abstractNumId="7">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+    '<w:lvlText w:val="%1."/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+    '<w:lvlText w:val="%1.%2."/></w:lvl>'
+    '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+    '<w:lvlText w:val="%3)"/></w:lvl></w:abstractNum>'
+    '<w:num w:numId="3"><w:abstractNumId w:val="7"/>'
+    '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="4"/></w:lvlOverride></w:num>'
+    "</w:numbering>"
+)
+_RELATIONSHIPS = (
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="numbering.xml" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/numbering"/></Relationships>'
+)
+
+
+def _numbered(level: int, text: str) -> str:
+    return (
+        f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="3"/></w:numPr></w:pPr>'
+        f"<w:r><w:t>{text}</w:t></w:r></w:p>"
+    )
+
+
+def test_docx_multilevel_numbers_with_a_start_override_are_written_out() -> None:
+    body = (
+        _numbered(0, "Chỉ tiêu kinh tế")
+        + _numbered(1, "Thu ngân sách: 4.250 triệu đồng")
+        + _numbered(2, "thu thuế: 900 triệu đồng")
+        + _numbered(2, "thu phí: 150 triệu đồng")
+        + _numbered(1, "Trồng cây: 300 cây")
+        + f"<w:tbl><w:tr><w:tc>{_numbered(1, 'Làm đường: 2 km')}</w:tc></w:tr></w:tbl>"
+        + _numbered(0, "Chỉ tiêu xã hội")
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "word/document.xml",
+            f'<w:document xmlns:w="{_WORD}"><w:body>{body}</w:body></w:document>',
+        )
+        archive.writestr("word/_rels/document.xml.rels", _RELATIONSHIPS)
+        archive.writestr("word/numbering.xml", _NUMBERING)
+    assert extract_text(buffer.getvalue(), "a.docx").split("\n\n") == [
+        "4. Chỉ tiêu kinh tế",
+        "4.1. Thu ngân sách: 4.250 triệu đồng",
+        "a) thu thuế: 900 triệu đồng",
+        "b) thu phí: 150 triệu đồng",
+        "4.2. Trồng cây: 300 cây",
+        "| 4.3. Làm đường: 2 km |",
+        "5. Chỉ tiêu xã hội",
+    ]
+
+
 def test_docx_rows_skipping_grid_columns_are_padded() -> None:
     body = (
         "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
@@ -591,3 +648,32 @@ def test_pdf_stream_inflating_beyond_reason_is_refused(monkeypatch: pytest.Monke
     with pytest.raises(DocumentTooLarge) as caught:
         extract_text(data, "kh.pdf")
     assert "nén bất thường" in caught.value.message_vi
+
+
+def test_docx_external_entities_are_never_resolved() -> None:
+    document = (
+        '<!DOCTYPE w:document [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+        f'<w:document xmlns:w="{_WORD}"><w:body>'
+        "<w:p><w:r><w:t>Chỉ tiêu &secret; hết</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    # The reference stays a reference: nothing is read from the disk (Word never writes one).
+    assert extract_text(_raw_docx(document), "a.docx").strip() == "Chỉ tiêu"
+
+
+def test_pdf_page_border_crossed_by_a_rule_is_not_a_table() -> None:
+    lines = [
+        "KẾ HOẠCH thi đua năm 2026",
+        "Chỉ tiêu 1: trồng 300 cây xanh",
+        "Chỉ tiêu 2: 2 km đường",
+    ]
+    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}):
+        figure = plt.figure(figsize=(8.27, 11.69))
+        border = matplotlib.patches.Rectangle((0.05, 0.05), 0.9, 0.9, fill=False)
+        figure.add_artist(border)
+        figure.add_artist(matplotlib.lines.Line2D([0.05, 0.95], [0.88, 0.88], color="black"))
+        for i, line in enumerate(lines):
+            figure.text(0.08, 0.92 - 0.06 * i, line, fontsize=11)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="pdf")
+        plt.close(figure)
+    assert extract_text(buffer.getvalue(), "kh.pdf").splitlines() == lines
