@@ -126,9 +126,14 @@ def _latex(match: re.Match[str]) -> str:
     return f" {_squash(inner)} "
 
 
+_MARKUP_CHARS = re.compile(r"[<&$#*_\t\u00a0]")
+
+
 def _clean_markup(raw: str) -> tuple[str, bool]:
     """*raw* without Markdown, HTML and LaTeX markup; and whether it was a "##" heading.
     Each rule runs only where its mark appears (most lines carry none)."""
+    if _MARKUP_CHARS.search(raw) is None:
+        return _squash(raw), False
     text = raw
     if "<" in text:
         text = _SUPERSCRIPT.sub(lambda m: _SUPERSCRIPT_DIGITS.get(m.group(1), m.group(1)), text)
@@ -343,6 +348,8 @@ def _to_roman(value: int) -> str:
 def _marker(line: _Line) -> tuple[_Marker, str] | None:
     """The list marker at the start of *line* and the text after it, if any."""
     text = line.text
+    if not text or (text.startswith("| ") and text.endswith(" |")):
+        return None  # a table row
     folded = _fold_keep_length(text[:40])  # markers are short
     part = _PART.match(folded)
     if part is not None:
