@@ -58,9 +58,28 @@ from bot.core.numbers import AmbiguousNumberError, NumberError, parse_number
 from bot.core.plan import ParsedPlan, Passage, Qualifier, Section, Target
 from bot.core.plan_deadlines import find_deadlines
 from bot.core.plan_tables import TableReader, TableRow
-from bot.core.text import collapse_spaces, fold, strip_marks
+from bot.core.text import fold, strip_marks
 
-__all__ = ["parse_plan"]
+__all__ = ["MAX_TARGET_LINES", "parse_plan"]
+
+# No plan lists more target lines than this; past it lines are read as text, so that a huge
+# upload costs bounded work (the import can tell the officer when a plan reaches it).
+MAX_TARGET_LINES = 2000
+
+
+def _word_count(text: str) -> int:
+    """Words in *text*, counted up to a few hundred (all the rules ask is "short or not")."""
+    return len(text[:_WORDS_REACH].split()) + (1000 if len(text) > _WORDS_REACH else 0)
+
+
+_WORDS_REACH = 3000
+
+
+def _squash(text: str) -> str:
+    """White space runs as single spaces, trimmed (as :func:`bot.core.text.collapse_spaces`,
+    several times faster on long text)."""
+    return " ".join(text.split())
+
 
 # ---------------------------------------------------------------------------------------------
 # Step 1: lines
@@ -104,21 +123,36 @@ def _latex(match: re.Match[str]) -> str:
     for command, symbol in _LATEX_SYMBOLS:
         inner = inner.replace(command, f" {symbol} ")
     inner = re.sub(r"\\[a-zA-Z]+", " ", inner).replace("{", "").replace("}", "")
-    return f" {collapse_spaces(inner)} "
+    return f" {_squash(inner)} "
+
+
+_MARKUP_CHARS = re.compile(r"[<&$#*_\t\u00a0]")
 
 
 def _clean_markup(raw: str) -> tuple[str, bool]:
-    """*raw* without Markdown, HTML and LaTeX markup; and whether it was a "##" heading."""
-    text = _SUPERSCRIPT.sub(lambda m: _SUPERSCRIPT_DIGITS.get(m.group(1), m.group(1)), raw)
-    text = html.unescape(_TAG.sub(" ", text))
-    text = _LATEX.sub(_latex, text).replace("\t", " ").replace("\u00a0", " ")
-    md = _MD_HEADING.match(text) is not None
-    text = _MD_HEADING.sub("", text)
-    bullet_star = re.match(r"^\s*\*\s+\S", text) is not None
+    """*raw* without Markdown, HTML and LaTeX markup; and whether it was a "##" heading.
+    Each rule runs only where its mark appears (most lines carry none)."""
+    if _MARKUP_CHARS.search(raw) is None:
+        return _squash(raw), False
+    text = raw
+    if "<" in text:
+        text = _SUPERSCRIPT.sub(lambda m: _SUPERSCRIPT_DIGITS.get(m.group(1), m.group(1)), text)
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "$" in text:
+        text = _LATEX.sub(_latex, text)
+    text = text.replace("\t", " ").replace("\u00a0", " ")
+    md = False
+    if "#" in text[:8]:
+        md = _MD_HEADING.match(text) is not None
+        text = _MD_HEADING.sub("", text)
+    bullet_star = "*" in text[:8] and re.match(r"^\s*\*\s+\S", text) is not None
     if bullet_star:
         text = text.lstrip()[1:]
-    text = _EMPHASIS.sub("", text)
-    text = collapse_spaces(text)
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub("", text)
+    text = _squash(text)
     if bullet_star:
         text = f"- {text}"  # "* item" is a bullet, not emphasis
     return text, md
@@ -170,7 +204,9 @@ def _prepare(text: str) -> list[_Line]:
     ]
     pipes = [_pipe_cells(raw) for raw in raw_lines]
     gaps = [
-        len(_GAP.findall(raw[:_TABLE_ROW_LEN])) if not pipes[i] else 0
+        len(_GAP.findall(raw[:_TABLE_ROW_LEN]))
+        if not pipes[i] and ("   " in raw or "\t" in raw)
+        else 0
         for i, raw in enumerate(raw_lines)
     ]
     lines: list[_Line] = []
@@ -199,16 +235,25 @@ def _is_row(separators: Sequence[int], i: int) -> bool:
     return 0 <= i < len(separators) and separators[i] >= 2
 
 
+class _FoldTable(dict[int, str]):
+    """Each character's folded form (:func:`fold` of it alone, lower case, no marks), worked
+    out once per character met, for :meth:`str.translate`."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = strip_marks(ch).lower()
+        self[code] = folded if len(folded) == 1 else ch
+        return self[code]
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def _fold_keep_length(text: str) -> str:
     """Like :func:`fold` but one character per character, so match offsets map back."""
-    quick = strip_marks(text).lower()
-    if len(quick) == len(text):
-        return quick  # the usual case: NFC text, each letter folds to one letter
-    out = []
-    for ch in text:
-        folded = strip_marks(ch).lower()
-        out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD_TABLE)
 
 
 def _upper_ratio(text: str) -> float:
@@ -303,13 +348,15 @@ def _to_roman(value: int) -> str:
 def _marker(line: _Line) -> tuple[_Marker, str] | None:
     """The list marker at the start of *line* and the text after it, if any."""
     text = line.text
+    if not text or (text.startswith("| ") and text.endswith(" |")):
+        return None  # a table row
     folded = _fold_keep_length(text[:40])  # markers are short
     part = _PART.match(folded)
     if part is not None:
         token, rest = part.group(1), text[part.end() :]
         number = _PART_NUMBERS.get(token) or (int(token) if token.isdigit() else None)
         number = number or _roman_value(token.upper())
-        if number and (len(rest.split()) <= 12 or _is_upper(rest)):  # a heading, not prose
+        if number and (_word_count(rest) <= 12 or _is_upper(rest)):  # a heading, not prose
             return _Marker("part", number, f"P{number}", text[: part.end()].strip()), rest
     roman = _ROMAN_TOKEN.match(text)
     if roman is not None:
@@ -409,7 +456,7 @@ class _Header:
 
 
 def _norm_key(text: str) -> str:
-    return collapse_spaces(re.sub(r"[^\w\s]", " ", fold(text)))
+    return _squash(re.sub(r"[^\w\s]", " ", _fold_keep_length(text)))
 
 
 def _read_header(lines: Sequence[_Line]) -> _Header:
@@ -464,7 +511,7 @@ def _title_after(lines: Sequence[_Line], start: int) -> tuple[list[str], int]:
         i += 1
     taken: list[str] = []
     while i < len(lines) and lines[i].text and len(taken) < 4:
-        folded = fold(lines[i].text[:_HEAD])
+        folded = _fold_keep_length(lines[i].text[:_HEAD])
         if _TITLE_STOP.match(folded) and taken:
             break
         marker = _marker(lines[i])
@@ -480,10 +527,10 @@ def _title_without_kind(lines: Sequence[_Line]) -> tuple[str, int]:
     for i, line in enumerate(lines[:12]):
         if not line.text:
             continue
-        folded = fold(line.text[:_HEAD])
+        folded = _fold_keep_length(line.text[:_HEAD])
         if _HEADERISH.match(folded) or _DATE_WORDS.search(folded):
             continue
-        if _marker(line) is not None or len(line.text.split()) > 25:
+        if _marker(line) is not None or _word_count(line.text) > 25:
             return "", i
         following_blank = i + 1 >= len(lines) or not lines[i + 1].text
         if following_blank or line.md:
@@ -566,7 +613,7 @@ def _join_lines(lines: Sequence[str]) -> str:
         if parts and not (re.search(r"\w-$", parts[-1]) and line[:1].isalnum()):
             parts.append(" ")
         parts.append(line)
-    return _END_MARK.sub(".", collapse_spaces("".join(parts)))
+    return _END_MARK.sub(".", _squash("".join(parts)))
 
 
 def _starts_lower(text: str) -> bool:
@@ -628,7 +675,7 @@ def _continues(block: _Block, line: str, width: int | None) -> bool:
         return True  # a heading in capitals wrapped over two lines
     if block.first_length >= 0.9 * width and not last.endswith(_TERMINAL):
         return True  # the line runs to the margin: it was wrapped, not a short heading
-    return len(last.split()) > 15 and not last.endswith(_TERMINAL)
+    return _word_count(last) > 15 and not last.endswith(_TERMINAL)
 
 
 def _page_break_continues(block: _Block, line: str) -> bool:
@@ -783,9 +830,14 @@ class _Outline:
                 return entry
         return self.part
 
+    @property
+    def full(self) -> bool:
+        """As many target lines as any plan holds: the rest is read as text (bounded work)."""
+        return len(self.items) >= MAX_TARGET_LINES
+
     def region(self) -> int:
         entry = self.section_entry()
-        return entry.region if entry is not None else 0
+        return entry.region if entry is not None and not self.full else 0
 
     def target_section(self) -> _Entry | None:
         entry = self.section_entry()
@@ -857,7 +909,7 @@ def _is_heading(block: _Block, text: str) -> bool:
     """A numbered line that names a section rather than saying something itself."""
     if not text:
         return True
-    words = len(text.split())
+    words = _word_count(text)
     if block.md or _is_upper(text):
         return True
     if text.endswith(":") and words <= 40:
@@ -900,7 +952,7 @@ _ITEM_LIMIT = 2000  # a target line is short; a longer "line" is prose run toget
 
 def _heading_like(text: str, md: bool = False) -> bool:
     """An unnumbered line that names what follows: "Các chỉ tiêu cụ thể:", "VỀ KINH TẾ"."""
-    words = len(text.split())
+    words = _word_count(text)
     return words <= 15 and (md or _is_upper(text) or text.endswith(":"))
 
 
@@ -924,7 +976,11 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
         if region is None:
             outline.passage(text)
         return
-    if text.endswith(":") and len(text.split()) <= 40 and _TARGET_WORDS.search(fold(text[-120:])):
+    if (
+        text.endswith(":")
+        and _word_count(text) <= 40
+        and _TARGET_WORDS.search(_fold_keep_length(text[-120:]))
+    ):
         _open_plain(outline, _short_title(text), 2)  # "… phấn đấu đạt các chỉ tiêu sau:"
         outline.passage(text)
         return
@@ -943,7 +999,7 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
     ):
         outline.items[-1].parts.append(text)  # a wrapped target line split off as a paragraph
         return
-    if target_section is not None and len(text.split()) <= 60 and _has_figure(text):
+    if target_section is not None and _word_count(text) <= 60 and _has_figure(text):
         _add_item(outline, target_section, None, text)  # an unnumbered target line
         return
     if (
@@ -953,7 +1009,7 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
         and top.target_key is not None
         and top.kind == "bullet"
         and not block.blank_before
-        and 3 <= len(text.split()) <= 20
+        and 3 <= _word_count(text) <= 20
         and not text.endswith((":", "."))  # a closing sentence is prose, not a target
     ):
         outline.stack.pop()
@@ -969,7 +1025,7 @@ _INLINE_INTRO = re.compile(r"\b(?:chi tieu|muc tieu)\b[^:;.]{0,80}:\s*")
 def _inline_targets(outline: _Outline, text: str) -> bool:
     """ "Phấn đấu đạt các chỉ tiêu chủ yếu sau: sản lượng lương thực 4.100 tấn; trồng mới
     30.000 cây; …": the clauses after the colon are targets, one each."""
-    if ";" not in text or not _has_digit(text):
+    if outline.full or ";" not in text or not _has_digit(text):
         return False
     intro = _INLINE_INTRO.search(_fold_keep_length(text[:_ITEM_LIMIT]))
     if intro is None:
@@ -1036,17 +1092,17 @@ def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
             _add_item(outline, target_section, marker, text)
             return
         if _heading_like(text) or (
-            len(text.split()) <= 10 and _opens_list(outline, marker, following)
+            _word_count(text) <= 10 and _opens_list(outline, marker, following)
         ):
             _open_plain(outline, _sentence_case(text.rstrip(" :")), _title_region(text))
             return
-        if target_section.region == 2 and len(text.split()) >= 3 and len(text.split()) <= 40:
+        if target_section.region == 2 and _word_count(text) >= 3 and _word_count(text) <= 40:
             _add_item(outline, target_section, marker, text)  # a target without a figure
             return
     if (
         following is not None
         and following.kind == "para"
-        and len(text.split()) <= 15
+        and _word_count(text) <= 15
         and not text.endswith((".", ";"))
     ):
         outline.lead = f"{text.rstrip(' :')}:"  # "- Phong trào “…”" names the paragraph
@@ -1075,10 +1131,10 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
     if marker.kind == "part":
         _part(outline, marker, text)
         return
-    region = parent.region if parent is not None else 0
-    figures = _figures(text[:_ITEM_LIMIT]) if _has_digit(text) else []
+    region = parent.region if parent is not None and not outline.full else 0
+    figures = _figures(text[:_ITEM_LIMIT]) if _has_digit(text) and region else []
     # What a short line without a figure names: targets, other content, or neither (a group).
-    short = len(text.split()) <= 15 and not text.endswith((".", ";"))
+    short = _word_count(text) <= 15 and not text.endswith((".", ";"))
     own = _title_region(text) if short and not figures else None
     if parent is not None and region and marker.kind != "roman":
         if figures and (own != 2 or any(f.measure is not None for f in figures)):
@@ -1123,7 +1179,7 @@ def _section(
         and following.marker is not None
         and following.marker.kind == marker.kind
     )
-    says_something = text.endswith((".", ";")) or (len(text.split()) >= 8 and sibling)
+    says_something = text.endswith((".", ";")) or (_word_count(text) >= 8 and sibling)
     if not heading:
         outline.outside.append((path, text))
         outline.passage(text)
@@ -1181,15 +1237,17 @@ def _cells(row: str) -> list[str]:
         text = text[1:]
     if text.endswith("|"):
         text = text[:-1]
-    return [collapse_spaces(c) for c in text.split("|")]
+    return [_squash(c) for c in text.split("|")]
 
 
 def _table(outline: _Outline, block: _Block) -> None:
-    rows = [_cells(r) for r in block.lines if not re.fullmatch(r"[\s|:\-]+", r)]
+    rows = [
+        _cells(r) for r in block.lines[: MAX_TARGET_LINES * 2] if not re.fullmatch(r"[\s|:\-]+", r)
+    ]
     if not rows:
         return
     expect = outline.region() > 0
-    read = outline.tables.read(rows, expect_targets=expect)
+    read = None if outline.full else outline.tables.read(rows, expect_targets=expect)
     if read is None:
         _table_passages(outline, rows)
         return
@@ -1200,6 +1258,8 @@ def _table(outline: _Outline, block: _Block) -> None:
     table = _Entry("table", 0, "", base, outline.heading(), True, region=2)
     group: _Entry | None = None
     for row in read:
+        if outline.full:
+            break
         if row.group:
             label = _group_label(row.number, outline, base)
             path = outline.unique(f"{base}.{label}" if base else label)
@@ -1328,14 +1388,14 @@ class _Figure:
 
 def _targets(item: _Item) -> list[Target]:
     """The target (and sub-targets) of one numbered line in a "Chỉ tiêu" section."""
-    body = item.text.strip().rstrip(" ;.,")
+    body = item.text[:_ITEM_LIMIT].strip().rstrip(" ;.,")
     name: str | None
     if item.name is not None:  # a table row: the name cell, then the figure cell
         name, content = item.name, body
-        source = collapse_spaces(f"{item.shown_prefix} {item.name}: {body}")
+        source = _squash(f"{item.shown_prefix} {item.name}: {body}")
     else:
         name, content = _split_name(body)
-        source = collapse_spaces(item.shown.rstrip(" ;,"))
+        source = _squash(item.shown.rstrip(" ;,"))
     readings = [(clause, _figures(clause.text)) for clause in _split_clauses(content)]
     figures = [f for _, found in readings for f in found]
     wordy = [c for c, found in readings if not found and len(c.text.split()) >= 2]
@@ -1343,7 +1403,7 @@ def _targets(item: _Item) -> list[Target]:
         return [_non_numeric(item, name, content, source)]
     if len(figures) == 1 and not wordy:
         figure = figures[0]
-        full = _combine(name, figure.name) or collapse_spaces(body)
+        full = _combine(name, figure.name) or _squash(body)
         return [
             Target(
                 item.key,
@@ -1376,7 +1436,7 @@ def _split_name(body: str) -> tuple[str | None, str]:
 
 def _just_a_figure(text: str) -> bool:
     """ "140 triệu đồng", "đạt 95% trở lên": one figure and a few words at most."""
-    if len(text.split()) > 6 or ";" in text:
+    if _word_count(text) > 6 or ";" in text:
         return False
     return len(_figures(text)) == 1
 
@@ -1404,6 +1464,15 @@ def _split_clauses(content: str) -> list[_Clause]:
 
 def _figures(clause: str) -> list[_Figure]:
     """Every figure in *clause*, with its unit, qualifier and naming words."""
+    return list(_figures_cached(clause))
+
+
+@functools.lru_cache(maxsize=4096)
+def _figures_cached(clause: str) -> tuple[_Figure, ...]:
+    # The same line is read for figures several times (is it a target, its name, its
+    # clauses): once is enough.
+    if not _DIGIT.search(clause):
+        return ()
     folded = _fold_keep_length(clause)
     found: list[tuple[int, int, int, Decimal, Measure | None]] = []  # start, number end, end
     for match in _NUMBER_TOKEN.finditer(clause):
@@ -1434,7 +1503,7 @@ def _figures(clause: str) -> list[_Figure]:
             name = _clean_name(f"{name} {tail}", first=True)
         figures.append(_Figure(value, measure, qualifier, name))
         floor = end
-    return figures
+    return tuple(figures)
 
 
 _UNIT_SPAN = 26  # the longest unit alias ("triệu đồng/người/ năm") with room for spaces
@@ -1509,10 +1578,16 @@ def _document_number(token: str, measure: Measure | None) -> Decimal | None:
         return None
 
 
+_QUALIFIER_REACH = 80  # qualifier words and fillers stand within these characters
+
+
 def _qualifier_before(clause: str, floor: int, start: int) -> tuple[Qualifier, int]:
     """The qualifier in the words just before a figure, and where its naming words end."""
-    region = clause[floor:start]
+    base = max(floor, start - _QUALIFIER_REACH)
+    region = clause[base:start]
+    folded_region = _fold_keep_length(region)
     tokens = list(re.finditer(r"[^\s/]+|/", region))
+    folded = [folded_region[t.start() : t.end()] for t in tokens]
     found: list[Qualifier] = []
     name_end = start
     i = len(tokens) - 1
@@ -1521,23 +1596,22 @@ def _qualifier_before(clause: str, floor: int, start: int) -> tuple[Qualifier, i
         for size in (3, 2, 1):
             if i - size + 1 < 0:
                 continue
-            group = [t.group(0).strip(":,").lower() for t in tokens[i - size + 1 : i + 1]]
-            if size == 1 and group[0] in _NOT_QUALIFIERS:
+            if size == 1 and tokens[i].group(0).strip(":,").lower() in _NOT_QUALIFIERS:
                 continue
-            key = " ".join(fold(w) for w in group)
+            key = " ".join(w.strip(":,") for w in folded[i - size + 1 : i + 1])
             if key in _QUALIFIER_WORDS:
                 found.append(_QUALIFIER_WORDS[key])
                 taken = size
                 break
         if not taken:
-            key = fold(tokens[i].group(0).strip(":,"))
-            pair = " ".join(fold(t.group(0)) for t in tokens[max(i - 1, 0) : i + 1])
+            key = folded[i].strip(":,")
+            pair = " ".join(folded[max(i - 1, 0) : i + 1])
             taken = 2 if i > 0 and _FILLER_PAIR.match(pair) else 0
             taken = taken or (1 if not key or _FILLER.match(key) else 0)
         if not taken:
             break
         i -= taken
-        name_end = floor + tokens[i + 1].start()
+        name_end = base + tokens[i + 1].start()
     return _resolve(found), name_end
 
 
@@ -1552,7 +1626,9 @@ def _resolve(found: Sequence[Qualifier]) -> Qualifier:
 
 def _qualifier_after(after: str, qualifier: Qualifier) -> Qualifier:
     """ "từ 96% trở lên": a floor even without "đạt"."""
-    folded = fold(after[:30])  # "trở lên" stands right after the unit; never fold the rest
+    folded = _fold_keep_length(
+        after[:30]
+    )  # "trở lên" stands right after the unit; never fold the rest
     if qualifier is Qualifier.EXACT and re.match(r"^\W*tro len\b", folded):
         return Qualifier.AT_LEAST
     if qualifier is Qualifier.EXACT and re.match(r"^\W*tro xuong\b", folded):
@@ -1584,7 +1660,7 @@ _NAME_TAIL = re.compile(r"\s+(?:là|la|đạt|dat)$", re.IGNORECASE)
 
 
 def _clean_name(text: str, *, first: bool) -> str:
-    name = collapse_spaces(_NAME_EDGES.sub("", text))
+    name = _squash(_NAME_EDGES.sub("", text))
     if not first and "," in name:
         name = name.split(",", 1)[1]  # after an earlier figure: drop its tail ("trở lên, …")
     for _ in range(2):
@@ -1615,7 +1691,7 @@ def _capitalise(text: str) -> str:
 
 def _non_numeric(item: _Item, name: str | None, content: str, source: str) -> Target:
     """A target without a figure keeps its words; a closing "vào năm 2027" is its value."""
-    content = collapse_spaces(content)
+    content = _squash(content)
     year = _YEAR_PHRASE.search(_fold_keep_length(content))
     if name is None and year is not None and year.start() > 0:
         name, text_value = content[: year.start()].rstrip(" ,"), content[year.start(1) :]
@@ -1760,6 +1836,9 @@ def _kind(header: _Header, lines: Sequence[_Line], outline: _Outline, filename: 
     return "khac"
 
 
+_DAMAGE_SAMPLE = 200_000  # OCR damage is spread over a document: its start tells
+
+
 def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
     """Read a plan or report's text into metadata, outline, targets and passages.
 
@@ -1769,7 +1848,7 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
     header = _read_header(lines)
     body = list(lines[header.body_start :])
     for i, line in enumerate(body):
-        if line.text and _END_OF_BODY.match(fold(line.text[:40])):
+        if line.text and _END_OF_BODY.match(_fold_keep_length(line.text[:40])):
             body = body[:i]
             break
     body = _skip_addressees(body)
@@ -1780,7 +1859,7 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
     candidates = _candidates(outline.outside) if kind != "bao_cao" else []
     title = header.title or PurePath(filename).stem or "Văn bản không có tiêu đề"
     sections = outline.sections
-    if looks_ocr_damaged(text):
+    if looks_ocr_damaged(text[:_DAMAGE_SAMPLE]):
         # Names, titles and text values are labels the bot shows; quotes (source_text,
         # passages) stay as read.
         targets = [_restored(t) for t in targets]
@@ -1811,20 +1890,25 @@ _AIM = re.compile(
 _RESULT = re.compile(r"\b(da|duoc cong nhan|so voi|cung ky|ket qua|uoc thuc hien|thuc hien duoc)\b")
 _CLAUSE_SPLIT = re.compile(r"(?<=[.;])\s+|\s*[;]\s*")
 _CANDIDATE_LIMIT = 60
+_CANDIDATE_READS = 5000
 
 
 def _candidates(outside: Sequence[tuple[str, str]]) -> list[Target]:
     """Clauses outside any targets list that state an aim with a figure and a unit
     ("phấn đấu trồng 50 ha rau an toàn"), offered to the officer to add as targets."""
     found: list[Target] = []
+    budget = _CANDIDATE_READS  # clauses read for figures: bounded on any document
     for path, text in outside:
         if not _DIGIT.search(text):
             continue
+        budget -= 1
+        if budget < 0:
+            break
         for clause in _CLAUSE_SPLIT.split(text[:_ITEM_LIMIT]):
             clause = clause.strip(" .;")
             if not clause or len(clause.split()) > 40 or not _DIGIT.search(clause):
                 continue
-            key = fold(clause)
+            key = _fold_keep_length(clause)
             if _AIM.search(key) is None or _RESULT.search(key) is not None:
                 continue
             figures = [f for f in _figures(clause) if f.measure is not None]
@@ -1872,7 +1956,7 @@ def _is_addressee(line: _Line) -> bool:
     marker = _marker(line)
     if marker is not None:
         return marker[0].kind == "bullet"
-    return len(line.text.split()) <= 8
+    return _word_count(line.text) <= 8
 
 
 def _skip_addressees(body: list[_Line]) -> list[_Line]:
@@ -1880,7 +1964,7 @@ def _skip_addressees(body: list[_Line]) -> list[_Line]:
     for i, line in enumerate(body[:12]):
         if not line.text:
             continue
-        if not fold(line.text[:20]).startswith("kinh g"):
+        if not _fold_keep_length(line.text[:20]).startswith("kinh g"):
             return body
         j = i + 1
         while j < len(body) and body[j].text and _is_addressee(body[j]):

@@ -14,6 +14,7 @@ columns (a table continued on the next page), else they are guessed from the cel
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,8 +46,14 @@ class _Columns:
     subname: int | None = None  # a column the name header spans ("Chăn nuôi" | "Đàn bò")
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(cell: str) -> str:
-    return collapse_spaces(re.sub(r"[^\w\s%]", " ", fold(cell)))
+    return collapse_spaces(re.sub(r"[^\w\s%]", " ", fold(cell[:200])))
+
+
+def _holds_figure(row: Sequence[str]) -> bool:
+    """A cell with a number other than a year: a data row, not a header."""
+    return any(_DIGIT.search(_YEAR_HEAD.sub("", c)) for c in row)
 
 
 _NUMBER_HEAD = re.compile(r"^(stt|tt|so tt|so thu tu|thu tu)$")
@@ -88,10 +95,11 @@ def _role_scores(header: Sequence[str]) -> dict[str, list[int]]:
 
 
 def _is_header(row: Sequence[str]) -> bool:
+    if _holds_figure(row):
+        return False
     roles = _role_scores(row)
     named = sum(1 for r in ("number", "name", "unit") if roles[r])
-    has_figure = any(_DIGIT.search(c) and not _YEAR_HEAD.search(_key(c)) for c in row)
-    return not has_figure and named + (1 if roles["plan"] else 0) >= 2
+    return named + (1 if roles["plan"] else 0) >= 2
 
 
 def _plan_column(header: Sequence[str], candidates: Sequence[int]) -> int | None:
@@ -251,6 +259,8 @@ def _plan_worded(rows: Sequence[Sequence[str]], start: int, columns: _Columns) -
 
 
 def _is_subheader(row: Sequence[str]) -> bool:
+    if _holds_figure(row):
+        return False
     cells = [_key(c) for c in row if c.strip()]
     return bool(cells) and all(
         _YEAR_HEAD.fullmatch(c) or re.fullmatch(r"(nam )?(19|20)\d\d|kh|th|ke hoach|thuc hien", c)
