@@ -659,3 +659,11 @@ async def test_an_edit_of_group_chatter_naming_a_unit_gets_no_answer(bot: BotDri
         "Tổ 3: 15 người dự họp", chatter.message.message_id, BINH, chat_id=-100777
     )
     assert edited.calls == ()
+
+
+async def test_a_figure_too_large_is_refused_and_nothing_saved(bot: BotDriver) -> None:
+    replies = await bot.send("/baocao trồng cây phân tán 99999999999999999999999999999 cây", AN)
+    assert "quá lớn" in replies.text
+    many = await bot.send("/baocao " + "lợn 2 con dê 3 con " * 60, AN)
+    assert many.text.startswith("Tin nhắn có hơn 100 số liệu")
+    assert await bot.reports() == []
