@@ -270,3 +270,8 @@ async def test_award_dossier_deadlines_are_left_to_the_plan(bot: BotDriver) -> N
     assert not replies.text.startswith("📅")
     polite = await bot.send("Dạ vâng", AN)
     assert polite.text.startswith("Dạ. Anh/chị cần hỏi gì")
+
+
+async def test_a_question_too_long_is_refused_plainly(bot: BotDriver) -> None:
+    replies = await bot.send("/hoi " + "chỉ tiêu trồng cây " * 80, AN)
+    assert replies.text.startswith("Câu hỏi dài quá 1.000 ký tự.")

@@ -673,3 +673,11 @@ async def test_a_long_message_is_never_echoed_past_telegrams_limit(bot: BotDrive
     assert replies.messages
     assert all(len(sent.text) <= 4096 for sent in replies.messages)
     assert text not in replies.text
+
+
+async def test_a_figure_too_large_is_refused_and_nothing_saved(bot: BotDriver) -> None:
+    replies = await bot.send("/baocao trồng cây phân tán 99999999999999999999999999999 cây", AN)
+    assert "quá lớn" in replies.text
+    many = await bot.send("/baocao " + "lợn 2 con dê 3 con " * 60, AN)
+    assert many.text.startswith("Tin nhắn có hơn 100 số liệu")
+    assert await bot.reports() == []
