@@ -31,6 +31,7 @@ from handlers import (
     progress,
     questions,
     reporting,
+    scans,
     start,
     units,
 )
@@ -49,6 +50,7 @@ FEATURES: tuple[ModuleType, ...] = (
     start,
     units,
     admins,
+    scans,  # photos and image files with /kehoach, before plans takes every document
     plans,
     questions,
     reporting,

@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -458,7 +459,29 @@ def _lines(words: Sequence[_Word]) -> str:
         previous = word
     if line:
         out.append(" ".join(line))
-    return "\n".join(out).strip()
+    return "\n".join(_repair_heading(text) for text in out).strip()
+
+
+# A section number in capitals at the start of a heading, as OCR garbles it: "HI." for
+# "III." (two strokes read as one H), "1I." or "Il." for "II.".
+_ROMAN_HEADING = re.compile(r"^([IlH1|]{1,3})\.(\s+)(\w+)")
+_ROMAN_GLYPHS = str.maketrans({"l": "I", "1": "I", "|": "I", "H": "II"})
+_ROMANS = frozenset({"I", "II", "III"})
+
+
+def _repair_heading(line: str) -> str:
+    """ "HI. TỔ CHỨC THỰC HIỆN" → "III. TỔ CHỨC THỰC HIỆN": only at the start of a line, only
+    before a word in capitals, and only when the repair is a roman number (so "1. Nội dung"
+    and a real "II." stay as they are)."""
+    match = _ROMAN_HEADING.match(line)
+    if match is None or match.group(1) in _ROMANS or match.group(1).isdigit():
+        return line
+    if not (match.group(3).isupper() and len(match.group(3)) > 1):
+        return line
+    roman = match.group(1).translate(_ROMAN_GLYPHS)
+    if roman not in _ROMANS:
+        return line
+    return f"{roman}.{match.group(2)}{line[match.start(3) :]}"
 
 
 def read_page(source: PageSource, *, timeout: float = PAGE_TIMEOUT_SECONDS) -> PageText:

@@ -243,3 +243,18 @@ def test_a_picture_without_text_is_not_a_document() -> None:
     )
     with pytest.raises(UnreadablePage, match="không thấy chữ"):
         read_page(PageSource(1, lambda: blobs))
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("HI. TỔ CHỨC THỰC HIỆN", "III. TỔ CHỨC THỰC HIỆN"),
+        ("Il. NỘI DUNG VÀ CHỈ TIÊU", "II. NỘI DUNG VÀ CHỈ TIÊU"),
+        ("II. NỘI DUNG", "II. NỘI DUNG"),
+        ("1. Nội dung thi đua", "1. Nội dung thi đua"),  # an arabic number before lower case
+        ("H. Hà Nội", "H. Hà Nội"),  # not a heading in capitals
+        ("HH. TỔ CHỨC", "HH. TỔ CHỨC"),  # no roman number reads like that
+    ],
+)
+def test_section_numbers_garbled_by_ocr_are_repaired(read: str, meant: str) -> None:
+    assert ocr._repair_heading(read) == meant
