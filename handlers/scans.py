@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import html
+import io
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
+from PIL import Image
 from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, BaseHandler, MessageHandler, filters
@@ -61,7 +64,10 @@ class _Batch:
     user_id: int
     first: Update
     name: str | None
-    pages: dict[int, Message] = field(default_factory=dict)  # by message id
+    pages: dict[int, bytes] = field(default_factory=dict)  # image bytes by message id
+    refused: int = 0  # pages beyond MAX_PAGES, counted and not downloaded
+    downloading: int = 0  # pages still coming from Telegram: the batch waits for them
+    collecting: bool = False  # the background task that closes and reads the batch is on
     arrived: asyncio.Event = field(default_factory=asyncio.Event)  # set by each new page
 
 
@@ -79,8 +85,9 @@ def desk_of(context: Context) -> ScanDesk:
     return desk_of_app(context.application)
 
 
-def _batches(context: Context) -> dict[int, _Batch]:
-    batches: dict[int, _Batch] = context.application.bot_data.setdefault(_BATCHES, {})
+def _batches(context: Context) -> dict[tuple[int, int], _Batch]:
+    """Photos being collected, by (chat, sender)."""
+    batches: dict[tuple[int, int], _Batch] = context.application.bot_data.setdefault(_BATCHES, {})
     return batches
 
 
@@ -96,8 +103,8 @@ async def image_received(update: Update, context: Context) -> None:
     if message is None or chat is None or user is None:
         return
     batches = _batches(context)
-    batch = batches.get(chat.id)
-    if batch is None or batch.user_id != user.id:
+    batch = batches.get((chat.id, user.id))
+    if batch is None:
         captioned = bool(_CAPTION.match(message.caption or ""))
         if not captioned and not _awaiting(context):
             if chat.type == "private":
@@ -108,16 +115,56 @@ async def image_received(update: Update, context: Context) -> None:
         if context.user_data is not None:
             context.user_data.pop(AWAITING_FILE, None)
         batch = _Batch(user.id, update, command_args(update) or None)
-        batches[chat.id] = batch
-        _start_collecting(context, chat.id, batch)
+        batches[(chat.id, user.id)] = batch
+    batch.arrived.set()
+    if len(batch.pages) >= MAX_PAGES:
+        batch.refused += 1
+        return
     if message.document is not None and (message.document.file_size or 0) > MAX_IMAGE_BYTES:
+        _drop_if_empty(batches, (chat.id, user.id), batch)
         await reply(update, "Ảnh lớn hơn 20 MB nên không đọc được. Hãy gửi ảnh nhỏ hơn.")
         return
-    batch.pages[message.message_id] = message
+    batch.downloading += 1
+    try:
+        data = await _download(message)
+    finally:
+        batch.downloading -= 1
+        batch.arrived.set()
+    if message.document is not None and not _is_image(data):
+        suffix = PurePath(message.document.file_name or "").suffix.lower() or "ảnh"
+        _drop_if_empty(batches, (chat.id, user.id), batch)
+        await reply(
+            update,
+            f"Chưa đọc được tệp dạng «{html.escape(suffix)}» này: tệp hỏng hoặc không phải ảnh. "
+            "Hãy gửi ảnh JPEG hoặc PNG chụp các trang kế hoạch.",
+        )
+        return
+    batch.pages[message.message_id] = data
     batch.arrived.set()
+    if not batch.collecting:
+        _start_collecting(context, chat.id, batch)
+
+
+def _drop_if_empty(
+    batches: dict[tuple[int, int], _Batch], key: tuple[int, int], batch: _Batch
+) -> None:
+    """Forget a batch whose only page was refused: the next photo starts afresh."""
+    if not batch.collecting and not batch.downloading and not batch.pages:
+        batches.pop(key, None)
+
+
+def _is_image(data: bytes) -> bool:
+    """True when Pillow recognises *data* as an image (the header only: cheap)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (OSError, ValueError, SyntaxError):
+        return False
+    return True
 
 
 def _start_collecting(context: Context, chat_id: int, batch: _Batch) -> None:
+    batch.collecting = True
     task = context.application.create_task(
         _collect_then_read(context, chat_id, batch), update=batch.first
     )
@@ -130,18 +177,20 @@ async def _collect_then_read(context: Context, chat_id: int, batch: _Batch) -> N
         try:
             await asyncio.wait_for(batch.arrived.wait(), QUIET_SECONDS)
         except TimeoutError:
-            break
-    _batches(context).pop(chat_id, None)
+            if not batch.downloading:
+                break
+    _batches(context).pop((chat_id, batch.user_id), None)
     if not batch.pages:
         return
-    if len(batch.pages) > MAX_PAGES:
+    if batch.refused:
+        count = len(batch.pages) + batch.refused
         await reply(
             batch.first,
-            f"Đã nhận {len(batch.pages)} ảnh, nhiều hơn {MAX_PAGES} trang bot đọc được một lần. "
+            f"Đã nhận {count} ảnh, nhiều hơn {MAX_PAGES} trang bot đọc được một lần. "
             "Hãy gửi riêng các trang có chỉ tiêu.",
         )
         return
-    images = [await _download(batch.pages[key]) for key in sorted(batch.pages)]
+    images = [batch.pages[key] for key in sorted(batch.pages)]
     count = len(images)
     filename = f"anh-chup-{count}-trang" if count > 1 else "anh-chup-1-trang"
     await _read_and_import(batch.first, context, photo_pages(images), filename, batch.name)

@@ -199,3 +199,30 @@ async def test_a_non_admin_cannot_import_photos(bot: BotDriver) -> None:
     assert NOT_ADMIN_TEXT in replies.text
     await settle(bot)
     assert await stored_plans(bot) == []
+
+
+async def test_a_broken_image_file_is_refused_at_once(bot: BotDriver) -> None:
+    broken = photo_update(
+        bot, b"\xff\xd8\xff\xe0 not a photo", ADMIN, 961, caption="/kehoach", as_file="trang.jpg"
+    )
+    replies = await bot.process(broken)
+    assert "Chưa đọc được tệp dạng «.jpg» này: tệp hỏng hoặc không phải ảnh" in replies.text
+    await settle(bot)
+    assert await stored_plans(bot) == []
+
+
+async def test_more_photos_than_the_page_limit_are_refused(
+    bot: BotDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan_handlers, "MAX_PAGES", 2)
+    monkeypatch.setattr(scan_handlers, "QUIET_SECONDS", 0.5)
+    photo = PHONE_PAGES[1].read_bytes()
+    bot.request.clear()
+    for offset in range(3):
+        caption = "/kehoach" if offset == 0 else None
+        update = photo_update(bot, photo, ADMIN, 970 + offset, caption=caption, album="big")
+        await bot.app.process_update(update)
+    texts = await settle(bot)
+    assert any("Đã nhận 3 ảnh, nhiều hơn 2 trang" in t for t in texts)
+    assert not any(t.startswith("Đang đọc trang") for t in texts)
+    assert await stored_plans(bot) == []
