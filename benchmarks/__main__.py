@@ -10,7 +10,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("benchmarks.qa", "benchmarks.reports", "benchmarks.broadcast")
+BENCHMARKS = ("benchmarks.qa", "benchmarks.reports", "benchmarks.broadcast", "benchmarks.ocr")
 
 
 def main(selected: list[str]) -> int:

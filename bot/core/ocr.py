@@ -8,9 +8,10 @@ A scan arrives as a PDF of page images, or as photos (JPEG/PNG). Each page goes 
    faint (no contrast), blank.
 3. **Preparation** that pays for itself (``benchmarks/ocr.py`` measures it): the light is
    flattened (a phone photo is darker towards one corner, and a single threshold would black
-   out that corner), small images are enlarged towards 300 dpi (Tesseract reads a 150-dpi
-   photo badly: "(5)" becomes "(6)"), the tilt is measured from the rows of text and undone,
-   and the page is binarised with Otsu's threshold.
+   out that corner; a dim, tilted photo loses half its targets without this), the tilt is
+   measured from the rows of text and undone, and only very small images are enlarged. Our
+   own Otsu binarisation finds blank pages and the tilt; Tesseract binarises the evenly lit
+   page itself, which read better than handing it our 1-bit page.
 4. **Tesseract** (the ``tesseract`` program, run with a time limit) returns TSV: every word
    with its place and confidence. Lines are rebuilt from it; a wide gap between words on one
    line (table cells, the two-column letterhead) becomes " | ", the same cell separator the
@@ -71,12 +72,13 @@ TOTAL_TIMEOUT_SECONDS = 600.0
 LANGUAGE = "vie"
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie"
 
-# An A4 page is 8,27 inches wide: a page image narrower than this is under ~250 dpi and is
-# enlarged; wider than the upper bound it is reduced (more pixels only cost time).
+# An A4 page is 8,27 inches wide. Tesseract reads a 150-dpi page (1.240 px) as well as the
+# same page enlarged to 300 dpi, and faster (benchmarks/ocr.py), so only a page under about
+# 120 dpi is enlarged; one over about 430 dpi is reduced (more pixels only cost time).
 _TARGET_WIDTH = 2480
-_ENLARGE_BELOW = 2000
+_ENLARGE_BELOW = 1000
+_SMALL_TARGET_WIDTH = 1800
 _REDUCE_ABOVE = 3600
-_MAX_ENLARGEMENT = 2.5
 _MIN_SIDE = 500  # pixels: below this a page of text cannot hold readable letters
 _MAX_PIXELS = 60_000_000  # a decompression bomb guard for photos (an A4 at 600 dpi is 35 M)
 _DARK_PAPER = 70  # the brightest tenth of a page darker than this: no paper is visible
@@ -186,8 +188,10 @@ def require_tesseract() -> str:
 
 
 def _run_tesseract(binary: str, png: bytes, timeout: float) -> str:
-    """TSV of *png* (a prepared page at 300 dpi); one thread, as the machine is shared."""
+    """TSV of *png* (a prepared page); one thread, as the machine is shared."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    # --dpi: without it Tesseract guesses from the letter sizes and logs a warning each page;
+    # 300 is what the letters of body text at ~150–300 dpi read best as (benchmarks/ocr.py).
     command = [binary, "stdin", "stdout", "-l", LANGUAGE, "--psm", "3", "--dpi", "300", "tsv"]
     try:
         done = subprocess.run(
@@ -380,20 +384,23 @@ def _estimate_skew(binary: npt.NDArray[np.bool_]) -> float:
 def _scale_for_ocr(image: Image.Image) -> float:
     """How much to enlarge (or reduce) a page image towards 300 dpi across an A4 width."""
     if image.width < _ENLARGE_BELOW:
-        return min(_TARGET_WIDTH / image.width, _MAX_ENLARGEMENT)
+        return _SMALL_TARGET_WIDTH / image.width
     if image.width > _REDUCE_ABOVE:
         return _TARGET_WIDTH / image.width
     return 1.0
 
 
 def prepare_page(image: Image.Image, number: int = 1) -> tuple[Image.Image | None, float]:
-    """The page made ready for Tesseract (1-bit, upright, about 300 dpi) and the angle it was
-    turned by; ``None`` for a blank page. Raises :class:`UnreadablePage`."""
+    """The page made ready for Tesseract (grayscale, evenly lit, upright, not tiny) and the
+    angle it was turned by; ``None`` for a blank page. Raises :class:`UnreadablePage`.
+
+    The page is binarised (Otsu) here only to find the blank pages and the tilt; Tesseract
+    gets the evenly lit grayscale page and binarises it itself, which ``benchmarks/ocr.py``
+    measured to read better than our 1-bit page (the letters' grey edges help it)."""
     gray = _grayscale(image)
     _check_readable(gray, number)
     flat = _flatten_light(gray)
-    threshold = _otsu(np.asarray(flat, dtype=np.uint8))
-    ink = np.asarray(flat, dtype=np.uint8) <= threshold
+    ink = np.asarray(flat, dtype=np.uint8) <= _otsu(np.asarray(flat, dtype=np.uint8))
     if ink.mean() < _BLANK_INK:
         return None, 0.0
     angle = _estimate_skew(ink)
@@ -403,9 +410,7 @@ def prepare_page(image: Image.Image, number: int = 1) -> tuple[Image.Image | Non
         flat = flat.resize(size, Image.Resampling.LANCZOS)
     if abs(angle) >= 0.2:
         flat = flat.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    pixels = np.asarray(flat, dtype=np.uint8)
-    binary = Image.fromarray(np.where(pixels > threshold, 255, 0).astype(np.uint8))
-    return binary.convert("1", dither=Image.Dither.NONE), angle
+    return flat, angle
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -491,7 +496,7 @@ def read_page(source: PageSource, *, timeout: float = PAGE_TIMEOUT_SECONDS) -> P
     if prepared is None:
         return PageText(source.number, "", None, 0, blank=True)
     png = io.BytesIO()
-    prepared.save(png, "PNG", dpi=(300, 300))
+    prepared.save(png, "PNG", compress_level=1)  # speed over size: it only goes to a pipe
     words = _tsv_words(_run_tesseract(binary, png.getvalue(), timeout))
     if sum(w.confidence >= _CONFIDENT for w in words) < _MIN_WORDS:
         raise UnreadablePage(

@@ -17,6 +17,10 @@ SCAN_SOURCE = SCANS_DIR / "ke_hoach_xa_an_phu_2026.txt"
 SCAN_300_PDF = SCANS_DIR / "scan_300dpi.pdf"
 SCAN_150_PDF = SCANS_DIR / "scan_150dpi.pdf"
 PHONE_PAGES = (SCANS_DIR / "phone_150dpi_p1.jpg", SCANS_DIR / "phone_150dpi_p2.jpg")
+# Page 1 again, photographed badly: tilted 3°, dim, one corner in deep shade.
+PHONE_DIM_PAGE = SCANS_DIR / "phone_150dpi_dim.jpg"
+# The text drawn on each page of the renderings, pages separated by a form feed.
+SOURCE_PAGES = SCANS_DIR / "source_pages.txt"
 # The targets of the sample plan, as its text states them: number → (value, measure).
 EXPECTED_TARGETS = {
     "(1)": ("45000", "cây"),
