@@ -88,7 +88,7 @@ _BLANK_INK = 0.002  # fewer dark pixels than this share: an empty page (a blank 
 _MIN_WORDS = 3  # a page with fewer confident words than this is not a text page
 _CONFIDENT = 50.0
 _MAX_SKEW = 6.0  # degrees; a photo tilted more than this is retaken, not guessed
-_COLUMN_GAP_LINES = 2.2  # a gap wider than this many line heights separates two cells
+_COLUMN_GAP_LINES = 2.0  # a gap wider than this many word heights separates two cells
 
 
 class OcrError(DocumentError):
@@ -435,36 +435,53 @@ def _tsv_words(tsv: str) -> list[_Word]:
         try:
             left, width = int(row["left"]), int(row["width"])
             key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-            words.append(
-                _Word(key, left, left + width, int(row["height"]), float(row["conf"]), text)
-            )
+            height, confidence = int(row["height"]), float(row["conf"])
         except (KeyError, ValueError):
             continue
+        # A table's ruling lines come back as "|" glyphs, alone or stuck to a cell's first or
+        # last word: they are kept apart as cell separators, not counted as words read.
+        core = text.strip("|").strip()
+        if text.startswith("|"):
+            words.append(_Word(key, left, left, height, -1.0, _CELL))
+        if core:
+            words.append(_Word(key, left, left + width, height, confidence, core))
+        if text.endswith("|") and core:
+            words.append(_Word(key, left + width, left + width, height, -1.0, _CELL))
     return words
+
+
+_CELL = "|"
+_SEPARATORS = re.compile(r"(?:\s*\|)+\s*")
 
 
 def _lines(words: Sequence[_Word]) -> str:
     """Text lines in Tesseract's reading order; a blank line between blocks (not between
-    Tesseract's paragraphs: it splits a paragraph wherever a line is short); a wide gap inside
-    a line becomes " | "."""
+    Tesseract's paragraphs: it splits a paragraph wherever a line is short); a ruling line or
+    a wide gap inside a line becomes one " | " between cells."""
     out: list[str] = []
     previous: _Word | None = None
     line: list[str] = []
+    # The page's usual word height (not the two words' own: "1" beside "Trồng" is shorter).
+    heights = sorted(w.height for w in words if w.text != _CELL)
+    cell_gap = _COLUMN_GAP_LINES * (heights[len(heights) // 2] if heights else 1)
     for word in words:
         if previous is not None and word.line != previous.line:
-            out.append(" ".join(line))
+            out.append(_cells(line))
             line = []
             if word.line[0] != previous.line[0]:
                 out.append("")
-        elif previous is not None:
-            gap = word.left - previous.right
-            if gap > _COLUMN_GAP_LINES * max(word.height, previous.height, 1):
-                line.append("|")
+        elif previous is not None and word.left - previous.right > cell_gap:
+            line.append(_CELL)
         line.append(word.text)
         previous = word
     if line:
-        out.append(" ".join(line))
+        out.append(_cells(line))
     return "\n".join(_repair_heading(text) for text in out).strip()
+
+
+def _cells(tokens: Sequence[str]) -> str:
+    """The line's words, separators merged into one " | " and none at either end."""
+    return _SEPARATORS.sub(" | ", " ".join(tokens)).strip(" |")
 
 
 # A section number in capitals at the start of a heading, as OCR garbles it: "HI." for

@@ -31,6 +31,8 @@ from tests.support.scans import (
     PHONE_PAGES,
     SCAN_300_PDF,
     SCAN_SOURCE,
+    TABLE_PAGE,
+    TABLE_TARGETS,
     image_bytes,
     needs_tesseract,
     text_rows_image,
@@ -153,6 +155,21 @@ def test_tsv_words_become_lines_blocks_and_cells() -> None:
     assert ocr._lines(words) == "ỦY BAN | CỘNG HÒA\n(1) Trồng\n\nNơi"
 
 
+def test_ruling_lines_read_as_bars_become_one_cell_separator() -> None:
+    tsv = _tsv(
+        [
+            (1, 1, 1, 100, 20, 95.0, "1"),
+            (1, 1, 1, 160, 5, 40.0, "|"),  # a ruling line on its own
+            (1, 1, 1, 180, 120, 93.0, "|Trồng"),  # and stuck to the next cell's first word
+            (1, 1, 1, 310, 60, 92.0, "cây|"),
+            (1, 1, 1, 600, 110, 96.0, "45.000"),  # a wide gap as well: still one separator
+        ]
+    )
+    words = ocr._tsv_words(tsv)
+    assert ocr._lines(words) == "1 | Trồng cây | 45.000"
+    assert [w.text for w in words if w.confidence >= 0] == ["1", "Trồng", "cây", "45.000"]
+
+
 def test_the_document_confidence_weighs_pages_by_their_words() -> None:
     pages = (
         ocr.PageText(1, "a", 90.0, 300),
@@ -233,6 +250,14 @@ def test_a_dim_tilted_photo_still_gives_every_target() -> None:
     result = read_pages([image_page(PHONE_DIM_PAGE.read_bytes(), 1)])
     assert _targets(result.text) == EXPECTED_TARGETS
     assert result.pages[0].skew == pytest.approx(3.2, abs=0.3)
+
+
+@needs_tesseract
+def test_a_scanned_table_gives_its_rows_as_cells_and_its_targets() -> None:
+    result = read_pages([image_page(TABLE_PAGE.read_bytes(), 1)])
+    assert "\n2 | Sản lượng lương thực có hạt | tấn | 2.300\n" in result.text
+    plan = "KẾ HOẠCH\nThi đua thực hiện các chỉ tiêu năm 2026\n" + result.text
+    assert _targets(plan) == TABLE_TARGETS
 
 
 @needs_tesseract

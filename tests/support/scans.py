@@ -19,6 +19,15 @@ SCAN_150_PDF = SCANS_DIR / "scan_150dpi.pdf"
 PHONE_PAGES = (SCANS_DIR / "phone_150dpi_p1.jpg", SCANS_DIR / "phone_150dpi_p2.jpg")
 # Page 1 again, photographed badly: tilted 3°, dim, one corner in deep shade.
 PHONE_DIM_PAGE = SCANS_DIR / "phone_150dpi_dim.jpg"
+# A ruled table of five targets under a heading, scanned at 150 dpi (1-bit).
+TABLE_PAGE = SCANS_DIR / "table_150dpi.png"
+TABLE_TARGETS = {
+    "1": ("45000", "cây"),
+    "2": ("2300", "tấn"),
+    "3": ("96", "%"),
+    "4": ("420", "người"),
+    "5": ("12.4", "tỷ đồng"),
+}
 # The text drawn on each page of the renderings, pages separated by a form feed.
 SOURCE_PAGES = SCANS_DIR / "source_pages.txt"
 # The targets of the sample plan, as its text states them: number → (value, measure).
