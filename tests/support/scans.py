@@ -21,6 +21,7 @@ PHONE_PAGES = (SCANS_DIR / "phone_150dpi_p1.jpg", SCANS_DIR / "phone_150dpi_p2.j
 PHONE_DIM_PAGE = SCANS_DIR / "phone_150dpi_dim.jpg"
 # A ruled table of five targets under a heading, scanned at 150 dpi (1-bit).
 TABLE_PAGE = SCANS_DIR / "table_150dpi.png"
+TABLE_SOURCE = SCANS_DIR / "table_source.txt"
 TABLE_TARGETS = {
     "1": ("45000", "cây"),
     "2": ("2300", "tấn"),
