@@ -191,8 +191,7 @@ async def _collect_then_read(context: Context, chat_id: int, batch: _Batch) -> N
         )
         return
     images = [batch.pages[key] for key in sorted(batch.pages)]
-    count = len(images)
-    filename = f"anh-chup-{count}-trang" if count > 1 else "anh-chup-1-trang"
+    filename = f"anh-chup-{len(images)}-trang"
     await _read_and_import(batch.first, context, photo_pages(images), filename, batch.name)
 
 
