@@ -15,6 +15,7 @@ BENCHMARKS = (
     "benchmarks.plans",
     "benchmarks.documents",
     "benchmarks.adversarial",
+    "benchmarks.ocr",
     "benchmarks.reports",
     "benchmarks.broadcast",
 )

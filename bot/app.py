@@ -32,6 +32,7 @@ from handlers import (
     progress,
     questions,
     reporting,
+    scans,
     start,
     units,
     unknown,
@@ -51,6 +52,7 @@ FEATURES: tuple[ModuleType, ...] = (
     start,
     units,
     admins,
+    scans,  # photos and image files with /kehoach, before plans takes every document
     plans,
     questions,
     reporting,
