@@ -32,6 +32,7 @@ from handlers import (
     questions,
     reporting,
     start,
+    targets,
     units,
 )
 from handlers.common import Context, is_harmless
@@ -51,6 +52,7 @@ FEATURES: tuple[ModuleType, ...] = (
     admins,
     plans,
     questions,
+    targets,
     reporting,
     progress,
     deadlines,

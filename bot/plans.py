@@ -65,6 +65,7 @@ class ImportOutcome:
     targets_retired: int
     targets_restored: int
     filename: str
+    targets_kept: int = 0  # targets an admin added or corrected: the officer's version stays
 
 
 def _read(data: bytes, filename: str) -> tuple[str, ParsedPlan]:
@@ -111,6 +112,7 @@ async def import_plan(
             updated=saved.targets_updated,
             retired=saved.targets_retired,
             restored=saved.targets_restored,
+            kept=saved.targets_kept,
         )
         return ImportOutcome(
             plan_id=saved.plan.id,
@@ -123,6 +125,7 @@ async def import_plan(
             targets_retired=saved.targets_retired,
             targets_restored=saved.targets_restored,
             filename=filename,
+            targets_kept=saved.targets_kept,
         )
 
 
@@ -265,6 +268,11 @@ def _change_line(outcome: ImportOutcome) -> str:
     line = f"✅ Đã cập nhật {kind} đã nạp trước đây (không tạo bản trùng): {detail}."
     if outcome.targets_retired:
         line += " Chỉ tiêu bị bỏ vẫn được giữ cùng các báo cáo cũ."
+    if outcome.targets_kept:
+        line += (
+            f" {outcome.targets_kept} chỉ tiêu đã được sửa trong chat nên giữ theo bản sửa "
+            "(xem bằng /chitieu xem &lt;số&gt;)."
+        )
     return line
 
 
