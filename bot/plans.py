@@ -12,14 +12,25 @@ import asyncio
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
 from bot.core.answers import format_figure
 from bot.core.documents import DocumentError, extract_text
 from bot.core.numbers import format_date
-from bot.core.plan import ParsedPlan, Target, kind_label
+from bot.core.plan import (
+    Direction,
+    ParsedPlan,
+    Qualifier,
+    Target,
+    kind_label,
+    section_label,
+)
 from bot.core.plan_parser import parse_plan
 from bot.core.text import collapse_spaces, fold, shorten
-from storage import plans, users
+from bot.targets import direction_of
+from storage import pending, plans, users
 from storage.db import Database
 from storage.models import Plan
 
@@ -30,6 +41,7 @@ __all__ = [
     "import_plan",
     "plan_details",
     "plan_summary",
+    "plan_summary_pages",
     "plans_list_text",
 ]
 
@@ -147,8 +159,9 @@ def _target_line(target: Target, *, compound: bool) -> str:
     figure = _e(format_figure(target))
     if target.value is None and fold(target.text_value or "") == fold(target.name):
         figure = ""  # "Huyện đạt chuẩn nông thôn mới": the name says it all
-    if target.parent_key is not None:
-        return f"    – {name}: {figure}" if figure else f"    – {name}"
+    if target.parent_key is not None:  # the key is how an admin names it: /chitieu sua 2.1
+        head = f"    – ({target.key}) {name}"
+        return f"{head}: {figure}" if figure else head
     head = f"{target.marker} {name}"
     if compound and target.value is None and not target.text_value:
         return f"{head}:"
@@ -189,17 +202,21 @@ def _counts_line(parsed: ParsedPlan) -> str:
     return "Gồm " + ", ".join(parts) + "."
 
 
-def plan_details(
-    parsed: ParsedPlan,
-    *,
-    plan_id: int,
-    name: str,
-    is_active: bool,
-    limit: int = MAX_SUMMARY_CHARS,
-) -> str:
-    """The plan as the officer should check it: title, number and date, year, counts, and
-    every target with its figure (sub-targets indented). HTML of at most *limit* characters:
-    targets that do not fit are counted, not shown."""
+_DIRECTION_MARKS = {
+    Direction.HIGHER: "↑",
+    Direction.LOWER: "↓",
+    Direction.CEILING: "≤",
+    Direction.QUALITATIVE: "○",
+}
+DIRECTION_LEGEND = (
+    "<i>↑ càng cao càng tốt · ↓ càng thấp càng tốt · ≤ không vượt quá · ○ định tính</i>"
+)
+FEW_TARGETS = 3  # fewer top-level targets than this in a plan deserves a plain warning
+MAX_CANDIDATES = 10  # one-tap buttons offered after an import
+MAX_DEADLINES = 6
+
+
+def _head(parsed: ParsedPlan, *, plan_id: int, name: str, is_active: bool) -> list[str]:
     kind = _kind_word(parsed.kind)
     head = [f"<b>{_e(shorten(parsed.title, _TITLE_CHARS) or name)}</b>"]
     reference = []
@@ -214,7 +231,12 @@ def plan_details(
     head.append(f"Năm áp dụng: {parsed.year}" if parsed.year else "Năm áp dụng: chưa xác định")
     head.append(f"Tên gọi trong bot: {_e(name)} (số {plan_id})")
     head.append(_counts_line(parsed))
-    if is_active:
+    if parsed.kind == "bao_cao":
+        head.append(
+            "📄 Đây là <b>báo cáo</b>, không phải kế hoạch: bot lưu lại nhưng không dùng làm "
+            "kế hoạch đang dùng. Muốn các đơn vị báo cáo theo chỉ tiêu, hãy nạp tệp kế hoạch."
+        )
+    elif is_active:
         head.append(
             f"Đây là {kind} đang dùng: bot trả lời câu hỏi theo {kind} này và ghi số liệu "
             "các đơn vị báo cáo theo chỉ tiêu của nó."
@@ -228,6 +250,66 @@ def plan_details(
     if missing:
         shown = ", ".join(f"({n})" for n in missing)
         head.append(f"⚠️ Không thấy chỉ tiêu số {shown}: hãy đối chiếu với văn bản gốc.")
+    warning = few_targets_warning(parsed)
+    if warning:
+        head.append(warning)
+    return head
+
+
+def few_targets_warning(parsed: ParsedPlan) -> str | None:
+    """A plain warning, with what to do next, when a plan gave few or no targets."""
+    top = len(parsed.top_level_targets())
+    if parsed.kind == "bao_cao" or top >= FEW_TARGETS:
+        return None
+    read = f"chỉ đọc được {top} chỉ tiêu" if top else "chưa đọc được chỉ tiêu nào"
+    return (
+        f"⚠️ Kế hoạch này tôi {read} — có thể các chỉ tiêu nằm trong bảng hoặc viết theo cách "
+        "tôi chưa đọc được. Hãy đối chiếu với văn bản gốc rồi thêm chỉ tiêu còn thiếu: "
+        "<code>/chitieu them Tên: con số</code> (ví dụ <code>/chitieu them Trồng cây phân tán: "
+        "58.000 cây</code>), hoặc tải <code>/chitieu mau</code>, điền vào và gửi lại kèm chú "
+        "thích <code>/chitieu nhap</code>. Nếu là bản chụp, hãy gửi bản .docx hoặc .pdf có chữ."
+    )
+
+
+def _section_heading(parsed: ParsedPlan, path: str) -> str:
+    section = parsed.section(path)
+    title = collapse_spaces(section.title) if section and section.title else ""
+    label = section_label(path)
+    where = label[:1].upper() + label[1:]
+    return f"\n<b>{_e(where)}{'. ' + _e(shorten(title, 100)) if title else ''}</b>"
+
+
+def _marked(line: str, target: Target) -> str:
+    if target.value is None and not target.text_value:
+        return line  # a heading of sub-targets: the parts carry the direction
+    return f"{line} {_DIRECTION_MARKS[direction_of(target)]}"
+
+
+def _grouped_lines(parsed: ParsedPlan) -> list[str]:
+    """Targets under the headings of the plan that hold them, each with its direction."""
+    parents = {t.parent_key for t in parsed.targets if t.parent_key is not None}
+    lines: list[str] = []
+    current: str | None = None
+    for target in parsed.targets:
+        if target.parent_key is None and target.section_path != current:
+            current = target.section_path
+            lines.append(_section_heading(parsed, current))
+        lines.append(_marked(_target_line(target, compound=target.key in parents), target))
+    return lines
+
+
+def plan_details(
+    parsed: ParsedPlan,
+    *,
+    plan_id: int,
+    name: str,
+    is_active: bool,
+    limit: int = MAX_SUMMARY_CHARS,
+) -> str:
+    """The plan as the officer should check it: title, number and date, year, counts, and
+    every target with its figure (sub-targets indented). HTML of at most *limit* characters:
+    targets that do not fit are counted, not shown."""
+    head = _head(parsed, plan_id=plan_id, name=name, is_active=is_active)
     body = _target_lines(parsed)
     if not body:
         body = ["Không tìm thấy chỉ tiêu có số liệu; bot vẫn trả lời theo nội dung văn bản."]
@@ -247,6 +329,23 @@ def _fit(head: str, lines: list[str], limit: int = MAX_SUMMARY_CHARS) -> str:
             return text + tail
         text += "\n" + line
     return text
+
+
+def paginate(lines: Sequence[str], limit: int = MAX_SUMMARY_CHARS) -> list[str]:
+    """*lines* joined into messages of at most *limit* characters each (a line longer than
+    that is cut), never splitting a line between messages."""
+    pages: list[str] = []
+    current = ""
+    for line in lines:
+        line = line if len(line) <= limit else line[: limit - 1] + "…"
+        if current and len(current) + 1 + len(line) > limit:
+            pages.append(current)
+            current = line.lstrip("\n")
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        pages.append(current)
+    return pages
 
 
 def _change_line(outcome: ImportOutcome) -> str:
@@ -276,21 +375,140 @@ def _change_line(outcome: ImportOutcome) -> str:
     return line
 
 
+def candidate_lines(parsed: ParsedPlan) -> list[str]:
+    """The lines that looked like targets but were not taken, numbered for the add buttons."""
+    if not parsed.candidates or parsed.kind == "bao_cao":
+        return []
+    shown = parsed.candidates[:MAX_CANDIDATES]
+    lines = ["\n<b>Dòng có số liệu nhưng chưa nhận là chỉ tiêu</b> (bấm nút để thêm):"]
+    for index, candidate in enumerate(shown, start=1):
+        text = candidate.source_text or f"{candidate.name}: {format_figure(candidate)}"
+        lines.append(f"{index}. {_e(shorten(collapse_spaces(text), _NAME_CHARS))}")
+    if len(parsed.candidates) > len(shown):
+        lines.append(f"… và {len(parsed.candidates) - len(shown)} dòng nữa.")
+    return lines
+
+
+def deadline_lines(parsed: ParsedPlan) -> list[str]:
+    """The dates the plan sets, proposed as the commune's deadlines (buttons accept)."""
+    if not parsed.deadlines or parsed.kind == "bao_cao":
+        return []
+    lines = ["\n<b>Hạn kế hoạch đặt ra</b> (bấm nút để dùng làm hạn của xã):"]
+    for deadline in parsed.deadlines[:MAX_DEADLINES]:
+        year = deadline.year or parsed.year
+        day = f"{deadline.day:02d}/{deadline.month:02d}" + (f"/{year}" if year else "")
+        lines.append(f"• {day} — {_e(shorten(deadline.what, 80))}")
+    return lines
+
+
+def plan_summary_pages(outcome: ImportOutcome, limit: int = MAX_SUMMARY_CHARS) -> list[str]:
+    """What the bot shows after an import, as messages of at most *limit* characters: the
+    change, the plan's facts and warnings, its targets grouped as in the plan with their
+    direction, the lines not taken and the deadlines it sets."""
+    parsed = outcome.parsed
+    lines = [
+        _change_line(outcome),
+        *_head(parsed, plan_id=outcome.plan_id, name=outcome.name, is_active=outcome.is_active),
+    ]
+    targets = _grouped_lines(parsed)
+    if targets:
+        lines += ["\n<b>Các chỉ tiêu</b>", DIRECTION_LEGEND, *targets]
+    lines += candidate_lines(parsed)
+    lines += deadline_lines(parsed)
+    lines.append(
+        "\nChỉ tiêu nào sai hay thiếu: sửa ngay trong chat (<code>/chitieu huongdan</code>), "
+        "qua Excel (<code>/chitieu excel</code>), hoặc sửa tệp rồi gửi lại — bản cũ được cập "
+        "nhật, các số liệu đã báo cáo vẫn giữ nguyên."
+    )
+    return paginate(lines, limit)
+
+
 def plan_summary(outcome: ImportOutcome) -> str:
-    """What the bot and the CLI show after an import, so the officer can check it."""
-    first = _change_line(outcome)
-    footer = (
-        "Nếu thấy chỉ tiêu nào sai hay thiếu, hãy sửa tệp rồi gửi lại: bản cũ sẽ được cập "
-        "nhật, các báo cáo đã gửi vẫn giữ nguyên."
+    """The whole summary as one text (the CLI prints it; chat sends the pages)."""
+    return "\n\n".join(plan_summary_pages(outcome))
+
+
+# ---------------------------------------------------------------- proposals after an import
+
+CANDIDATE_KIND = "plan.candidate"  # pending choice: add a line the reader did not take
+DEADLINE_KIND = "plan.deadline"  # pending choice: use a date the plan sets as a deadline
+
+
+@dataclass(frozen=True, slots=True)
+class Offers:
+    """The pending choices behind the buttons of an import summary."""
+
+    candidates: tuple[tuple[int, int], ...]  # (number shown in the summary, pending id)
+    deadlines: tuple[tuple[int, str], ...]  # (pending id, button label)
+
+
+def _candidate_payload(plan_id: int, target: Target) -> dict[str, Any]:
+    return {
+        "plan_id": plan_id,
+        "name": target.name,
+        "value": None if target.value is None else str(target.value),
+        "measure": target.measure,
+        "qualifier": str(target.qualifier),
+        "text_value": target.text_value,
+        "section_path": target.section_path,
+        "source_text": target.source_text,
+    }
+
+
+def candidate_from(payload: dict[str, Any]) -> Target:
+    """The candidate line kept in a pending choice, as a target to add."""
+    value = payload.get("value")
+    return Target(
+        key="",
+        number="",
+        name=str(payload["name"]),
+        value=None if value is None else Decimal(value),
+        measure=payload.get("measure"),
+        qualifier=Qualifier(payload.get("qualifier", "exact")),
+        section_path=str(payload.get("section_path", "")),
+        source_text=str(payload.get("source_text", "")),
+        text_value=payload.get("text_value"),
     )
-    details = plan_details(
-        outcome.parsed,
-        plan_id=outcome.plan_id,
-        name=outcome.name,
-        is_active=outcome.is_active,
-        limit=MAX_SUMMARY_CHARS - len(first) - len(footer) - 3,
-    )
-    return f"{first}\n{details}\n\n{footer}"
+
+
+async def offer_choices(
+    db: Database, outcome: ImportOutcome, *, chat_id: int, user_id: int, now: datetime
+) -> Offers:
+    """Keep the candidate lines and plan deadlines of an import as pending choices (they
+    survive a restart) for the summary's buttons."""
+    parsed = outcome.parsed
+    if parsed.kind == "bao_cao":
+        return Offers((), ())
+    candidates, deadlines = [], []
+    async with db.session() as session:
+        for index, candidate in enumerate(parsed.candidates[:MAX_CANDIDATES], start=1):
+            pending_id = await pending.create(
+                session,
+                kind=CANDIDATE_KIND,
+                chat_telegram_id=chat_id,
+                user_telegram_id=user_id,
+                payload=_candidate_payload(outcome.plan_id, candidate),
+                now=now,
+            )
+            candidates.append((index, pending_id))
+        for deadline in parsed.deadlines[:MAX_DEADLINES]:
+            year = deadline.year or parsed.year or now.year
+            try:
+                due = date(year, deadline.month, deadline.day)
+            except ValueError:  # "30/02" in an OCR'd plan: nothing to propose
+                continue
+            payload = {"kind": str(deadline.kind), "due": due.isoformat(), "what": deadline.what}
+            pending_id = await pending.create(
+                session,
+                kind=DEADLINE_KIND,
+                chat_telegram_id=chat_id,
+                user_telegram_id=user_id,
+                payload=payload,
+                now=now,
+            )
+            label = f"📅 {format_date(due)} — {shorten(deadline.what, 30)}"
+            deadlines.append((pending_id, label))
+    return Offers(tuple(candidates), tuple(deadlines))
 
 
 def plans_list_text(all_plans: Sequence[Plan], active_id: int | None) -> str:

@@ -35,6 +35,7 @@ from storage.types import utcnow
 __all__ = [
     "Change",
     "TargetRef",
+    "add_candidate",
     "add_target",
     "apply_change",
     "describe",
@@ -369,16 +370,36 @@ async def add_target(
     )
     if figure is not None:
         target = _with_figure(target, figure)
-    row = PlanTarget(plan_id=plan_id, key=wanted, retired=False, position=0)
+    return await _insert(session, plan, target, actor)
+
+
+async def add_candidate(
+    session: AsyncSession, plan_id: int, candidate: Target, *, actor: int | None
+) -> Change:
+    """Add a line the reader saw but did not take (a one-tap add after an import) as the
+    next numbered target, unless a live target already reads the same."""
+    plan = await _load(session, plan_id)
+    same = [r for r in plan.live() if fold(r.name) == fold(candidate.name)]
+    if same and same[0].value == candidate.value:
+        raise InvalidInput(f"Chỉ tiêu ({same[0].key}) đã có nội dung này; không thêm lần nữa.")
+    key = _next_number(plan)
+    target = dataclasses.replace(candidate, key=key, number=key, parent_key=None)
+    return await _insert(session, plan, target, actor)
+
+
+async def _insert(session: AsyncSession, plan: _Plan, target: Target, actor: int | None) -> Change:
+    live = plan.live()
+    row = PlanTarget(plan_id=plan.plan_id, key=target.key, retired=False, position=0)
     _write(row, target)
     _mark(row, plans.ADDED, actor)
     session.add(row)
     plan.rows.append(row)
+    parent_key = target.parent_key
     anchor = [r for r in live if r.key == parent_key or r.parent_key == parent_key]
     at = live.index(anchor[-1]) + 1 if parent_key and anchor else len(live)
     _renumber(plan, [*live[:at], row, *live[at:]])
     change = Change("add", (), (target,))
-    await _finish(session, change, plan_id, actor)
+    await _finish(session, change, plan.plan_id, actor)
     return change
 
 

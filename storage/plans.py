@@ -223,7 +223,8 @@ async def save_plan(
     created = plan is None
     if plan is None:
         has_active = await session.scalar(select(Plan.id).where(Plan.is_active).limit(1))
-        plan = Plan(identity=identity, is_active=has_active is None)
+        # A report (báo cáo) is kept to read from, never made the plan units report against.
+        plan = Plan(identity=identity, is_active=has_active is None and parsed.kind != "bao_cao")
         session.add(plan)
     plan.identity = identity
     if name and name.strip():
