@@ -50,9 +50,9 @@ FEATURES: tuple[ModuleType, ...] = (
     start,
     units,
     admins,
+    targets,  # before plans: a sheet sent with /chitieu nhap is not a plan file
     plans,
     questions,
-    targets,
     reporting,
     progress,
     deadlines,

@@ -28,16 +28,19 @@ from bot.core.plan import Direction, Qualifier, Scope, Target
 from bot.core.progress import NON_ADDITIVE_MEASURES, TargetInfo
 from bot.core.text import collapse_spaces, fold
 from bot.errors import InvalidInput, NotFound
+from bot.exports.targets_sheet import COL_KEY, SheetProblem, SheetRow
 from storage import plans, users
 from storage.models import PlanTarget
 from storage.types import utcnow
 
 __all__ = [
     "Change",
+    "SheetOutcome",
     "TargetRef",
     "add_candidate",
     "add_target",
     "apply_change",
+    "apply_sheet",
     "describe",
     "direction_of",
     "edit_target",
@@ -651,3 +654,192 @@ async def _finish(session: AsyncSession, change: Change, plan_id: int, actor: in
     await session.flush()
     await _audit(session, change, plan_id, actor)
     await plans.touch_plan(session, plan_id)
+
+
+# ---------------------------------------------------------------- the Excel round trip
+
+
+@dataclass(frozen=True, slots=True)
+class SheetOutcome:
+    """What a returned targets sheet changes (or would change, before confirmation)."""
+
+    added: tuple[Target, ...] = ()
+    edited: tuple[tuple[Target, Target], ...] = ()  # (before, after)
+    removed: tuple[TargetRef, ...] = ()
+    unchanged: int = 0
+    problems: tuple[SheetProblem, ...] = ()
+
+    @property
+    def changes(self) -> int:
+        """How many targets the sheet changes."""
+        return len(self.added) + len(self.edited) + len(self.removed)
+
+
+def _from_row(row: SheetRow, current: Target | None, key: str, parent: Target | None) -> Target:
+    measure = lookup_measure(row.measure) if row.measure else None
+    direction, scope = row.direction, row.scope
+    if current is not None and current.direction is None and direction is direction_of(current):
+        direction = None  # the sheet shows the inferred direction: keep inferring it
+    if current is not None and current.scope is None and scope is scope_of(current):
+        scope = None
+    base = current or Target(
+        key=key,
+        number=(parent.number if parent else key)[:_NUMBER_LEN],
+        name=row.name,
+        value=None,
+        measure=None,
+        qualifier=Qualifier.EXACT,
+        section_path=parent.section_path if parent else "",
+        source_text=f"{row.name} (thêm từ bảng Excel)",
+        parent_key=parent.key if parent else None,
+    )
+    return dataclasses.replace(
+        base,
+        name=row.name,
+        value=row.value,
+        measure=(measure.name if measure else row.measure or None),
+        qualifier=row.qualifier,
+        text_value=row.text_value,
+        direction=direction,
+        scope=scope,
+    )
+
+
+def _sheet_problems(plan: _Plan, rows: Sequence[SheetRow]) -> list[SheetProblem]:
+    problems: list[SheetProblem] = []
+    live = {r.key for r in plan.live()}
+    retired = {r.key for r in plan.rows if r.retired}
+    seen: dict[str, int] = {}
+    kept = {r.key for r in rows if r.key and not r.remove} | live
+    names = {fold(r.name): r.key for r in plan.live()}
+    for row in rows:
+        if row.key is None:
+            same = names.get(fold(row.name))
+            if same is not None:  # the same sheet sent twice must not add it twice
+                problems.append(
+                    SheetProblem(
+                        row.row,
+                        COL_KEY,
+                        f"đã có chỉ tiêu ({same}) cùng tên; ghi {same} vào cột «Số» để sửa "
+                        "chỉ tiêu đó, hoặc đổi tên nếu là chỉ tiêu mới.",
+                    )
+                )
+            continue
+        if row.key in seen:
+            problems.append(
+                SheetProblem(row.row, COL_KEY, f"số ({row.key}) đã có ở dòng {seen[row.key]}.")
+            )
+        seen[row.key] = row.row
+        if row.key in retired:
+            problems.append(
+                SheetProblem(
+                    row.row,
+                    COL_KEY,
+                    f"({row.key}) là chỉ tiêu đã bỏ; lấy lại bằng /chitieu khoiphuc {row.key} "
+                    "hoặc dùng số khác.",
+                )
+            )
+        elif row.remove and row.key not in live:
+            problems.append(SheetProblem(row.row, COL_KEY, f"không có chỉ tiêu ({row.key}) để bỏ."))
+        parent = row.key.rpartition(".")[0]
+        if row.key not in live and parent and parent not in kept:
+            problems.append(
+                SheetProblem(row.row, COL_KEY, f"không có chỉ tiêu ({parent}) để thêm ({row.key}).")
+            )
+    return problems
+
+
+async def apply_sheet(
+    session: AsyncSession,
+    plan_id: int,
+    rows: Sequence[SheetRow],
+    *,
+    actor: int | None,
+    apply: bool,
+) -> SheetOutcome:
+    """Check a returned sheet against the plan and, with *apply* and no problem, make its
+    changes: rows with a known number edit that target in place, new numbers or an empty
+    number add, "x" in «Bỏ» retires. Rows absent from the sheet are left as they are."""
+    plan = await _load(session, plan_id)
+    problems = _sheet_problems(plan, rows)
+    if problems:
+        return SheetOutcome(problems=tuple(problems))
+    by_key = {r.key: r for r in plan.live()}
+    added: list[Target] = []
+    edited: list[tuple[Target, Target]] = []
+    removed: list[PlanTarget] = []
+    unchanged = 0
+    numbers = _Numbers(plan)
+    for row in rows:
+        current_row = by_key.get(row.key) if row.key else None
+        if row.remove and current_row is not None:
+            removed += [
+                current_row,
+                *(c for c in plan.children(current_row.key) if c not in removed),
+            ]
+            continue
+        current = plans.target_of(current_row) if current_row is not None else None
+        key = row.key or numbers.next()
+        parent_key = key.rpartition(".")[0]
+        parent_row = by_key.get(parent_key) if parent_key else None
+        parent = plans.target_of(parent_row) if parent_row is not None else None
+        if parent is None and parent_key:
+            parent = next((t for t in added if t.key == parent_key), None)
+        target = _from_row(row, current, key, parent)
+        if current is None:
+            added.append(target)
+        elif target != current:
+            edited.append((current, target))
+        else:
+            unchanged += 1
+    outcome = SheetOutcome(tuple(added), tuple(edited), await _refs(session, removed), unchanged)
+    if apply:
+        await _apply_sheet(session, plan, outcome, by_key, actor)
+    return outcome
+
+
+class _Numbers:
+    """Numbers for new rows without one: after the plan's highest, never reused."""
+
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.taken: set[str] = set()
+
+    def next(self) -> str:
+        candidate = int(_next_number(self.plan))
+        while str(candidate) in self.taken or self.plan.used(str(candidate)):
+            candidate += 1
+        self.taken.add(str(candidate))
+        return str(candidate)
+
+
+async def _apply_sheet(
+    session: AsyncSession,
+    plan: _Plan,
+    outcome: SheetOutcome,
+    by_key: dict[str, PlanTarget],
+    actor: int | None,
+) -> None:
+    for before, after in outcome.edited:
+        row = by_key[before.key]
+        _write(row, after)
+        content = dataclasses.replace(after, direction=before.direction, scope=before.scope)
+        if content != before:
+            _mark(row, plans.EDITED, actor)
+        else:
+            row.edited_by, row.edited_at = actor, utcnow()
+        await _finish(session, Change("edit", (TargetRef(before),), (after,)), plan.plan_id, actor)
+    for ref in outcome.removed:
+        row = by_key[ref.target.key]
+        row.retired = True
+        _mark(row, plans.REMOVED, actor)
+    if outcome.removed:
+        change = Change("remove", outcome.removed, (), tuple(r.target.key for r in outcome.removed))
+        await _finish(session, change, plan.plan_id, actor)
+    for target in outcome.added:
+        await _insert(session, plan, target, actor)
+
+
+async def live_targets(session: AsyncSession, plan_id: int) -> list[Target]:
+    """The plan's targets in use, in plan order (for the sheet the officer edits)."""
+    return [plans.target_of(r) for r in (await _load(session, plan_id)).live()]

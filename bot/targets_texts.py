@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.core.answers import format_figure
 from bot.core.plan import Direction, Scope, Target
 from bot.core.text import shorten
-from bot.targets import Change, TargetRef, direction_of, scope_of
+from bot.exports.targets_sheet import SheetProblem
+from bot.targets import Change, SheetOutcome, TargetRef, direction_of, scope_of
 
 DIRECTION_LABELS = {
     Direction.HIGHER: "càng cao càng tốt",
@@ -167,3 +168,71 @@ def unknown_word(word: str, choices: Mapping[str, object]) -> str:
     """An option the admin typed that is not one of *choices*."""
     listed = ", ".join(choices)
     return f"Không hiểu «{_e(word)}». Chọn một trong: {listed}."
+
+
+# ---------------------------------------------------------------- the Excel round trip
+
+MAX_PROBLEMS = 40  # listed one by one; more are counted
+SEND_SHEET_TEXT = (
+    "Hãy gửi tệp .xlsx (tải bằng <code>/chitieu excel</code> hoặc <code>/chitieu mau</code>) "
+    "kèm chú thích <code>/chitieu nhap</code>."
+)
+SHEET_CAPTION = (
+    "Bảng chỉ tiêu — sửa trong Excel rồi gửi lại tệp kèm chú thích /chitieu nhap "
+    "(xem trang «Hướng dẫn»)."
+)
+TEMPLATE_CAPTION = (
+    "Mẫu bảng chỉ tiêu trống — mỗi dòng một chỉ tiêu; điền xong gửi lại tệp kèm chú thích "
+    "/chitieu nhap."
+)
+NOT_XLSX = "Tệp này không phải .xlsx. " + SEND_SHEET_TEXT
+
+
+def sheet_problems_lines(problems: Sequence[SheetProblem]) -> list[str]:
+    """Every bad cell, by row and column; nothing was changed."""
+    lines = [
+        f"❌ Bảng có {len(problems)} chỗ cần sửa nên <b>chưa thay đổi gì</b>. Sửa các ô sau "
+        "rồi gửi lại tệp kèm <code>/chitieu nhap</code>:"
+    ]
+    for problem in problems[:MAX_PROBLEMS]:
+        lines.append(f"• Dòng {problem.row}, cột «{_e(problem.column)}»: {_e(problem.message)}")
+    if len(problems) > MAX_PROBLEMS:
+        lines.append(f"… và {len(problems) - MAX_PROBLEMS} chỗ nữa.")
+    return lines
+
+
+def _counts(outcome: SheetOutcome) -> str:
+    parts = []
+    if outcome.added:
+        parts.append(f"thêm {len(outcome.added)}")
+    if outcome.edited:
+        parts.append(f"sửa {len(outcome.edited)}")
+    if outcome.removed:
+        parts.append(f"bỏ {len(outcome.removed)}")
+    return ", ".join(parts) + " chỉ tiêu" if parts else "không có gì thay đổi"
+
+
+def sheet_lines(outcome: SheetOutcome, *, done: bool) -> list[str]:
+    """What the sheet changes: counts, then every added, edited and removed target."""
+    unchanged = f"; {outcome.unchanged} dòng giữ nguyên" if outcome.unchanged else ""
+    if done:
+        lines = [f"✅ Đã cập nhật từ bảng Excel: {_counts(outcome)}{unchanged}."]
+    else:
+        lines = [f"Bảng Excel sẽ {_counts(outcome)}{unchanged}. Làm theo bảng này?"]
+    if outcome.added:
+        lines.append("\n<b>Thêm</b>")
+        lines += [target_line(t) for t in outcome.added]
+    if outcome.edited:
+        lines.append("\n<b>Sửa</b>")
+        for before, after in outcome.edited:
+            lines.append(f"{target_line(before, details=False)}\n   → {target_line(after)}")
+    if outcome.removed:
+        lines.append("\n<b>Bỏ</b>")
+        lines += [target_line(ref.target, details=False) for ref in outcome.removed]
+        reports = sum(ref.reports for ref in outcome.removed)
+        if reports:
+            lines.append(
+                f"{reports} số liệu đã báo cáo cho các chỉ tiêu này vẫn được giữ trong lịch sử; "
+                "lấy lại chỉ tiêu bằng /chitieu khoiphuc &lt;số&gt;."
+            )
+    return lines

@@ -7,15 +7,17 @@ import html
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import knowledge
 from bot import targets as use
 from bot import targets_texts as texts
 from bot.commands import Audience, Command
 from bot.core.text import fold
-from bot.errors import UserFacingError
+from bot.errors import NotFound, UserFacingError
+from bot.exports.targets_sheet import build_targets_sheet, read_targets_sheet
+from bot.plans import paginate
 from bot.services import get_services
 from handlers import questions
 from handlers.common import (
@@ -60,7 +62,75 @@ async def chitieu(update: Update, context: Context) -> None:
         text, markup = await _run(update, context, fold(word), rest.strip())
     except UserFacingError as exc:
         text, markup = html.escape(exc.message_vi, quote=False), None
-    await reply(update, text, markup=markup)
+    pages = paginate(text.split("\n")) if text else []
+    for page in pages[:-1]:
+        await reply(update, page)
+    if pages:
+        await reply(update, pages[-1], markup=markup)
+
+
+async def sheet_received(update: Update, context: Context) -> None:
+    """A file sent with the caption /chitieu nhap (the command's document form)."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    name = (message.document.file_name or "").lower()
+    if not name.endswith(".xlsx"):
+        await remember_sender(update, get_services(context))
+        if await require_admin(update, context):
+            await reply(update, texts.NOT_XLSX)
+        return
+    await chitieu(update, context)
+
+
+async def _send_sheet(update: Update, context: Context, *, blank: bool) -> None:
+    services = get_services(context)
+    chat = update.effective_chat
+    assert chat is not None
+    async with services.db.session() as session:
+        plan = await plans.active_plan(session)
+        if plan is None and not blank:
+            raise NotFound(NO_PLAN_TEXT)
+        current = [] if blank or plan is None else await use.live_targets(session, plan.id)
+        label = knowledge.citation_label(plan) if plan is not None else "Kế hoạch"
+    data = build_targets_sheet(
+        current,
+        title=f"Chỉ tiêu — {label}",
+        direction_of=use.direction_of,
+        scope_of=use.scope_of,
+    )
+    await chat.send_document(
+        InputFile(data, filename="mau-chi-tieu.xlsx" if blank else "chi-tieu.xlsx"),
+        caption=texts.TEMPLATE_CAPTION if blank else texts.SHEET_CAPTION,
+    )
+
+
+async def _import_sheet(
+    update: Update, context: Context, file_id: str, *, apply: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Read a returned sheet; problems → nothing changes; removals → asked first."""
+    services = get_services(context)
+    telegram_file = await context.bot.get_file(file_id)
+    data = bytes(await telegram_file.download_as_bytearray())
+    rows, problems = read_targets_sheet(data)
+    if problems:
+        return "\n".join(texts.sheet_problems_lines(problems)), None
+    actor = update.effective_user.id if update.effective_user else None
+    async with services.db.session() as session:
+        plan = await plans.active_plan(session)
+        if plan is None:
+            return NO_PLAN_TEXT, None
+        outcome = await use.apply_sheet(session, plan.id, rows, actor=actor, apply=False)
+        if outcome.problems:
+            return "\n".join(texts.sheet_problems_lines(outcome.problems)), None
+        if outcome.removed and not apply:
+            payload: dict[str, Any] = {"action": "sheet", "file_id": file_id}
+            markup = await _ask(update, context, session, plan.id, payload)
+            return "\n".join(texts.sheet_lines(outcome, done=False)), markup
+        if outcome.changes:
+            outcome = await use.apply_sheet(session, plan.id, rows, actor=actor, apply=True)
+    knowledge.invalidate(services)
+    return "\n".join(texts.sheet_lines(outcome, done=True)), None
 
 
 async def _run(
@@ -70,6 +140,14 @@ async def _run(
     actor = update.effective_user.id if update.effective_user else None
     if word in {"huongdan", "help", "?"}:
         return texts.USAGE, None
+    if word in {"excel", "mau"}:
+        await _send_sheet(update, context, blank=word == "mau")
+        return "", None
+    if word == "nhap":
+        message = update.effective_message
+        if message is None or message.document is None:
+            return texts.SEND_SHEET_TEXT, None
+        return await _import_sheet(update, context, message.document.file_id, apply=False)
     async with services.db.session() as session:
         plan = await plans.active_plan(session)
         if plan is None:
@@ -110,7 +188,9 @@ async def _run(
         elif word == "xoa":
             change = await use.remove_target(session, plan.id, key, actor=actor, apply=False)
             payload: dict[str, Any] = {"action": "remove", "key": change.before[0].target.key}
-            return await _ask(update, context, session, plan.id, change, payload)
+            return texts.preview_text(change), await _ask(
+                update, context, session, plan.id, payload
+            )
         elif word == "gop":
             keys_text, _, line = rest.partition("|")
             change = await use.merge_targets(
@@ -121,13 +201,17 @@ async def _run(
                 "keys": [ref.target.key for ref in change.before],
                 "line": line.strip() or None,
             }
-            return await _ask(update, context, session, plan.id, change, payload)
+            return texts.preview_text(change), await _ask(
+                update, context, session, plan.id, payload
+            )
         elif word == "tach":
             parts = [p for p in tail.replace("\n", ";").split(";") if p.strip()]
             change = await use.split_target(session, plan.id, key, parts, actor=actor, apply=False)
             if change.destructive:  # the target has reports: say what happens to them first
                 payload = {"action": "split", "key": change.before[0].target.key, "parts": parts}
-                return await _ask(update, context, session, plan.id, change, payload)
+                return texts.preview_text(change), await _ask(
+                    update, context, session, plan.id, payload
+                )
             change = await use.split_target(session, plan.id, key, parts, actor=actor, apply=True)
         else:
             return f"Không hiểu «{html.escape(word)}».\n{texts.USAGE}", None
@@ -140,9 +224,8 @@ async def _ask(
     context: Context,
     session: AsyncSession,
     plan_id: int,
-    change: use.Change,
     payload: dict[str, Any],
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> InlineKeyboardMarkup:
     """Keep the change as a pending choice (survives restarts) and ask with two buttons."""
     services = get_services(context)
     chat, user = update.effective_chat, update.effective_user
@@ -165,7 +248,7 @@ async def _ask(
             ]
         ]
     )
-    return texts.preview_text(change), markup
+    return markup
 
 
 async def confirm_pressed(update: Update, context: Context) -> None:
@@ -196,19 +279,34 @@ async def confirm_pressed(update: Update, context: Context) -> None:
             text = texts.CANCELLED
         elif plan is None or plan.id != payload.get("plan_id"):
             text = texts.PLAN_CHANGED
-        else:
+        elif payload.get("action") != "sheet":
             try:
                 change = await use.apply_change(session, plan.id, payload, user.id)
                 text = texts.done_text(change)
             except UserFacingError as exc:
                 text = html.escape(exc.message_vi, quote=False)
+        else:
+            text = ""
+    if payload is not None and payload.get("action") == "sheet" and not text:
+        try:
+            text, _ = await _import_sheet(update, context, payload["file_id"], apply=True)
+        except UserFacingError as exc:
+            text = html.escape(exc.message_vi, quote=False)
     knowledge.invalidate(services)
-    await reply(update, text)
+    for page in paginate(text.split("\n")):
+        await reply(update, page)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root."""
+    # New messages only: an edited caption must not apply a sheet again.
+    sheet_caption = (
+        filters.UpdateType.MESSAGE
+        & filters.Document.ALL
+        & filters.CaptionRegex(r"^/chitieu(@\w+)?\s+nhap\b")
+    )
     return [
         command("chitieu", chitieu),
+        MessageHandler(sheet_caption, sheet_received),
         CallbackQueryHandler(confirm_pressed, pattern=rf"^{CONFIRM_PREFIX}\d+:[01]$"),
     ]
