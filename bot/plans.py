@@ -38,11 +38,14 @@ __all__ = [
     "MAX_SUMMARY_CHARS",
     "ImportOutcome",
     "NoPlanContent",
+    "ReimportCheck",
+    "check_reimport",
     "import_plan",
     "plan_details",
     "plan_summary",
     "plan_summary_pages",
     "plans_list_text",
+    "reimport_question",
 ]
 
 # Telegram refuses messages over 4096 characters; leave room for what handlers add.
@@ -141,7 +144,77 @@ async def import_plan(
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ReimportCheck:
+    """What re-importing a document would change in a plan units already reported against."""
+
+    plan_id: int
+    name: str
+    reports: int
+    added: int
+    updated: int
+    retired: int
+    kept: int
+
+
+async def check_reimport(db: Database, data: bytes, filename: str) -> ReimportCheck | None:
+    """When *data* would update a stored plan with reported figures and change or drop some of
+    its targets, what it would do (tried in a transaction that is rolled back); else None.
+    Raises :class:`DocumentError` like :func:`import_plan`."""
+    text, parsed = await asyncio.to_thread(_read, data, filename)
+    if not parsed.targets and not parsed.sections:
+        raise NoPlanContent(_NO_CONTENT)
+    async with db.sessions() as session:
+        try:
+            saved = await plans.save_plan(
+                session, parsed, raw_text=text, filename=filename, name=None, imported_by=None
+            )
+            if saved.created:
+                return None
+            reports = await plans.plan_report_count(session, saved.plan.id)
+            changed = saved.targets_updated - saved.targets_restored + saved.targets_retired
+            if not reports or not changed:
+                return None
+            return ReimportCheck(
+                plan_id=saved.plan.id,
+                name=saved.plan.name,
+                reports=reports,
+                added=saved.targets_added,
+                updated=saved.targets_updated,
+                retired=saved.targets_retired,
+                kept=saved.targets_kept,
+            )
+        finally:
+            await session.rollback()
+
+
 # ---------------------------------------------------------------- texts
+
+
+def reimport_question(check: ReimportCheck) -> str:
+    """The question before re-importing over reported figures: what will change."""
+    changes = []
+    if check.added:
+        changes.append(f"thêm {check.added}")
+    if check.updated:
+        changes.append(f"sửa {check.updated}")
+    if check.retired:
+        changes.append(f"bỏ {check.retired}")
+    lines = [
+        f"Tệp này là bản mới của kế hoạch <b>{_e(check.name)}</b> (số {check.plan_id}), đã có "
+        f"{check.reports} số liệu các đơn vị báo cáo.",
+        f"Nạp lại sẽ {', '.join(changes)} chỉ tiêu.",
+    ]
+    if check.retired:
+        lines.append(
+            "Chỉ tiêu bị bỏ vẫn được giữ cùng các số liệu đã báo cáo, nhưng các đơn vị sẽ "
+            "không báo cáo tiếp cho chúng được."
+        )
+    lines.append("Số liệu đã báo cáo cho chỉ tiêu được sửa vẫn gắn với chỉ tiêu đó.")
+    if check.kept:
+        lines.append(f"{check.kept} chỉ tiêu đã sửa trong chat vẫn giữ theo bản sửa.")
+    lines.append("Nạp lại kế hoạch?")
+    return "\n".join(lines)
 
 
 def _e(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,11 +20,14 @@ from bot.plans import (
     DEADLINE_KIND,
     MAX_SUMMARY_CHARS,
     Offers,
+    ReimportCheck,
     candidate_from,
+    check_reimport,
     import_plan,
     offer_choices,
     plan_summary_pages,
     plans_list_text,
+    reimport_question,
 )
 from bot.services import Services, get_services
 from handlers.common import (
@@ -32,6 +36,7 @@ from handlers.common import (
     command,
     command_args,
     remember_sender,
+    remove_buttons,
     reply,
     require_admin,
 )
@@ -56,6 +61,8 @@ AWAITING_FILE = "awaiting_plan_file_until"  # user_data key: when the "send the 
 AWAIT_WINDOW = timedelta(minutes=15)
 ACTIVATE_PREFIX = "plan:activate:"
 CANDIDATE_PREFIX = "plan:cand:"
+REIMPORT_PREFIX = "plan:re:"
+REIMPORT_KIND = "plan.reimport"
 DEADLINE_PREFIX = "plan:dl:"
 ALREADY_ANSWERED = "Nút này đã được dùng hoặc không còn hiệu lực; không thay đổi gì."
 
@@ -126,14 +133,100 @@ async def _import_document(update: Update, context: Context) -> None:
     await reply(update, "Đang đọc kế hoạch, xin chờ một chút…")
     telegram_file = await document.get_file()
     data = bytes(await telegram_file.download_as_bytearray())
-    name = command_args(update) or None
+    request = _ImportRequest(
+        document.file_id, document.file_name or "ke-hoach", command_args(update)
+    )
+    try:
+        check = await check_reimport(services.db, data, request.filename)
+    except DocumentError as exc:
+        await reply(update, html.escape(exc.message_vi))
+        return
+    if check is not None:  # a corrected plan over one with reports: ask first
+        await _ask_reimport(update, context, request, check)
+        return
+    await _import(update, context, data, request)
+
+
+@dataclass(frozen=True, slots=True)
+class _ImportRequest:
+    file_id: str
+    filename: str
+    name: str
+
+
+async def _ask_reimport(
+    update: Update, context: Context, request: _ImportRequest, check: ReimportCheck
+) -> None:
+    services = get_services(context)
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    async with services.db.session() as session:
+        pending_id = await pending.create(
+            session,
+            kind=REIMPORT_KIND,
+            chat_telegram_id=chat.id,
+            user_telegram_id=user.id,
+            payload={
+                "file_id": request.file_id,
+                "filename": request.filename,
+                "name": request.name,
+            },
+            now=services.clock.now(),
+        )
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Nạp lại", callback_data=f"{REIMPORT_PREFIX}{pending_id}:1"),
+                InlineKeyboardButton(
+                    "Thôi, giữ nguyên", callback_data=f"{REIMPORT_PREFIX}{pending_id}:0"
+                ),
+            ]
+        ]
+    )
+    await reply(update, reimport_question(check), markup=markup)
+
+
+async def reimport_pressed(update: Update, context: Context) -> None:
+    """ "Nạp lại" / "Thôi" under the question about re-importing over reported figures."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await acknowledge(query)
+    if not await require_admin(update, context):
+        return
+    await remove_buttons(query.message)
+    services = get_services(context)
+    user = update.effective_user
+    assert user is not None
+    pending_id, _, answer = query.data.removeprefix(REIMPORT_PREFIX).partition(":")
+    async with services.db.session() as session:
+        payload = await pending.take(
+            session,
+            int(pending_id),
+            kind=REIMPORT_KIND,
+            user_telegram_id=user.id,
+            now=services.clock.now(),
+        )
+    if payload is None:
+        await reply(update, ALREADY_ANSWERED)
+        return
+    if answer != "1":
+        await reply(update, "Đã hủy, kế hoạch giữ nguyên như trước.")
+        return
+    telegram_file = await context.bot.get_file(payload["file_id"])
+    data = bytes(await telegram_file.download_as_bytearray())
+    request = _ImportRequest(payload["file_id"], payload["filename"], payload.get("name") or "")
+    await _import(update, context, data, request)
+
+
+async def _import(update: Update, context: Context, data: bytes, request: _ImportRequest) -> None:
+    services = get_services(context)
     user = update.effective_user
     try:
         outcome = await import_plan(
             services.db,
             data,
-            document.file_name or "ke-hoach",
-            name=name,
+            request.filename,
+            name=request.name or None,
             imported_by=user.id if user else None,
         )
     except DocumentError as exc:
@@ -312,6 +405,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         command("kehoach", kehoach),
         MessageHandler(caption_command, kehoach),
         CallbackQueryHandler(activate_pressed, pattern=f"^{ACTIVATE_PREFIX}"),
+        CallbackQueryHandler(reimport_pressed, pattern=rf"^{REIMPORT_PREFIX}\d+:[01]$"),
         CallbackQueryHandler(candidate_pressed, pattern=rf"^{CANDIDATE_PREFIX}\d+$"),
         CallbackQueryHandler(deadline_pressed, pattern=rf"^{DEADLINE_PREFIX}\d+$"),
         MessageHandler(

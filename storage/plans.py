@@ -53,6 +53,7 @@ __all__ = [
     "list_unanswered",
     "load_parsed_plan",
     "plan_identity",
+    "plan_report_count",
     "record_unanswered",
     "remove_synonym",
     "report_counts",
@@ -345,6 +346,16 @@ def _differs(row: PlanTarget, fields: dict[str, Any], only: frozenset[str] | Non
 async def touch_plan(session: AsyncSession, plan_id: int) -> None:
     """Mark the plan changed, so the cached knowledge base is rebuilt with its new targets."""
     await session.execute(update(Plan).where(Plan.id == plan_id).values(updated_at=utcnow()))
+
+
+async def plan_report_count(session: AsyncSession, plan_id: int) -> int:
+    """How many figures (not withdrawn) units reported against *plan_id*."""
+    count = await session.scalar(
+        select(func.count(Report.id)).where(
+            Report.plan_id == plan_id, Report.withdrawn_at.is_(None)
+        )
+    )
+    return int(count or 0)
 
 
 async def report_counts(session: AsyncSession, target_ids: Sequence[int]) -> dict[int, int]:

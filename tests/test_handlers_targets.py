@@ -182,3 +182,31 @@ async def test_unknown_action_shows_the_usage(bot: BotDriver) -> None:
     replies = await bot.send("/chitieu doi 5", ADMIN)
     assert "Không hiểu «doi»" in replies.text
     assert "/chitieu tach 5 Lợn: 5.500 con; Dê: 380 con" in replies.text
+
+
+async def test_reimport_over_reported_figures_asks_and_says_what_changes(bot: BotDriver) -> None:
+    await bot.load_plan()
+    report = await report_trees(bot)
+    corrected = PLAN_FILE.read_text(encoding="utf-8").replace("58.000 cây", "60.000 cây")
+    corrected = corrected.replace("- (12) Xây mới nhà văn hóa thôn: 2 nhà;\n", "")
+    asked = await bot.send_file((PLAN_FILE.name, corrected.encode()), ADMIN, caption="/kehoach")
+    question = asked.messages[-1].text
+    assert "Tệp này là bản mới của kế hoạch 27/KH-UBND (số 1), đã có 1 số liệu" in question
+    assert "Nạp lại sẽ sửa 1, bỏ 1 chỉ tiêu." in question
+    assert asked.labels() == ["Nạp lại", "Thôi, giữ nguyên"]
+    assert (await target(bot, "1")).value == 58000  # nothing changed yet
+
+    kept = await bot.press(asked.button("Thôi"), ADMIN, on=asked.messages[-1])
+    assert "Đã hủy" in kept.text
+    assert (await target(bot, "1")).value == 58000
+
+    asked = await bot.send_file((PLAN_FILE.name, corrected.encode()), ADMIN, caption="/kehoach")
+    done = await bot.press(asked.button("Nạp lại"), ADMIN, on=asked.messages[-1])
+    assert "✅ Đã cập nhật kế hoạch đã nạp trước đây" in done.text
+    assert "sửa 1, bỏ 1 chỉ tiêu" in done.text
+    row = await target(bot, "1")
+    assert row.value == 60000 and row.id == report.target_id
+    assert (await target(bot, "12")).retired
+    # The same file again changes nothing, so it is not asked about.
+    again = await bot.send_file((PLAN_FILE.name, corrected.encode()), ADMIN, caption="/kehoach")
+    assert "các chỉ tiêu không thay đổi" in again.text and again.buttons == []
