@@ -164,6 +164,22 @@ EXPIRED = "Câu hỏi này đã được trả lời hoặc không còn hiệu l
 PLAN_CHANGED = "Kế hoạch đang dùng đã thay đổi nên không làm theo câu hỏi cũ; hãy gõ lại lệnh."
 
 
+_ONE_KEY_EXAMPLES = {
+    "xem": "/chitieu xem 5",
+    "xoa": "/chitieu xoa 5",
+    "khoiphuc": "/chitieu khoiphuc 5",
+    "laylai": "/chitieu khoiphuc 5",
+}
+
+
+def one_key(word: str) -> str:
+    """The usage of an action that names exactly one target."""
+    return (
+        f"Lệnh này cần đúng một số chỉ tiêu, ví dụ <code>{_ONE_KEY_EXAMPLES[word]}</code>; "
+        "không thay đổi gì."
+    )
+
+
 def unknown_word(word: str, choices: Mapping[str, object]) -> str:
     """An option the admin typed that is not one of *choices*."""
     listed = ", ".join(choices)

@@ -43,6 +43,7 @@ COMMANDS = (
     ),
 )
 
+ONE_KEY = frozenset({"xem", "xoa", "khoiphuc", "laylai"})  # actions on exactly one target
 CONFIRM_KIND = "targets.confirm"
 CONFIRM_PREFIX = "tgc:"  # tgc:<pending id>:1|0
 
@@ -154,6 +155,8 @@ async def _run(
             return NO_PLAN_TEXT, None
         key, _, tail = rest.partition(" ")
         tail = tail.strip()
+        if word in ONE_KEY and (tail or not key):  # "/chitieu xoa 10 11": say so, do nothing
+            return texts.one_key(word), None
         if word == "xem":
             return texts.detail_text(await use.describe(session, plan.id, key)), None
         if word == "them":

@@ -58,6 +58,8 @@ async def test_a_target_is_named_exactly_by_its_number(bot: BotDriver) -> None:
         replies = await bot.send(typed, ADMIN)
         assert "Không tìm thấy chỉ tiêu" in replies.text
         assert "Các số chỉ tiêu đang có: (1), (2), (2.1)" in replies.text
+    for typed in ("/chitieu xoa 10 11", "/chitieu xoa", "/chitieu xem"):
+        assert "cần đúng một số chỉ tiêu" in (await bot.send(typed, ADMIN)).text
     rows = await bot.rows(PlanTarget, PlanTarget.retired.is_(True))
     assert rows == []
 

@@ -184,10 +184,12 @@ def test_numbers_typed_either_way_are_read() -> None:
                 ["1", "A", 1.5, "%", "tối thiểu", "", "", "", ""],
                 ["2", "B", "1.600", "người", "Không quá", "Thấp", "Xã", "", ""],
                 ["3", "C", "", "", "", "định tính", "", "Đạt chuẩn", ""],
+                ["4", "D", "97,5%", "", "", "", "", "", ""],
             ]
         )
     )
     assert problems == []
-    assert [str(r.value) for r in rows] == ["1.5", "1600", "None"]
+    assert [str(r.value) for r in rows] == ["1.5", "1600", "None", "97.5"]
+    assert rows[3].measure == "%"
     assert rows[1].direction is not None and rows[1].direction.value == "lower"
     assert rows[2].text_value == "Đạt chuẩn"

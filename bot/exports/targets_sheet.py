@@ -51,7 +51,7 @@ HEADER = (
     COL_TEXT,
     COL_REMOVE,
 )
-_WIDTHS = (8, 60, 14, 16, 12, 16, 12, 30, 10)
+_WIDTHS = (8, 60, 14, 22, 12, 16, 12, 30, 10)
 MAX_ROWS = 500  # a plan has tens of targets; more rows than this is not a targets sheet
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -117,9 +117,12 @@ def build_targets_sheet(
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    headings = {t.parent_key for t in targets if t.parent_key}
     for target in targets:
         direction = target.direction or (direction_of(target) if direction_of else None)
         scope = target.scope or (scope_of(target) if scope_of else None)
+        if target.key in headings and target.value is None and not target.text_value:
+            direction = scope = None  # a heading over its parts: the parts carry these
         sheet.append(
             [
                 target.key,
@@ -135,10 +138,25 @@ def build_targets_sheet(
         )
     for index, width in enumerate(_WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
-    for row in sheet.iter_rows(min_row=3, max_col=len(HEADER)):
+    for row, target in zip(sheet.iter_rows(min_row=3, max_col=len(HEADER)), targets, strict=True):
         for cell in row:
             cell.number_format = "@"  # text: "5.1" must not become the number 5,1
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if target.parent_key:  # a part of a compound target, set in under its heading
+            row[1].alignment = Alignment(wrap_text=True, vertical="top", indent=2)
+        # Spreadsheets do not grow a row for wrapped text written by a program: size it.
+        lines = max(
+            -(-len(target.name) // (_WIDTHS[1] - 4)),
+            -(-len(target.text_value or "") // (_WIDTHS[7] - 2)),
+            -(-len(target.measure or "") // (_WIDTHS[3] - 2)),
+            1,
+        )
+        sheet.row_dimensions[row[0].row].height = 15 * lines
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "2:2"
     last = max(sheet.max_row, 2) + 200
     _choices(sheet, "E", QUALIFIER_LABELS.values(), last)
     _choices(sheet, "F", DIRECTION_LABELS.values(), last)
@@ -276,6 +294,8 @@ def _read_row(number: int, cells: tuple[object, ...]) -> tuple[SheetRow | None, 
     if not _text(name) and not remove:
         bad(COL_NAME, "thiếu tên chỉ tiêu.")
     value: Decimal | None = None
+    if _text(value_cell).endswith("%") and _text(measure) in {"", "%"}:
+        value_cell, measure = _text(value_cell).removesuffix("%").strip(), "%"  # "97,5%"
     if _text(value_cell):
         try:
             value = _number(value_cell)
