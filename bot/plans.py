@@ -38,6 +38,7 @@ __all__ = [
     "MAX_SUMMARY_CHARS",
     "ImportOutcome",
     "NoPlanContent",
+    "PlanFile",
     "ReimportCheck",
     "check_reimport",
     "import_plan",
@@ -45,6 +46,7 @@ __all__ = [
     "plan_summary",
     "plan_summary_pages",
     "plans_list_text",
+    "read_plan_file",
     "reimport_question",
 ]
 
@@ -89,6 +91,22 @@ def _read(data: bytes, filename: str) -> tuple[str, ParsedPlan]:
     return text, parse_plan(text, filename=filename)
 
 
+@dataclass(frozen=True, slots=True)
+class PlanFile:
+    """A plan file read and parsed, so that checking and importing it parse it once."""
+
+    text: str
+    parsed: ParsedPlan
+
+
+async def read_plan_file(data: bytes, filename: str) -> PlanFile:
+    """Read and parse *data*. Raises :class:`DocumentError` when it holds no plan."""
+    text, parsed = await asyncio.to_thread(_read, data, filename)
+    if not parsed.targets and not parsed.sections:  # a list or a letter, not a plan
+        raise NoPlanContent(_NO_CONTENT)
+    return PlanFile(text, parsed)
+
+
 async def import_plan(
     db: Database,
     data: bytes,
@@ -96,15 +114,16 @@ async def import_plan(
     *,
     name: str | None,
     imported_by: int | None,
+    read: PlanFile | None = None,
 ) -> ImportOutcome:
-    """Read, parse and store a plan file; importing the same document again updates it.
+    """Read, parse and store a plan file (or the already *read* one); importing the same
+    document again updates it.
 
     Raises :class:`DocumentError` (``message_vi`` for the user) when the file cannot be read
     or holds nothing usable; nothing is stored then.
     """
-    text, parsed = await asyncio.to_thread(_read, data, filename)
-    if not parsed.targets and not parsed.sections:  # a list or a letter, not a plan
-        raise NoPlanContent(_NO_CONTENT)
+    read = read or await read_plan_file(data, filename)
+    text, parsed = read.text, read.parsed
     async with db.session() as session:
         saved = await plans.save_plan(
             session,
@@ -157,13 +176,11 @@ class ReimportCheck:
     kept: int
 
 
-async def check_reimport(db: Database, data: bytes, filename: str) -> ReimportCheck | None:
-    """When *data* would update a stored plan with reported figures and change or drop some of
-    its targets, what it would do (tried in a transaction that is rolled back); else None.
-    Raises :class:`DocumentError` like :func:`import_plan`."""
-    text, parsed = await asyncio.to_thread(_read, data, filename)
-    if not parsed.targets and not parsed.sections:
-        raise NoPlanContent(_NO_CONTENT)
+async def check_reimport(db: Database, read: PlanFile, filename: str) -> ReimportCheck | None:
+    """When the file *read* would update a stored plan with reported figures and change or
+    drop some of its targets, what it would do (tried in a transaction that is rolled back);
+    else None."""
+    text, parsed = read.text, read.parsed
     async with db.sessions() as session:
         try:
             saved = await plans.save_plan(

@@ -170,15 +170,17 @@ def _info(target: Target) -> TargetInfo:
 
 
 def direction_of(target: Target) -> Direction:
-    """The admin's direction, else the one the progress rules use: no figure is qualitative,
-    "không quá" a ceiling, a reduction or a bad rate lower-is-better, the rest higher."""
+    """The admin's direction, else the reading the progress rules make: no figure is
+    qualitative, "không quá" a ceiling, a rate of something bad ("tỷ lệ hộ nghèo: 1,5%")
+    lower-is-better, anything else (a reduction to achieve too) higher-is-better."""
     if target.direction is not None:
         return target.direction
     if target.value is None:
         return Direction.QUALITATIVE
     if target.qualifier is Qualifier.AT_MOST:
         return Direction.CEILING
-    if target.qualifier is Qualifier.REDUCE or _info(target).lower_is_better:
+    plain = dataclasses.replace(target, qualifier=Qualifier.EXACT)
+    if target.qualifier in (Qualifier.EXACT, Qualifier.ABOUT) and _info(plain).lower_is_better:
         return Direction.LOWER
     return Direction.HIGHER
 
@@ -253,7 +255,7 @@ async def _load(session: AsyncSession, plan_id: int) -> _Plan:
     rows = await session.scalars(
         select(PlanTarget)
         .where(PlanTarget.plan_id == plan_id)
-        .order_by(PlanTarget.retired, PlanTarget.position, PlanTarget.id)
+        .order_by(PlanTarget.position, PlanTarget.id)
     )
     return _Plan(plan_id, list(rows))
 
@@ -263,9 +265,15 @@ async def _refs(session: AsyncSession, rows: Sequence[PlanTarget]) -> tuple[Targ
     return tuple(TargetRef(plans.target_of(r), counts.get(r.id, 0)) for r in rows)
 
 
-def _renumber(plan: _Plan, ordered: list[PlanTarget]) -> None:
-    """Positions follow *ordered* (live rows), retired rows after them."""
-    for position, row in enumerate(ordered + [r for r in plan.rows if r.retired]):
+def _place(plan: _Plan, new_rows: list[PlanTarget], after: PlanTarget | None) -> None:
+    """Put *new_rows* right after *after* (at the end when None) and number every row again
+    in that order; retired rows keep their place, so a restored target comes back where it
+    stood."""
+    ordered = list(plan.rows)
+    at = ordered.index(after) + 1 if after is not None else len(ordered)
+    ordered[at:at] = new_rows
+    plan.rows = ordered
+    for position, row in enumerate(ordered):
         row.position = position
 
 
@@ -391,16 +399,13 @@ async def add_candidate(
 
 
 async def _insert(session: AsyncSession, plan: _Plan, target: Target, actor: int | None) -> Change:
-    live = plan.live()
     row = PlanTarget(plan_id=plan.plan_id, key=target.key, retired=False, position=0)
     _write(row, target)
     _mark(row, plans.ADDED, actor)
     session.add(row)
-    plan.rows.append(row)
     parent_key = target.parent_key
-    anchor = [r for r in live if r.key == parent_key or r.parent_key == parent_key]
-    at = live.index(anchor[-1]) + 1 if parent_key and anchor else len(live)
-    _renumber(plan, [*live[:at], row, *live[at:]])
+    family = [r for r in plan.live() if parent_key and parent_key in (r.key, r.parent_key)]
+    _place(plan, [row], family[-1] if family else None)
     change = Change("add", (), (target,))
     await _finish(session, change, plan.plan_id, actor)
     return change
@@ -488,7 +493,6 @@ async def remove_target(
         for each in rows:
             each.retired = True
             _mark(each, plans.REMOVED, actor)
-        _renumber(plan, [r for r in plan.live()])
         await _finish(session, change, plan_id, actor)
     return change
 
@@ -510,8 +514,6 @@ async def restore_target(
     for each in rows:
         each.retired, each.merged_into = False, None
         _mark(each, plans.EDITED, actor)
-    live = sorted(plan.live(), key=lambda r: (r.position, r.id))
-    _renumber(plan, live)
     change = Change("restore", (), tuple(plans.target_of(r) for r in rows))
     await _finish(session, change, plan_id, actor)
     return change
@@ -565,17 +567,14 @@ async def split_target(
     if apply:
         _write(row, parent)
         _mark(row, plans.EDITED, actor)
-        live = plan.live()
         new_rows = []
         for child in children:
             new_row = PlanTarget(plan_id=plan_id, key=child.key, retired=False, position=0)
             _write(new_row, child)
             _mark(new_row, plans.ADDED, actor)
             session.add(new_row)
-            plan.rows.append(new_row)
             new_rows.append(new_row)
-        at = live.index(row) + 1
-        _renumber(plan, live[:at] + new_rows + live[at:])
+        _place(plan, new_rows, row)
         await _finish(session, change, plan_id, actor)
     return change
 
@@ -607,7 +606,6 @@ async def merge_targets(
         for other in rows[1:]:
             other.retired, other.merged_into = True, rows[0].key
             _mark(other, plans.MERGED, actor)
-        _renumber(plan, plan.live())
         await _finish(session, change, plan_id, actor)
     return change
 

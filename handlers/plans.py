@@ -20,6 +20,7 @@ from bot.plans import (
     DEADLINE_KIND,
     MAX_SUMMARY_CHARS,
     Offers,
+    PlanFile,
     ReimportCheck,
     candidate_from,
     check_reimport,
@@ -27,6 +28,7 @@ from bot.plans import (
     offer_choices,
     plan_summary_pages,
     plans_list_text,
+    read_plan_file,
     reimport_question,
 )
 from bot.services import Services, get_services
@@ -137,14 +139,15 @@ async def _import_document(update: Update, context: Context) -> None:
         document.file_id, document.file_name or "ke-hoach", command_args(update)
     )
     try:
-        check = await check_reimport(services.db, data, request.filename)
+        read = await read_plan_file(data, request.filename)
     except DocumentError as exc:
         await reply(update, html.escape(exc.message_vi))
         return
+    check = await check_reimport(services.db, read, request.filename)
     if check is not None:  # a corrected plan over one with reports: ask first
         await _ask_reimport(update, context, request, check)
         return
-    await _import(update, context, data, request)
+    await _import(update, context, data, request, read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +221,13 @@ async def reimport_pressed(update: Update, context: Context) -> None:
     await _import(update, context, data, request)
 
 
-async def _import(update: Update, context: Context, data: bytes, request: _ImportRequest) -> None:
+async def _import(
+    update: Update,
+    context: Context,
+    data: bytes,
+    request: _ImportRequest,
+    read: PlanFile | None = None,
+) -> None:
     services = get_services(context)
     user = update.effective_user
     try:
@@ -228,6 +237,7 @@ async def _import(update: Update, context: Context, data: bytes, request: _Impor
             request.filename,
             name=request.name or None,
             imported_by=user.id if user else None,
+            read=read,
         )
     except DocumentError as exc:
         await reply(update, html.escape(exc.message_vi))

@@ -30,6 +30,7 @@ from handlers.common import (
     remove_buttons,
     reply,
     require_admin,
+    sender_is_admin,
 )
 from storage import pending, plans
 
@@ -43,6 +44,10 @@ COMMANDS = (
     ),
 )
 
+ACTIONS = frozenset(
+    {"xem", "them", "sua", "xoa", "khoiphuc", "laylai", "tach", "gop", "huong", "phamvi"}
+    | {"excel", "mau", "nhap", "huongdan"}
+)
 ONE_KEY = frozenset({"xem", "xoa", "khoiphuc", "laylai"})  # actions on exactly one target
 CONFIRM_KIND = "targets.confirm"
 CONFIRM_PREFIX = "tgc:"  # tgc:<pending id>:1|0
@@ -51,14 +56,18 @@ CONFIRM_PREFIX = "tgc:"  # tgc:<pending id>:1|0
 async def chitieu(update: Update, context: Context) -> None:
     """/chitieu [trang] lists; /chitieu <việc> … changes the targets (admins only)."""
     args = command_args(update)
-    if not args or args.isdigit():
+    word, _, rest = args.partition(" ")
+    if (
+        not args
+        or args.isdigit()
+        or (fold(word) not in ACTIONS and not await sender_is_admin(update, context))
+    ):  # the listing, as before; "/chitieu bhyt" from a member lists too
         await questions.chitieu(update, context)
         return
     services = get_services(context)
     await remember_sender(update, services)
     if not await require_admin(update, context):
         return
-    word, _, rest = args.partition(" ")
     try:
         text, markup = await _run(update, context, fold(word), rest.strip())
     except UserFacingError as exc:

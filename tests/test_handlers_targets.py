@@ -45,6 +45,8 @@ async def test_listing_stays_for_everyone_and_changes_are_for_admins(bot: BotDri
     for command in ("/chitieu xoa 1", "/chitieu sua 1 so 1 cây", "/chitieu them A: 1 cây"):
         assert (await bot.send(command, AN)).text == NOT_ADMIN_TEXT
     assert (await target(bot, "1")).value == 58000
+    # Words that are no action still list, as /chitieu always did.
+    assert "(1) Trồng cây phân tán: 58.000 cây" in (await bot.send("/chitieu bhyt", AN)).text
 
 
 async def test_a_target_is_named_exactly_by_its_number(bot: BotDriver) -> None:
@@ -128,6 +130,9 @@ async def test_remove_then_restore_keeps_history(bot: BotDriver) -> None:
     assert "✅ Đã lấy lại chỉ tiêu:\n(1) Trồng cây phân tán: 58.000 cây" in restored.text
     row = await target(bot, "1")
     assert not row.retired and row.id == report.target_id
+    # It comes back where it stood, not at the end.
+    listing = (await bot.send("/chitieu", AN)).text
+    assert listing.index("(1) Trồng cây") < listing.index("(2) Chăn nuôi")
     assert "Không có chỉ tiêu đã bỏ số «5»" in (await bot.send("/chitieu khoiphuc 5", ADMIN)).text
 
 

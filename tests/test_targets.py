@@ -73,7 +73,10 @@ def _target(**changes: object) -> Target:
 def test_inferred_direction_and_scope() -> None:
     assert targets.direction_of(_target()) is Direction.HIGHER
     assert targets.direction_of(_target(qualifier=Qualifier.AT_MOST)) is Direction.CEILING
-    assert targets.direction_of(_target(qualifier=Qualifier.REDUCE)) is Direction.LOWER
+    # "giảm 0,77%": the reduction achieved is the figure, so more is better.
+    assert targets.direction_of(_target(qualifier=Qualifier.REDUCE)) is Direction.HIGHER
+    about = _target(name="Tỷ lệ hộ nghèo", measure="%", qualifier=Qualifier.ABOUT)
+    assert targets.direction_of(about) is Direction.LOWER
     bad_rate = _target(name="Tỷ lệ hộ nghèo", measure="%")
     assert targets.direction_of(bad_rate) is Direction.LOWER
     assert targets.direction_of(_target(value=None)) is Direction.QUALITATIVE

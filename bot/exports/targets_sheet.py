@@ -52,6 +52,7 @@ HEADER = (
     COL_REMOVE,
 )
 _WIDTHS = (8, 60, 14, 22, 12, 16, 12, 30, 10)
+_HELP_WIDTH = 100
 MAX_ROWS = 500  # a plan has tens of targets; more rows than this is not a targets sheet
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -163,9 +164,14 @@ def build_targets_sheet(
     _choices(sheet, "G", SCOPE_LABELS.values(), last)
     sheet.freeze_panes = "C3"
     help_sheet = book.create_sheet(SHEET_HELP)
+    help_sheet.column_dimensions["A"].width = _HELP_WIDTH
     for line in _HELP:
         help_sheet.append([line])
-    help_sheet.column_dimensions["A"].width = 110
+        cell = help_sheet.cell(row=help_sheet.max_row, column=1)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        help_sheet.row_dimensions[cell.row].height = 15 * max(
+            1, -(-len(line) // (_HELP_WIDTH - 10))
+        )
     help_sheet["A1"].font = Font(bold=True)
     out = BytesIO()
     book.save(out)
