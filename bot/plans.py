@@ -182,6 +182,10 @@ async def check_reimport(db: Database, read: PlanFile, filename: str) -> Reimpor
     else None."""
     text, parsed = read.text, read.parsed
     async with db.sessions() as session:
+        # Look before trying: a trial insert of a new plan would use up an id on PostgreSQL.
+        existing = await plans.existing_plan(session, parsed, text)
+        if existing is None or not await plans.plan_report_count(session, existing.id):
+            return None
         try:
             saved = await plans.save_plan(
                 session, parsed, raw_text=text, filename=filename, name=None, imported_by=None

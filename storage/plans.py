@@ -46,6 +46,7 @@ __all__ = [
     "activate_plan",
     "active_plan",
     "add_synonym",
+    "existing_plan",
     "find_plan",
     "get_plan",
     "list_plans",
@@ -211,16 +212,7 @@ async def save_plan(
     """
     _check_keys(parsed.targets)
     identity = plan_identity(parsed, raw_text)
-    # An earlier import may have been stored without its number (found now): by title or text.
-    candidates = {
-        identity,
-        _text_identity(raw_text),
-        _title_identity(parsed) or identity,
-        _title_identity(dataclasses.replace(parsed, issuer=None)) or identity,  # older rows
-    }
-    found = await session.scalars(select(Plan).where(Plan.identity.in_(candidates)))
-    by_identity = {p.identity: p for p in found}
-    plan = by_identity.get(identity) or next(iter(by_identity.values()), None)
+    plan = await existing_plan(session, parsed, raw_text)
     created = plan is None
     if plan is None:
         has_active = await session.scalar(select(Plan.id).where(Plan.is_active).limit(1))
@@ -260,6 +252,21 @@ async def save_plan(
         targets_restored=restored,
         targets_kept=kept,
     )
+
+
+async def existing_plan(session: AsyncSession, parsed: ParsedPlan, raw_text: str) -> Plan | None:
+    """The stored plan that *parsed* is a new import of, if any (nothing is written)."""
+    identity = plan_identity(parsed, raw_text)
+    # An earlier import may have been stored without its number (found now): by title or text.
+    candidates = {
+        identity,
+        _text_identity(raw_text),
+        _title_identity(parsed) or identity,
+        _title_identity(dataclasses.replace(parsed, issuer=None)) or identity,  # older rows
+    }
+    found = await session.scalars(select(Plan).where(Plan.identity.in_(candidates)))
+    by_identity = {p.identity: p for p in found}
+    return by_identity.get(identity) or next(iter(by_identity.values()), None)
 
 
 async def _replace_outline(session: AsyncSession, plan_id: int, parsed: ParsedPlan) -> None:
