@@ -509,11 +509,12 @@ def plan_summary_pages(outcome: ImportOutcome, limit: int = MAX_SUMMARY_CHARS) -
         lines += ["\n<b>Các chỉ tiêu</b>", DIRECTION_LEGEND, *targets]
     lines += candidate_lines(parsed)
     lines += deadline_lines(parsed)
-    lines.append(
-        "\nChỉ tiêu nào sai hay thiếu: sửa ngay trong chat (<code>/chitieu huongdan</code>), "
-        "qua Excel (<code>/chitieu excel</code>), hoặc sửa tệp rồi gửi lại — bản cũ được cập "
-        "nhật, các số liệu đã báo cáo vẫn giữ nguyên."
-    )
+    if parsed.kind != "bao_cao":  # a report has no targets for the officer to correct
+        lines.append(
+            "\nChỉ tiêu nào sai hay thiếu: sửa ngay trong chat (<code>/chitieu huongdan</code>), "
+            "qua Excel (<code>/chitieu excel</code>), hoặc sửa tệp rồi gửi lại — bản cũ được cập "
+            "nhật, các số liệu đã báo cáo vẫn giữ nguyên."
+        )
     return paginate(lines, limit)
 
 

@@ -48,6 +48,7 @@ ACTIONS = frozenset(
     {"xem", "them", "sua", "xoa", "khoiphuc", "laylai", "tach", "gop", "huong", "phamvi"}
     | {"excel", "mau", "nhap", "huongdan"}
 )
+READ_ONLY = frozenset({"xem", "huongdan"})  # anyone may look; changes are for admins
 ONE_KEY = frozenset({"xem", "xoa", "khoiphuc", "laylai"})  # actions on exactly one target
 CONFIRM_KIND = "targets.confirm"
 CONFIRM_PREFIX = "tgc:"  # tgc:<pending id>:1|0
@@ -66,7 +67,7 @@ async def chitieu(update: Update, context: Context) -> None:
         return
     services = get_services(context)
     await remember_sender(update, services)
-    if not await require_admin(update, context):
+    if fold(word) not in READ_ONLY and not await require_admin(update, context):
         return
     try:
         text, markup = await _run(update, context, fold(word), rest.strip())

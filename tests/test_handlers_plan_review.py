@@ -136,6 +136,7 @@ async def test_a_report_is_not_offered_as_the_plan_in_use(
     replies = await _import(bot, monkeypatch, _plan(kind="bao_cao", title="Báo cáo 6 tháng"))
     assert "Đây là báo cáo, không phải kế hoạch" in replies.text
     assert "Kế hoạch này tôi" not in replies.text and replies.buttons == []
+    assert "Chỉ tiêu nào sai hay thiếu" not in replies.text
     async with bot.db.session() as session:
         assert await plans.active_plan(session) is None
     listing = await bot.send("/kehoach", ADMIN)

@@ -42,6 +42,7 @@ async def test_listing_stays_for_everyone_and_changes_are_for_admins(bot: BotDri
     assert "(1) Trồng cây phân tán: 58.000 cây" in listing.text
     assert "trang 1/2" in listing.text
     assert "trang 2/2" in (await bot.send("/chitieu 2", AN)).text
+    assert "Chiều đánh giá: càng cao càng tốt" in (await bot.send("/chitieu xem 1", AN)).text
     for command in ("/chitieu xoa 1", "/chitieu sua 1 so 1 cây", "/chitieu them A: 1 cây"):
         assert (await bot.send(command, AN)).text == NOT_ADMIN_TEXT
     assert (await target(bot, "1")).value == 58000
