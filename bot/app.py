@@ -34,6 +34,7 @@ from handlers import (
     reporting,
     scans,
     start,
+    targets,
     units,
     unknown,
 )
@@ -53,6 +54,7 @@ FEATURES: tuple[ModuleType, ...] = (
     units,
     admins,
     scans,  # photos and image files with /kehoach, before plans takes every document
+    targets,  # before plans: a sheet sent with /chitieu nhap is not a plan file
     plans,
     questions,
     reporting,

@@ -8,18 +8,28 @@ strips the tags.
 
 from __future__ import annotations
 
-import asyncio
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
 from bot.core.answers import format_figure
-from bot.core.documents import DocumentError, extract_text
+from bot.core.documents import DocumentError
 from bot.core.numbers import format_date
-from bot.core.plan import ParsedPlan, Target, kind_label
-from bot.core.plan_parser import parse_plan
+from bot.core.plan import (
+    Direction,
+    ParsedPlan,
+    Qualifier,
+    Target,
+    kind_label,
+    section_label,
+)
 from bot.core.text import collapse_spaces, fold, shorten
-from storage import plans, users
+from bot.targets import direction_of
+from bot.worker import read_plan_document
+from storage import pending, plans, users
 from storage.db import Database
 from storage.models import Plan
 
@@ -27,10 +37,16 @@ __all__ = [
     "MAX_SUMMARY_CHARS",
     "ImportOutcome",
     "NoPlanContent",
+    "PlanFile",
+    "ReimportCheck",
+    "check_reimport",
     "import_plan",
     "plan_details",
     "plan_summary",
+    "plan_summary_pages",
     "plans_list_text",
+    "read_plan_file",
+    "reimport_question",
 ]
 
 # Telegram refuses messages over 4096 characters; leave room for what handlers add.
@@ -65,12 +81,26 @@ class ImportOutcome:
     targets_retired: int
     targets_restored: int
     filename: str
+    targets_kept: int = 0  # targets an admin added or corrected: the officer's version stays
 
 
-def _read(data: bytes, filename: str) -> tuple[str, ParsedPlan]:
-    """Text and parse of an uploaded file (CPU-bound: run off the event loop)."""
-    text = extract_text(data, filename)
-    return text, parse_plan(text, filename=filename)
+@dataclass(frozen=True, slots=True)
+class PlanFile:
+    """A plan file read and parsed, so that checking and importing it parse it once."""
+
+    text: str
+    parsed: ParsedPlan
+
+
+async def read_plan_file(data: bytes, filename: str) -> PlanFile:
+    """Read and parse *data*. Raises :class:`DocumentError` when it holds no plan."""
+    # Reading and parsing run in a worker process with time and memory limits, so a
+    # hostile or huge file never stalls the bot for everyone else.
+    document = await read_plan_document(data, filename)
+    text, parsed = document.text, document.plan
+    if not parsed.targets and not parsed.sections:  # a list or a letter, not a plan
+        raise NoPlanContent(_NO_CONTENT)
+    return PlanFile(text, parsed)
 
 
 async def import_plan(
@@ -80,15 +110,16 @@ async def import_plan(
     *,
     name: str | None,
     imported_by: int | None,
+    read: PlanFile | None = None,
 ) -> ImportOutcome:
-    """Read, parse and store a plan file; importing the same document again updates it.
+    """Read, parse and store a plan file (or the already *read* one); importing the same
+    document again updates it.
 
     Raises :class:`DocumentError` (``message_vi`` for the user) when the file cannot be read
     or holds nothing usable; nothing is stored then.
     """
-    text, parsed = await asyncio.to_thread(_read, data, filename)
-    if not parsed.targets and not parsed.sections:  # a list or a letter, not a plan
-        raise NoPlanContent(_NO_CONTENT)
+    read = read or await read_plan_file(data, filename)
+    text, parsed = read.text, read.parsed
     async with db.session() as session:
         saved = await plans.save_plan(
             session,
@@ -111,6 +142,7 @@ async def import_plan(
             updated=saved.targets_updated,
             retired=saved.targets_retired,
             restored=saved.targets_restored,
+            kept=saved.targets_kept,
         )
         return ImportOutcome(
             plan_id=saved.plan.id,
@@ -123,10 +155,83 @@ async def import_plan(
             targets_retired=saved.targets_retired,
             targets_restored=saved.targets_restored,
             filename=filename,
+            targets_kept=saved.targets_kept,
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ReimportCheck:
+    """What re-importing a document would change in a plan units already reported against."""
+
+    plan_id: int
+    name: str
+    reports: int
+    added: int
+    updated: int
+    retired: int
+    kept: int
+
+
+async def check_reimport(db: Database, read: PlanFile, filename: str) -> ReimportCheck | None:
+    """When the file *read* would update a stored plan with reported figures and change or
+    drop some of its targets, what it would do (tried in a transaction that is rolled back);
+    else None."""
+    text, parsed = read.text, read.parsed
+    async with db.sessions() as session:
+        # Look before trying: a trial insert of a new plan would use up an id on PostgreSQL.
+        existing = await plans.existing_plan(session, parsed, text)
+        if existing is None or not await plans.plan_report_count(session, existing.id):
+            return None
+        try:
+            saved = await plans.save_plan(
+                session, parsed, raw_text=text, filename=filename, name=None, imported_by=None
+            )
+            if saved.created:
+                return None
+            reports = await plans.plan_report_count(session, saved.plan.id)
+            changed = saved.targets_updated - saved.targets_restored + saved.targets_retired
+            if not reports or not changed:
+                return None
+            return ReimportCheck(
+                plan_id=saved.plan.id,
+                name=saved.plan.name,
+                reports=reports,
+                added=saved.targets_added,
+                updated=saved.targets_updated,
+                retired=saved.targets_retired,
+                kept=saved.targets_kept,
+            )
+        finally:
+            await session.rollback()
+
+
 # ---------------------------------------------------------------- texts
+
+
+def reimport_question(check: ReimportCheck) -> str:
+    """The question before re-importing over reported figures: what will change."""
+    changes = []
+    if check.added:
+        changes.append(f"thêm {check.added}")
+    if check.updated:
+        changes.append(f"sửa {check.updated}")
+    if check.retired:
+        changes.append(f"bỏ {check.retired}")
+    lines = [
+        f"Tệp này là bản mới của kế hoạch <b>{_e(check.name)}</b> (số {check.plan_id}), đã có "
+        f"{check.reports} số liệu các đơn vị báo cáo.",
+        f"Nạp lại sẽ {', '.join(changes)} chỉ tiêu.",
+    ]
+    if check.retired:
+        lines.append(
+            "Chỉ tiêu bị bỏ vẫn được giữ cùng các số liệu đã báo cáo, nhưng các đơn vị sẽ "
+            "không báo cáo tiếp cho chúng được."
+        )
+    lines.append("Số liệu đã báo cáo cho chỉ tiêu được sửa vẫn gắn với chỉ tiêu đó.")
+    if check.kept:
+        lines.append(f"{check.kept} chỉ tiêu đã sửa trong chat vẫn giữ theo bản sửa.")
+    lines.append("Nạp lại kế hoạch?")
+    return "\n".join(lines)
 
 
 def _e(text: str) -> str:
@@ -144,8 +249,9 @@ def _target_line(target: Target, *, compound: bool) -> str:
     figure = _e(format_figure(target))
     if target.value is None and fold(target.text_value or "") == fold(target.name):
         figure = ""  # "Huyện đạt chuẩn nông thôn mới": the name says it all
-    if target.parent_key is not None:
-        return f"    – {name}: {figure}" if figure else f"    – {name}"
+    if target.parent_key is not None:  # the key is how an admin names it: /chitieu sua 2.1
+        head = f"    – ({target.key}) {name}"
+        return f"{head}: {figure}" if figure else head
     head = f"{target.marker} {name}"
     if compound and target.value is None and not target.text_value:
         return f"{head}:"
@@ -186,17 +292,21 @@ def _counts_line(parsed: ParsedPlan) -> str:
     return "Gồm " + ", ".join(parts) + "."
 
 
-def plan_details(
-    parsed: ParsedPlan,
-    *,
-    plan_id: int,
-    name: str,
-    is_active: bool,
-    limit: int = MAX_SUMMARY_CHARS,
-) -> str:
-    """The plan as the officer should check it: title, number and date, year, counts, and
-    every target with its figure (sub-targets indented). HTML of at most *limit* characters:
-    targets that do not fit are counted, not shown."""
+_DIRECTION_MARKS = {
+    Direction.HIGHER: "↑",
+    Direction.LOWER: "↓",
+    Direction.CEILING: "≤",
+    Direction.QUALITATIVE: "○",
+}
+DIRECTION_LEGEND = (
+    "<i>↑ càng cao càng tốt · ↓ càng thấp càng tốt · ≤ không vượt quá · ○ định tính</i>"
+)
+FEW_TARGETS = 3  # fewer top-level targets than this in a plan deserves a plain warning
+MAX_CANDIDATES = 10  # one-tap buttons offered after an import
+MAX_DEADLINES = 6
+
+
+def _head(parsed: ParsedPlan, *, plan_id: int, name: str, is_active: bool) -> list[str]:
     kind = _kind_word(parsed.kind)
     head = [f"<b>{_e(shorten(parsed.title, _TITLE_CHARS) or name)}</b>"]
     reference = []
@@ -211,7 +321,12 @@ def plan_details(
     head.append(f"Năm áp dụng: {parsed.year}" if parsed.year else "Năm áp dụng: chưa xác định")
     head.append(f"Tên gọi trong bot: {_e(name)} (số {plan_id})")
     head.append(_counts_line(parsed))
-    if is_active:
+    if parsed.kind == "bao_cao":
+        head.append(
+            "📄 Đây là <b>báo cáo</b>, không phải kế hoạch: bot lưu lại nhưng không dùng làm "
+            "kế hoạch đang dùng. Muốn các đơn vị báo cáo theo chỉ tiêu, hãy nạp tệp kế hoạch."
+        )
+    elif is_active:
         head.append(
             f"Đây là {kind} đang dùng: bot trả lời câu hỏi theo {kind} này và ghi số liệu "
             "các đơn vị báo cáo theo chỉ tiêu của nó."
@@ -225,6 +340,66 @@ def plan_details(
     if missing:
         shown = ", ".join(f"({n})" for n in missing)
         head.append(f"⚠️ Không thấy chỉ tiêu số {shown}: hãy đối chiếu với văn bản gốc.")
+    warning = few_targets_warning(parsed)
+    if warning:
+        head.append(warning)
+    return head
+
+
+def few_targets_warning(parsed: ParsedPlan) -> str | None:
+    """A plain warning, with what to do next, when a plan gave few or no targets."""
+    top = len(parsed.top_level_targets())
+    if parsed.kind == "bao_cao" or top >= FEW_TARGETS:
+        return None
+    read = f"chỉ đọc được {top} chỉ tiêu" if top else "chưa đọc được chỉ tiêu nào"
+    return (
+        f"⚠️ Kế hoạch này tôi {read} — có thể các chỉ tiêu nằm trong bảng hoặc viết theo cách "
+        "tôi chưa đọc được. Hãy đối chiếu với văn bản gốc rồi thêm chỉ tiêu còn thiếu: "
+        "<code>/chitieu them Tên: con số</code> (ví dụ <code>/chitieu them Trồng cây phân tán: "
+        "58.000 cây</code>), hoặc tải <code>/chitieu mau</code>, điền vào và gửi lại kèm chú "
+        "thích <code>/chitieu nhap</code>. Nếu là bản chụp, hãy gửi bản .docx hoặc .pdf có chữ."
+    )
+
+
+def _section_heading(parsed: ParsedPlan, path: str) -> str:
+    section = parsed.section(path)
+    title = collapse_spaces(section.title) if section and section.title else ""
+    label = section_label(path)
+    where = label[:1].upper() + label[1:]
+    return f"\n<b>{_e(where)}{'. ' + _e(shorten(title, 100)) if title else ''}</b>"
+
+
+def _marked(line: str, target: Target) -> str:
+    if target.value is None and not target.text_value:
+        return line  # a heading of sub-targets: the parts carry the direction
+    return f"{line} {_DIRECTION_MARKS[direction_of(target)]}"
+
+
+def _grouped_lines(parsed: ParsedPlan) -> list[str]:
+    """Targets under the headings of the plan that hold them, each with its direction."""
+    parents = {t.parent_key for t in parsed.targets if t.parent_key is not None}
+    lines: list[str] = []
+    current: str | None = None
+    for target in parsed.targets:
+        if target.parent_key is None and target.section_path != current:
+            current = target.section_path
+            lines.append(_section_heading(parsed, current))
+        lines.append(_marked(_target_line(target, compound=target.key in parents), target))
+    return lines
+
+
+def plan_details(
+    parsed: ParsedPlan,
+    *,
+    plan_id: int,
+    name: str,
+    is_active: bool,
+    limit: int = MAX_SUMMARY_CHARS,
+) -> str:
+    """The plan as the officer should check it: title, number and date, year, counts, and
+    every target with its figure (sub-targets indented). HTML of at most *limit* characters:
+    targets that do not fit are counted, not shown."""
+    head = _head(parsed, plan_id=plan_id, name=name, is_active=is_active)
     body = _target_lines(parsed)
     if not body:
         body = ["Không tìm thấy chỉ tiêu có số liệu; bot vẫn trả lời theo nội dung văn bản."]
@@ -246,6 +421,23 @@ def _fit(head: str, lines: list[str], limit: int = MAX_SUMMARY_CHARS) -> str:
     return text
 
 
+def paginate(lines: Sequence[str], limit: int = MAX_SUMMARY_CHARS) -> list[str]:
+    """*lines* joined into messages of at most *limit* characters each (a line longer than
+    that is cut), never splitting a line between messages."""
+    pages: list[str] = []
+    current = ""
+    for line in lines:
+        line = line if len(line) <= limit else line[: limit - 1] + "…"
+        if current and len(current) + 1 + len(line) > limit:
+            pages.append(current)
+            current = line.lstrip("\n")
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        pages.append(current)
+    return pages
+
+
 def _change_line(outcome: ImportOutcome) -> str:
     kind = _kind_word(outcome.parsed.kind)
     if outcome.created:
@@ -265,24 +457,149 @@ def _change_line(outcome: ImportOutcome) -> str:
     line = f"✅ Đã cập nhật {kind} đã nạp trước đây (không tạo bản trùng): {detail}."
     if outcome.targets_retired:
         line += " Chỉ tiêu bị bỏ vẫn được giữ cùng các báo cáo cũ."
+    if outcome.targets_kept:
+        line += (
+            f" {outcome.targets_kept} chỉ tiêu đã được sửa trong chat nên giữ theo bản sửa "
+            "(xem bằng /chitieu xem &lt;số&gt;)."
+        )
     return line
 
 
+def candidate_lines(parsed: ParsedPlan) -> list[str]:
+    """The lines that looked like targets but were not taken, numbered for the add buttons."""
+    if not parsed.candidates or parsed.kind == "bao_cao":
+        return []
+    shown = parsed.candidates[:MAX_CANDIDATES]
+    lines = ["\n<b>Dòng có số liệu nhưng chưa nhận là chỉ tiêu</b> (bấm nút để thêm):"]
+    for index, candidate in enumerate(shown, start=1):
+        text = candidate.source_text or f"{candidate.name}: {format_figure(candidate)}"
+        lines.append(f"{index}. {_e(shorten(collapse_spaces(text), _NAME_CHARS))}")
+    if len(parsed.candidates) > len(shown):
+        lines.append(f"… và {len(parsed.candidates) - len(shown)} dòng nữa.")
+    return lines
+
+
+def deadline_lines(parsed: ParsedPlan) -> list[str]:
+    """The dates the plan sets, proposed as the commune's deadlines (buttons accept)."""
+    if not parsed.deadlines or parsed.kind == "bao_cao":
+        return []
+    lines = ["\n<b>Hạn kế hoạch đặt ra</b> (bấm nút để dùng làm hạn của xã):"]
+    for deadline in parsed.deadlines[:MAX_DEADLINES]:
+        year = deadline.year or parsed.year
+        day = f"{deadline.day:02d}/{deadline.month:02d}" + (f"/{year}" if year else "")
+        lines.append(f"• {day} — {_e(shorten(deadline.what, 80))}")
+    return lines
+
+
+def plan_summary_pages(outcome: ImportOutcome, limit: int = MAX_SUMMARY_CHARS) -> list[str]:
+    """What the bot shows after an import, as messages of at most *limit* characters: the
+    change, the plan's facts and warnings, its targets grouped as in the plan with their
+    direction, the lines not taken and the deadlines it sets."""
+    parsed = outcome.parsed
+    lines = [
+        _change_line(outcome),
+        *_head(parsed, plan_id=outcome.plan_id, name=outcome.name, is_active=outcome.is_active),
+    ]
+    targets = _grouped_lines(parsed)
+    if targets:
+        lines += ["\n<b>Các chỉ tiêu</b>", DIRECTION_LEGEND, *targets]
+    lines += candidate_lines(parsed)
+    lines += deadline_lines(parsed)
+    if parsed.kind != "bao_cao":  # a report has no targets for the officer to correct
+        lines.append(
+            "\nChỉ tiêu nào sai hay thiếu: sửa ngay trong chat (<code>/chitieu huongdan</code>), "
+            "qua Excel (<code>/chitieu excel</code>), hoặc sửa tệp rồi gửi lại — bản cũ được cập "
+            "nhật, các số liệu đã báo cáo vẫn giữ nguyên."
+        )
+    return paginate(lines, limit)
+
+
 def plan_summary(outcome: ImportOutcome) -> str:
-    """What the bot and the CLI show after an import, so the officer can check it."""
-    first = _change_line(outcome)
-    footer = (
-        "Nếu thấy chỉ tiêu nào sai hay thiếu, hãy sửa tệp rồi gửi lại: bản cũ sẽ được cập "
-        "nhật, các báo cáo đã gửi vẫn giữ nguyên."
+    """The whole summary as one text (the CLI prints it; chat sends the pages)."""
+    return "\n\n".join(plan_summary_pages(outcome))
+
+
+# ---------------------------------------------------------------- proposals after an import
+
+CANDIDATE_KIND = "plan.candidate"  # pending choice: add a line the reader did not take
+DEADLINE_KIND = "plan.deadline"  # pending choice: use a date the plan sets as a deadline
+
+
+@dataclass(frozen=True, slots=True)
+class Offers:
+    """The pending choices behind the buttons of an import summary."""
+
+    candidates: tuple[tuple[int, int], ...]  # (number shown in the summary, pending id)
+    deadlines: tuple[tuple[int, str], ...]  # (pending id, button label)
+
+
+def _candidate_payload(plan_id: int, target: Target) -> dict[str, Any]:
+    return {
+        "plan_id": plan_id,
+        "name": target.name,
+        "value": None if target.value is None else str(target.value),
+        "measure": target.measure,
+        "qualifier": str(target.qualifier),
+        "text_value": target.text_value,
+        "section_path": target.section_path,
+        "source_text": target.source_text,
+    }
+
+
+def candidate_from(payload: dict[str, Any]) -> Target:
+    """The candidate line kept in a pending choice, as a target to add."""
+    value = payload.get("value")
+    return Target(
+        key="",
+        number="",
+        name=str(payload["name"]),
+        value=None if value is None else Decimal(value),
+        measure=payload.get("measure"),
+        qualifier=Qualifier(payload.get("qualifier", "exact")),
+        section_path=str(payload.get("section_path", "")),
+        source_text=str(payload.get("source_text", "")),
+        text_value=payload.get("text_value"),
     )
-    details = plan_details(
-        outcome.parsed,
-        plan_id=outcome.plan_id,
-        name=outcome.name,
-        is_active=outcome.is_active,
-        limit=MAX_SUMMARY_CHARS - len(first) - len(footer) - 3,
-    )
-    return f"{first}\n{details}\n\n{footer}"
+
+
+async def offer_choices(
+    db: Database, outcome: ImportOutcome, *, chat_id: int, user_id: int, now: datetime
+) -> Offers:
+    """Keep the candidate lines and plan deadlines of an import as pending choices (they
+    survive a restart) for the summary's buttons."""
+    parsed = outcome.parsed
+    if parsed.kind == "bao_cao":
+        return Offers((), ())
+    candidates, deadlines = [], []
+    async with db.session() as session:
+        for index, candidate in enumerate(parsed.candidates[:MAX_CANDIDATES], start=1):
+            pending_id = await pending.create(
+                session,
+                kind=CANDIDATE_KIND,
+                chat_telegram_id=chat_id,
+                user_telegram_id=user_id,
+                payload=_candidate_payload(outcome.plan_id, candidate),
+                now=now,
+            )
+            candidates.append((index, pending_id))
+        for deadline in parsed.deadlines[:MAX_DEADLINES]:
+            year = deadline.year or parsed.year or now.year
+            try:
+                due = date(year, deadline.month, deadline.day)
+            except ValueError:  # "30/02" in an OCR'd plan: nothing to propose
+                continue
+            payload = {"kind": str(deadline.kind), "due": due.isoformat(), "what": deadline.what}
+            pending_id = await pending.create(
+                session,
+                kind=DEADLINE_KIND,
+                chat_telegram_id=chat_id,
+                user_telegram_id=user_id,
+                payload=payload,
+                now=now,
+            )
+            label = f"📅 {format_date(due)} — {shorten(deadline.what, 30)}"
+            deadlines.append((pending_id, label))
+    return Offers(tuple(candidates), tuple(deadlines))
 
 
 def plans_list_text(all_plans: Sequence[Plan], active_id: int | None) -> str:

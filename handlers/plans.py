@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import knowledge
+from bot import knowledge, targets, targets_texts
 from bot.commands import Audience, Command
-from bot.core.documents import MAX_FILE_BYTES, DocumentError
+from bot.core.documents import MAX_FILE_BYTES, DocumentError, ScannedPdf
+from bot.core.plan import DeadlineKind
+from bot.errors import UserFacingError
 from bot.periods import current_period
-from bot.plans import import_plan, plan_summary, plans_list_text
+from bot.plans import (
+    CANDIDATE_KIND,
+    DEADLINE_KIND,
+    MAX_SUMMARY_CHARS,
+    ImportOutcome,
+    Offers,
+    PlanFile,
+    ReimportCheck,
+    candidate_from,
+    check_reimport,
+    import_plan,
+    offer_choices,
+    plan_summary_pages,
+    plans_list_text,
+    read_plan_file,
+    reimport_question,
+)
 from bot.services import Services, get_services
 from handlers.common import (
     Context,
@@ -21,10 +40,16 @@ from handlers.common import (
     command,
     command_args,
     remember_sender,
+    remove_buttons,
     reply,
     require_admin,
 )
-from storage import plans
+from handlers.deadlines import schedule_text
+from reminders import service
+from reminders.calendar import SIX_MONTH, YEAR_END, format_day_long
+from reminders.schedule import rebuild_schedule
+from reminders.service import DeadlineView
+from storage import pending, plans
 
 COMMANDS = (
     Command(
@@ -39,6 +64,11 @@ COMMANDS = (
 AWAITING_FILE = "awaiting_plan_file_until"  # user_data key: when the "send the file now" offer ends
 AWAIT_WINDOW = timedelta(minutes=15)
 ACTIVATE_PREFIX = "plan:activate:"
+CANDIDATE_PREFIX = "plan:cand:"
+REIMPORT_PREFIX = "plan:re:"
+REIMPORT_KIND = "plan.reimport"
+DEADLINE_PREFIX = "plan:dl:"
+ALREADY_ANSWERED = "Nút này đã được dùng hoặc không còn hiệu lực; không thay đổi gì."
 
 SEND_FILE_TEXT = (
     "Hãy gửi tệp kế hoạch (.docx, .pdf có chữ, .txt hoặc .md, tối đa 10 MB) ngay sau tin nhắn này; "
@@ -69,7 +99,7 @@ async def kehoach(update: Update, context: Context) -> None:
     buttons = [
         [InlineKeyboardButton(f"Dùng kế hoạch số {p.id}", callback_data=f"{ACTIVATE_PREFIX}{p.id}")]
         for p in all_plans
-        if active is None or p.id != active.id
+        if (active is None or p.id != active.id) and p.kind != "bao_cao"
     ]
     await reply(
         update,
@@ -107,21 +137,239 @@ async def _import_document(update: Update, context: Context) -> None:
     await reply(update, "Đang đọc kế hoạch, xin chờ một chút…")
     telegram_file = await document.get_file()
     data = bytes(await telegram_file.download_as_bytearray())
-    name = command_args(update) or None
+    request = _ImportRequest(
+        document.file_id, document.file_name or "ke-hoach", command_args(update)
+    )
+    try:
+        read = await read_plan_file(data, request.filename)
+    except ScannedPdf:  # a PDF of page images: read it with OCR (handlers.scans)
+        from handlers.scans import scanned_pdf_received  # here: scans imports this module
+
+        await scanned_pdf_received(update, context, data, request.filename)
+        return
+    except DocumentError as exc:
+        await reply(update, html.escape(exc.message_vi))
+        return
+    check = await check_reimport(services.db, read, request.filename)
+    if check is not None:  # a corrected plan over one with reports: ask first
+        await _ask_reimport(update, context, request, check)
+        return
+    await _import(update, context, data, request, read)
+
+
+@dataclass(frozen=True, slots=True)
+class _ImportRequest:
+    file_id: str
+    filename: str
+    name: str
+
+
+async def _ask_reimport(
+    update: Update, context: Context, request: _ImportRequest, check: ReimportCheck
+) -> None:
+    services = get_services(context)
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    async with services.db.session() as session:
+        pending_id = await pending.create(
+            session,
+            kind=REIMPORT_KIND,
+            chat_telegram_id=chat.id,
+            user_telegram_id=user.id,
+            payload={
+                "file_id": request.file_id,
+                "filename": request.filename,
+                "name": request.name,
+            },
+            now=services.clock.now(),
+        )
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Nạp lại", callback_data=f"{REIMPORT_PREFIX}{pending_id}:1"),
+                InlineKeyboardButton(
+                    "Thôi, giữ nguyên", callback_data=f"{REIMPORT_PREFIX}{pending_id}:0"
+                ),
+            ]
+        ]
+    )
+    await reply(update, reimport_question(check), markup=markup)
+
+
+async def reimport_pressed(update: Update, context: Context) -> None:
+    """ "Nạp lại" / "Thôi" under the question about re-importing over reported figures."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await acknowledge(query)
+    if not await require_admin(update, context):
+        return
+    await remove_buttons(query.message)
+    services = get_services(context)
+    user = update.effective_user
+    assert user is not None
+    pending_id, _, answer = query.data.removeprefix(REIMPORT_PREFIX).partition(":")
+    async with services.db.session() as session:
+        payload = await pending.take(
+            session,
+            int(pending_id),
+            kind=REIMPORT_KIND,
+            user_telegram_id=user.id,
+            now=services.clock.now(),
+        )
+    if payload is None:
+        await reply(update, ALREADY_ANSWERED)
+        return
+    if answer != "1":
+        await reply(update, "Đã hủy, kế hoạch giữ nguyên như trước.")
+        return
+    telegram_file = await context.bot.get_file(payload["file_id"])
+    data = bytes(await telegram_file.download_as_bytearray())
+    request = _ImportRequest(payload["file_id"], payload["filename"], payload.get("name") or "")
+    await _import(update, context, data, request)
+
+
+async def _import(
+    update: Update,
+    context: Context,
+    data: bytes,
+    request: _ImportRequest,
+    read: PlanFile | None = None,
+) -> None:
+    services = get_services(context)
     user = update.effective_user
     try:
         outcome = await import_plan(
             services.db,
             data,
-            document.file_name or "ke-hoach",
-            name=name,
+            request.filename,
+            name=request.name or None,
             imported_by=user.id if user else None,
+            read=read,
         )
     except DocumentError as exc:
         await reply(update, html.escape(exc.message_vi))
         return
+    await send_import_outcome(update, context, outcome)
+
+
+async def send_import_outcome(update: Update, context: Context, outcome: ImportOutcome) -> None:
+    """What an import found, paged, with one-tap buttons for lines not taken and for the
+    deadlines the plan sets (a typed file or a scan alike)."""
+    services = get_services(context)
+    user = update.effective_user
     knowledge.invalidate(services)
-    await reply(update, plan_summary(outcome) + await _year_note(services, outcome.parsed.year))
+    pages = plan_summary_pages(outcome)
+    note = await _year_note(services, outcome.parsed.year)
+    if len(pages[-1]) + len(note) <= MAX_SUMMARY_CHARS:
+        pages[-1] += note
+    elif note:
+        pages.append(note.strip())
+    chat = update.effective_chat
+    offers = await offer_choices(
+        services.db,
+        outcome,
+        chat_id=chat.id if chat else 0,
+        user_id=user.id if user else 0,
+        now=services.clock.now(),
+    )
+    for page in pages[:-1]:
+        await reply(update, page)
+    await reply(update, pages[-1], markup=_offer_markup(offers))
+
+
+def _offer_markup(offers: Offers) -> InlineKeyboardMarkup | None:
+    """One-tap buttons: add a line not taken, use a date the plan sets as a deadline."""
+    rows = [
+        [InlineKeyboardButton(f"➕ Thêm dòng {number}", callback_data=f"{CANDIDATE_PREFIX}{pid}")]
+        for number, pid in offers.candidates
+    ]
+    rows += [
+        [InlineKeyboardButton(label, callback_data=f"{DEADLINE_PREFIX}{pid}")]
+        for pid, label in offers.deadlines
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def candidate_pressed(update: Update, context: Context) -> None:
+    """ "➕ Thêm dòng N" under an import summary: the line becomes the next target."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await acknowledge(query)
+    if not await require_admin(update, context):
+        return
+    services = get_services(context)
+    user = update.effective_user
+    assert user is not None
+    pending_id = int(query.data.removeprefix(CANDIDATE_PREFIX))
+    async with services.db.session() as session:
+        payload = await pending.take(
+            session,
+            pending_id,
+            kind=CANDIDATE_KIND,
+            user_telegram_id=user.id,
+            now=services.clock.now(),
+        )
+        plan = await plans.get_plan(session, int(payload["plan_id"])) if payload else None
+        if payload is None or plan is None:
+            text = ALREADY_ANSWERED
+        else:
+            try:
+                change = await targets.add_candidate(
+                    session, plan.id, candidate_from(payload), actor=user.id
+                )
+                text = targets_texts.done_text(change)
+            except UserFacingError as exc:
+                text = html.escape(exc.message_vi, quote=False)
+    knowledge.invalidate(services)
+    await reply(update, text)
+
+
+async def deadline_pressed(update: Update, context: Context) -> None:
+    """ "📅 dd/mm/yyyy — …" under an import summary: the plan's date becomes a deadline."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await acknowledge(query)
+    if not await require_admin(update, context):
+        return
+    services = get_services(context)
+    user = update.effective_user
+    assert user is not None
+    async with services.db.session() as session:
+        payload = await pending.take(
+            session,
+            int(query.data.removeprefix(DEADLINE_PREFIX)),
+            kind=DEADLINE_KIND,
+            user_telegram_id=user.id,
+            now=services.clock.now(),
+        )
+    if payload is None:
+        await reply(update, ALREADY_ANSWERED)
+        return
+    due = date.fromisoformat(payload["due"])
+    try:
+        view = await _set_plan_deadline(services, payload["kind"], due, payload["what"], user.id)
+    except UserFacingError as exc:
+        await reply(update, html.escape(exc.message_vi, quote=False))
+        return
+    await rebuild_schedule(context.application, services, catch_up=False)
+    await reply(
+        update,
+        f"✅ Đã đặt hạn {html.escape(view.title)}: <b>{format_day_long(view.due_on)}</b>.\n"
+        f"{schedule_text(services, view)}",
+    )
+
+
+async def _set_plan_deadline(
+    services: Services, kind: str, due: date, what: str, actor: int
+) -> DeadlineView:
+    """A six-month or year-end report date moves that period's deadline; any other date
+    (registration, award dossiers) becomes a named deadline."""
+    if kind == DeadlineKind.SIX_MONTH:
+        return await service.set_deadline(services, SIX_MONTH, due, actor)
+    if kind == DeadlineKind.YEAR_END:
+        return await service.set_deadline(services, YEAR_END, due, actor)
+    view, _created = await service.add_custom_deadline(services, what, due, actor)
+    return view
 
 
 async def activate_pressed(update: Update, context: Context) -> None:
@@ -143,6 +391,13 @@ async def _activate(update: Update, context: Context, which: str) -> None:
         plan = await plans.find_plan(session, which.strip())
         if plan is None:
             await reply(update, f"Không tìm thấy kế hoạch «{html.escape(which)}».")
+            return
+        if plan.kind == "bao_cao":
+            await reply(
+                update,
+                f"Văn bản số {plan.id} là báo cáo, không phải kế hoạch, nên không dùng làm kế "
+                "hoạch đang dùng. Hãy nạp tệp kế hoạch thi đua rồi chọn nó.",
+            )
             return
         await plans.activate_plan(session, plan.id)
         label, year = knowledge.citation_label(plan), plan.year
@@ -175,6 +430,9 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         command("kehoach", kehoach),
         MessageHandler(caption_command, kehoach),
         CallbackQueryHandler(activate_pressed, pattern=f"^{ACTIVATE_PREFIX}"),
+        CallbackQueryHandler(reimport_pressed, pattern=rf"^{REIMPORT_PREFIX}\d+:[01]$"),
+        CallbackQueryHandler(candidate_pressed, pattern=rf"^{CANDIDATE_PREFIX}\d+$"),
+        CallbackQueryHandler(deadline_pressed, pattern=rf"^{DEADLINE_PREFIX}\d+$"),
         MessageHandler(
             filters.UpdateType.MESSAGE & filters.Document.ALL & filters.ChatType.PRIVATE,
             document_received,

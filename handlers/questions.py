@@ -41,12 +41,6 @@ COMMANDS = (
         Audience.EVERYONE,
     ),
     Command(
-        "chitieu",
-        "Danh sách chỉ tiêu",
-        "/chitieu — danh sách chỉ tiêu của kế hoạch",
-        Audience.EVERYONE,
-    ),
-    Command(
         "cauhoi",
         "Câu hỏi bot chưa trả lời được",
         "/cauhoi — các câu hỏi bot chưa trả lời được (để bổ sung từ đồng nghĩa)",
@@ -312,7 +306,6 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root."""
     return [
         command("hoi", hoi),
-        command("chitieu", chitieu),
         command("cauhoi", cauhoi),
         command("tuvung", tuvung),
         CallbackQueryHandler(choice_pressed, pattern=rf"^{QA_PREFIX}"),

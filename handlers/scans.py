@@ -24,11 +24,9 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, BaseHandler, MessageHandler, filters
 
-from bot import knowledge
 from bot.commands import Command
 from bot.core.documents import DocumentError
 from bot.core.ocr import MAX_PAGES, PageSource
-from bot.plans import plan_summary
 from bot.scans import (
     ScanDesk,
     import_scan,
@@ -39,7 +37,7 @@ from bot.scans import (
 )
 from bot.services import get_services
 from handlers.common import Context, command_args, is_harmless, reply, require_admin
-from handlers.plans import AWAITING_FILE, _year_note
+from handlers.plans import AWAITING_FILE, send_import_outcome
 
 COMMANDS: tuple[Command, ...] = ()  # photos ride on /kehoach (handlers.plans)
 
@@ -248,10 +246,8 @@ async def _read_and_import(
         except DocumentError as exc:
             await _edit(status, exc.message_vi)
             return
-        knowledge.invalidate(services)
         await _edit(status, ocr_note(outcome.ocr))
-        note = await _year_note(services, outcome.imported.parsed.year)
-        await reply(update, plan_summary(outcome.imported) + note)
+        await send_import_outcome(update, context, outcome.imported)
 
 
 async def _edit(status: Message | None, text: str) -> None:

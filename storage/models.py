@@ -167,6 +167,15 @@ class PlanTarget(Base):
     text_value: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set by an admin; None: inferred from qualifier, measure and name (Direction / Scope).
+    direction: Mapped[str | None] = mapped_column(String(16))
+    scope: Mapped[str | None] = mapped_column(String(16))
+    # What an admin last did to the row ("added", "edited", "removed", "merged"); a
+    # re-import of the document keeps the officer's word over what it reads.
+    edited: Mapped[str | None] = mapped_column(String(16))
+    merged_into: Mapped[str | None] = mapped_column(String(32))  # key of the surviving target
+    edited_by: Mapped[int | None] = mapped_column(BigInteger)
+    edited_at: Mapped[datetime | None] = mapped_column()
 
     plan: Mapped[Plan] = relationship(back_populates="targets")
 

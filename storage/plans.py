@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.plan import ParsedPlan, Passage, Qualifier, Section, Target
+from bot.core.plan import Direction, ParsedPlan, Passage, Qualifier, Scope, Section, Target
 from bot.core.text import collapse_spaces, fold, words
 from bot.errors import InvalidInput, NotFound
 from storage.models import (
@@ -30,17 +30,23 @@ from storage.models import (
     PlanPassage,
     PlanSection,
     PlanTarget,
+    Report,
     Synonym,
     UnansweredQuestion,
 )
 from storage.types import utcnow
 
 __all__ = [
+    "ADDED",
+    "EDITED",
+    "MERGED",
+    "REMOVED",
     "SaveResult",
     "UnansweredGroup",
     "activate_plan",
     "active_plan",
     "add_synonym",
+    "existing_plan",
     "find_plan",
     "get_plan",
     "list_plans",
@@ -48,11 +54,16 @@ __all__ = [
     "list_unanswered",
     "load_parsed_plan",
     "plan_identity",
+    "plan_report_count",
     "record_unanswered",
     "remove_synonym",
+    "report_counts",
     "resolve_unanswered",
     "save_plan",
+    "target_fields",
+    "target_of",
     "target_rows",
+    "touch_plan",
 ]
 
 # Column widths from storage.models, so long OCR noise is clipped instead of failing on
@@ -70,6 +81,15 @@ _PHRASE_LEN = 128
 _EXPANSION_LEN = 512
 
 _NO_SPACE = re.compile(r"\s+")
+
+# PlanTarget.edited: what an admin last did to a target. A re-import keeps the officer's word:
+# added and edited targets keep their content, removed and merged ones stay retired.
+ADDED = "added"
+EDITED = "edited"
+REMOVED = "removed"
+MERGED = "merged"
+_KEEP_CONTENT = frozenset({ADDED, EDITED})
+_KEEP_RETIRED = frozenset({REMOVED, MERGED})
 _PLAN_ID = re.compile(r"^(?:#|so\s*)?(\d+)$")  # matched against folded text
 
 
@@ -86,6 +106,7 @@ class SaveResult:
     targets_updated: int  # existing keys whose content changed
     targets_retired: int  # keys the new version no longer has (rows kept, marked retired)
     targets_restored: int = 0  # retired keys that came back (also counted as updated)
+    targets_kept: int = 0  # targets an admin added, edited or removed: left as the admin set
 
 
 def _clip(text: str | None, length: int) -> str | None:
@@ -139,9 +160,12 @@ def _default_name(parsed: ParsedPlan, filename: str) -> str:
     return collapse_spaces(parsed.title) or "Kế hoạch"
 
 
-def _target_fields(target: Target, position: int) -> dict[str, Any]:
-    """Column values for *target* at *position*, clipped to the column widths."""
-    return {
+def target_fields(target: Target, position: int) -> dict[str, Any]:
+    """Column values for *target* at *position*, clipped to the column widths (the one
+    mapping from the domain :class:`Target` to a row; :func:`target_of` is the way back).
+    Direction and scope are absent when the target does not set them, so an admin's choice
+    is not overwritten by a re-import that infers them."""
+    fields: dict[str, Any] = {
         "number": target.number[:_TARGET_NUMBER_LEN],
         "name": target.name,
         "value": target.value,
@@ -153,6 +177,11 @@ def _target_fields(target: Target, position: int) -> dict[str, Any]:
         "text_value": target.text_value,
         "position": position,
     }
+    if target.direction is not None:
+        fields["direction"] = str(target.direction)
+    if target.scope is not None:
+        fields["scope"] = str(target.scope)
+    return fields
 
 
 def _check_keys(targets: Sequence[Target]) -> None:
@@ -183,20 +212,12 @@ async def save_plan(
     """
     _check_keys(parsed.targets)
     identity = plan_identity(parsed, raw_text)
-    # An earlier import may have been stored without its number (found now): by title or text.
-    candidates = {
-        identity,
-        _text_identity(raw_text),
-        _title_identity(parsed) or identity,
-        _title_identity(dataclasses.replace(parsed, issuer=None)) or identity,  # older rows
-    }
-    found = await session.scalars(select(Plan).where(Plan.identity.in_(candidates)))
-    by_identity = {p.identity: p for p in found}
-    plan = by_identity.get(identity) or next(iter(by_identity.values()), None)
+    plan = await existing_plan(session, parsed, raw_text)
     created = plan is None
     if plan is None:
         has_active = await session.scalar(select(Plan.id).where(Plan.is_active).limit(1))
-        plan = Plan(identity=identity, is_active=has_active is None)
+        # A report (báo cáo) is kept to read from, never made the plan units report against.
+        plan = Plan(identity=identity, is_active=has_active is None and parsed.kind != "bao_cao")
         session.add(plan)
     plan.identity = identity
     if name and name.strip():
@@ -218,7 +239,9 @@ async def save_plan(
     await session.flush()
 
     await _replace_outline(session, plan.id, parsed)
-    added, updated, retired, restored = await _upsert_targets(session, plan.id, parsed.targets)
+    added, updated, retired, restored, kept = await _upsert_targets(
+        session, plan.id, parsed.targets
+    )
     await session.flush()
     return SaveResult(
         plan=plan,
@@ -227,7 +250,23 @@ async def save_plan(
         targets_updated=updated,
         targets_retired=retired,
         targets_restored=restored,
+        targets_kept=kept,
     )
+
+
+async def existing_plan(session: AsyncSession, parsed: ParsedPlan, raw_text: str) -> Plan | None:
+    """The stored plan that *parsed* is a new import of, if any (nothing is written)."""
+    identity = plan_identity(parsed, raw_text)
+    # An earlier import may have been stored without its number (found now): by title or text.
+    candidates = {
+        identity,
+        _text_identity(raw_text),
+        _title_identity(parsed) or identity,
+        _title_identity(dataclasses.replace(parsed, issuer=None)) or identity,  # older rows
+    }
+    found = await session.scalars(select(Plan).where(Plan.identity.in_(candidates)))
+    by_identity = {p.identity: p for p in found}
+    return by_identity.get(identity) or next(iter(by_identity.values()), None)
 
 
 async def _replace_outline(session: AsyncSession, plan_id: int, parsed: ParsedPlan) -> None:
@@ -258,23 +297,31 @@ async def _replace_outline(session: AsyncSession, plan_id: int, parsed: ParsedPl
 
 async def _upsert_targets(
     session: AsyncSession, plan_id: int, targets: Sequence[Target]
-) -> tuple[int, int, int, int]:
+) -> tuple[int, int, int, int, int]:
     """Insert new keys, update changed ones, retire missing ones; (added, updated, retired,
-    restored)."""
+    restored, kept). Targets an admin touched stay as the admin left them (*kept*)."""
     existing = {
         row.key: row
         for row in await session.scalars(select(PlanTarget).where(PlanTarget.plan_id == plan_id))
     }
-    added = updated = restored = 0
+    added = updated = restored = kept = 0
     for position, target in enumerate(targets):
-        fields = _target_fields(target, position)
+        fields = target_fields(target, position)
         row = existing.pop(target.key, None)
         if row is None:
             session.add(PlanTarget(plan_id=plan_id, key=target.key, retired=False, **fields))
             added += 1
             continue
+        if row.edited in _KEEP_CONTENT or row.edited in _KEEP_RETIRED:
+            # Where the document says it stays current; what it says is the officer's.
+            row.position, row.source_text = position, fields["source_text"]
+            row.section_path = fields["section_path"]
+            kept += row.edited in _KEEP_RETIRED or (
+                row.edited in _KEEP_CONTENT and _differs(row, fields, _CONTENT)
+            )
+            continue
         # Position alone moving (a target inserted above) is not a change worth reporting.
-        changed = any(getattr(row, k) != v for k, v in fields.items() if k != "position")
+        changed = _differs(row, fields)
         for column, value in fields.items():
             setattr(row, column, value)
         if row.retired:
@@ -284,10 +331,50 @@ async def _upsert_targets(
         updated += changed
     retired = 0
     for row in existing.values():
+        if row.edited == ADDED:  # the document never had it: the admin's target stays
+            continue
         if not row.retired:
             row.retired = True
             retired += 1
-    return added, updated, retired, restored
+    return added, updated, retired, restored, kept
+
+
+_CONTENT = frozenset({"name", "value", "measure", "qualifier", "text_value", "parent_key"})
+
+
+def _differs(row: PlanTarget, fields: dict[str, Any], only: frozenset[str] | None = None) -> bool:
+    return any(
+        getattr(row, k) != v
+        for k, v in fields.items()
+        if k != "position" and (only is None or k in only)
+    )
+
+
+async def touch_plan(session: AsyncSession, plan_id: int) -> None:
+    """Mark the plan changed, so the cached knowledge base is rebuilt with its new targets."""
+    await session.execute(update(Plan).where(Plan.id == plan_id).values(updated_at=utcnow()))
+
+
+async def plan_report_count(session: AsyncSession, plan_id: int) -> int:
+    """How many figures (not withdrawn) units reported against *plan_id*."""
+    count = await session.scalar(
+        select(func.count(Report.id)).where(
+            Report.plan_id == plan_id, Report.withdrawn_at.is_(None)
+        )
+    )
+    return int(count or 0)
+
+
+async def report_counts(session: AsyncSession, target_ids: Sequence[int]) -> dict[int, int]:
+    """How many figures (not withdrawn) were reported against each of *target_ids*."""
+    if not target_ids:
+        return {}
+    rows = await session.execute(
+        select(Report.target_id, func.count(Report.id))
+        .where(Report.target_id.in_(list(target_ids)), Report.withdrawn_at.is_(None))
+        .group_by(Report.target_id)
+    )
+    return {target_id: count for target_id, count in rows}
 
 
 # ---------------------------------------------------------------- reading plans
@@ -389,7 +476,7 @@ async def load_parsed_plan(session: AsyncSession, plan_id: int) -> ParsedPlan:
         kind=plan.kind,
         issuer=plan.issuer,
         sections=tuple(Section(path=s.path, title=s.title, level=s.level) for s in sections),
-        targets=tuple(_target(t) for t in targets),
+        targets=tuple(target_of(t) for t in targets),
         passages=tuple(
             Passage(section_path=p.section_path, heading=p.heading, text=p.text, order=p.position)
             for p in passages
@@ -397,7 +484,8 @@ async def load_parsed_plan(session: AsyncSession, plan_id: int) -> ParsedPlan:
     )
 
 
-def _target(row: PlanTarget) -> Target:
+def target_of(row: PlanTarget) -> Target:
+    """The domain :class:`Target` a row stores (see :func:`target_fields`)."""
     return Target(
         key=row.key,
         number=row.number,
@@ -409,6 +497,8 @@ def _target(row: PlanTarget) -> Target:
         source_text=row.source_text,
         parent_key=row.parent_key,
         text_value=row.text_value,
+        direction=Direction(row.direction) if row.direction else None,
+        scope=Scope(row.scope) if row.scope else None,
     )
 
 

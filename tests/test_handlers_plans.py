@@ -56,9 +56,14 @@ async def test_upload_with_caption_imports_and_summarises(bot: BotDriver) -> Non
     assert "Đây là kế hoạch đang dùng" in summary
     assert "(1) Trồng cây phân tán: 58.000 cây" in summary
     # The compound line, then its parts indented under it.
-    assert "(2) Chăn nuôi:\n    – Đàn lợn: 4.200 con\n    – Đàn bò: 600 con" in summary
+    assert "Mục II.2. Chỉ tiêu thi đua\n(1) Trồng cây phân tán: 58.000 cây ↑" in summary
+    assert (
+        "(2) Chăn nuôi:\n    – (2.1) Đàn lợn: 4.200 con ↑\n    – (2.2) Đàn bò: 600 con ↑" in summary
+    )
     assert "(4) Tỷ lệ người dân tham gia bảo hiểm y tế: tối thiểu 95%" in summary
-    assert "(7) Tỷ lệ hộ nghèo: không quá 1,5%" in summary
+    assert "(7) Tỷ lệ hộ nghèo: không quá 1,5% ≤" in summary
+    assert "(14) Phòng cháy rừng: không để xảy ra cháy rừng ○" in summary
+    assert "Kế hoạch này tôi" not in summary  # 14 targets: no warning
     assert "(10) Thu ngân sách nhà nước trên địa bàn: 8,5 tỷ đồng" in summary
 
     [plan] = await stored_plans(bot)

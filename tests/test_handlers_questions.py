@@ -184,7 +184,7 @@ async def test_chitieu_pages_with_buttons(bot: BotDriver) -> None:
     text = first.text
     assert text.startswith("Chỉ tiêu thi đua — Kế hoạch 27/KH-UBND (trang 1/2)")
     assert "(1) Trồng cây phân tán: 58.000 cây" in text
-    assert "(2) Chăn nuôi:\n    – Đàn lợn: 4.200 con" in text
+    assert "(2) Chăn nuôi:\n    – (2.1) Đàn lợn: 4.200 con" in text
     assert "(12) Xây mới nhà văn hóa thôn: 2 nhà" in text
     assert "(13)" not in text
     assert first.buttons == [("Sau ▶", "ct:1")]

@@ -23,6 +23,7 @@ from bot.plans import (
     NoPlanContent,
     import_plan,
     plan_summary,
+    plan_summary_pages,
     plans_list_text,
 )
 from storage import plans
@@ -151,10 +152,10 @@ def test_sample_summary_lists_what_the_officer_must_check() -> None:
     assert "Số 12/KH-UBND, ngày 10/01/2026" in lines
     assert "Năm áp dụng: 2026" in lines
     assert "Gồm 0 mục, 3 chỉ tiêu kèm 2 chỉ tiêu thành phần, 0 đoạn nội dung." in lines
-    assert "(1) Giải quyết việc làm trong năm: 1.600 người" in lines
+    assert "(1) Giải quyết việc làm trong năm: 1.600 người ↑" in lines
     assert "(3) Đàn gia súc:" in lines
-    assert "    – Lợn: 5.500 con" in lines
-    assert "(4) Tỷ lệ tham gia BHYT: tối thiểu 96,5%" in lines
+    assert "    – (3.2) Lợn: 5.500 con ↑" in lines
+    assert "(4) Tỷ lệ tham gia BHYT: tối thiểu 96,5% ↑" in lines
     assert "/kehoach chon 3" in text  # not active: says how to switch
     assert "⚠️ Không thấy chỉ tiêu số (2): hãy đối chiếu với văn bản gốc." in lines
 
@@ -207,14 +208,18 @@ def test_summary_escapes_document_text_and_fits_telegram() -> None:
     parsed = dataclasses.replace(base, title="Kế hoạch <script>", targets=many)
     outcome = ImportOutcome(3, "x", True, False, parsed, 0, 2, 0, 0, "x.txt")
 
-    text = plan_summary(outcome)
+    pages = plan_summary_pages(outcome)
+    text = "\n".join(pages)
 
-    assert len(text) <= MAX_SUMMARY_CHARS
+    assert len(pages) > 1 and all(len(page) <= MAX_SUMMARY_CHARS for page in pages)
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "<b>thứ</b>" not in text and "&lt;b&gt;thứ&lt;/b&gt; 1 &amp; các" in text
-    assert "(1) Chỉ tiêu" in html_to_text(text)
-    assert "dòng nữa (quá dài để hiện hết)" in text
-    assert "Đã cập nhật kế hoạch đã nạp trước đây (không tạo bản trùng): sửa 2 chỉ tiêu." in text
+    # Every target is shown, none cut: the summary pages instead.
+    for n in (1, 100, 200):
+        assert f"({n}) Chỉ tiêu" in html_to_text(text)
+    assert pages[0].startswith(
+        "✅ Đã cập nhật kế hoạch đã nạp trước đây (không tạo bản trùng): sửa 2 chỉ tiêu."
+    )
 
 
 async def test_plans_list_marks_the_active_plan(database: Database) -> None:
@@ -283,7 +288,7 @@ async def test_seed_002_imports_22_targets_and_reimports_in_place(
     summary = html_to_text(plan_summary(first))
     assert "(10) Giải quyết việc làm trong năm: 1.600 người" in summary
     assert "Số 21/KH-UBND, ngày 03/02/2025" in summary
-    assert len(plan_summary(first)) <= MAX_SUMMARY_CHARS
+    assert all(len(page) <= MAX_SUMMARY_CHARS for page in plan_summary_pages(first))
 
     stored_before = await _stored(database)
     again = await import_plan(database, data, "002-ban-sao.txt", name=None, imported_by=2)
