@@ -15,10 +15,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.core.answers import format_figure
 from bot.core.documents import DocumentError
 from bot.core.numbers import format_date
+from bot.core.periods import SIX_MONTH, YEAR_END
 from bot.core.plan import (
+    DeadlineKind,
     Direction,
     ParsedPlan,
     Qualifier,
@@ -29,6 +33,7 @@ from bot.core.plan import (
 from bot.core.text import collapse_spaces, fold, shorten
 from bot.targets import direction_of
 from bot.worker import read_plan_document
+from storage import deadlines as deadline_store
 from storage import pending, plans, users
 from storage.db import Database
 from storage.models import Plan
@@ -588,6 +593,8 @@ async def offer_choices(
                 due = date(year, deadline.month, deadline.day)
             except ValueError:  # "30/02" in an OCR'd plan: nothing to propose
                 continue
+            if await _already_the_deadline(session, deadline.kind, due):
+                continue  # the commune's deadline is that day already: nothing to offer
             payload = {"kind": str(deadline.kind), "due": due.isoformat(), "what": deadline.what}
             pending_id = await pending.create(
                 session,
@@ -600,6 +607,17 @@ async def offer_choices(
             label = f"📅 {format_date(due)} — {shorten(deadline.what, 30)}"
             deadlines.append((pending_id, label))
     return Offers(tuple(candidates), tuple(deadlines))
+
+
+_PERIOD_OF_DEADLINE = {DeadlineKind.SIX_MONTH: SIX_MONTH, DeadlineKind.YEAR_END: YEAR_END}
+
+
+async def _already_the_deadline(session: AsyncSession, kind: DeadlineKind, due: date) -> bool:
+    """Whether *due* is already the commune's deadline of that period (six-month, year-end)."""
+    period = _PERIOD_OF_DEADLINE.get(kind)
+    if period is None:
+        return False
+    return (await deadline_store.year_dates(session, due.year)).get(period) == due
 
 
 def plans_list_text(all_plans: Sequence[Plan], active_id: int | None) -> str:

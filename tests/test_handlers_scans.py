@@ -11,11 +11,10 @@ from collections.abc import AsyncIterator
 import pytest
 from PIL import Image
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.config import Settings
 from handlers import scans as scan_handlers
-from handlers.common import NOT_ADMIN_TEXT, Context
+from handlers.common import NOT_ADMIN_TEXT
 from storage import plans
 from storage.db import Database
 from storage.models import Plan, PlanTarget
@@ -132,28 +131,19 @@ async def test_kehoach_then_an_image_file_imports_it(bot: BotDriver) -> None:
     assert any(t.startswith("🔎 Đã đọc chữ từ ảnh 1 trang") for t in texts)
     summary = next(t for t in texts if t.startswith("✅ Đã nạp kế hoạch mới."))
     # Figures must be exact; a letter of a name may still be misread ("bảo hiếm").
-    assert re.search(r"\n\(3\) Tỷ lệ người dân tham gia [^\n]*: 96%\n", summary)
+    assert re.search(r"\n\(3\) Tỷ lệ người dân tham gia [^\n]*: 96% ↑\n", summary)
     assert re.search(r"\n\(10\) Tỷ lệ trẻ em [^\n]*: không quá 7%", summary)
     assert len(await stored_plans(bot)) == 1
 
 
 @needs_tesseract
-async def test_a_scanned_pdf_handed_over_by_kehoach_is_read(bot: BotDriver) -> None:
-    # What /kehoach does when the PDF has no text layer (handlers.plans catches ScannedPdf).
-    async def hand_over(update: Update, context: Context) -> None:
-        assert update.effective_message is not None
-        document = update.effective_message.document
-        assert document is not None
-        data = bytes(await (await document.get_file()).download_as_bytearray())
-        await scan_handlers.scanned_pdf_received(update, context, data, "ke-hoach-scan.pdf")
-        raise ApplicationHandlerStop
-
-    bot.app.add_handler(MessageHandler(filters.Document.PDF, hand_over), group=-1)
+async def test_a_scanned_pdf_sent_with_kehoach_is_read(bot: BotDriver) -> None:
+    """/kehoach finds no text layer in the PDF and hands it to OCR."""
     await bot.send_file(("ke-hoach-scan.pdf", SCAN_300_PDF.read_bytes()), ADMIN, caption="/kehoach")
     texts = await settle(bot)
     assert "Đang đọc trang 2/2…" in texts
     summary = next(t for t in texts if t.startswith("✅ Đã nạp kế hoạch mới."))
-    assert re.search(r"\n\(5\) Bê tông hóa [^\n]*: 8,5 km\n", summary)
+    assert re.search(r"\n\(5\) Bê tông hóa [^\n]*: 8,5 km ↑\n", summary)
     assert re.search(r"\n\(10\) Tỷ lệ trẻ em [^\n]*: không quá 7%", summary)
     [plan] = await stored_plans(bot)
     assert plan.source_filename == "ke-hoach-scan.pdf.ocr.txt"

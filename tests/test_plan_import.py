@@ -259,13 +259,11 @@ async def test_unusable_files_raise_document_error_and_store_nothing(
     assert await _stored(database) == (0, 0, 0)
 
 
-async def test_failure_while_saving_rolls_everything_back(
-    database: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_failure_while_saving_rolls_everything_back(database: Database) -> None:
     broken = dataclasses.replace(_hand_plan(), targets=_hand_plan().targets * 2)  # keys repeat
-    monkeypatch.setattr(plan_import, "parse_plan", lambda text, filename="": broken)
+    read = plan_import.PlanFile(SAMPLE_MD.decode(), broken)
     with pytest.raises(ValueError, match="duplicate target key"):
-        await import_plan(database, SAMPLE_MD, "kh.md", name=None, imported_by=1)
+        await import_plan(database, SAMPLE_MD, "kh.md", name=None, imported_by=1, read=read)
     assert await _stored(database) == (0, 0, 0)
 
 
