@@ -24,7 +24,7 @@ from bot import knowledge
 from bot.core.measures import Measure, convert, lookup_measure
 from bot.core.numbers import format_number
 from bot.core.plan import ParsedPlan, Target
-from bot.core.progress import Figure, ProgressTable, TargetInfo, suspicious
+from bot.core.progress import Figure, PlanCitation, ProgressTable, TargetInfo, suspicious
 from bot.core.report_parser import (
     AmbiguousClaim,
     Claim,
@@ -126,6 +126,8 @@ def target_info(target: Target, parent: Target | None = None) -> TargetInfo:
         measure=target.measure,
         qualifier=target.qualifier,
         parent_name=parent.name if parent else None,
+        direction=target.direction,
+        scope=target.scope,
     )
 
 
@@ -770,11 +772,17 @@ async def correct(
 async def progress_table(
     services: Services, active: ActivePlan, period: Period, *, unit: Unit | None = None
 ) -> ProgressTable:
-    """Every unit (or one) against every reportable target for *period*."""
+    """Every unit (or one) against every target of the plan for *period*: those with a
+    figure, and the qualitative ones (no figure, no parts) with the status someone set."""
+    parsed = active.parsed
+    compound = {t.parent_key for t in parsed.targets if t.parent_key}
     targets = tuple(
-        target_info(t, active.parsed.target(t.parent_key) if t.parent_key else None)
-        for t in active.parsed.targets
-        if reportable(t)
+        replace(
+            target_info(t, parsed.target(t.parent_key) if t.parent_key else None),
+            section=section.title if (section := parsed.section(t.section_path)) else "",
+        )
+        for t in parsed.targets
+        if reportable(t) or t.key not in compound
     )
     async with services.db.session() as session:
         unit_rows = [unit] if unit is not None else await units.list_units(session)
@@ -798,7 +806,9 @@ async def progress_table(
         for f in latest
         if f.target_id in key_of and f.unit_id in name_of
     }
+    citation = PlanCitation(parsed.number, parsed.issued_on, parsed.issuer, parsed.title)
     return ProgressTable(
+        plan=citation,
         plan_label=active.label,
         period_key=period.key,
         period_label=period.label,

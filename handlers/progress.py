@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler
 from bot import reporting
 from bot.commands import Audience, Command
 from bot.errors import UserFacingError
-from bot.exports.chart import build_chart
+from bot.exports.chart import build_charts
 from bot.exports.excel import build_workbook
 from bot.exports.text import render_summary, render_unit_progress
 from bot.exports.word import build_report_draft
@@ -123,11 +123,14 @@ async def tonghop(update: Update, context: Context) -> None:
     table = await reporting.progress_table(services, active, period)
     for text in render_summary(table, tz=services.settings.tz):
         await reply(update, text)
-    if table.figures and update.effective_chat is not None:
-        await update.effective_chat.send_photo(
-            InputFile(build_chart(table), filename="tien-do.png"),
-            caption=f"Mức hoàn thành chỉ tiêu — {period.label}",
-        )
+    if (table.figures or table.verdicts) and update.effective_chat is not None:
+        images = build_charts(table)
+        for number, image in enumerate(images, start=1):
+            part = f" ({number}/{len(images)})" if len(images) > 1 else ""
+            await update.effective_chat.send_photo(
+                InputFile(image, filename=f"tien-do-{number}.png"),
+                caption=f"Mức thực hiện chỉ tiêu — {period.label}{part}",
+            )
 
 
 async def xuatbaocao(update: Update, context: Context) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from enum import StrEnum
 
@@ -188,6 +188,17 @@ def progress_bar(percent: Decimal | None, width: int = 10) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanCitation:
+    """What a report cites of the plan it reports on: "Kế hoạch số 21/KH-UBND ngày
+    15/01/2025 của UBND xã … về …"."""
+
+    number: str | None
+    issued_on: date | None
+    issuer: str | None
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """The status someone set for a qualitative target ("đạt" / "chưa đạt"), and who."""
 
@@ -215,6 +226,7 @@ class ProgressTable:
     verdicts: dict[str, Verdict] = field(default_factory=dict)  # qualitative, by target key
     # Each unit's size (population, households) for targets set to be weighted per unit.
     weights: dict[str, Decimal] = field(default_factory=dict)
+    plan: PlanCitation | None = None
 
     def figure(self, unit: str, target_key: str) -> Figure | None:
         """The unit's latest figure for the target, if reported."""
