@@ -24,7 +24,14 @@ from bot import knowledge
 from bot.core.measures import Measure, convert, lookup_measure
 from bot.core.numbers import format_number
 from bot.core.plan import ParsedPlan, Target
-from bot.core.progress import Figure, PlanCitation, ProgressTable, TargetInfo, suspicious
+from bot.core.progress import (
+    Figure,
+    PlanCitation,
+    ProgressTable,
+    TargetInfo,
+    Verdict,
+    suspicious,
+)
 from bot.core.report_parser import (
     AmbiguousClaim,
     Claim,
@@ -790,6 +797,8 @@ async def progress_table(
         latest = await reports.latest_figures(
             session, active.plan_id, period.running_keys, unit.id if unit is not None else None
         )
+        standing = await reports.standing_verdicts(session, active.plan_id, period.key)
+        commune_ids = await reports.commune_reporter_ids(session)
     key_of = {row.id: key for key, row in rows.items()}
     # By id, with today's names: a deleted unit's figures stay in history but not in the
     # table, even when a new unit takes its name.
@@ -806,6 +815,17 @@ async def progress_table(
         for f in latest
         if f.target_id in key_of and f.unit_id in name_of
     }
+    verdicts = {
+        key_of[v.target_id]: Verdict(
+            target_key=key_of[v.target_id],
+            achieved=v.achieved,
+            set_by=v.set_by,
+            set_at=v.set_at,
+            unit_name=name_of.get(v.unit_id) if v.unit_id is not None else None,
+        )
+        for v in standing
+        if v.target_id in key_of
+    }
     citation = PlanCitation(parsed.number, parsed.issued_on, parsed.issuer, parsed.title)
     return ProgressTable(
         plan=citation,
@@ -816,6 +836,8 @@ async def progress_table(
         targets=targets,
         units=tuple(u.name for u in unit_rows),
         figures=figures,
+        commune_units=frozenset(u.name for u in unit_rows if u.id in commune_ids),
+        verdicts=verdicts,
     )
 
 

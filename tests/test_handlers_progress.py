@@ -14,6 +14,7 @@ import pytest
 from docx import Document
 
 from bot.config import Settings
+from bot.exports.pdf import libreoffice
 from handlers.common import NO_PLAN_TEXT, NOT_ADMIN_TEXT
 from handlers.reporting import NOT_MEMBER
 from storage.db import Database
@@ -222,3 +223,61 @@ async def test_tonghop_takes_a_period(bot: BotDriver) -> None:
     assert last_year.text.startswith("Tổng hợp tiến độ — năm 2024")
     wrong = await bot.send("/tonghop thôn 1", ADMIN)
     assert wrong.text == "Cách dùng: /tonghop 6thang hoặc /tonghop nam."
+
+
+async def test_danhgia_sets_a_qualitative_status_every_view_shows(bot: BotDriver) -> None:
+    listing = (await bot.send("/danhgia", AN)).text
+    assert "• (14) Phòng cháy rừng: chưa báo cáo" in listing
+    assert "/danhgia 14 dat" in listing
+    assert (await bot.send("/danhgia 14 chắc là đạt", AN)).text == (
+        "Ghi dat hoặc chuadat sau số chỉ tiêu."
+    )
+    wrong = await bot.send("/danhgia 3 dat", AN)  # a target with a figure is reported as such
+    assert wrong.text == "Không có chỉ tiêu định tính số «3». Gõ /danhgia để xem."
+    assert (await bot.send("/danhgia 14 dat", CUONG)).text == re.sub(r"<[^>]+>", "", NOT_MEMBER)
+
+    saved = await bot.send("/danhgia 14 đạt", AN)
+    assert saved.text == "Đã ghi: (14) Phòng cháy rừng — đạt, 6 tháng đầu năm 2025 (đơn vị Thôn 1)."
+    summary = (await bot.send("/tonghop", ADMIN)).text
+    assert "• Phòng cháy rừng: đạt ✅ (" in summary and "(Thôn 1), " in summary
+    # The officer's later word stands; the earlier one stays in the history.
+    assert "chưa đạt" in (await bot.send("/danhgia 14 chuadat", ADMIN)).text
+    assert "• Phòng cháy rừng: chưa đạt ❌" in (await bot.send("/tonghop", ADMIN)).text
+    draft = Document(
+        io.BytesIO(uploaded((await bot.send("/xuatbaocao", ADMIN)).api("sendDocument")[1])[1])
+    )
+    rows = [[c.text for c in row.cells] for table in draft.tables for row in table.rows]
+    assert ["14", "Phòng cháy rừng", "", "định tính", "chưa đạt", "", "chưa đạt"] in rows
+
+
+async def test_sochung_makes_a_units_rate_the_commune_figure(bot: BotDriver) -> None:
+    assert (await bot.send("/sochung Thôn 2", AN)).text == NOT_ADMIN_TEXT
+    assert "chưa có" in (await bot.send("/sochung", ADMIN)).text
+    marked = await bot.send("/sochung thon 2", ADMIN)
+    assert marked.text.startswith("Thôn 2 báo cáo số chung của cả xã")
+    assert (await bot.send("/sochung", ADMIN)).text.startswith(
+        "Đơn vị báo cáo số chung của xã: Thôn 2."
+    )
+    text = (await bot.send("/tonghop", ADMIN)).text
+    assert (
+        "• Tỷ lệ người dân tham gia bảo hiểm y tế: 96% / tối thiểu 95% (số chung, Thôn 2); "
+        "các đơn vị: 87,5% (Thôn 1) — 1/2 đơn vị đã báo cáo, đạt ✅"
+    ) in text
+    # Counts still add up over the other units only.
+    assert "tổng 12.500 / 58.000 cây" in text
+    assert (await bot.send("/sochung bo Thôn 2", ADMIN)).text == (
+        "Thôn 2 không còn là đơn vị báo cáo số chung của xã."
+    )
+    assert "không tìm thấy" in (await bot.send("/sochung Thôn 9", ADMIN)).text.lower()
+
+
+async def test_xuatbaocao_pdf_sends_the_draft_as_pdf_or_says_why_not(bot: BotDriver) -> None:
+    replies = await bot.send("/xuatbaocao 6thang pdf", ADMIN)
+    names = [uploaded(call)[0] for call in replies.api("sendDocument")]
+    assert names[:2] == ["tien-do-2025-6thang.xlsx", "du-thao-bao-cao-2025-6thang.docx"]
+    if libreoffice() is None:
+        assert names == names[:2]
+        assert "chưa cài LibreOffice" in replies.text
+    else:
+        assert names[2] == "du-thao-bao-cao-2025-6thang.pdf"
+        assert uploaded(replies.api("sendDocument")[2])[1].startswith(b"%PDF")

@@ -1,4 +1,16 @@
-"""Progress rules: how a unit's figure compares with a target, and what adds up.
+"""Progress rules: how a figure compares with a target, and how the commune's figure is made.
+
+:func:`assess` is the one computation every view renders (/tiendo, /tonghop, the chart, the
+workbook, the Word draft), by these rules (:class:`Rule`):
+
+- counts and amounts add up over the units; the sum is judged only when every unit reported;
+- a rate is never summed or averaged: the commune figure is the one reported by a unit that
+  reports for the whole commune (``ProgressTable.commune_units``), the units' own figures give
+  a range; only a target set to be reported per unit (``Scope.UNITS``) is weighted by the
+  units' sizes, when all of them are known;
+- "lower is better" targets and ceilings are met at or under the figure, missed above it (a
+  partial sum already over a ceiling is missed whatever the others report);
+- qualitative targets carry the status an officer or unit set (:class:`Verdict`).
 
 Pure values and functions; storage fills :class:`ProgressTable`, handlers and exports read it.
 """
@@ -231,13 +243,6 @@ class ProgressTable:
     def figure(self, unit: str, target_key: str) -> Figure | None:
         """The unit's latest figure for the target, if reported."""
         return self.figures.get((unit, target_key))
-
-    def total(self, target: TargetInfo) -> Decimal | None:
-        """Sum over units when the target's figures add up, else None."""
-        if not target.additive:
-            return None
-        values = [f.value for (_, key), f in self.figures.items() if key == target.key]
-        return sum(values, Decimal(0)) if values else None
 
     def units_missing(self) -> list[str]:
         """Units that have sent no figure in this period."""

@@ -119,13 +119,14 @@ def target_bars(table: ProgressTable) -> list[Bar]:
 
 
 def unit_bars(table: ProgressTable) -> list[Bar]:
-    """How many of the plan's targets each unit has reported this period (not an average of
-    rates: a unit's completion cannot be read from a handful of its figures)."""
-    count = len(table.targets)
+    """How many of the plan's targets with a figure each unit has reported this period (not
+    an average of rates: a unit's completion cannot be read from a handful of its figures)."""
+    numeric = [t for t in table.targets if t.value is not None]  # qualitative: /danhgia
+    count = len(numeric)
     bars = []
     for unit in table.units:
         done = sum(
-            1 for t in table.targets if (f := table.figure(unit, t.key)) is not None and f.in_period
+            1 for t in numeric if (f := table.figure(unit, t.key)) is not None and f.in_period
         )
         percent = _percent(Decimal(done), Decimal(count)) if count else None
         bars.append(Bar(unit, percent, _UNIT_COLOR, f"{done}/{count} chỉ tiêu"))

@@ -70,8 +70,8 @@ def test_unit_bars_count_targets_reported_not_an_average_of_rates() -> None:
         Figure("Thôn 1", PIGS.key, Decimal(55000), moment, "An"),
     ]
     bars = unit_bars(make_table(figures))
-    assert [b.note for b in bars] == ["2/5 chỉ tiêu", "0/5 chỉ tiêu", "0/5 chỉ tiêu"]
-    assert bars[0].percent == 40
+    assert [b.note for b in bars] == ["2/4 chỉ tiêu", "0/4 chỉ tiêu", "0/4 chỉ tiêu"]
+    assert bars[0].percent == 50  # of the 4 targets with a figure
 
 
 def test_a_long_plan_is_cut_into_phone_sized_images() -> None:
