@@ -285,10 +285,11 @@ def citation_text(plan: PlanCitation | None) -> str:
     return text
 
 
-def _opening(document: Any, table: ProgressTable, period: str) -> None:
+def _opening(document: Any, table: ProgressTable, period: str, reporter: str) -> None:
+    who = reporter.strip() or "Ủy ban nhân dân xã"
     _paragraph(
         document,
-        f"Thực hiện {citation_text(table.plan)}; Ủy ban nhân dân xã báo cáo kết quả công tác "
+        f"Thực hiện {citation_text(table.plan)}; {who} báo cáo kết quả công tác "
         f"thi đua, khen thưởng {period} như sau:",
     )
 
@@ -534,7 +535,8 @@ def build_report_draft(
 ) -> bytes:
     """A .docx draft of the six-month (``kind="6thang"``) or year-end (``"nam"``) report.
 
-    *unit_or_commune_name* heads the page ("UBND xã Đại Sơn"); left blank it is a gap to fill.
+    *unit_or_commune_name* heads the page ("UBND xã Đại Sơn"); left blank, the plan's issuer
+    does, else a gap to fill.
     Times are shown in *tz*.
     """
     if kind not in KINDS:
@@ -544,9 +546,11 @@ def build_report_draft(
     rows = list(report_rows(table))
     document = Document()
     _setup(document, table)
-    _letterhead(document, unit_or_commune_name, year)
+    # The body that issued the plan reports on it, unless the caller names another.
+    reporter = unit_or_commune_name.strip() or (table.plan.issuer if table.plan else None) or ""
+    _letterhead(document, reporter, year)
     _title(document, kind, year)
-    _opening(document, table, period)
+    _opening(document, table, period, reporter)
     _heading(document, f"I. KẾT QUẢ CÔNG TÁC THI ĐUA, KHEN THƯỞNG {period.upper()}")
     _to_fill(document, *_LEADERSHIP)
     _to_fill(document, *_MOVEMENTS)

@@ -91,6 +91,16 @@ def test_title_and_the_plan_it_reports_on() -> None:
     )
 
 
+def test_the_plans_issuer_heads_the_draft_when_no_name_is_given() -> None:
+    table = replace(make_table(), plan=PLAN)
+    document = _open(build_report_draft(table, kind="6thang"))
+    assert document.tables[0].cell(0, 0).paragraphs[0].text == "UBND XÃ ĐẠI SƠN"
+    opening = next(p.text for p in document.paragraphs if p.text.startswith("Thực hiện"))
+    assert "; UBND xã Đại Sơn báo cáo kết quả" in opening
+    blank = _open(build_report_draft(make_table(), kind="6thang"))
+    assert blank.tables[0].cell(0, 0).paragraphs[0].text == "UBND XÃ …………"
+
+
 def test_citation_leaves_gaps_for_what_is_unknown() -> None:
     assert citation_text(None) == "Kế hoạch số …… ngày …… của ……"
     partial = PlanCitation("05/KH-UBND", None, None, "")
