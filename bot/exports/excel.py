@@ -214,7 +214,7 @@ def _summary_row(ws: Any, row: int, done: Assessment) -> None:
         (target.marker, ""),
         (target_name(target), ""),
         (target.measure or "", ""),
-        (target.qualifier.label, ""),
+        (target.qualifier.label if target.value is not None else "", ""),
         (plan, plan_format),
         (figure, figure_format),
         (percent, PERCENT_FORMAT),
@@ -270,7 +270,12 @@ def _fill_summary(ws: Any, table: ProgressTable, tz: tzinfo) -> None:
     )
     _fit_rows(ws)
     ws.cell(row=row + 2, column=1, value=note).font = Font(bold=True)
-    ws.cell(row=row + 3, column=1, value=RULES_NOTE).font = Font(italic=True)
+    rules = ws.cell(row=row + 3, column=1, value=RULES_NOTE)
+    rules.font = Font(italic=True)
+    rules.alignment = _WRAP
+    # Wrapped across the table's width, so the note prints inside the page.
+    ws.merge_cells(start_row=row + 3, start_column=1, end_row=row + 3, end_column=len(names))
+    ws.row_dimensions[row + 3].height = _LINE_POINTS * 3
     _page_setup(ws, len(names))
 
 

@@ -486,7 +486,8 @@ def _focus_text(rows: list[Assessment]) -> str:
             continue
         where = f"đạt {percent_text(done.percent)}" if done.percent is not None else ""
         where = where or done.status.label
-        name = shorten(target_name(done.target), _FOCUS_NAME_CHARS, placeholder="…")
+        # A part of a compound line by its own name: the number already says which line.
+        name = shorten(done.target.name, _FOCUS_NAME_CHARS, placeholder="…")
         items.append(f"{done.target.marker} {name} ({where})")
     return "; ".join(items)
 
