@@ -27,7 +27,14 @@ from bot.core.measures import Measure, convert, lookup_measure
 from bot.core.numbers import bounded_figure, format_number
 from bot.core.periods import Period, parse_period_key, period_of
 from bot.core.plan import ParsedPlan, Target
-from bot.core.progress import Figure, ProgressTable, TargetInfo, suspicious
+from bot.core.progress import (
+    Figure,
+    PlanCitation,
+    ProgressTable,
+    TargetInfo,
+    Verdict,
+    suspicious,
+)
 from bot.core.report_parser import (
     MAX_UNIT_NAME_WORDS,
     AmbiguousClaim,
@@ -137,6 +144,8 @@ def target_info(target: Target, parent: Target | None = None) -> TargetInfo:
         measure=target.measure,
         qualifier=target.qualifier,
         parent_name=parent.name if parent else None,
+        direction=target.direction,
+        scope=target.scope,
     )
 
 
@@ -825,11 +834,17 @@ async def correct(
 async def progress_table(
     services: Services, active: ActivePlan, period: Period, *, unit: Unit | None = None
 ) -> ProgressTable:
-    """Every unit (or one) against every reportable target for *period*."""
+    """Every unit (or one) against every target of the plan for *period*: those with a
+    figure, and the qualitative ones (no figure, no parts) with the status someone set."""
+    parsed = active.parsed
+    compound = {t.parent_key for t in parsed.targets if t.parent_key}
     targets = tuple(
-        target_info(t, active.parsed.target(t.parent_key) if t.parent_key else None)
-        for t in active.parsed.targets
-        if reportable(t)
+        replace(
+            target_info(t, parsed.target(t.parent_key) if t.parent_key else None),
+            section=section.title if (section := parsed.section(t.section_path)) else "",
+        )
+        for t in parsed.targets
+        if reportable(t) or t.key not in compound
     )
     async with services.db.session() as session:
         unit_rows = [unit] if unit is not None else await units.list_units(session)
@@ -837,6 +852,8 @@ async def progress_table(
         latest = await reports.latest_figures(
             session, active.plan_id, period.running_keys, unit.id if unit is not None else None
         )
+        standing = await reports.standing_verdicts(session, active.plan_id, period.key)
+        commune_ids = await reports.commune_reporter_ids(session)
     key_of = {row.id: key for key, row in rows.items()}
     # By id, with today's names: a deleted unit's figures stay in history but not in the
     # table, even when a new unit takes its name.
@@ -853,7 +870,20 @@ async def progress_table(
         for f in latest
         if f.target_id in key_of and f.unit_id in name_of
     }
+    verdicts = {
+        key_of[v.target_id]: Verdict(
+            target_key=key_of[v.target_id],
+            achieved=v.achieved,
+            set_by=v.set_by,
+            set_at=v.set_at,
+            unit_name=name_of.get(v.unit_id) if v.unit_id is not None else None,
+        )
+        for v in standing
+        if v.target_id in key_of
+    }
+    citation = PlanCitation(parsed.number, parsed.issued_on, parsed.issuer, parsed.title)
     return ProgressTable(
+        plan=citation,
         plan_label=active.label,
         period_key=period.key,
         period_label=period.label,
@@ -861,6 +891,8 @@ async def progress_table(
         targets=targets,
         units=tuple(u.name for u in unit_rows),
         figures=figures,
+        commune_units=frozenset(u.name for u in unit_rows if u.id in commune_ids),
+        verdicts=verdicts,
     )
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.measures import lookup_measure
 from bot.core.numbers import NumberError, parse_number
 from bot.core.plan import Direction, Qualifier, Scope, Target
-from bot.core.progress import NON_ADDITIVE_MEASURES, TargetInfo
+from bot.core.progress import TargetInfo
 from bot.core.text import collapse_spaces, fold
 from bot.errors import InvalidInput, NotFound
 from bot.exports.targets_sheet import COL_KEY, SheetProblem, SheetRow
@@ -166,32 +166,21 @@ def _info(target: Target) -> TargetInfo:
         value=target.value,
         measure=target.measure,
         qualifier=target.qualifier,
+        direction=target.direction,
+        scope=target.scope,
     )
 
 
 def direction_of(target: Target) -> Direction:
-    """The admin's direction, else the reading the progress rules make: no figure is
-    qualitative, "không quá" a ceiling, a rate of something bad ("tỷ lệ hộ nghèo: 1,5%")
-    lower-is-better, anything else (a reduction to achieve too) higher-is-better."""
-    if target.direction is not None:
-        return target.direction
-    if target.value is None:
-        return Direction.QUALITATIVE
-    if target.qualifier is Qualifier.AT_MOST:
-        return Direction.CEILING
-    plain = dataclasses.replace(target, qualifier=Qualifier.EXACT)
-    if target.qualifier in (Qualifier.EXACT, Qualifier.ABOUT) and _info(plain).lower_is_better:
-        return Direction.LOWER
-    return Direction.HIGHER
+    """The admin's direction, else the reading the progress rules make (one rule for the
+    import summary, /chitieu and every progress view: :attr:`TargetInfo.goes`)."""
+    return _info(target).goes
 
 
 def scope_of(target: Target) -> Scope:
-    """The admin's scope, else counts are reported by units and rates for the commune."""
-    if target.scope is not None:
-        return target.scope
-    if target.measure is None or target.measure in NON_ADDITIVE_MEASURES or "/" in target.measure:
-        return Scope.COMMUNE
-    return Scope.UNITS
+    """The admin's scope, else counts are reported by units and rates for the commune
+    (:attr:`TargetInfo.reported_by`)."""
+    return _info(target).reported_by
 
 
 # ---------------------------------------------------------------- results

@@ -290,6 +290,40 @@ class Report(Base):
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
 
 
+class TargetVerdict(Base):
+    """The status someone set for a qualitative target in a period ("đạt" / "chưa đạt").
+    Append-only like reports: the newest live row of a (target, period) stands."""
+
+    __tablename__ = "target_verdicts"
+    __table_args__ = (Index("ix_target_verdicts_target_period", "target_id", "period_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("plan_targets.id", ondelete="CASCADE"))
+    period_key: Mapped[str] = mapped_column(String(32))
+    achieved: Mapped[bool] = mapped_column(Boolean)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # None: an officer
+    set_by_telegram_id: Mapped[int] = mapped_column(BigInteger)
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+    chat_telegram_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    source_text: Mapped[str] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+
+
+class CommuneReporter(Base):
+    """A unit that reports figures for the whole commune (the commune office, the health
+    station): a rate's commune figure is theirs, never a sum or mean of the others'."""
+
+    __tablename__ = "commune_reporters"
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    set_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class PendingChoice(Base):
     """A question the bot asked with buttons (which target? save anyway?), kept in the
     database so a restart loses nothing."""

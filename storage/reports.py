@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import PlanTarget, Report, User
+from storage.models import CommuneReporter, PlanTarget, Report, TargetVerdict, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,3 +276,100 @@ async def has_reported(
 async def target_by_id(session: AsyncSession, target_id: int) -> PlanTarget | None:
     """A plan target row."""
     return await session.get(PlanTarget, target_id)
+
+
+# ---------------------------------------------------------------- qualitative verdicts
+
+
+@dataclass(frozen=True, slots=True)
+class NewVerdict:
+    """A status set for a qualitative target: by whom, for which unit, from which message."""
+
+    plan_id: int
+    target_id: int
+    period_key: str
+    achieved: bool
+    unit_id: int | None
+    set_by_telegram_id: int
+    chat_telegram_id: int
+    message_id: int | None
+    source_text: str
+    set_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StandingVerdict:
+    """The newest live status of a qualitative target in a period."""
+
+    target_id: int
+    achieved: bool
+    set_by: str
+    set_at: datetime
+    unit_id: int | None
+
+
+async def add_verdict(session: AsyncSession, new: NewVerdict) -> TargetVerdict:
+    """Store a status; earlier ones stay for history, the newest stands."""
+    row = TargetVerdict(
+        plan_id=new.plan_id,
+        target_id=new.target_id,
+        period_key=new.period_key,
+        achieved=new.achieved,
+        unit_id=new.unit_id,
+        set_by_telegram_id=new.set_by_telegram_id,
+        set_at=new.set_at,
+        chat_telegram_id=new.chat_telegram_id,
+        message_id=new.message_id,
+        source_text=new.source_text,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def standing_verdicts(
+    session: AsyncSession, plan_id: int, period_key: str
+) -> list[StandingVerdict]:
+    """Per target, the newest live status set in the period, with who set it."""
+    query = (
+        select(TargetVerdict, User.full_name)
+        .outerjoin(User, User.telegram_id == TargetVerdict.set_by_telegram_id)
+        .where(
+            TargetVerdict.plan_id == plan_id,
+            TargetVerdict.period_key == period_key,
+            TargetVerdict.withdrawn_at.is_(None),
+        )
+        .order_by(TargetVerdict.set_at.asc(), TargetVerdict.id.asc())
+    )
+    newest: dict[int, StandingVerdict] = {}
+    for row, name in (await session.execute(query)).all():
+        newest[row.target_id] = StandingVerdict(
+            target_id=row.target_id,
+            achieved=row.achieved,
+            set_by=name or str(row.set_by_telegram_id),
+            set_at=row.set_at,
+            unit_id=row.unit_id,
+        )
+    return list(newest.values())
+
+
+# ---------------------------------------------------------------- units reporting for the commune
+
+
+async def commune_reporter_ids(session: AsyncSession) -> set[int]:
+    """Ids of the units whose figures are the commune's own."""
+    return set(await session.scalars(select(CommuneReporter.unit_id)))
+
+
+async def set_commune_reporter(
+    session: AsyncSession, unit_id: int, *, on: bool, by: int, at: datetime
+) -> bool:
+    """Mark (or unmark) a unit as reporting for the whole commune; True when it changed."""
+    existing = await session.get(CommuneReporter, unit_id)
+    if on and existing is None:
+        session.add(CommuneReporter(unit_id=unit_id, set_by_telegram_id=by, set_at=at))
+        return True
+    if not on and existing is not None:
+        await session.delete(existing)
+        return True
+    return False

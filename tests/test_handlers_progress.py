@@ -14,6 +14,7 @@ import pytest
 from docx import Document
 
 from bot.config import Settings
+from bot.exports.pdf import libreoffice
 from handlers.common import NO_PLAN_TEXT, NOT_ADMIN_TEXT
 from handlers.reporting import NOT_MEMBER
 from storage.db import Database
@@ -85,19 +86,22 @@ async def test_tonghop_totals_missing_units_and_a_chart(bot: BotDriver) -> None:
     assert text.startswith(f"Tổng hợp tiến độ — {PERIOD}\n")
     assert "Kế hoạch 27/KH-UBND · cập nhật 01/06/2025 08:00" in text
     assert "Đơn vị đã báo cáo: 2/3" in text
-    assert "• Trồng cây phân tán: tổng 20.500 / 58.000 cây (35,3%) ▓▓▓░░░░░░░ — 2/3 đơn vị" in text
-    # Rates do not add up: the spread is shown instead.
     assert (
-        "• Tỷ lệ người dân tham gia bảo hiểm y tế (tối thiểu 95%): "
-        "từ 87,5% (Thôn 1) đến 96% (Thôn 2) — 2/3 đơn vị"
+        "• Trồng cây phân tán: tổng 20.500 / 58.000 cây (35,3%) ▓▓▓░░░░░░░"
+        " — 2/3 đơn vị đã báo cáo, chưa đủ số liệu"
+    ) in text
+    # Rates do not add up: no commune figure without the commune's own, the range beside.
+    assert (
+        "• Tỷ lệ người dân tham gia bảo hiểm y tế (tối thiểu 95%): chưa có số chung của xã; "
+        "các đơn vị: 87,5% (Thôn 1) – 96% (Thôn 2) — 2/3 đơn vị đã báo cáo, chưa đủ số liệu"
     ) in text
     assert "• Sản lượng thóc cả năm: chưa có đơn vị báo cáo (chỉ tiêu 1.850 tấn)" in text
     assert "Chưa báo cáo (1/3 đơn vị): Thôn 3" in text
 
     [photo] = replies.api("sendPhoto")
     name, content = uploaded(photo)
-    assert name == "tien-do.png" and content.startswith(b"\x89PNG\r\n\x1a\n")
-    assert photo.params["caption"] == f"Mức hoàn thành chỉ tiêu — {PERIOD}"
+    assert name == "tien-do-1.png" and content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert photo.params["caption"] == f"Mức thực hiện chỉ tiêu — {PERIOD}"
     assert photo.params["chat_id"] == ADMIN
 
 
@@ -139,42 +143,41 @@ async def test_xuatbaocao_sends_a_workbook_and_a_word_draft(bot: BotDriver) -> N
     name, content = uploaded(workbook_call)
     assert name == "tien-do-2025-6thang.xlsx"
     workbook = openpyxl.load_workbook(io.BytesIO(content))
-    assert workbook.sheetnames == ["Tổng hợp", "Chi tiết", "Số liệu"]
+    assert workbook.sheetnames == ["Tổng hợp", "Chi tiết"]
 
     summary = sheet_rows(workbook, "Tổng hợp")
     assert summary[1][0] == "Kế hoạch 27/KH-UBND"
     assert summary[2][0] == f"Kỳ báo cáo: {PERIOD}"
     header = summary[5]
-    assert header[:8] == (
-        "Số",
+    assert header[:9] == (
+        "TT",
         "Chỉ tiêu",
-        "Đơn vị tính",
-        "Chỉ tiêu kế hoạch",
-        "Thôn 1",
-        "Thôn 2",
-        "Thôn 3",
-        "Tổng cộng",
+        "ĐVT",
+        "Điều kiện",
+        "Kế hoạch",
+        "Thực hiện (cả xã)",
+        "So với kế hoạch",
+        "Đơn vị đã báo cáo",
+        "Đánh giá",
     )
+    assert header[-3:] == ("Thôn 1", "Thôn 2", "Thôn 3")
     trees = next(row for row in summary if row[1] == "Trồng cây phân tán")
-    assert trees[2:10] == ("cây", "58.000", "12.500", "8.000", None, "20.500", "35,3%", "2/3")
-    assert tuple(v for v in summary[-1] if v) == ("Đơn vị chưa báo cáo (1): Thôn 3",)
+    # Real numbers: 35,3% is the number 0,353 shown as a percentage.
+    assert trees[2:9] == ("cây", None, 58000, 20500, 0.353, "2/3", "chưa đủ số liệu")
+    assert trees[-3:] == (12500, 8000, None)
+    assert any(v == "Đơn vị chưa báo cáo (1): Thôn 3" for row in summary for v in row)
 
     details = sheet_rows(workbook, "Chi tiết")
     assert (
         "Thôn 1",
         "(1)",
         "Trồng cây phân tán",
-        "12.500",
+        12500,
         "cây",
-        "21,6%",
         "Nguyễn Văn An",
         "01/06/2025 08:00",
     ) in details
-    assert next(r[:2] for r in details if r[3] == "96") == ("Thôn 2", "(4)")
-
-    raw = sheet_rows(workbook, "Số liệu")
-    raw_trees = next(row for row in raw if row[1] == "Trồng cây phân tán")
-    assert raw_trees[4:8] == (58000, 12500, 8000, None)  # real numbers for computing
+    assert next(r[:2] for r in details if r[3] == 0.96) == ("Thôn 2", "(4)")
 
     assert draft_call.params["caption"].startswith("Dự thảo báo cáo")
     name, content = uploaded(draft_call)
@@ -184,13 +187,14 @@ async def test_xuatbaocao_sends_a_workbook_and_a_word_draft(bot: BotDriver) -> N
     assert f"Sơ kết công tác thi đua, khen thưởng {PERIOD}" in paragraphs
     assert "Đơn vị chưa báo cáo (1): Thôn 3." in paragraphs
     assert any("có 2/3 đơn vị đã báo cáo" in p for p in paragraphs)
+    assert any(p.startswith("Thực hiện Kế hoạch số 27/KH-UBND") for p in paragraphs)
     rows = [[cell.text for cell in row.cells] for table in draft.tables for row in table.rows]
-    assert ["(1)", "Trồng cây phân tán", "cây", "58.000", "20.500", "35,3%", "đang thực hiện"] in (
-        rows
-    )
-    assert ["(2)", "Chăn nuôi — Đàn lợn", "con", "4.200", "2.300", "54,8%", "đang thực hiện"] in (
-        rows
-    )
+    partial = ["cây", "58.000", "20.500\n(2/3 đơn vị)", "35,3%", "chưa đủ số liệu"]
+    assert ["1", "Trồng cây phân tán", *partial] in rows
+    # Sub-targets stand under their compound line's row, with their own name.
+    pigs = next(i for i, row in enumerate(rows) if row[1] == "Đàn lợn")
+    assert rows[pigs][0] == "-" and rows[pigs][3:5] == ["4.200", "2.300\n(1/3 đơn vị)"]
+    assert any(row[:2] == ["2", "Chăn nuôi"] for row in rows[:pigs])
 
 
 @pytest.mark.parametrize("word", ["nam", "năm", "NĂM"])
@@ -209,7 +213,9 @@ async def test_word_draft_lists_targets_with_their_number_once(bot: BotDriver) -
     replies = await bot.send("/xuatbaocao 6thang", ADMIN)
     draft = Document(io.BytesIO(uploaded(replies.api("sendDocument")[1])[1]))
     paragraphs = [p.text for p in draft.paragraphs]
-    assert any(p.startswith("- (1) Trồng cây phân tán") for p in paragraphs), paragraphs
+    assert not any("(1) (1)" in p or "((" in p for p in paragraphs), paragraphs
+    cells = [row.cells[:2] for table in draft.tables for row in table.rows]
+    assert ["1", "Trồng cây phân tán"] in [[c.text for c in pair] for pair in cells]
 
 
 async def test_tonghop_takes_a_period(bot: BotDriver) -> None:
@@ -217,3 +223,61 @@ async def test_tonghop_takes_a_period(bot: BotDriver) -> None:
     assert last_year.text.startswith("Tổng hợp tiến độ — năm 2024")
     wrong = await bot.send("/tonghop thôn 1", ADMIN)
     assert wrong.text == "Cách dùng: /tonghop 6thang hoặc /tonghop nam."
+
+
+async def test_danhgia_sets_a_qualitative_status_every_view_shows(bot: BotDriver) -> None:
+    listing = (await bot.send("/danhgia", AN)).text
+    assert "• (14) Phòng cháy rừng: chưa báo cáo" in listing
+    assert "/danhgia 14 dat" in listing
+    assert (await bot.send("/danhgia 14 chắc là đạt", AN)).text == (
+        "Ghi dat hoặc chuadat sau số chỉ tiêu."
+    )
+    wrong = await bot.send("/danhgia 3 dat", AN)  # a target with a figure is reported as such
+    assert wrong.text == "Không có chỉ tiêu định tính số «3». Gõ /danhgia để xem."
+    assert (await bot.send("/danhgia 14 dat", CUONG)).text == re.sub(r"<[^>]+>", "", NOT_MEMBER)
+
+    saved = await bot.send("/danhgia 14 đạt", AN)
+    assert saved.text == "Đã ghi: (14) Phòng cháy rừng — đạt, 6 tháng đầu năm 2025 (đơn vị Thôn 1)."
+    summary = (await bot.send("/tonghop", ADMIN)).text
+    assert "• Phòng cháy rừng: đạt ✅ (" in summary and "(Thôn 1), " in summary
+    # The officer's later word stands; the earlier one stays in the history.
+    assert "chưa đạt" in (await bot.send("/danhgia 14 chuadat", ADMIN)).text
+    assert "• Phòng cháy rừng: chưa đạt ❌" in (await bot.send("/tonghop", ADMIN)).text
+    draft = Document(
+        io.BytesIO(uploaded((await bot.send("/xuatbaocao", ADMIN)).api("sendDocument")[1])[1])
+    )
+    rows = [[c.text for c in row.cells] for table in draft.tables for row in table.rows]
+    assert ["14", "Phòng cháy rừng", "", "định tính", "chưa đạt", "", "chưa đạt"] in rows
+
+
+async def test_sochung_makes_a_units_rate_the_commune_figure(bot: BotDriver) -> None:
+    assert (await bot.send("/sochung Thôn 2", AN)).text == NOT_ADMIN_TEXT
+    assert "chưa có" in (await bot.send("/sochung", ADMIN)).text
+    marked = await bot.send("/sochung thon 2", ADMIN)
+    assert marked.text.startswith("Thôn 2 báo cáo số chung của cả xã")
+    assert (await bot.send("/sochung", ADMIN)).text.startswith(
+        "Đơn vị báo cáo số chung của xã: Thôn 2."
+    )
+    text = (await bot.send("/tonghop", ADMIN)).text
+    assert (
+        "• Tỷ lệ người dân tham gia bảo hiểm y tế: 96% / tối thiểu 95% (số chung, Thôn 2); "
+        "các đơn vị: 87,5% (Thôn 1) — 1/2 đơn vị đã báo cáo, đạt ✅"
+    ) in text
+    # Counts still add up over the other units only.
+    assert "tổng 12.500 / 58.000 cây" in text
+    assert (await bot.send("/sochung bo Thôn 2", ADMIN)).text == (
+        "Thôn 2 không còn là đơn vị báo cáo số chung của xã."
+    )
+    assert "không tìm thấy" in (await bot.send("/sochung Thôn 9", ADMIN)).text.lower()
+
+
+async def test_xuatbaocao_pdf_sends_the_draft_as_pdf_or_says_why_not(bot: BotDriver) -> None:
+    replies = await bot.send("/xuatbaocao 6thang pdf", ADMIN)
+    names = [uploaded(call)[0] for call in replies.api("sendDocument")]
+    assert names[:2] == ["tien-do-2025-6thang.xlsx", "du-thao-bao-cao-2025-6thang.docx"]
+    if libreoffice() is None:
+        assert names == names[:2]
+        assert "chưa cài LibreOffice" in replies.text
+    else:
+        assert names[2] == "du-thao-bao-cao-2025-6thang.pdf"
+        assert uploaded(replies.api("sendDocument")[2])[1].startswith(b"%PDF")

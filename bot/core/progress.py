@@ -1,4 +1,16 @@
-"""Progress rules: how a unit's figure compares with a target, and what adds up.
+"""Progress rules: how a figure compares with a target, and how the commune's figure is made.
+
+:func:`assess` is the one computation every view renders (/tiendo, /tonghop, the chart, the
+workbook, the Word draft), by these rules (:class:`Rule`):
+
+- counts and amounts add up over the units; the sum is judged only when every unit reported;
+- a rate is never summed or averaged: the commune figure is the one reported by a unit that
+  reports for the whole commune (``ProgressTable.commune_units``), the units' own figures give
+  a range; only a target set to be reported per unit (``Scope.UNITS``) is weighted by the
+  units' sizes, when all of them are known;
+- "lower is better" targets and ceilings are met at or under the figure, missed above it (a
+  partial sum already over a ceiling is missed whatever the others report);
+- qualitative targets carry the status an officer or unit set (:class:`Verdict`).
 
 Pure values and functions; storage fills :class:`ProgressTable`, handlers and exports read it.
 """
@@ -6,12 +18,12 @@ Pure values and functions; storage fills :class:`ProgressTable`, handlers and ex
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from enum import StrEnum
 
-from bot.core.plan import Qualifier, target_marker
+from bot.core.plan import Direction, Qualifier, Scope, target_marker
 from bot.core.text import fold
 
 # Units whose figures do not add up across units: rates, ages, and anything "per" something
@@ -41,18 +53,25 @@ class Status(StrEnum):
 
     NO_TARGET = "no_target"  # the target has no figure to compare with
     NOT_REPORTED = "not_reported"
-    IN_PROGRESS = "in_progress"
+    PARTIAL = "partial"  # some units reported: no commune figure to judge yet
+    IN_PROGRESS = "in_progress"  # below a "more is better" target
+    NOT_ACHIEVED = "not_achieved"  # above a ceiling, or set "chưa đạt" for a qualitative one
     ACHIEVED = "achieved"
 
     @property
     def label(self) -> str:
         """Vietnamese label for tables."""
-        return {
-            Status.NO_TARGET: "không định lượng",
-            Status.NOT_REPORTED: "chưa báo cáo",
-            Status.IN_PROGRESS: "đang thực hiện",
-            Status.ACHIEVED: "đạt",
-        }[self]
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    Status.NO_TARGET: "không định lượng",
+    Status.NOT_REPORTED: "chưa báo cáo",
+    Status.PARTIAL: "chưa đủ số liệu",
+    Status.IN_PROGRESS: "đang thực hiện",
+    Status.NOT_ACHIEVED: "chưa đạt",
+    Status.ACHIEVED: "đạt",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +85,9 @@ class TargetInfo:
     measure: str | None
     qualifier: Qualifier = Qualifier.EXACT
     parent_name: str | None = None  # for sub-targets: the compound line's name
+    direction: Direction | None = None  # set by an admin; None: inferred (:attr:`goes`)
+    scope: Scope | None = None  # set by an admin; None: inferred (:attr:`reported_by`)
+    section: str = ""  # the plan's group heading the target stands under ("Về kinh tế")
 
     @property
     def label(self) -> str:
@@ -79,16 +101,32 @@ class TargetInfo:
         return target_marker(self.number, self.key)
 
     @property
-    def lower_is_better(self) -> bool:
-        """A ceiling ("không quá 1,5%"), or a rate of something bad that the plan names as a
-        level to keep under ("Tỷ lệ trẻ em suy dinh dưỡng: 5,9%")."""
+    def goes(self) -> Direction:
+        """The admin's setting, else: no figure → qualitative; "không quá"/"dưới" → ceiling;
+        "giảm còn"/a rate of something bad ("tỷ lệ hộ nghèo: 1,5%") → lower; else higher."""
+        if self.direction is not None:
+            return self.direction
+        if self.value is None:
+            return Direction.QUALITATIVE
         if self.qualifier is Qualifier.AT_MOST:
-            return True
-        return (
-            self.qualifier is Qualifier.EXACT
-            and self.measure in RATE_MEASURES
-            and _BAD_RATE.search(fold(f"{self.parent_name or ''} {self.name}")) is not None
-        )
+            return Direction.CEILING
+        bad = _BAD_RATE.search(fold(f"{self.parent_name or ''} {self.name}")) is not None
+        if self.qualifier in (Qualifier.EXACT, Qualifier.ABOUT) and self.measure in RATE_MEASURES:
+            return Direction.LOWER if bad else Direction.HIGHER
+        return Direction.HIGHER
+
+    @property
+    def reported_by(self) -> Scope:
+        """The admin's setting, else: counts and amounts by every unit (they add up); rates,
+        averages and qualitative targets by the commune as a whole."""
+        if self.scope is not None:
+            return self.scope
+        return Scope.UNITS if self.additive else Scope.COMMUNE
+
+    @property
+    def lower_is_better(self) -> bool:
+        """A ceiling ("không quá 1,5%") or a level to bring down ("suy dinh dưỡng: 5,9%")."""
+        return self.goes in (Direction.LOWER, Direction.CEILING)
 
     @property
     def additive(self) -> bool:
@@ -132,11 +170,10 @@ def status(value: Decimal | None, target: TargetInfo) -> Status:
     if value is None:
         return Status.NOT_REPORTED
     if target.lower_is_better:
-        met = value <= target.value
-    elif target.qualifier is Qualifier.MORE_THAN:
-        met = value > target.value
-    else:
-        met = value >= target.value
+        # Above a level to stay under is a miss, not work still under way.
+        return Status.ACHIEVED if value <= target.value else Status.NOT_ACHIEVED
+    above = value > target.value if target.qualifier is Qualifier.MORE_THAN else None
+    met = above if above is not None else value >= target.value
     return Status.ACHIEVED if met else Status.IN_PROGRESS
 
 
@@ -162,6 +199,28 @@ def progress_bar(percent: Decimal | None, width: int = 10) -> str:
     return "▓" * filled + "░" * (width - filled)
 
 
+@dataclass(frozen=True, slots=True)
+class PlanCitation:
+    """What a report cites of the plan it reports on: "Kế hoạch số 21/KH-UBND ngày
+    15/01/2025 của UBND xã … về …"."""
+
+    number: str | None
+    issued_on: date | None
+    issuer: str | None
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The status someone set for a qualitative target ("đạt" / "chưa đạt"), and who."""
+
+    target_key: str
+    achieved: bool
+    set_by: str
+    set_at: datetime
+    unit_name: str | None = None  # the unit it was set for; None: by an officer for the commune
+
+
 @dataclass(frozen=True)
 class ProgressTable:
     """Every unit against every target for one period: what /tonghop and exports show."""
@@ -173,19 +232,185 @@ class ProgressTable:
     targets: tuple[TargetInfo, ...]
     units: tuple[str, ...]
     figures: dict[tuple[str, str], Figure] = field(default_factory=dict)  # (unit, target key)
+    # Units that report figures for the whole commune (the commune office, the health
+    # station): a commune-scope target's figure is theirs, never a sum or mean of the others.
+    commune_units: frozenset[str] = frozenset()
+    verdicts: dict[str, Verdict] = field(default_factory=dict)  # qualitative, by target key
+    # Each unit's size (population, households) for targets set to be weighted per unit.
+    weights: dict[str, Decimal] = field(default_factory=dict)
+    plan: PlanCitation | None = None
 
     def figure(self, unit: str, target_key: str) -> Figure | None:
         """The unit's latest figure for the target, if reported."""
         return self.figures.get((unit, target_key))
 
-    def total(self, target: TargetInfo) -> Decimal | None:
-        """Sum over units when the target's figures add up, else None."""
-        if not target.additive:
-            return None
-        values = [f.value for (_, key), f in self.figures.items() if key == target.key]
-        return sum(values, Decimal(0)) if values else None
-
     def units_missing(self) -> list[str]:
         """Units that have sent no figure in this period."""
         reported = {unit for (unit, _), figure in self.figures.items() if figure.in_period}
         return [u for u in self.units if u not in reported]
+
+
+class Rule(StrEnum):
+    """How a target's commune figure is made; every view states it."""
+
+    SUM = "sum"  # counts and amounts: the units' figures add up
+    WEIGHTED = "weighted"  # a rate set to be reported per unit: mean weighted by unit size
+    COMMUNE = "commune"  # one figure for the whole commune, from the unit that reports it
+    QUALITATIVE = "qualitative"  # đạt / chưa đạt, set by an officer or unit
+
+    @property
+    def label(self) -> str:
+        """Short Vietnamese wording for notes under tables."""
+        return _RULE_LABELS[self]
+
+
+_RULE_LABELS = {
+    Rule.SUM: "cộng số liệu các đơn vị",
+    Rule.WEIGHTED: "bình quân gia quyền theo quy mô từng đơn vị",
+    Rule.COMMUNE: "số chung của xã do đơn vị phụ trách báo cáo; không cộng, không lấy bình quân",
+    Rule.QUALITATIVE: "đánh giá đạt / chưa đạt do cán bộ hoặc đơn vị xác nhận",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """One target for one period at commune level: the figure every view shows.
+
+    ``value`` is the commune figure, or for a partial sum what has been reported so far
+    (``complete`` False). ``lowest``/``highest`` bracket the units' own figures of a target
+    that does not add up.
+    """
+
+    target: TargetInfo
+    rule: Rule
+    value: Decimal | None
+    complete: bool
+    status: Status
+    reported: int  # units with a figure in this period
+    expected: int  # units that should report
+    figures: tuple[Figure, ...]  # the units' figures, in the table's unit order
+    lowest: Figure | None = None
+    highest: Figure | None = None
+    source: str | None = None  # the unit the commune figure comes from (Rule.COMMUNE)
+    verdict: Verdict | None = None
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The commune figure as % of the target ("more is better" targets only)."""
+        if self.value is None or self.target.value is None:
+            return None
+        return percent_of_target(self.value, self.target)
+
+    @property
+    def partial(self) -> bool:
+        """Some figure stands but the commune figure is not complete yet."""
+        return not self.complete and (self.reported > 0 or self.value is not None)
+
+    @property
+    def coverage(self) -> str:
+        """ "2/4 đơn vị đã báo cáo": stands beside every partial figure."""
+        return f"{self.reported}/{self.expected} đơn vị đã báo cáo"
+
+
+def _judge(value: Decimal, target: TargetInfo, *, complete: bool) -> Status:
+    """Status of a commune figure; an incomplete sum is judged only when more reports
+    cannot change the outcome (a ceiling already passed)."""
+    judged = status(value, target)
+    if complete:
+        return judged
+    if judged is Status.NOT_ACHIEVED:  # counts only grow: over the ceiling stays over
+        return judged
+    return Status.PARTIAL
+
+
+def _summed(target: TargetInfo, base: Assessment, figures: list[Figure]) -> Assessment:
+    total = sum((f.value for f in figures), Decimal(0))
+    complete = base.reported == base.expected and base.expected > 0
+    return replace(
+        base, value=total, complete=complete, status=_judge(total, target, complete=complete)
+    )
+
+
+def _weighted(table: ProgressTable, base: Assessment, figures: list[Figure]) -> Assessment:
+    weights = [table.weights.get(f.unit_name) for f in figures]
+    known = [(f.value, w) for f, w in zip(figures, weights, strict=True) if w is not None and w > 0]
+    if not known or len(known) < len(figures):
+        return base  # a unit without a size cannot be weighted: no commune figure
+    mass = sum((w for _, w in known), Decimal(0))
+    mean = sum((v * w for v, w in known), Decimal(0)) / mass
+    mean = mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    complete = base.reported == base.expected and base.expected > 0
+    judged = _judge(mean, base.target, complete=complete)
+    return replace(base, value=mean, complete=complete, status=judged)
+
+
+def _from_commune_unit(table: ProgressTable, base: Assessment) -> Assessment:
+    source = next(
+        (
+            f
+            for u in table.units
+            if u in table.commune_units
+            if (f := table.figure(u, base.target.key)) is not None
+        ),
+        None,
+    )
+    if source is None:
+        return base
+    complete = source.in_period
+    judged = _judge(source.value, base.target, complete=complete)
+    return replace(
+        base, value=source.value, complete=complete, status=judged, source=source.unit_name
+    )
+
+
+def _qualitative(table: ProgressTable, base: Assessment) -> Assessment:
+    verdict = table.verdicts.get(base.target.key)
+    if verdict is None:
+        return replace(base, status=Status.NOT_REPORTED)
+    state = Status.ACHIEVED if verdict.achieved else Status.NOT_ACHIEVED
+    return replace(base, complete=True, status=state, verdict=verdict)
+
+
+def _rule(target: TargetInfo) -> Rule:
+    if target.goes is Direction.QUALITATIVE:
+        return Rule.QUALITATIVE
+    if target.reported_by is Scope.COMMUNE:
+        return Rule.COMMUNE
+    return Rule.SUM if target.additive else Rule.WEIGHTED
+
+
+def assess(table: ProgressTable, target: TargetInfo) -> Assessment:
+    """The commune figure and status of *target* for the table's period, by :class:`Rule`.
+
+    Units reporting for the whole commune are not counted among the units that add up.
+    """
+    rule = _rule(target)
+    counted = [u for u in table.units if u not in table.commune_units] or list(table.units)
+    figures = [f for u in counted if (f := table.figure(u, target.key)) is not None]
+    spread = figures if rule is not Rule.SUM and figures else []
+    base = Assessment(
+        target=target,
+        rule=rule,
+        value=None,
+        complete=False,
+        status=Status.PARTIAL if figures else Status.NOT_REPORTED,
+        reported=sum(1 for f in figures if f.in_period),
+        expected=len(counted),
+        figures=tuple(figures),
+        lowest=min(spread, key=lambda f: f.value) if spread else None,
+        highest=max(spread, key=lambda f: f.value) if spread else None,
+    )
+    if rule is Rule.QUALITATIVE:
+        return _qualitative(table, base)
+    if rule is Rule.COMMUNE:
+        return _from_commune_unit(table, base)
+    if not figures:
+        return base
+    if rule is Rule.SUM:
+        return _summed(target, base, figures)
+    return _weighted(table, base, figures)
+
+
+def assess_all(table: ProgressTable) -> tuple[Assessment, ...]:
+    """:func:`assess` for every target of the table, in plan order."""
+    return tuple(assess(table, t) for t in table.targets)

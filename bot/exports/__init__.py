@@ -9,30 +9,37 @@ figure reads the same in chat, in Excel and in Word ("12.500 / 58.000 cây", "21
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.core.numbers import format_number, format_percent
-from bot.core.progress import Figure, ProgressTable, Status, TargetInfo, percent_of_target, status
+from bot.core.progress import Assessment, ProgressTable, Rule, TargetInfo, assess_all
 
 __all__ = [
     "DISPLAY_TZ",
-    "Completion",
+    "QUALITATIVE_PLAN",
+    "RULES_NOTE",
+    "achieved_text",
     "amount_text",
-    "completion",
     "format_moment",
     "pair_text",
     "percent_text",
     "plan_number",
     "plan_text",
+    "report_rows",
     "report_year",
+    "spread_text",
     "target_name",
+    "value_text",
+    "verdict_text",
 ]
 
 # Officers read times in the commune's zone; the stored times are UTC.
 DISPLAY_TZ: tzinfo = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+QUALITATIVE_PLAN = "định tính"  # a target without a figure: met or not, as someone judges
 
 
 def format_moment(moment: datetime, tz: tzinfo = DISPLAY_TZ) -> str:
@@ -55,9 +62,9 @@ def amount_text(value: Decimal, measure: str | None, *, max_decimals: int = 2) -
 
 
 def plan_text(target: TargetInfo) -> str:
-    """The target's figure as planned: "58.000 cây", "tối thiểu 96%"; "không định lượng"."""
+    """The target's figure as planned: "58.000 cây", "tối thiểu 96%"; "định tính"."""
     if target.value is None:
-        return Status.NO_TARGET.label
+        return QUALITATIVE_PLAN
     qualifier = target.qualifier.label
     amount = amount_text(target.value, target.measure)
     return f"{qualifier} {amount}" if qualifier else amount
@@ -66,7 +73,7 @@ def plan_text(target: TargetInfo) -> str:
 def plan_number(target: TargetInfo) -> str:
     """The planned figure for a table with its own measure column: "tối thiểu 96"."""
     if target.value is None:
-        return Status.NO_TARGET.label
+        return QUALITATIVE_PLAN
     qualifier = target.qualifier.label
     number = format_number(target.value)
     return f"{qualifier} {number}" if qualifier else number
@@ -89,44 +96,60 @@ def percent_text(percent: Decimal | None) -> str:
     return "" if percent is None else format_percent(percent)
 
 
-@dataclass(frozen=True, slots=True)
-class Completion:
-    """Where one target stands across all units of a table.
-
-    ``total`` and ``percent`` are set only when the figures add up; for rates and averages
-    ``lowest`` and ``highest`` bracket what the units reported.
-    """
-
-    target: TargetInfo
-    figures: tuple[Figure, ...]  # in the table's unit order
-    total: Decimal | None
-    percent: Decimal | None
-    status: Status
-    lowest: Figure | None
-    highest: Figure | None
-
-    @property
-    def reported(self) -> int:
-        """How many units reported a figure for this target."""
-        return len(self.figures)
+def value_text(value: Decimal, measure: str | None) -> str:
+    """A number for a table with its own measure column: "30.500", "95,8%" for a rate."""
+    if measure == "%":
+        return format_percent(value)
+    return format_number(value)
 
 
-def completion(table: ProgressTable, target: TargetInfo) -> Completion:
-    """Total, % of target, status and spread of the units' figures for *target*."""
-    figures = tuple(f for unit in table.units if (f := table.figure(unit, target.key)) is not None)
-    total = table.total(target)
-    percent = percent_of_target(total, target) if total is not None else None
-    if total is not None or target.value is None:
-        state = status(total, target)
-    elif figures:
-        # Rates cannot be summed: the target is met only when every reporting unit meets it.
-        met = all(status(f.value, target) is Status.ACHIEVED for f in figures)
-        state = Status.ACHIEVED if met else Status.IN_PROGRESS
-    else:
-        state = Status.NOT_REPORTED
-    lowest = min(figures, key=lambda f: f.value) if figures and total is None else None
-    highest = max(figures, key=lambda f: f.value) if figures and total is None else None
-    return Completion(target, figures, total, percent, state, lowest, highest)
+def spread_text(done: Assessment) -> str:
+    """The range over the units' own figures: "95,2% (Thôn 2) – 97,5% (Thôn 1)"."""
+    low, high = done.lowest, done.highest
+    if low is None or high is None:
+        return ""
+    measure = done.target.measure
+    low_text = f"{amount_text(low.value, measure)} ({low.unit_name})"
+    if low is high or len(done.figures) == 1:
+        return low_text
+    return f"{low_text} – {amount_text(high.value, measure)} ({high.unit_name})"
+
+
+def achieved_text(done: Assessment) -> str:
+    """The commune figure as a table cell: "30.500", "95,8%", "đạt"; a partial sum carries
+    "(2/3 đơn vị đã báo cáo)"; a rate without its commune figure says so."""
+    if done.rule is Rule.QUALITATIVE:
+        return done.status.label
+    if done.value is None:
+        if done.rule is Rule.COMMUNE and done.figures:
+            return "chưa có số chung"
+        if done.figures:
+            return "chưa tính được số chung"
+        return "chưa có số liệu"
+    text = value_text(done.value, done.target.measure)
+    return text if done.complete else f"{text} ({done.coverage})"
+
+
+def verdict_text(done: Assessment, tz: tzinfo = DISPLAY_TZ) -> str:
+    """Who set a qualitative target's status, and when: "Nguyễn Văn A, 10/06/2025"."""
+    verdict = done.verdict
+    if verdict is None:
+        return ""
+    who = verdict.set_by + (f" ({verdict.unit_name})" if verdict.unit_name else "")
+    return f"{who}, {format_moment(verdict.set_at, tz)[:10]}"
+
+
+RULES_NOTE = (
+    "Cách tính: chỉ tiêu đếm được (cây, người, tỷ đồng…) là tổng số các đơn vị báo cáo; "
+    "chỉ tiêu tỷ lệ lấy số chung của xã do đơn vị phụ trách báo cáo, không cộng và không lấy "
+    "bình quân số các đơn vị (chỉ nêu khoảng từ thấp đến cao); chỉ tiêu “không quá”, “giảm còn” "
+    "đạt khi số liệu không vượt mức; chỉ ghi “đạt” khi đã có đủ số liệu của cả xã."
+)
+
+
+def report_rows(table: ProgressTable) -> tuple[Assessment, ...]:
+    """Every target's assessment, in plan order: what each view renders."""
+    return assess_all(table)
 
 
 def report_year(table: ProgressTable) -> int:

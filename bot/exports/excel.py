@@ -1,13 +1,15 @@
-"""The progress workbook (.xlsx): "Tổng hợp", "Chi tiết" and "Số liệu" sheets.
+"""The progress workbook (.xlsx), ready to print: "Tổng hợp" and "Chi tiết".
 
-Spreadsheet number formats follow the viewer's locale, so "12500" shows as "12,500" on an
-English machine. The first two sheets therefore hold figures as Vietnamese-formatted text
-("12.500", "21,6%"), which reads the same everywhere; "Số liệu" holds the real numbers for
-officers who want to compute.
+Figures are real spreadsheet numbers with number formats (a rate of 50,3% is the number 0,503
+shown as a percentage), so officers can compute with them and each viewer shows them in its
+own locale's notation. Both sheets print on A4 landscape, fitted to the page width, with the
+header row repeated on every page and panes frozen under it. The commune figure and status of
+each target come from :func:`bot.core.progress.assess`, as in every other view.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import UTC, tzinfo
 from decimal import Decimal
@@ -17,47 +19,77 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
-from bot.core.numbers import format_number
-from bot.core.progress import ProgressTable, TargetInfo, percent_of_target
+from bot.core.progress import Assessment, ProgressTable, Rule, Status, TargetInfo
 from bot.exports import (
     DISPLAY_TZ,
-    completion,
+    QUALITATIVE_PLAN,
+    RULES_NOTE,
     format_moment,
-    percent_text,
-    plan_number,
+    report_rows,
+    spread_text,
     target_name,
 )
 
-__all__ = ["SHEET_DETAILS", "SHEET_RAW", "SHEET_SUMMARY", "build_workbook"]
+__all__ = ["SHEET_DETAILS", "SHEET_SUMMARY", "SUMMARY_HEADER", "build_workbook"]
 
 SHEET_SUMMARY = "Tổng hợp"
 SHEET_DETAILS = "Chi tiết"
-SHEET_RAW = "Số liệu"
+SUMMARY_HEADER = (
+    "TT",
+    "Chỉ tiêu",
+    "ĐVT",
+    "Điều kiện",
+    "Kế hoạch",
+    "Thực hiện (cả xã)",
+    "So với kế hoạch",
+    "Đơn vị đã báo cáo",
+    "Đánh giá",
+    "Cách tính",
+    "Khoảng số liệu các đơn vị",
+)
 DETAIL_HEADER = (
     "Đơn vị",
-    "Số",
+    "TT",
     "Chỉ tiêu",
     "Số liệu",
-    "Đơn vị tính",
-    "% chỉ tiêu",
+    "ĐVT",
     "Người báo cáo",
     "Thời gian báo cáo",
 )
 HEADER_ROW = 6  # rows 1–4 carry the title block, row 5 is a spacer
 
-_THIN = Side(style="thin", color="999999")
+_THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+_STATUS_FILLS = {
+    Status.ACHIEVED: PatternFill("solid", fgColor="C6EFCE"),
+    Status.NOT_ACHIEVED: PatternFill("solid", fgColor="FFC7CE"),
+    Status.PARTIAL: PatternFill("solid", fgColor="FFEB9C"),
+}
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _RIGHT = Alignment(horizontal="right", vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_MIN_WIDTH, _MAX_WIDTH, _NAME_WIDTH = 8.0, 30.0, 48.0
+_MIN_WIDTH, _MAX_WIDTH, _NAME_WIDTH = 7.0, 24.0, 42.0
+_RULE_SHORT = {
+    Rule.SUM: "tổng các đơn vị",
+    Rule.WEIGHTED: "bình quân gia quyền",
+    Rule.COMMUNE: "số chung của xã",
+    Rule.QUALITATIVE: "định tính",
+}
+_LINE_POINTS = 15.0  # one line of 11 pt text
+COUNT_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT = "#,##0", "#,##0.0##", "0.0%"
 
 
-def _number(value: Decimal) -> int | float:
-    """A spreadsheet number: integers stay exact, others become floats."""
-    return int(value) if value == value.to_integral_value() else float(value)
+def _cell_number(value: Decimal, measure: str | None) -> tuple[int | float, str]:
+    """A spreadsheet number and its format: 96% as 0,96 shown "96.0%"; counts exact."""
+    if measure == "%":
+        return float(value / 100), "0.0#%"
+    if value == value.to_integral_value():
+        return int(value), COUNT_FORMAT
+    return float(value), DECIMAL_FORMAT
 
 
 def _title_block(ws: Any, title: str, table: ProgressTable, tz: tzinfo) -> None:
@@ -68,15 +100,15 @@ def _title_block(ws: Any, title: str, table: ProgressTable, tz: tzinfo) -> None:
     ws.cell(row=4, column=1, value=f"Ngày lập: {format_moment(table.generated_at, tz)}")
 
 
-def _header(ws: Any, names: Sequence[str]) -> None:
-    """The bold, shaded header row, frozen with the two label columns."""
+def _header(ws: Any, names: Sequence[str], freeze_column: int) -> None:
+    """The bold, shaded header row; panes frozen under it and after the label columns."""
     for column, name in enumerate(names, start=1):
         cell = ws.cell(row=HEADER_ROW, column=column, value=name)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = _CENTER
         cell.border = _BORDER
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=freeze_column)
 
 
 _FORMULA_STARTS = frozenset("=+-@")
@@ -90,15 +122,29 @@ def _keep_as_text(cell: Any) -> None:
         cell.quotePrefix = True
 
 
-def _row(ws: Any, row: int, values: Sequence[object], *, text_from: int = 3) -> None:
-    """One data row; columns before *text_from* are labels (wrapped), the rest figures."""
-    for column, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=column, value=value)
-        _keep_as_text(cell)
-        cell.border = _BORDER
-        cell.alignment = _WRAP if column < text_from else _RIGHT
-        if isinstance(value, int | float):
-            cell.number_format = "#,##0" if isinstance(value, int) else "#,##0.0##"
+def _put(ws: Any, row: int, column: int, value: object, number_format: str = "") -> Any:
+    cell = ws.cell(row=row, column=column, value=value)
+    _keep_as_text(cell)
+    cell.border = _BORDER
+    cell.alignment = _RIGHT if isinstance(value, int | float) else _WRAP
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _page_setup(ws: Any, last_column: int) -> None:
+    """A4 landscape, fitted to the page width (as many pages down as needed), the header
+    row repeated on each printed page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_area = f"A1:{get_column_letter(last_column)}{ws.max_row}"
 
 
 def _fit_columns(ws: Any, name_column: int) -> None:
@@ -108,49 +154,135 @@ def _fit_columns(ws: Any, name_column: int) -> None:
         if column == name_column:
             ws.column_dimensions[letter].width = _NAME_WIDTH
             continue
-        cells = ws.iter_rows(min_row=HEADER_ROW, min_col=column, max_col=column, values_only=True)
-        longest = max((len(str(v)) for (v,) in cells if v is not None), default=0)
-        ws.column_dimensions[letter].width = max(_MIN_WIDTH, min(_MAX_WIDTH, longest + 2.0))
+        cells = ws.iter_rows(
+            min_row=HEADER_ROW + 1, min_col=column, max_col=column, values_only=True
+        )
+        longest = max(
+            (
+                len(f"{v:,}") if isinstance(v, int) else len(str(v))
+                for (v,) in cells
+                if v is not None
+            ),
+            default=0,
+        )
+        header = ws.cell(row=HEADER_ROW, column=column).value or ""
+        widest_word = max((len(w) for w in str(header).split()), default=0)
+        width = max(_MIN_WIDTH, widest_word + 2.0, min(_MAX_WIDTH, longest + 2.0))
+        if header == "ĐVT":  # "triệu đồng/người/năm" may wrap; "tỷ đồng" fits
+            width = min(width, 11.0)
+        ws.column_dimensions[letter].width = width
 
 
-def _summary_values(table: ProgressTable, target: TargetInfo) -> list[object]:
-    done = completion(table, target)
-    figures = [table.figure(u, target.key) for u in table.units]
-    return [
-        target.marker,
-        target_name(target),
-        target.measure or "",
-        plan_number(target),
-        *(format_number(f.value) if f is not None else "" for f in figures),
-        format_number(done.total) if done.total is not None else "",
-        percent_text(done.percent),
-        f"{done.reported}/{len(table.units)}",
-        done.status.label,
+def _fit_rows(ws: Any) -> None:
+    """Row heights for wrapped text: spreadsheets do not grow rows written by a program, so
+    each data row gets as many lines as its longest cell needs in its column's width."""
+    widths = {
+        column: ws.column_dimensions[get_column_letter(column)].width or _MIN_WIDTH
+        for column in range(1, ws.max_column + 1)
+    }
+    for row in ws.iter_rows(min_row=HEADER_ROW, max_row=ws.max_row):
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str) and cell.coordinate not in ws.merged_cells:
+                lines = max(lines, math.ceil(len(cell.value) / max(widths[cell.column] - 1, 1)))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = _LINE_POINTS * min(lines, 8)
+
+
+def _plan_cell(target: TargetInfo) -> tuple[object, str]:
+    if target.value is None:
+        return QUALITATIVE_PLAN, ""
+    return _cell_number(target.value, target.measure)
+
+
+def _figure_cell(done: Assessment) -> tuple[object, str]:
+    """The commune figure as a number; the status for a qualitative target; else why not."""
+    if done.rule is Rule.QUALITATIVE:
+        return done.status.label, ""
+    if done.value is None:
+        return ("chưa có số chung" if done.figures else "chưa có số liệu"), ""
+    return _cell_number(done.value, done.target.measure)
+
+
+def _summary_row(ws: Any, row: int, done: Assessment) -> None:
+    target = done.target
+    plan, plan_format = _plan_cell(target)
+    figure, figure_format = _figure_cell(done)
+    percent = float(done.percent / 100) if done.percent is not None else None
+    coverage = None if done.rule is Rule.QUALITATIVE else f"{done.reported}/{done.expected}"
+    values: list[tuple[object, str]] = [
+        (target.marker, ""),
+        (target_name(target), ""),
+        (target.measure or "", ""),
+        (target.qualifier.label if target.value is not None else "", ""),
+        (plan, plan_format),
+        (figure, figure_format),
+        (percent, PERCENT_FORMAT),
+        (coverage, ""),
+        (done.status.label, ""),
+        (_RULE_SHORT[done.rule] + (f": {done.source}" if done.source else ""), ""),
+        (spread_text(done) if done.rule is not Rule.SUM else "", ""),
     ]
+    for column, (value, number_format) in enumerate(values, start=1):
+        _put(ws, row, column, value, number_format)
+    fill = _STATUS_FILLS.get(done.status)
+    if fill is not None:
+        ws.cell(row=row, column=9).fill = fill
+
+
+def _group_row(ws: Any, row: int, title: str, width: int) -> None:
+    cell = ws.cell(row=row, column=1, value=title)
+    cell.font = Font(bold=True)
+    for column in range(1, width + 1):
+        ws.cell(row=row, column=column).fill = _GROUP_FILL
+        ws.cell(row=row, column=column).border = _BORDER
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
 def _fill_summary(ws: Any, table: ProgressTable, tz: tzinfo) -> None:
-    """Targets down, units across: plan, each unit's latest figure, total, % and status."""
-    _title_block(ws, "BẢNG TỔNG HỢP TIẾN ĐỘ THỰC HIỆN CHỈ TIÊU THI ĐUA", table, tz)
-    names = ["Số", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu kế hoạch", *table.units]
-    _header(ws, [*names, "Tổng cộng", "% kế hoạch", "Đơn vị đã báo cáo", "Đánh giá"])
-    row = HEADER_ROW
-    for row, target in enumerate(table.targets, start=HEADER_ROW + 1):
-        _row(ws, row, _summary_values(table, target))
-    _fit_columns(ws, name_column=2)  # before the note, which may be long and spills over
+    """One row per target: plan, commune figure, % of plan, coverage, status, rule, range;
+    then one column per unit with its own figure."""
+    _title_block(ws, "BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU THI ĐUA", table, tz)
+    names = [*SUMMARY_HEADER, *table.units]
+    _header(ws, names, freeze_column=3)
+    rows = report_rows(table)
+    show_groups = len({done.target.section for done in rows}) > 1
+    row, section = HEADER_ROW, None
+    for done in rows:
+        if show_groups and done.target.section != section:
+            section = done.target.section
+            row += 1
+            _group_row(ws, row, section or "Chỉ tiêu khác", len(names))
+        row += 1
+        _summary_row(ws, row, done)
+        for offset, unit in enumerate(table.units):
+            figure = table.figure(unit, done.target.key)
+            value, number_format = (
+                _cell_number(figure.value, done.target.measure) if figure else (None, "")
+            )
+            _put(ws, row, len(SUMMARY_HEADER) + 1 + offset, value, number_format)
+    _fit_columns(ws, name_column=2)
     missing = table.units_missing()
     note = (
         f"Đơn vị chưa báo cáo ({len(missing)}): {', '.join(missing)}"
         if missing
         else "Tất cả đơn vị đã báo cáo."
     )
+    _fit_rows(ws)
     ws.cell(row=row + 2, column=1, value=note).font = Font(bold=True)
+    rules = ws.cell(row=row + 3, column=1, value=RULES_NOTE)
+    rules.font = Font(italic=True)
+    rules.alignment = _WRAP
+    # Wrapped across the table's width, so the note prints inside the page.
+    ws.merge_cells(start_row=row + 3, start_column=1, end_row=row + 3, end_column=len(names))
+    ws.row_dimensions[row + 3].height = _LINE_POINTS * 3
+    _page_setup(ws, len(names))
 
 
 def _fill_details(ws: Any, table: ProgressTable, tz: tzinfo) -> None:
     """One row per latest figure: unit, target, value, who reported it and when."""
     _title_block(ws, "CHI TIẾT SỐ LIỆU CÁC ĐƠN VỊ ĐÃ BÁO CÁO", table, tz)
-    _header(ws, DETAIL_HEADER)
+    _header(ws, DETAIL_HEADER, freeze_column=2)
     row = HEADER_ROW
     for unit in table.units:
         for target in table.targets:
@@ -158,49 +290,30 @@ def _fill_details(ws: Any, table: ProgressTable, tz: tzinfo) -> None:
             if figure is None:
                 continue
             row += 1
-            percent = percent_text(percent_of_target(figure.value, target))
-            values = [unit, target.marker, target_name(target), format_number(figure.value)]
-            values += [target.measure or "", percent, figure.reporter_name]
-            values.append(format_moment(figure.reported_at, tz))
-            _row(ws, row, values, text_from=4)
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
+            value, number_format = _cell_number(figure.value, target.measure)
+            cells: list[tuple[object, str]] = [
+                (unit, ""),
+                (target.marker, ""),
+                (target_name(target), ""),
+                (value, number_format),
+                (target.measure or "", ""),
+                (figure.reporter_name, ""),
+                (format_moment(figure.reported_at, tz), ""),
+            ]
+            for column, (content, content_format) in enumerate(cells, start=1):
+                _put(ws, row, column, content, content_format)
     _fit_columns(ws, name_column=3)
-
-
-def _raw_values(table: ProgressTable, target: TargetInfo) -> list[object]:
-    done = completion(table, target)
-    figures = [table.figure(u, target.key) for u in table.units]
-    plan = _number(target.value) if target.value is not None else None
-    return [
-        target.marker,
-        target_name(target),
-        target.measure or "",
-        target.qualifier.label,
-        plan,
-        *(_number(f.value) if f is not None else None for f in figures),
-        _number(done.total) if done.total is not None else None,
-        _number(done.percent) if done.percent is not None else None,
-    ]
-
-
-def _fill_raw(ws: Any, table: ProgressTable, tz: tzinfo) -> None:
-    """The same grid as "Tổng hợp" with real numbers, to compute with."""
-    _title_block(ws, "SỐ LIỆU DẠNG SỐ (ĐỂ TÍNH TOÁN)", table, tz)
-    names = ["Số", "Chỉ tiêu", "Đơn vị tính", "Điều kiện", "Chỉ tiêu kế hoạch", *table.units]
-    _header(ws, [*names, "Tổng cộng", "% kế hoạch"])
-    for row, target in enumerate(table.targets, start=HEADER_ROW + 1):
-        _row(ws, row, _raw_values(table, target), text_from=5)
-    _fit_columns(ws, name_column=2)
+    _fit_rows(ws)
+    _page_setup(ws, len(DETAIL_HEADER))
 
 
 def build_workbook(table: ProgressTable, *, tz: tzinfo = DISPLAY_TZ) -> bytes:
-    """The .xlsx of *table*: summary, details (who reported when, in *tz*) and raw numbers."""
+    """The .xlsx of *table*: the summary by target and the details (who reported when)."""
     workbook = Workbook()
     summary = workbook.active
     summary.title = SHEET_SUMMARY
     _fill_summary(summary, table, tz)
     _fill_details(workbook.create_sheet(SHEET_DETAILS), table, tz)
-    _fill_raw(workbook.create_sheet(SHEET_RAW), table, tz)
     workbook.properties.creator = "thidua-bot"
     workbook.properties.title = f"Tiến độ chỉ tiêu thi đua — {table.period_label}"
     created = table.generated_at

@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Literal
 
 from bot.core.progress import (
+    Assessment,
     ProgressTable,
+    Rule,
     Status,
     TargetInfo,
     percent_of_target,
@@ -22,14 +24,16 @@ from bot.core.progress import (
 )
 from bot.exports import (
     DISPLAY_TZ,
-    Completion,
+    RULES_NOTE,
     amount_text,
-    completion,
     format_moment,
     pair_text,
     percent_text,
     plan_text,
+    report_rows,
+    spread_text,
     target_name,
+    verdict_text,
 )
 
 __all__ = [
@@ -44,7 +48,7 @@ __all__ = [
 MESSAGE_LIMIT = 4096
 # Names longer than this are cut in chat so one line can never fill a whole message.
 NAME_LIMIT = 200
-ACHIEVED_MARK = " ✅"
+_STATUS_MARKS = {Status.ACHIEVED: " ✅", Status.NOT_ACHIEVED: " ❌"}
 
 
 def _name(text: str) -> str:
@@ -113,17 +117,19 @@ def _unit_line(table: ProgressTable, unit_name: str, target: TargetInfo) -> str:
     """ "• Trồng mới cây phân tán: 12.500 / 58.000 cây (21,6%) ▓▓░░░░░░░░" or not reported."""
     label = _name(target_name(target))
     figure = table.figure(unit_name, target.key)
+    verdict = table.verdicts.get(target.key)
+    if target.value is None and figure is None:
+        if verdict is None:
+            return f"• {label}: chưa báo cáo (chỉ tiêu định tính; đặt bằng /danhgia)"
+        state = Status.ACHIEVED if verdict.achieved else Status.NOT_ACHIEVED
+        return f"• {label}: {state.label}{_STATUS_MARKS[state]}"
     if figure is None:
-        if target.value is None:
-            return f"• {label}: chưa báo cáo"
         return f"• {label}: chưa báo cáo (chỉ tiêu {html.escape(plan_text(target))})"
     line = f"• {label}: {html.escape(pair_text(figure.value, target))}"
     percent = percent_of_target(figure.value, target)
     if percent is not None:
         line += f" ({percent_text(percent)}) {progress_bar(percent)}"
-    if status(figure.value, target) is Status.ACHIEVED:
-        line += ACHIEVED_MARK
-    return line
+    return line + _STATUS_MARKS.get(status(figure.value, target), "")
 
 
 def render_unit_progress(table: ProgressTable, unit_name: str) -> list[str]:
@@ -137,41 +143,58 @@ def render_unit_progress(table: ProgressTable, unit_name: str) -> list[str]:
         lines.append("Kế hoạch chưa có chỉ tiêu bằng số để theo dõi.")
         return split_messages(lines)
     lines += [_unit_line(table, unit_name, t) for t in table.targets]
-    done = sum(1 for t in table.targets if table.figure(unit_name, t.key) is not None)
-    lines += ["", f"Đã báo cáo {done}/{len(table.targets)} chỉ tiêu. Gửi số liệu bằng /baocao."]
+    numeric = [t for t in table.targets if t.value is not None]  # qualitative: /danhgia
+    done = sum(1 for t in numeric if table.figure(unit_name, t.key) is not None)
+    lines += ["", f"Đã báo cáo {done}/{len(numeric)} chỉ tiêu. Gửi số liệu bằng /baocao."]
     return split_messages(lines)
 
 
-def _spread(done: Completion) -> str:
-    """ "từ 92% (Thôn 2) đến 97% (Thôn 1)" for figures that cannot be added up."""
-    low, high = done.lowest, done.highest
-    if low is None or high is None:
-        return ""
-    measure = done.target.measure
-    low_text = f"{html.escape(amount_text(low.value, measure))} ({_name(low.unit_name)})"
-    if done.reported == 1:
-        return low_text
-    high_text = f"{html.escape(amount_text(high.value, measure))} ({_name(high.unit_name)})"
-    return f"từ {low_text} đến {high_text}"
+def _status_tail(done: Assessment) -> str:
+    """ ", đạt ✅", ", chưa đạt ❌", ", chưa đủ số liệu" after the coverage."""
+    return f", {done.status.label}{_STATUS_MARKS.get(done.status, '')}"
 
 
-def _summary_line(table: ProgressTable, target: TargetInfo) -> str:
-    """One target across all units: the total where it adds up, else the spread."""
-    done = completion(table, target)
-    label = _name(target_name(target))
-    count = f"{done.reported}/{len(table.units)} đơn vị"
-    plan = html.escape(plan_text(target))
-    if done.reported == 0:
-        plan = plan if target.value is None else f"chỉ tiêu {plan}"
-        return f"• {label}: chưa có đơn vị báo cáo ({plan})"
-    if done.total is None:
-        line = f"• {label} ({plan}): {_spread(done)} — {count}"
+def _qualitative_line(done: Assessment, label: str) -> str:
+    who = verdict_text(done)
+    if done.verdict is None:
+        return f"• {label}: chưa báo cáo (chỉ tiêu định tính; đặt bằng /danhgia)"
+    return f"• {label}: {done.status.label}{_STATUS_MARKS.get(done.status, '')} ({_name(who)})"
+
+
+def _sum_line(done: Assessment, label: str) -> str:
+    assert done.value is not None
+    line = f"• {label}: tổng {html.escape(pair_text(done.value, done.target))}"
+    if done.percent is not None:
+        line += f" ({percent_text(done.percent)}) {progress_bar(done.percent)}"
+    return line + f" — {done.coverage}"
+
+
+def _commune_line(done: Assessment, label: str) -> str:
+    plan = html.escape(plan_text(done.target))
+    if done.value is not None:
+        head = f"• {label}: {html.escape(pair_text(done.value, done.target))}"
+        if done.source:
+            head += f" (số chung, {_name(done.source)})"
+        elif done.rule is Rule.WEIGHTED:
+            head += " (bình quân gia quyền)"
     else:
-        line = f"• {label}: tổng {html.escape(pair_text(done.total, target))}"
-        if done.percent is not None:
-            line += f" ({percent_text(done.percent)}) {progress_bar(done.percent)}"
-        line += f" — {count}"
-    return line + (ACHIEVED_MARK if done.status is Status.ACHIEVED else "")
+        head = f"• {label} ({plan}): chưa có số chung của xã"
+    spread = spread_text(done)
+    if spread:
+        head += f"; các đơn vị: {html.escape(spread)}"
+    return head + f" — {done.coverage}"
+
+
+def _summary_line(done: Assessment) -> str:
+    """One target at commune level, by the rule that makes its figure."""
+    label = _name(target_name(done.target))
+    if done.rule is Rule.QUALITATIVE:
+        return _qualitative_line(done, label)
+    if not done.figures and done.value is None:
+        return f"• {label}: chưa có đơn vị báo cáo (chỉ tiêu {html.escape(plan_text(done.target))})"
+    if done.rule is Rule.SUM:
+        return _sum_line(done, label) + _status_tail(done)
+    return _commune_line(done, label) + _status_tail(done)
 
 
 def _missing_lines(table: ProgressTable) -> list[str]:
@@ -195,10 +218,10 @@ def render_summary(table: ProgressTable, *, tz: tzinfo = DISPLAY_TZ) -> list[str
         "",
     ]
     if table.targets:
-        lines += [_summary_line(table, t) for t in table.targets]
+        lines += [_summary_line(done) for done in report_rows(table)]
     else:
-        lines.append("Kế hoạch chưa có chỉ tiêu bằng số để theo dõi.")
-    lines += ["", *_missing_lines(table)]
+        lines.append("Kế hoạch chưa có chỉ tiêu để theo dõi.")
+    lines += ["", f"<i>{html.escape(RULES_NOTE)}</i>", "", *_missing_lines(table)]
     return split_messages(lines)
 
 
@@ -230,6 +253,9 @@ def render_confirmation(
         meaning = f"{verb} {added_text} → lũy kế {amount_text(value, target.measure)}"
     else:
         meaning = "số lũy kế từ đầu kỳ"
-    if status(value, target) is Status.ACHIEVED:
+    judged = status(value, target)
+    if judged is Status.ACHIEVED:
         meaning += "; đã đạt chỉ tiêu"
+    elif judged is Status.NOT_ACHIEVED:
+        meaning += "; vượt mức cho phép của chỉ tiêu"
     return f"{head}\n↳ {html.escape(meaning)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -9,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from bot.core.plan import Qualifier
-from bot.core.progress import Figure, TargetInfo
+from bot.core.progress import Figure, TargetInfo, Verdict
+from bot.exports import RULES_NOTE
 from bot.exports.text import (
     MESSAGE_LIMIT,
     render_confirmation,
@@ -31,10 +33,11 @@ def test_unit_progress_lines_exactly() -> None:
         "• Trồng mới cây phân tán: 12.500 / 58.000 cây (21,6%) ▓▓░░░░░░░░",
         "• Tỷ lệ dân số tham gia BHYT: 97% / tối thiểu 96% (101%) ▓▓▓▓▓▓▓▓▓▓ ✅",
         "• Thu ngân sách trên địa bàn: 1,25 / 2,5 tỷ đồng (50%) ▓▓▓▓▓░░░░░",
-        "• Giảm tai nạn giao thông cả 3 tiêu chí: chưa báo cáo",
+        "• Giảm tai nạn giao thông cả 3 tiêu chí: chưa báo cáo (chỉ tiêu định tính; đặt bằng"
+        " /danhgia)",
         "• Phát triển chăn nuôi — Lợn: chưa báo cáo (chỉ tiêu 5.500 con)",
         "",
-        "Đã báo cáo 3/5 chỉ tiêu. Gửi số liệu bằng /baocao.",
+        "Đã báo cáo 3/4 chỉ tiêu. Gửi số liệu bằng /baocao.",
     ]
 
 
@@ -42,7 +45,7 @@ def test_unit_progress_escapes_the_unit_name() -> None:
     [message] = render_unit_progress(make_table(), UNITS[2])
     assert "<b>Tiến độ của Tổ dân phố &lt;Bắc&gt; &amp; Nam</b>" in message
     assert "<Bắc>" not in message
-    assert "Đã báo cáo 0/5 chỉ tiêu." in message
+    assert "Đã báo cáo 0/4 chỉ tiêu." in message
 
 
 def test_unit_progress_shows_a_non_numeric_target_figure_without_percent() -> None:
@@ -60,12 +63,19 @@ def test_summary_lines_exactly() -> None:
         "Kế hoạch 21/KH-UBND · cập nhật 03/07/2025 14:05",
         "Đơn vị đã báo cáo: 2/3",
         "",
-        "• Trồng mới cây phân tán: tổng 30.500 / 58.000 cây (52,6%) ▓▓▓▓▓░░░░░ — 2/3 đơn vị",
-        "• Tỷ lệ dân số tham gia BHYT (tối thiểu 96%): từ 92,5% (Thôn 2) đến 97% (Thôn 1)"
-        " — 2/3 đơn vị",
-        "• Thu ngân sách trên địa bàn: tổng 1,25 / 2,5 tỷ đồng (50%) ▓▓▓▓▓░░░░░ — 1/3 đơn vị",
-        "• Giảm tai nạn giao thông cả 3 tiêu chí: chưa có đơn vị báo cáo (không định lượng)",
-        "• Phát triển chăn nuôi — Lợn: tổng 6.000 / 5.500 con (109,1%) ▓▓▓▓▓▓▓▓▓▓ — 1/3 đơn vị ✅",
+        "• Trồng mới cây phân tán: tổng 30.500 / 58.000 cây (52,6%) ▓▓▓▓▓░░░░░"
+        " — 2/3 đơn vị đã báo cáo, chưa đủ số liệu",
+        "• Tỷ lệ dân số tham gia BHYT (tối thiểu 96%): chưa có số chung của xã; các đơn vị:"
+        " 92,5% (Thôn 2) – 97% (Thôn 1) — 2/3 đơn vị đã báo cáo, chưa đủ số liệu",
+        "• Thu ngân sách trên địa bàn: tổng 1,25 / 2,5 tỷ đồng (50%) ▓▓▓▓▓░░░░░"
+        " — 1/3 đơn vị đã báo cáo, chưa đủ số liệu",
+        "• Giảm tai nạn giao thông cả 3 tiêu chí: chưa báo cáo (chỉ tiêu định tính; đặt bằng"
+        " /danhgia)",
+        # One unit of three is over the whole target: still not "đạt" for the commune.
+        "• Phát triển chăn nuôi — Lợn: tổng 6.000 / 5.500 con (109,1%) ▓▓▓▓▓▓▓▓▓▓"
+        " — 1/3 đơn vị đã báo cáo, chưa đủ số liệu",
+        "",
+        f"<i>{html.escape(RULES_NOTE)}</i>",
         "",
         "<b>Chưa báo cáo (1/3 đơn vị):</b> Tổ dân phố &lt;Bắc&gt; &amp; Nam",
     ]
@@ -80,13 +90,37 @@ def test_summary_when_everyone_reported_and_when_nobody_did() -> None:
     assert "Chưa báo cáo (3/3 đơn vị):</b> Thôn 1, Thôn 2, Tổ dân phố" in nobody
 
 
-def test_summary_of_a_rate_reported_by_one_unit_shows_that_unit() -> None:
+def test_a_rate_reported_by_one_unit_is_not_the_commune_figure() -> None:
     moment = datetime(2025, 6, 1, tzinfo=UTC)
     figure = Figure("Thôn 2", INSURANCE.key, Decimal("97.25"), moment, "An")
     message = render_summary(make_table([figure]))[0]
-    assert "• Tỷ lệ dân số tham gia BHYT (tối thiểu 96%): 97,25% (Thôn 2) — 1/3 đơn vị ✅" in (
-        message
-    )
+    assert (
+        "• Tỷ lệ dân số tham gia BHYT (tối thiểu 96%): chưa có số chung của xã; các đơn vị:"
+        " 97,25% (Thôn 2) — 1/3 đơn vị đã báo cáo, chưa đủ số liệu"
+    ) in message
+
+
+def test_a_rate_from_the_unit_reporting_for_the_commune_with_the_units_range() -> None:
+    moment = datetime(2025, 6, 1, tzinfo=UTC)
+    office = "Văn phòng UBND"
+    figures = [
+        Figure("Thôn 1", INSURANCE.key, Decimal("95.2"), moment, "An"),
+        Figure("Thôn 2", INSURANCE.key, Decimal("97.5"), moment, "Bình"),
+        Figure(office, INSURANCE.key, Decimal("96.4"), moment, "Chi"),
+    ]
+    table = replace(make_table(figures), units=(*UNITS, office), commune_units=frozenset({office}))
+    message = render_summary(table)[0]
+    assert (
+        "• Tỷ lệ dân số tham gia BHYT: 96,4% / tối thiểu 96% (số chung, Văn phòng UBND);"
+        " các đơn vị: 95,2% (Thôn 1) – 97,5% (Thôn 2) — 2/3 đơn vị đã báo cáo, đạt ✅"
+    ) in message
+
+
+def test_qualitative_and_ceiling_statuses_in_the_summary() -> None:
+    moment = datetime(2025, 6, 1, tzinfo=UTC)
+    verdict = Verdict("12", achieved=False, set_by="Lê Văn C", set_at=moment)
+    message = render_summary(replace(make_table(), verdicts={"12": verdict}))[0]
+    assert "• Giảm tai nạn giao thông cả 3 tiêu chí: chưa đạt ❌ (Lê Văn C, 01/06/2025)" in message
 
 
 def test_summary_of_a_large_plan_is_split_under_the_limit() -> None:
@@ -103,6 +137,7 @@ def test_summary_of_a_large_plan_is_split_under_the_limit() -> None:
     for i in (0, 41, 79):
         assert f"&amp; môi trường {i}: chưa có đơn vị báo cáo" in text
     assert messages[-1].endswith("Thôn 38, Thôn 39")
+    assert any(RULES_NOTE[:40] in m for m in messages)
     assert not any(m.startswith("\n") or m == "" for m in messages)
 
 
