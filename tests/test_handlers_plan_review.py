@@ -14,6 +14,7 @@ import pytest
 import bot.plans as plan_import
 from bot.config import Settings
 from bot.core.plan import DeadlineKind, ParsedPlan, PlanDeadline, Qualifier, Section, Target
+from bot.worker import PlanDocument
 from storage import plans
 from storage.db import Database
 from storage.models import Deadline, PlanTarget
@@ -66,7 +67,10 @@ def _plan(**changes: object) -> ParsedPlan:
 
 
 async def _import(bot: BotDriver, monkeypatch: pytest.MonkeyPatch, parsed: ParsedPlan):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(plan_import, "parse_plan", lambda text, filename="": parsed)
+    async def read(data: bytes, filename: str) -> PlanDocument:
+        return PlanDocument(data.decode(), parsed)
+
+    monkeypatch.setattr(plan_import, "read_plan_document", read)
     return await bot.send_file(("kh.txt", "Kế hoạch …".encode()), ADMIN, caption="/kehoach")
 
 
