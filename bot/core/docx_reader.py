@@ -51,7 +51,9 @@ MAX_TABLE_COLUMNS = 64
 _MAX_ZIP_ENTRIES = 5_000
 _CHUNK = 64 * 1024
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TRANSITIONAL_W = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_STRICT_W = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+_W = "{" + _TRANSITIONAL_W.decode() + "}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _OFFICE_DOCUMENT = "/officeDocument"
@@ -143,7 +145,7 @@ class _Reader:
         numbering = _Numbering(
             self._small_part(related.get("/numbering")), self._small_part(related.get("/styles"))
         )
-        blocks = _body_blocks(self._chunks(main), numbering, self._budget)
+        blocks = _body_blocks(_transitional(self._chunks(main)), numbering, self._budget)
         # A blank line between blocks, as in typed text: Word paragraphs are not wrapped lines.
         return "\n\n".join(self._budget.write(b) for b in blocks if b.strip())
 
@@ -171,7 +173,7 @@ class _Reader:
             return None
         parser = etree.XMLParser(**_SAFE_XML)
         try:
-            for chunk in self._chunks(name):
+            for chunk in _transitional(self._chunks(name)):
                 parser.feed(chunk)
             return parser.close()
         except etree.XMLSyntaxError:
@@ -190,6 +192,22 @@ class _Reader:
             raise unreadable(".docx") from exc  # ValueError: offsets pointing outside the file
         except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
             raise unreadable(".docx") from exc
+
+
+def _transitional(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """*chunks* with the Strict OOXML namespace of Word's elements renamed to the usual
+    (transitional) one, so that "Strict Open XML" documents read like any other; a name cut
+    in two by a chunk boundary is still found."""
+    keep = len(_STRICT_W) - 1
+    pending = b""
+    for chunk in chunks:
+        data = (pending + chunk).replace(_STRICT_W, _TRANSITIONAL_W)
+        if len(data) <= keep:
+            pending = data
+            continue
+        pending = data[-keep:]
+        yield data[:-keep]
+    yield pending
 
 
 def _targets(rels: Any, folder: str, kind: str) -> Iterator[str]:

@@ -365,6 +365,19 @@ def test_docx_multilevel_numbers_with_a_start_override_are_written_out() -> None
     ]
 
 
+def test_docx_in_strict_open_xml_is_read_like_any_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    strict = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+    cells = "".join(_cell(text) for text in ("1", "Trồng cây xanh", "300 cây"))
+    document = (
+        f'<w:document xmlns:w="{strict}"><w:body><w:p><w:r><w:t>Chỉ tiêu</w:t></w:r></w:p>'
+        f"<w:tbl><w:tr>{cells}</w:tr></w:tbl></w:body></w:document>"
+    ).encode()
+    expected = "Chỉ tiêu\n\n| 1 | Trồng cây xanh | 300 cây |"
+    assert extract_text(_raw_docx(document), "a.docx") == expected
+    monkeypatch.setattr(docx_reader, "_CHUNK", 7)  # the namespace falls across chunk boundaries
+    assert extract_text(_raw_docx(document), "a.docx") == expected
+
+
 def test_docx_rows_skipping_grid_columns_are_padded() -> None:
     body = (
         "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
