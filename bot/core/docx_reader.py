@@ -124,10 +124,15 @@ class _Budget:
             raise _too_many_elements()
 
     def write(self, text: str) -> str:
+        """*text*, counted as written out (with the blank line after it)."""
         self.chars += len(text) + 2
-        if self.chars > MAX_TEXT_CHARS:
-            raise text_too_long()
+        self.check(0)
         return text
+
+    def check(self, pending: int) -> None:
+        """Refuse as soon as what is written plus *pending* characters is over the limit."""
+        if self.chars + pending > MAX_TEXT_CHARS:
+            raise text_too_long()
 
 
 # No entities, no network, libxml2's default size and depth limits (huge_tree off).
@@ -256,7 +261,7 @@ def _block_texts(element: Any, numbering: _Numbering, budget: _Budget) -> Iterat
     if element.tag == f"{_W}p":
         yield _paragraph_text(element, numbering)
     elif element.tag == f"{_W}tbl":
-        yield "\n".join(budget.write(line) for line in _table_lines(element, numbering))
+        yield _table_text(element, numbering, budget)
     elif element.tag in _WRAPPERS:
         for child in _unwrapped(element):
             yield from _block_texts(child, numbering, budget)
@@ -295,6 +300,17 @@ def _paragraph_text(paragraph: Any, numbering: _Numbering) -> str:
 
 
 # --- tables ---------------------------------------------------------------------------------
+
+
+def _table_text(table: Any, numbering: _Numbering, budget: _Budget) -> str:
+    """The table's rows, one a line; a huge table is refused while its rows are written."""
+    lines: list[str] = []
+    size = 0
+    for line in _table_lines(table, numbering):
+        size += len(line) + 1
+        budget.check(size)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _table_lines(table: Any, numbering: _Numbering) -> Iterator[str]:

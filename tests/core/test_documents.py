@@ -690,3 +690,16 @@ def test_pdf_page_border_crossed_by_a_rule_is_not_a_table() -> None:
         figure.savefig(buffer, format="pdf")
         plt.close(figure)
     assert extract_text(buffer.getvalue(), "kh.pdf").splitlines() == lines
+
+
+def test_docx_table_text_counts_once_against_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "".join(
+        f"<w:tr>{_cell(str(n))}{_cell('Trồng cây xanh dọc đường thôn')}</w:tr>" for n in range(15)
+    )
+    data = _raw_docx(f"<w:tbl>{rows}</w:tbl>")
+    size = len(extract_text(data, "a.docx"))
+    monkeypatch.setattr(docx_reader, "MAX_TEXT_CHARS", size + 10)
+    assert len(extract_text(data, "a.docx")) == size
+    monkeypatch.setattr(docx_reader, "MAX_TEXT_CHARS", size // 2)
+    with pytest.raises(DocumentTooLarge):
+        extract_text(data, "a.docx")
