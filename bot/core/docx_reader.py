@@ -51,7 +51,9 @@ MAX_TABLE_COLUMNS = 64
 _MAX_ZIP_ENTRIES = 5_000
 _CHUNK = 64 * 1024
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TRANSITIONAL_W = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_STRICT_W = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+_W = "{" + _TRANSITIONAL_W.decode() + "}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _OFFICE_DOCUMENT = "/officeDocument"
@@ -122,10 +124,15 @@ class _Budget:
             raise _too_many_elements()
 
     def write(self, text: str) -> str:
+        """*text*, counted as written out (with the blank line after it)."""
         self.chars += len(text) + 2
-        if self.chars > MAX_TEXT_CHARS:
-            raise text_too_long()
+        self.check(0)
         return text
+
+    def check(self, pending: int) -> None:
+        """Refuse as soon as what is written plus *pending* characters is over the limit."""
+        if self.chars + pending > MAX_TEXT_CHARS:
+            raise text_too_long()
 
 
 # No entities, no network, libxml2's default size and depth limits (huge_tree off).
@@ -143,7 +150,7 @@ class _Reader:
         numbering = _Numbering(
             self._small_part(related.get("/numbering")), self._small_part(related.get("/styles"))
         )
-        blocks = _body_blocks(self._chunks(main), numbering, self._budget)
+        blocks = _body_blocks(_transitional(self._chunks(main)), numbering, self._budget)
         # A blank line between blocks, as in typed text: Word paragraphs are not wrapped lines.
         return "\n\n".join(self._budget.write(b) for b in blocks if b.strip())
 
@@ -171,7 +178,7 @@ class _Reader:
             return None
         parser = etree.XMLParser(**_SAFE_XML)
         try:
-            for chunk in self._chunks(name):
+            for chunk in _transitional(self._chunks(name)):
                 parser.feed(chunk)
             return parser.close()
         except etree.XMLSyntaxError:
@@ -190,6 +197,22 @@ class _Reader:
             raise unreadable(".docx") from exc  # ValueError: offsets pointing outside the file
         except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
             raise unreadable(".docx") from exc
+
+
+def _transitional(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """*chunks* with the Strict OOXML namespace of Word's elements renamed to the usual
+    (transitional) one, so that "Strict Open XML" documents read like any other; a name cut
+    in two by a chunk boundary is still found."""
+    keep = len(_STRICT_W) - 1
+    pending = b""
+    for chunk in chunks:
+        data = (pending + chunk).replace(_STRICT_W, _TRANSITIONAL_W)
+        if len(data) <= keep:
+            pending = data
+            continue
+        pending = data[-keep:]
+        yield data[:-keep]
+    yield pending
 
 
 def _targets(rels: Any, folder: str, kind: str) -> Iterator[str]:
@@ -238,7 +261,7 @@ def _block_texts(element: Any, numbering: _Numbering, budget: _Budget) -> Iterat
     if element.tag == f"{_W}p":
         yield _paragraph_text(element, numbering)
     elif element.tag == f"{_W}tbl":
-        yield "\n".join(budget.write(line) for line in _table_lines(element, numbering))
+        yield _table_text(element, numbering, budget)
     elif element.tag in _WRAPPERS:
         for child in _unwrapped(element):
             yield from _block_texts(child, numbering, budget)
@@ -277,6 +300,17 @@ def _paragraph_text(paragraph: Any, numbering: _Numbering) -> str:
 
 
 # --- tables ---------------------------------------------------------------------------------
+
+
+def _table_text(table: Any, numbering: _Numbering, budget: _Budget) -> str:
+    """The table's rows, one a line; a huge table is refused while its rows are written."""
+    lines: list[str] = []
+    size = 0
+    for line in _table_lines(table, numbering):
+        size += len(line) + 1
+        budget.check(size)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _table_lines(table: Any, numbering: _Numbering) -> Iterator[str]:

@@ -365,6 +365,19 @@ def test_docx_multilevel_numbers_with_a_start_override_are_written_out() -> None
     ]
 
 
+def test_docx_in_strict_open_xml_is_read_like_any_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    strict = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+    cells = "".join(_cell(text) for text in ("1", "Trồng cây xanh", "300 cây"))
+    document = (
+        f'<w:document xmlns:w="{strict}"><w:body><w:p><w:r><w:t>Chỉ tiêu</w:t></w:r></w:p>'
+        f"<w:tbl><w:tr>{cells}</w:tr></w:tbl></w:body></w:document>"
+    ).encode()
+    expected = "Chỉ tiêu\n\n| 1 | Trồng cây xanh | 300 cây |"
+    assert extract_text(_raw_docx(document), "a.docx") == expected
+    monkeypatch.setattr(docx_reader, "_CHUNK", 7)  # the namespace falls across chunk boundaries
+    assert extract_text(_raw_docx(document), "a.docx") == expected
+
+
 def test_docx_rows_skipping_grid_columns_are_padded() -> None:
     body = (
         "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
@@ -677,3 +690,16 @@ def test_pdf_page_border_crossed_by_a_rule_is_not_a_table() -> None:
         figure.savefig(buffer, format="pdf")
         plt.close(figure)
     assert extract_text(buffer.getvalue(), "kh.pdf").splitlines() == lines
+
+
+def test_docx_table_text_counts_once_against_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "".join(
+        f"<w:tr>{_cell(str(n))}{_cell('Trồng cây xanh dọc đường thôn')}</w:tr>" for n in range(15)
+    )
+    data = _raw_docx(f"<w:tbl>{rows}</w:tbl>")
+    size = len(extract_text(data, "a.docx"))
+    monkeypatch.setattr(docx_reader, "MAX_TEXT_CHARS", size + 10)
+    assert len(extract_text(data, "a.docx")) == size
+    monkeypatch.setattr(docx_reader, "MAX_TEXT_CHARS", size // 2)
+    with pytest.raises(DocumentTooLarge):
+        extract_text(data, "a.docx")
