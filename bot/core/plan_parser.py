@@ -197,11 +197,10 @@ def _prepare(text: str) -> list[_Line]:
     under a Markdown table header ("|---|---|") disappears. Lines whose words stand in
     columns (runs of spaces, as OCR and plain-text exports keep a table) become table rows:
     three columns or more, or two beside such a row."""
-    raw_lines = [
-        raw
-        for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        if not _TABLE_RULE.match(raw)
-    ]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<t" in text or "<T" in text:
+        text = _HTML_TABLE.sub(_html_table, text)
+    raw_lines = [raw for raw in text.split("\n") if not _TABLE_RULE.match(raw)]
     pipes = [_pipe_cells(raw) for raw in raw_lines]
     gaps = [
         len(_GAP.findall(raw[:_TABLE_ROW_LEN]))
@@ -220,6 +219,31 @@ def _prepare(text: str) -> list[_Line]:
         else:
             lines.append(_clean_line(raw))
     return lines
+
+
+_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_ROW = re.compile(r"<tr\b.*?(?:</tr\s*>|(?=<tr\b)|$)", re.IGNORECASE | re.DOTALL)
+_HTML_CELL = re.compile(
+    r"<t([dh])\b([^>]*)>(.*?)(?:</t[dh]\s*>|(?=<t[dh]\b)|$)", re.IGNORECASE | re.DOTALL
+)
+_COLSPAN = re.compile(r"colspan\s*=\s*[\"']?(\d{1,2})", re.IGNORECASE)
+
+
+def _html_table(match: re.Match[str]) -> str:
+    """An HTML table (Markdown made from Word keeps complex tables so) as rows
+    "| c1 | c2 |" between blank lines; a cell spanning columns leaves the others empty."""
+    rows: list[str] = []
+    for row in _HTML_ROW.finditer(match.group(0)):
+        cells: list[str] = []
+        for cell in _HTML_CELL.finditer(row.group(0)):
+            inner = html.unescape(_TAG.sub(" ", cell.group(3)))
+            cells.append(_squash(inner.replace("|", "/")))
+            span = _COLSPAN.search(cell.group(2))
+            if span is not None:
+                cells.extend([""] * (min(int(span.group(1)), 20) - 1))
+        if cells:
+            rows.append("| " + " | ".join(cells) + " |")
+    return "\n\n" + "\n".join(rows) + "\n\n"
 
 
 def _pipe_cells(raw: str) -> int:
@@ -1261,7 +1285,7 @@ def _table(outline: _Outline, block: _Block) -> None:
         if outline.full:
             break
         if row.group:
-            label = _group_label(row.number, outline, base)
+            label = _group_label(row.number or _leading_numeral(row.name), outline, base)
             path = outline.unique(f"{base}.{label}" if base else label)
             title = _sentence_case(row.name.rstrip(" :"))
             outline.sections.append(Section(path, title, path.count(".") + 1))
@@ -1271,6 +1295,12 @@ def _table(outline: _Outline, block: _Block) -> None:
         marker = _table_marker(row.number)
         _add_item(outline, section, marker, _table_value(row), name=row.name)
         outline.stack.pop()
+
+
+def _leading_numeral(name: str) -> str:
+    """ "I. Kinh tế" → "I": a group row whose number shares the name cell."""
+    found = re.match(r"^([IVXL]{1,5}|[A-ZĐ])[.)]\s", name)
+    return found.group(1) if found else ""
 
 
 def _group_label(number: str, outline: _Outline, base: str) -> str:
@@ -1315,7 +1345,8 @@ def _table_passages(outline: _Outline, rows: Sequence[list[str]]) -> None:
 # Step 4: targets
 # ---------------------------------------------------------------------------------------------
 
-_NUMBER_TOKEN = re.compile(r"(?<![\w.,/])\d+(?:[.,]\d+)*")
+# "1.600", "28.603,61", and "58 000" grouped by spaces as Word's tab-leader lists print them.
+_NUMBER_TOKEN = re.compile(r"(?<![\w.,/])(?:\d{1,3}(?: \d{3})+(?![\d.,]\d)|\d+(?:[.,]\d+)*)")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _YEAR_BEFORE = re.compile(r"(?:\bn\w{0,2}m|giai doan|doan|den|tu|vao|truoc|sau|ky|khoa|[-–(])\s*$")
 _TRONG_DO = re.compile(r",?\s*\btrong\s+(?:đó|đo|do|dó|d6|dé|de)(?!\w)\s*:?", re.IGNORECASE)
@@ -1568,6 +1599,7 @@ def _not_a_figure(match: re.Match[str], folded: str, after: str) -> bool:
 
 
 def _document_number(token: str, measure: Measure | None) -> Decimal | None:
+    token = token.replace(" ", "")
     try:
         return parse_number(token, dot_decimal_ok=True)
     except AmbiguousNumberError as exc:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.measures import lookup_measure
 from bot.core.text import collapse_spaces, fold
@@ -217,7 +217,7 @@ class TableReader:
             header = _widened(header, rows[end:])
             columns = _columns_from_header(header)
             if columns is not None:
-                return columns, end
+                return _checked(columns, rows[end:]), end
         return None, 0
 
     def _rows(self, rows: Sequence[Sequence[str]], columns: _Columns) -> list[TableRow]:
@@ -235,6 +235,19 @@ class TableReader:
                 if not read.group:
                     previous_unit = read.unit
         return out
+
+
+def _checked(columns: _Columns, body: Sequence[Sequence[str]]) -> _Columns:
+    """The header's name cell may span the STT column too ("Chỉ tiêu" over "1 | Thu ngân
+    sách"): when the name column holds numbering and the next one the words, shift."""
+    if columns.number is not None or columns.subname is None:
+        return columns
+    names = [_cell(r, columns.name) for r in body]
+    filled = [n for n in names if n]
+    numbered = [n for n in filled if _NUMBERING.match(n)]
+    if filled and len(numbered) >= 0.6 * len(filled):
+        return replace(columns, number=columns.name, name=columns.subname, subname=None)
+    return columns
 
 
 def _widened(header: list[str], body: Sequence[Sequence[str]]) -> list[str]:

@@ -268,3 +268,47 @@ def test_targets_listed_inline_after_a_colon() -> None:
         (Decimal("4.2"), "tỷ đồng"),
     ]
     _has(plan, "sản lượng lương thực", "4100", "tấn")
+
+
+HTML_TABLE = """# KẾ HOẠCH
+## Thi đua năm 2026 của xã Hưng Long
+
+## II. CHỈ TIÊU
+
+<table>
+<tr><th>Chỉ tiêu</th><th></th><th>Đơn vị tính</th><th>Kế hoạch năm 2026</th></tr>
+<tr><td colspan="4"><b>I. Kinh tế</b></td></tr>
+<tr><td>1</td><td>Thu ngân sách</td><td>tỷ đồng</td><td>12,5</td></tr>
+<tr><td>2</td><td>Trồng cây phân tán</td><td>cây</td><td>8.000</td></tr>
+<tr><td colspan="4"><b>II. Xã hội</b></td></tr>
+<tr><td>3</td><td>Tỷ lệ hộ nghèo</td><td>%</td><td>giảm còn 1,2</td></tr>
+</table>
+
+## III. TỔ CHỨC THỰC HIỆN
+Các thôn báo cáo kết quả.
+"""
+
+
+def test_html_table_whose_name_header_spans_the_number_column() -> None:
+    plan = parse_plan(HTML_TABLE)
+    assert [(t.key, t.name, t.value, t.measure) for t in _leaves(plan)] == [
+        ("1", "Thu ngân sách", Decimal("12.5"), "tỷ đồng"),
+        ("2", "Trồng cây phân tán", Decimal(8000), "cây"),
+        ("3", "Tỷ lệ hộ nghèo", Decimal("1.2"), "%"),
+    ]
+    assert _find(plan, "hộ nghèo").qualifier is Qualifier.AT_MOST
+    assert {t.section_path for t in plan.targets} == {"II.I", "II.II"}
+
+
+def test_numbers_grouped_by_spaces_in_a_tab_leader_list() -> None:
+    text = (
+        "KẾ HOẠCH\nThi đua năm 2026\n\nIV. MỘT SỐ CHỈ TIÊU CỤ THỂ\n\n"
+        "1. Sản lượng muối:\t3 400 tấn\n2. Trồng cây phân tán:\t58 000 cây\n"
+        "3. Tỷ lệ tham gia BHYT:\t96,5%\n"
+    )
+    plan = parse_plan(text)
+    assert [(t.name, t.value, t.measure) for t in _leaves(plan)] == [
+        ("Sản lượng muối", Decimal(3400), "tấn"),
+        ("Trồng cây phân tán", Decimal(58000), "cây"),
+        ("Tỷ lệ tham gia BHYT", Decimal("96.5"), "%"),
+    ]
