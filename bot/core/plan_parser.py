@@ -487,11 +487,16 @@ def _read_header(lines: Sequence[_Line]) -> _Header:
     header = _Header()
     nonblank = [i for i, line in enumerate(lines) if line.text][:30]
     kind_at = None
+    first_title = ""  # "BÁO CÁO KẾT QUẢ …" on one line: the words after the kind
     for i in nonblank:
         key = _norm_key(lines[i].text[:40])
         if key in _KINDS or key in _OTHER_KINDS:
             kind_at = i
             header.kind = _KINDS.get(key, "khac")
+            break
+        joined = _kind_heading(lines[i].text)
+        if joined is not None:
+            kind_at, header.kind, first_title = i, joined[0], joined[1]
             break
         marker = _marker(lines[i])
         if marker is not None and marker[0].kind in {"roman", "part"}:
@@ -502,6 +507,8 @@ def _read_header(lines: Sequence[_Line]) -> _Header:
     _read_number_and_date(header, header_lines)
     if kind_at is not None:
         title_lines, header.body_start = _title_after(lines, kind_at + 1)
+        if first_title:
+            title_lines, header.body_start = [first_title], kind_at + 1
         kind_word = _KIND_WORDS.get(header.kind or "", _sentence_case(lines[kind_at].text))
         subtitle = _sentence_case(" ".join(title_lines))
         header.title = f"{kind_word} {subtitle[:1].lower()}{subtitle[1:]}".strip()
@@ -511,6 +518,17 @@ def _read_header(lines: Sequence[_Line]) -> _Header:
         header.title_year_text = header.title
     header.issuer = _issuer(header_lines, lines)
     return header
+
+
+def _kind_heading(text: str) -> tuple[str, str] | None:
+    """ "BÁO CÁO KẾT QUẢ CÔNG TÁC THI ĐUA …" in capitals: the kind and the rest of the line."""
+    if not _is_upper(text) or _word_count(text) > 25:
+        return None
+    folded = _fold_keep_length(text)
+    for words, kind in _KINDS.items():
+        if folded.startswith(words + " "):
+            return kind, text[len(words) + 1 :].strip()
+    return None
 
 
 def _read_number_and_date(header: _Header, header_lines: Sequence[str]) -> None:
@@ -758,6 +776,7 @@ class _Entry:
     target_key: str | None = None  # set on target items
     number: str = ""  # "2", "2.1": what a dotted child's prefix names
     plain: bool = False  # an unnumbered heading ("Các chỉ tiêu cụ thể:"), not a section
+    group: bool = False  # an unnumbered group heading inside a targets region
 
 
 @dataclass(slots=True)
@@ -981,12 +1000,24 @@ def _heading_like(text: str, md: bool = False) -> bool:
 
 
 def _open_plain(outline: _Outline, title: str, region: int | None) -> None:
-    """An unnumbered heading opens (or closes) a targets region in the current section."""
-    while outline.stack and (outline.stack[-1].plain or outline.stack[-1].target_key):
+    """An unnumbered heading opens (or closes) a targets region in the current section.
+
+    Inside a region, an unnumbered heading is a group ("- Về văn hóa, xã hội:", "- Nhóm chỉ
+    tiêu kinh tế:"): it replaces the previous group, not the heading that opened the region.
+    """
+    inside = outline.region() > 0
+    group = inside and region != 0
+    while outline.stack and (
+        outline.stack[-1].target_key or (outline.stack[-1].plain and outline.stack[-1].group)
+    ):
         outline.stack.pop()
+    if not group:
+        while outline.stack and (outline.stack[-1].plain or outline.stack[-1].target_key):
+            outline.stack.pop()
     current = outline.region()
-    level = current if region is None else region
+    level = current if region is None or group else region
     entry = _Entry("plain", 0, "", outline.path(), title, False, region=level, plain=True)
+    entry.group = group
     outline.push(entry)
 
 
@@ -1846,6 +1877,9 @@ def _covered_year(header: _Header, outline: _Outline) -> int | None:
     return header.issued_on.year if header.issued_on else None
 
 
+_REPORT_WORDS = re.compile(r"\b(so ket|tong ket|ket qua thuc hien|ket qua cong tac)\b")
+
+
 def _kind(header: _Header, lines: Sequence[_Line], outline: _Outline, filename: str) -> str:
     if header.kind is not None:
         return header.kind
@@ -1855,11 +1889,18 @@ def _kind(header: _Header, lines: Sequence[_Line], outline: _Outline, filename: 
             return "ke_hoach"
         if suffix.startswith("BC"):
             return "bao_cao"
-    opening = " ".join(fold(line.text[:_HEAD]) for line in lines[:15])
-    if "ke hoach" in opening or outline.items:
-        return "ke_hoach"
-    if "bao cao" in opening:
+    opening = " ".join(_fold_keep_length(line.text[:_HEAD]) for line in lines[:15])
+    # Whichever word comes first names the document: a report quotes the plan it reports
+    # on ("thực hiện Kế hoạch số 12/KH-UBND …") after its own title.
+    if _REPORT_WORDS.search(_fold_keep_length(header.title)):
+        return "bao_cao"  # "Sơ kết công tác thi đua 6 tháng …" without a kind heading
+    plan_at, report_at = opening.find("ke hoach"), opening.find("bao cao")
+    if report_at >= 0 and (plan_at < 0 or report_at < plan_at):
         return "bao_cao"
+    if _REPORT_WORDS.search(opening[:400]) and plan_at < 0:
+        return "bao_cao"
+    if plan_at >= 0 or outline.items:
+        return "ke_hoach"
     name = _norm_key(PurePath(filename).stem.replace("_", " ").replace("-", " "))
     if "ke hoach" in name or "kehoach" in name:
         return "ke_hoach"
