@@ -209,9 +209,11 @@ class TableReader:
             end = i + 1
             # A second header line ("Năm 2025 | Năm 2026" under a merged "Kết quả"): merge.
             while end < len(rows) and end <= i + 2 and _is_subheader(rows[end]):
+                width = max((len(r) for r in rows[end + 1 : end + 6]), default=len(header))
+                sub = _under_spans(header, list(rows[end]), width)
                 header = [
-                    f"{header[j] if j < len(header) else ''} {rows[end][j]}".strip()
-                    for j in range(max(len(header), len(rows[end])))
+                    f"{header[j] if j < len(header) else ''} {sub[j]}".strip()
+                    for j in range(max(len(header), len(sub)))
                 ]
                 end += 1
             header = _widened(header, rows[end:])
@@ -271,14 +273,39 @@ def _plan_worded(rows: Sequence[Sequence[str]], start: int, columns: _Columns) -
     return _PLAN_HEAD.search(_key(cell)) is not None
 
 
+_SUBHEADER_WORDS = frozenset(
+    ("thuc", "hien", "th", "uoc", "ke", "hoach", "kh", "nam", "chi", "tieu", "muc", "phan",
+     "dau", "so", "luong", "ty", "le", "%", "giao", "dang", "ky", "ghi", "chu", "ket", "qua",
+     "dat", "tang", "giam", "gia", "tri", "don", "vi", "tinh", "dvt")
+)  # fmt: skip
+
+
 def _is_subheader(row: Sequence[str]) -> bool:
+    """A second header line: "Thực hiện 2025 | Kế hoạch 2026" under a merged "Năm" cell."""
     if _holds_figure(row):
         return False
-    cells = [_key(c) for c in row if c.strip()]
-    return bool(cells) and all(
-        _YEAR_HEAD.fullmatch(c) or re.fullmatch(r"(nam )?(19|20)\d\d|kh|th|ke hoach|thuc hien", c)
-        for c in cells
+    cells = [_YEAR_HEAD.sub(" ", _key(c)).split() for c in row if c.strip()]
+    return bool(cells) and all(all(w in _SUBHEADER_WORDS for w in c) for c in cells)
+
+
+def _under_spans(header: list[str], sub: list[str], width: int) -> list[str]:
+    """The second header line placed under the first: on the grid when as wide; when the
+    first lists a merged cell once, its parts go under the first year or plan cell."""
+    if len(sub) >= len(header):
+        return sub
+    extra = width - len(header)
+    at = next(
+        (
+            j
+            for j, cell in enumerate(header)
+            if _YEAR_HEAD.search(_key(cell)) or _PLAN_HEAD.search(_key(cell))
+        ),
+        None,
     )
+    if at is None or extra != len(sub) - 1:
+        return [""] * (len(header) - len(sub)) + sub  # under the last cells
+    header[at + 1 : at + 1] = [header[at]] * extra
+    return [""] * at + sub + [""] * (len(header) - at - len(sub))
 
 
 def _joined_name(row: Sequence[str], columns: _Columns, main: str) -> tuple[list[str], str]:

@@ -408,3 +408,20 @@ def test_reports_are_told_from_plans_without_a_kind_line_of_their_own() -> None:
     assert parse_plan(untitled).kind == "bao_cao"
     plan = parse_plan("KẾ HOẠCH TỔ CHỨC THI ĐUA NĂM 2026\n\nI. CHỈ TIÊU\n1. Trồng 500 cây.\n")
     assert plan.kind == "ke_hoach"
+
+
+def test_two_header_lines_under_a_merged_year_cell() -> None:
+    for header in (
+        "| TT | Chỉ tiêu | ĐVT | Năm 2026 | |\n| | | | Thực hiện 2025 | Kế hoạch |",
+        "| TT | Chỉ tiêu | ĐVT | Năm 2026 |\n| Thực hiện 2025 | Kế hoạch |",  # span listed once
+    ):
+        text = (
+            f"KẾ HOẠCH\nThi đua năm 2026\n\nII. CHỈ TIÊU\n\n{header}\n"
+            "| 1 | Thu ngân sách | tỷ đồng | 11 | 12,5 |\n"
+            "| 2 | Trồng cây phân tán | cây | 7.000 | 8.000 |\n\n"
+            "III. TỔ CHỨC THỰC HIỆN\nCác thôn báo cáo.\n"
+        )
+        assert [(t.name, t.value) for t in parse_plan(text).targets] == [
+            ("Thu ngân sách", Decimal("12.5")),
+            ("Trồng cây phân tán", Decimal(8000)),
+        ], header
