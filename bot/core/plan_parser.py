@@ -1324,7 +1324,10 @@ def _table(outline: _Outline, block: _Block) -> None:
             continue
         section = group or table
         marker = _table_marker(row.number)
-        _add_item(outline, section, marker, _table_value(row), name=row.name)
+        if row.value:
+            _add_item(outline, section, marker, _table_value(row), name=row.name)
+        else:  # the figure stands in the name cell: read the cell as a target line
+            _add_item(outline, section, marker, row.name)
         outline.stack.pop()
 
 
@@ -1354,12 +1357,19 @@ def _table_value(row: TableRow) -> str:
     value = row.value
     if not row.unit:
         return value
+    unit = row.unit.strip(" ()") if lookup_measure(row.unit, ocr=True) else row.unit
     numbers = list(_NUMBER_TOKEN.finditer(value))
-    if numbers and _unit_after(value[numbers[-1].end() :]) is not None:
-        return value
-    if lookup_measure(row.unit, ocr=True) is None:
-        return f"{value} {row.unit}".strip()
-    return f"{value} {row.unit.strip(' ()')}".strip()
+    if not numbers:
+        return f"{value} {unit}".strip()
+    # Each figure without its own unit takes the column's ("Trâu 450; bò 1.200" in "con").
+    pieces, start = [], 0
+    for number in numbers:
+        pieces.append(value[start : number.end()])
+        if _unit_after(value[number.end() :]) is None:
+            pieces.append(f" {unit}")
+        start = number.end()
+    pieces.append(value[start:])
+    return "".join(pieces).strip()
 
 
 def _table_passages(outline: _Outline, rows: Sequence[list[str]]) -> None:

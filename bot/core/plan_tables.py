@@ -73,6 +73,7 @@ _NUMBERING = re.compile(r"^(?:[IVXLivx]{1,5}|[A-Za-zĐđ]|\d{1,3}(?:\.\d{1,3}){0
 _ROMAN_OR_LETTER = re.compile(r"^(?:[IVXL]{1,5}|[A-ZĐ])[.)]?$")
 _UNIT_IN_NAME = re.compile(r"\s*\(([^()]{1,25})\)\s*$")
 _DIGIT = re.compile(r"\d")
+_FIGURE_IN_NAME = re.compile(r"\d[\d.,]*\s*(?:%|[^\W\d_])")  # "20.000 cây", "95%"
 
 
 def _role_scores(header: Sequence[str]) -> dict[str, list[int]]:
@@ -345,6 +346,8 @@ def _row(row: Sequence[str], columns: _Columns, previous_unit: str) -> TableRow 
         in_name = _UNIT_IN_NAME.search(name)
         if in_name is not None and lookup_measure(in_name.group(1), ocr=True) is not None:
             name, unit = name[: in_name.start()].strip(), in_name.group(1).strip()
+    if not value and _FIGURE_IN_NAME.search(name) and not _ROMAN_OR_LETTER.match(number):
+        return TableRow(False, number, name, "", unit)  # "Trồng cây: 20.000 cây" in one cell
     if not value or (_ROMAN_OR_LETTER.match(number) and not _DIGIT.search(value)):
         return TableRow(True, number, name, "", "")
     if not unit and columns.unit is not None and _DIGIT.search(value):

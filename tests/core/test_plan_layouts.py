@@ -425,3 +425,19 @@ def test_two_header_lines_under_a_merged_year_cell() -> None:
             ("Thu ngân sách", Decimal("12.5")),
             ("Trồng cây phân tán", Decimal(8000)),
         ], header
+
+
+def test_table_cells_holding_several_figures_or_the_whole_target() -> None:
+    text = (
+        "KẾ HOẠCH\nThi đua năm 2026\n\nII. CHỈ TIÊU\n\n"
+        "| STT | Chỉ tiêu | ĐVT | Kế hoạch 2026 |\n"
+        "| 1 | Chăn nuôi | con | trâu 450; bò 1.200; lợn 3.800 |\n"
+        "| 2 | Trồng cây phân tán: 20.000 cây | | |\n\n"
+        "III. TỔ CHỨC THỰC HIỆN\nCác thôn báo cáo.\n"
+    )
+    assert [(t.name, t.value, t.measure) for t in _leaves(parse_plan(text))] == [
+        ("Trâu", Decimal(450), "con"),
+        ("Bò", Decimal(1200), "con"),
+        ("Lợn", Decimal(3800), "con"),
+        ("Trồng cây phân tán", Decimal(20000), "cây"),
+    ]
