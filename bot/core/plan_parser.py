@@ -64,7 +64,7 @@ __all__ = ["MAX_TARGET_LINES", "parse_plan"]
 
 # No plan lists more target lines than this; past it lines are read as text, so that a huge
 # upload costs bounded work (the import can tell the officer when a plan reaches it).
-MAX_TARGET_LINES = 2000
+MAX_TARGET_LINES = 5000
 
 
 def _word_count(text: str) -> int:
@@ -325,9 +325,10 @@ _PART_NUMBERS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam
 _ROMAN_TOKEN = re.compile(r"^([IVXLl1|]{1,5})\s*[.)]\s*(?=\S)")
 _ROMAN_VALID = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?\.?\s*(?=[^\W\d_])")
-_ARABIC = re.compile(r"^(\d{1,3})\s*\.\s*(?=[^\d\s.,])")
+# Up to four digits (long target lists), but a year opening a wrapped line is no number.
+_ARABIC = re.compile(r"^(?!(?:19|20)\d\d\b)(\d{1,4})\s*\.\s*(?=[^\d\s.,])")
 _ARABIC_PAREN = re.compile(r"^(\d{1,2})\)\s*(?=\S)")
-_PAREN = re.compile(r"^\((\d{1,3})\)\s*")
+_PAREN = re.compile(r"^\((\d{1,4})\)\s*")
 _NAMED = re.compile(r"^chi tieu (?:so )?(\d{1,3})\s*[:.)\-–]\s*")
 _LETTER = re.compile(r"^([a-zđ])\)\s*(?=\S)")
 _UPPER_LETTER = re.compile(r"^([A-H])[.)]\s+(?=[^\W\d_])")  # OCR's "C." for "c)"
