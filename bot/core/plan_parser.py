@@ -64,7 +64,7 @@ __all__ = ["MAX_TARGET_LINES", "parse_plan"]
 
 # No plan lists more target lines than this; past it lines are read as text, so that a huge
 # upload costs bounded work (the import can tell the officer when a plan reaches it).
-MAX_TARGET_LINES = 2000
+MAX_TARGET_LINES = 5000
 
 
 def _word_count(text: str) -> int:
@@ -197,11 +197,10 @@ def _prepare(text: str) -> list[_Line]:
     under a Markdown table header ("|---|---|") disappears. Lines whose words stand in
     columns (runs of spaces, as OCR and plain-text exports keep a table) become table rows:
     three columns or more, or two beside such a row."""
-    raw_lines = [
-        raw
-        for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        if not _TABLE_RULE.match(raw)
-    ]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<t" in text or "<T" in text:
+        text = _HTML_TABLE.sub(_html_table, text)
+    raw_lines = [raw for raw in text.split("\n") if not _TABLE_RULE.match(raw)]
     pipes = [_pipe_cells(raw) for raw in raw_lines]
     gaps = [
         len(_GAP.findall(raw[:_TABLE_ROW_LEN]))
@@ -220,6 +219,31 @@ def _prepare(text: str) -> list[_Line]:
         else:
             lines.append(_clean_line(raw))
     return lines
+
+
+_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_ROW = re.compile(r"<tr\b.*?(?:</tr\s*>|(?=<tr\b)|$)", re.IGNORECASE | re.DOTALL)
+_HTML_CELL = re.compile(
+    r"<t([dh])\b([^>]*)>(.*?)(?:</t[dh]\s*>|(?=<t[dh]\b)|$)", re.IGNORECASE | re.DOTALL
+)
+_COLSPAN = re.compile(r"colspan\s*=\s*[\"']?(\d{1,2})", re.IGNORECASE)
+
+
+def _html_table(match: re.Match[str]) -> str:
+    """An HTML table (Markdown made from Word keeps complex tables so) as rows
+    "| c1 | c2 |" between blank lines; a cell spanning columns leaves the others empty."""
+    rows: list[str] = []
+    for row in _HTML_ROW.finditer(match.group(0)):
+        cells: list[str] = []
+        for cell in _HTML_CELL.finditer(row.group(0)):
+            inner = html.unescape(_TAG.sub(" ", cell.group(3)))
+            cells.append(_squash(inner.replace("|", "/")))
+            span = _COLSPAN.search(cell.group(2))
+            if span is not None:
+                cells.extend([""] * (min(int(span.group(1)), 20) - 1))
+        if cells:
+            rows.append("| " + " | ".join(cells) + " |")
+    return "\n\n" + "\n".join(rows) + "\n\n"
 
 
 def _pipe_cells(raw: str) -> int:
@@ -301,9 +325,10 @@ _PART_NUMBERS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam
 _ROMAN_TOKEN = re.compile(r"^([IVXLl1|]{1,5})\s*[.)]\s*(?=\S)")
 _ROMAN_VALID = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?\.?\s*(?=[^\W\d_])")
-_ARABIC = re.compile(r"^(\d{1,3})\s*\.\s*(?=[^\d\s.,])")
+# Up to four digits (long target lists), but a year opening a wrapped line is no number.
+_ARABIC = re.compile(r"^(?!(?:19|20)\d\d\b)(\d{1,4})\s*\.\s*(?=[^\d\s.,])")
 _ARABIC_PAREN = re.compile(r"^(\d{1,2})\)\s*(?=\S)")
-_PAREN = re.compile(r"^\((\d{1,3})\)\s*")
+_PAREN = re.compile(r"^\((\d{1,4})\)\s*")
 _NAMED = re.compile(r"^chi tieu (?:so )?(\d{1,3})\s*[:.)\-–]\s*")
 _LETTER = re.compile(r"^([a-zđ])\)\s*(?=\S)")
 _UPPER_LETTER = re.compile(r"^([A-H])[.)]\s+(?=[^\W\d_])")  # OCR's "C." for "c)"
@@ -463,11 +488,16 @@ def _read_header(lines: Sequence[_Line]) -> _Header:
     header = _Header()
     nonblank = [i for i, line in enumerate(lines) if line.text][:30]
     kind_at = None
+    first_title = ""  # "BÁO CÁO KẾT QUẢ …" on one line: the words after the kind
     for i in nonblank:
         key = _norm_key(lines[i].text[:40])
         if key in _KINDS or key in _OTHER_KINDS:
             kind_at = i
             header.kind = _KINDS.get(key, "khac")
+            break
+        joined = _kind_heading(lines[i].text)
+        if joined is not None:
+            kind_at, header.kind, first_title = i, joined[0], joined[1]
             break
         marker = _marker(lines[i])
         if marker is not None and marker[0].kind in {"roman", "part"}:
@@ -478,6 +508,8 @@ def _read_header(lines: Sequence[_Line]) -> _Header:
     _read_number_and_date(header, header_lines)
     if kind_at is not None:
         title_lines, header.body_start = _title_after(lines, kind_at + 1)
+        if first_title:
+            title_lines, header.body_start = [first_title], kind_at + 1
         kind_word = _KIND_WORDS.get(header.kind or "", _sentence_case(lines[kind_at].text))
         subtitle = _sentence_case(" ".join(title_lines))
         header.title = f"{kind_word} {subtitle[:1].lower()}{subtitle[1:]}".strip()
@@ -487,6 +519,17 @@ def _read_header(lines: Sequence[_Line]) -> _Header:
         header.title_year_text = header.title
     header.issuer = _issuer(header_lines, lines)
     return header
+
+
+def _kind_heading(text: str) -> tuple[str, str] | None:
+    """ "BÁO CÁO KẾT QUẢ CÔNG TÁC THI ĐUA …" in capitals: the kind and the rest of the line."""
+    if not _is_upper(text) or _word_count(text) > 25:
+        return None
+    folded = _fold_keep_length(text)
+    for words, kind in _KINDS.items():
+        if folded.startswith(words + " "):
+            return kind, text[len(words) + 1 :].strip()
+    return None
 
 
 def _read_number_and_date(header: _Header, header_lines: Sequence[str]) -> None:
@@ -734,6 +777,7 @@ class _Entry:
     target_key: str | None = None  # set on target items
     number: str = ""  # "2", "2.1": what a dotted child's prefix names
     plain: bool = False  # an unnumbered heading ("Các chỉ tiêu cụ thể:"), not a section
+    group: bool = False  # an unnumbered group heading inside a targets region
 
 
 @dataclass(slots=True)
@@ -957,12 +1001,24 @@ def _heading_like(text: str, md: bool = False) -> bool:
 
 
 def _open_plain(outline: _Outline, title: str, region: int | None) -> None:
-    """An unnumbered heading opens (or closes) a targets region in the current section."""
-    while outline.stack and (outline.stack[-1].plain or outline.stack[-1].target_key):
+    """An unnumbered heading opens (or closes) a targets region in the current section.
+
+    Inside a region, an unnumbered heading is a group ("- Về văn hóa, xã hội:", "- Nhóm chỉ
+    tiêu kinh tế:"): it replaces the previous group, not the heading that opened the region.
+    """
+    inside = outline.region() > 0
+    group = inside and region != 0
+    while outline.stack and (
+        outline.stack[-1].target_key or (outline.stack[-1].plain and outline.stack[-1].group)
+    ):
         outline.stack.pop()
+    if not group:
+        while outline.stack and (outline.stack[-1].plain or outline.stack[-1].target_key):
+            outline.stack.pop()
     current = outline.region()
-    level = current if region is None else region
+    level = current if region is None or group else region
     entry = _Entry("plain", 0, "", outline.path(), title, False, region=level, plain=True)
+    entry.group = group
     outline.push(entry)
 
 
@@ -1261,7 +1317,7 @@ def _table(outline: _Outline, block: _Block) -> None:
         if outline.full:
             break
         if row.group:
-            label = _group_label(row.number, outline, base)
+            label = _group_label(row.number or _leading_numeral(row.name), outline, base)
             path = outline.unique(f"{base}.{label}" if base else label)
             title = _sentence_case(row.name.rstrip(" :"))
             outline.sections.append(Section(path, title, path.count(".") + 1))
@@ -1269,8 +1325,17 @@ def _table(outline: _Outline, block: _Block) -> None:
             continue
         section = group or table
         marker = _table_marker(row.number)
-        _add_item(outline, section, marker, _table_value(row), name=row.name)
+        if row.value:
+            _add_item(outline, section, marker, _table_value(row), name=row.name)
+        else:  # the figure stands in the name cell: read the cell as a target line
+            _add_item(outline, section, marker, row.name)
         outline.stack.pop()
+
+
+def _leading_numeral(name: str) -> str:
+    """ "I. Kinh tế" → "I": a group row whose number shares the name cell."""
+    found = re.match(r"^([IVXL]{1,5}|[A-ZĐ])[.)]\s", name)
+    return found.group(1) if found else ""
 
 
 def _group_label(number: str, outline: _Outline, base: str) -> str:
@@ -1293,12 +1358,19 @@ def _table_value(row: TableRow) -> str:
     value = row.value
     if not row.unit:
         return value
+    unit = row.unit.strip(" ()") if lookup_measure(row.unit, ocr=True) else row.unit
     numbers = list(_NUMBER_TOKEN.finditer(value))
-    if numbers and _unit_after(value[numbers[-1].end() :]) is not None:
-        return value
-    if lookup_measure(row.unit, ocr=True) is None:
-        return f"{value} {row.unit}".strip()
-    return f"{value} {row.unit.strip(' ()')}".strip()
+    if not numbers:
+        return f"{value} {unit}".strip()
+    # Each figure without its own unit takes the column's ("Trâu 450; bò 1.200" in "con").
+    pieces, start = [], 0
+    for number in numbers:
+        pieces.append(value[start : number.end()])
+        if _unit_after(value[number.end() :]) is None:
+            pieces.append(f" {unit}")
+        start = number.end()
+    pieces.append(value[start:])
+    return "".join(pieces).strip()
 
 
 def _table_passages(outline: _Outline, rows: Sequence[list[str]]) -> None:
@@ -1315,7 +1387,8 @@ def _table_passages(outline: _Outline, rows: Sequence[list[str]]) -> None:
 # Step 4: targets
 # ---------------------------------------------------------------------------------------------
 
-_NUMBER_TOKEN = re.compile(r"(?<![\w.,/])\d+(?:[.,]\d+)*")
+# "1.600", "28.603,61", and "58 000" grouped by spaces as Word's tab-leader lists print them.
+_NUMBER_TOKEN = re.compile(r"(?<![\w.,/])(?:\d{1,3}(?: \d{3})+(?![\d.,]\d)|\d+(?:[.,]\d+)*)")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _YEAR_BEFORE = re.compile(r"(?:\bn\w{0,2}m|giai doan|doan|den|tu|vao|truoc|sau|ky|khoa|[-–(])\s*$")
 _TRONG_DO = re.compile(r",?\s*\btrong\s+(?:đó|đo|do|dó|d6|dé|de)(?!\w)\s*:?", re.IGNORECASE)
@@ -1568,6 +1641,7 @@ def _not_a_figure(match: re.Match[str], folded: str, after: str) -> bool:
 
 
 def _document_number(token: str, measure: Measure | None) -> Decimal | None:
+    token = token.replace(" ", "")
     try:
         return parse_number(token, dot_decimal_ok=True)
     except AmbiguousNumberError as exc:
@@ -1814,6 +1888,9 @@ def _covered_year(header: _Header, outline: _Outline) -> int | None:
     return header.issued_on.year if header.issued_on else None
 
 
+_REPORT_WORDS = re.compile(r"\b(so ket|tong ket|ket qua thuc hien|ket qua cong tac)\b")
+
+
 def _kind(header: _Header, lines: Sequence[_Line], outline: _Outline, filename: str) -> str:
     if header.kind is not None:
         return header.kind
@@ -1823,11 +1900,18 @@ def _kind(header: _Header, lines: Sequence[_Line], outline: _Outline, filename: 
             return "ke_hoach"
         if suffix.startswith("BC"):
             return "bao_cao"
-    opening = " ".join(fold(line.text[:_HEAD]) for line in lines[:15])
-    if "ke hoach" in opening or outline.items:
-        return "ke_hoach"
-    if "bao cao" in opening:
+    opening = " ".join(_fold_keep_length(line.text[:_HEAD]) for line in lines[:15])
+    # Whichever word comes first names the document: a report quotes the plan it reports
+    # on ("thực hiện Kế hoạch số 12/KH-UBND …") after its own title.
+    if _REPORT_WORDS.search(_fold_keep_length(header.title)):
+        return "bao_cao"  # "Sơ kết công tác thi đua 6 tháng …" without a kind heading
+    plan_at, report_at = opening.find("ke hoach"), opening.find("bao cao")
+    if report_at >= 0 and (plan_at < 0 or report_at < plan_at):
         return "bao_cao"
+    if _REPORT_WORDS.search(opening[:400]) and plan_at < 0:
+        return "bao_cao"
+    if plan_at >= 0 or outline.items:
+        return "ke_hoach"
     name = _norm_key(PurePath(filename).stem.replace("_", " ").replace("-", " "))
     if "ke hoach" in name or "kehoach" in name:
         return "ke_hoach"

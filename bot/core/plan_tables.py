@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.measures import lookup_measure
 from bot.core.text import collapse_spaces, fold
@@ -73,6 +73,7 @@ _NUMBERING = re.compile(r"^(?:[IVXLivx]{1,5}|[A-Za-zĐđ]|\d{1,3}(?:\.\d{1,3}){0
 _ROMAN_OR_LETTER = re.compile(r"^(?:[IVXL]{1,5}|[A-ZĐ])[.)]?$")
 _UNIT_IN_NAME = re.compile(r"\s*\(([^()]{1,25})\)\s*$")
 _DIGIT = re.compile(r"\d")
+_FIGURE_IN_NAME = re.compile(r"\d[\d.,]*\s*(?:%|[^\W\d_])")  # "20.000 cây", "95%"
 
 
 def _role_scores(header: Sequence[str]) -> dict[str, list[int]]:
@@ -209,15 +210,17 @@ class TableReader:
             end = i + 1
             # A second header line ("Năm 2025 | Năm 2026" under a merged "Kết quả"): merge.
             while end < len(rows) and end <= i + 2 and _is_subheader(rows[end]):
+                width = max((len(r) for r in rows[end + 1 : end + 6]), default=len(header))
+                sub = _under_spans(header, list(rows[end]), width)
                 header = [
-                    f"{header[j] if j < len(header) else ''} {rows[end][j]}".strip()
-                    for j in range(max(len(header), len(rows[end])))
+                    f"{header[j] if j < len(header) else ''} {sub[j]}".strip()
+                    for j in range(max(len(header), len(sub)))
                 ]
                 end += 1
             header = _widened(header, rows[end:])
             columns = _columns_from_header(header)
             if columns is not None:
-                return columns, end
+                return _checked(columns, rows[end:]), end
         return None, 0
 
     def _rows(self, rows: Sequence[Sequence[str]], columns: _Columns) -> list[TableRow]:
@@ -235,6 +238,19 @@ class TableReader:
                 if not read.group:
                     previous_unit = read.unit
         return out
+
+
+def _checked(columns: _Columns, body: Sequence[Sequence[str]]) -> _Columns:
+    """The header's name cell may span the STT column too ("Chỉ tiêu" over "1 | Thu ngân
+    sách"): when the name column holds numbering and the next one the words, shift."""
+    if columns.number is not None or columns.subname is None:
+        return columns
+    names = [_cell(r, columns.name) for r in body]
+    filled = [n for n in names if n]
+    numbered = [n for n in filled if _NUMBERING.match(n)]
+    if filled and len(numbered) >= 0.6 * len(filled):
+        return replace(columns, number=columns.name, name=columns.subname, subname=None)
+    return columns
 
 
 def _widened(header: list[str], body: Sequence[Sequence[str]]) -> list[str]:
@@ -258,14 +274,39 @@ def _plan_worded(rows: Sequence[Sequence[str]], start: int, columns: _Columns) -
     return _PLAN_HEAD.search(_key(cell)) is not None
 
 
+_SUBHEADER_WORDS = frozenset(
+    ("thuc", "hien", "th", "uoc", "ke", "hoach", "kh", "nam", "chi", "tieu", "muc", "phan",
+     "dau", "so", "luong", "ty", "le", "%", "giao", "dang", "ky", "ghi", "chu", "ket", "qua",
+     "dat", "tang", "giam", "gia", "tri", "don", "vi", "tinh", "dvt")
+)  # fmt: skip
+
+
 def _is_subheader(row: Sequence[str]) -> bool:
+    """A second header line: "Thực hiện 2025 | Kế hoạch 2026" under a merged "Năm" cell."""
     if _holds_figure(row):
         return False
-    cells = [_key(c) for c in row if c.strip()]
-    return bool(cells) and all(
-        _YEAR_HEAD.fullmatch(c) or re.fullmatch(r"(nam )?(19|20)\d\d|kh|th|ke hoach|thuc hien", c)
-        for c in cells
+    cells = [_YEAR_HEAD.sub(" ", _key(c)).split() for c in row if c.strip()]
+    return bool(cells) and all(all(w in _SUBHEADER_WORDS for w in c) for c in cells)
+
+
+def _under_spans(header: list[str], sub: list[str], width: int) -> list[str]:
+    """The second header line placed under the first: on the grid when as wide; when the
+    first lists a merged cell once, its parts go under the first year or plan cell."""
+    if len(sub) >= len(header):
+        return sub
+    extra = width - len(header)
+    at = next(
+        (
+            j
+            for j, cell in enumerate(header)
+            if _YEAR_HEAD.search(_key(cell)) or _PLAN_HEAD.search(_key(cell))
+        ),
+        None,
     )
+    if at is None or extra != len(sub) - 1:
+        return [""] * (len(header) - len(sub)) + sub  # under the last cells
+    header[at + 1 : at + 1] = [header[at]] * extra
+    return [""] * at + sub + [""] * (len(header) - at - len(sub))
 
 
 def _joined_name(row: Sequence[str], columns: _Columns, main: str) -> tuple[list[str], str]:
@@ -305,6 +346,8 @@ def _row(row: Sequence[str], columns: _Columns, previous_unit: str) -> TableRow 
         in_name = _UNIT_IN_NAME.search(name)
         if in_name is not None and lookup_measure(in_name.group(1), ocr=True) is not None:
             name, unit = name[: in_name.start()].strip(), in_name.group(1).strip()
+    if not value and _FIGURE_IN_NAME.search(name) and not _ROMAN_OR_LETTER.match(number):
+        return TableRow(False, number, name, "", unit)  # "Trồng cây: 20.000 cây" in one cell
     if not value or (_ROMAN_OR_LETTER.match(number) and not _DIGIT.search(value)):
         return TableRow(True, number, name, "", "")
     if not unit and columns.unit is not None and _DIGIT.search(value):

@@ -268,3 +268,176 @@ def test_targets_listed_inline_after_a_colon() -> None:
         (Decimal("4.2"), "tỷ đồng"),
     ]
     _has(plan, "sản lượng lương thực", "4100", "tấn")
+
+
+HTML_TABLE = """# KẾ HOẠCH
+## Thi đua năm 2026 của xã Hưng Long
+
+## II. CHỈ TIÊU
+
+<table>
+<tr><th>Chỉ tiêu</th><th></th><th>Đơn vị tính</th><th>Kế hoạch năm 2026</th></tr>
+<tr><td colspan="4"><b>I. Kinh tế</b></td></tr>
+<tr><td>1</td><td>Thu ngân sách</td><td>tỷ đồng</td><td>12,5</td></tr>
+<tr><td>2</td><td>Trồng cây phân tán</td><td>cây</td><td>8.000</td></tr>
+<tr><td colspan="4"><b>II. Xã hội</b></td></tr>
+<tr><td>3</td><td>Tỷ lệ hộ nghèo</td><td>%</td><td>giảm còn 1,2</td></tr>
+</table>
+
+## III. TỔ CHỨC THỰC HIỆN
+Các thôn báo cáo kết quả.
+"""
+
+
+def test_html_table_whose_name_header_spans_the_number_column() -> None:
+    plan = parse_plan(HTML_TABLE)
+    assert [(t.key, t.name, t.value, t.measure) for t in _leaves(plan)] == [
+        ("1", "Thu ngân sách", Decimal("12.5"), "tỷ đồng"),
+        ("2", "Trồng cây phân tán", Decimal(8000), "cây"),
+        ("3", "Tỷ lệ hộ nghèo", Decimal("1.2"), "%"),
+    ]
+    assert _find(plan, "hộ nghèo").qualifier is Qualifier.AT_MOST
+    assert {t.section_path for t in plan.targets} == {"II.I", "II.II"}
+
+
+def test_numbers_grouped_by_spaces_in_a_tab_leader_list() -> None:
+    text = (
+        "KẾ HOẠCH\nThi đua năm 2026\n\nIV. MỘT SỐ CHỈ TIÊU CỤ THỂ\n\n"
+        "1. Sản lượng muối:\t3 400 tấn\n2. Trồng cây phân tán:\t58 000 cây\n"
+        "3. Tỷ lệ tham gia BHYT:\t96,5%\n"
+    )
+    plan = parse_plan(text)
+    assert [(t.name, t.value, t.measure) for t in _leaves(plan)] == [
+        ("Sản lượng muối", Decimal(3400), "tấn"),
+        ("Trồng cây phân tán", Decimal(58000), "cây"),
+        ("Tỷ lệ tham gia BHYT", Decimal("96.5"), "%"),
+    ]
+
+
+# Two documents written last, in layouts not used above, to check the reader generalises.
+DOC_A = """ỦY BAN NHÂN DÂN XÃ PHÚ THỊNH
+
+Số: 45/KH-UBND
+
+KẾ HOẠCH
+Phát động phong trào thi đua năm 2026
+
+Phần thứ nhất
+MỤC ĐÍCH, YÊU CẦU
+- Khơi dậy tinh thần tự lực, tự cường của cán bộ và Nhân dân trong xã.
+Phần thứ hai
+MỤC TIÊU CỤ THỂ
+- Nhóm chỉ tiêu kinh tế:
++ Tổng giá trị sản xuất đạt 850 tỷ đồng;
++ Diện tích lúa chất lượng cao 320 ha;
++ Chăn nuôi: lợn 5.200 con, trâu bò 900 con;
+- Về văn hóa, xã hội:
++ Tỷ lệ lao động qua đào tạo đạt 72%;
++ Tỷ lệ hộ nghèo giảm 0,5%;
++ Không để phát sinh hộ nghèo mới trong năm.
+- Nhóm chỉ tiêu môi trường:
+• Tỷ lệ chất thải rắn được thu gom, xử lý: 95%.
+Phần thứ ba
+TỔ CHỨC THỰC HIỆN
+- Các thôn đăng ký thi đua với UBND xã trước ngày 10/3/2026.
+- Hồ sơ đề nghị khen thưởng gửi Văn phòng chậm nhất ngày 25/11/2026.
+- Phấn đấu có thêm 3 mô hình dân vận khéo trong năm.
+"""
+
+DOC_B = """| ỦY BAN NHÂN DÂN XÃ ĐỨC HÒA | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |
+| Số: 88/BC-UBND | Đức Hòa, ngày 12 tháng 6 năm 2026 |
+
+BÁO CÁO
+Sơ kết công tác thi đua, khen thưởng 6 tháng đầu năm 2026
+
+I. KẾT QUẢ ĐẠT ĐƯỢC
+1. Công tác chỉ đạo
+Ủy ban nhân dân xã đã ban hành kế hoạch và tổ chức phát động phong trào thi đua năm 2026.
+2. Kết quả thực hiện các chỉ tiêu
+- Trồng được 12.500 cây phân tán, đạt 62% kế hoạch năm;
+- Tỷ lệ tham gia BHYT đạt 91,2%, tăng 1,5% so với cùng kỳ.
+II. PHƯƠNG HƯỚNG 6 THÁNG CUỐI NĂM
+Tiếp tục đôn đốc các thôn hoàn thành các chỉ tiêu được giao.
+"""
+
+
+def test_parts_with_unnumbered_groups_and_plus_bullets() -> None:
+    plan = parse_plan(DOC_A)
+    assert [(t.name, t.value, t.measure) for t in _leaves(plan)] == [
+        ("Tổng giá trị sản xuất", Decimal(850), "tỷ đồng"),
+        ("Diện tích lúa chất lượng cao", Decimal(320), "ha"),
+        ("Lợn", Decimal(5200), "con"),
+        ("Trâu bò", Decimal(900), "con"),
+        ("Tỷ lệ lao động qua đào tạo", Decimal(72), "%"),
+        ("Tỷ lệ hộ nghèo", Decimal("0.5"), "%"),
+        ("Tỷ lệ chất thải rắn được thu gom, xử lý", Decimal(95), "%"),
+    ]
+    assert _find(plan, "hộ nghèo").qualifier is Qualifier.REDUCE  # "giảm 0,5%": down by
+    assert _find(plan, "phát sinh hộ nghèo").value is None  # a target without a figure
+    assert {t.section_path for t in plan.targets} == {"P2"}
+    assert [d.kind for d in plan.deadlines] == [DeadlineKind.REGISTRATION, DeadlineKind.DOSSIER]
+    # The aim among the duties is offered, not taken.
+    assert [(c.value, c.measure) for c in plan.candidates] == [(Decimal(3), "mô hình")]
+
+
+def test_report_with_its_letterhead_in_a_table_stays_a_report() -> None:
+    plan = parse_plan(DOC_B)
+    assert plan.kind == "bao_cao"
+    assert plan.number == "88/BC-UBND"
+    assert plan.title.startswith("Báo cáo sơ kết")
+    assert not plan.targets  # results are not targets
+    assert not plan.candidates
+
+
+def test_reports_are_told_from_plans_without_a_kind_line_of_their_own() -> None:
+    one_line = (
+        "UBND XÃ AN HÒA\n\nBÁO CÁO KẾT QUẢ CÔNG TÁC THI ĐUA 6 THÁNG ĐẦU NĂM 2026\n\n"
+        "Thực hiện Kế hoạch số 12/KH-UBND, UBND xã báo cáo như sau:\nI. KẾT QUẢ\n"
+        "Các thôn đã trồng 500 cây xanh.\n"
+    )
+    report = parse_plan(one_line)
+    assert (report.kind, report.title) == (
+        "bao_cao",
+        "Báo cáo kết quả công tác thi đua 6 tháng đầu năm 2026",
+    )
+    untitled = (
+        "Sơ kết công tác thi đua 6 tháng đầu năm 2026\n\n"
+        "Thực hiện Kế hoạch số 12/KH-UBND ngày 03/01/2026, xã báo cáo như sau:\n"
+        "I. KẾT QUẢ\nCác thôn đã trồng 500 cây xanh.\n"
+    )
+    assert parse_plan(untitled).kind == "bao_cao"
+    plan = parse_plan("KẾ HOẠCH TỔ CHỨC THI ĐUA NĂM 2026\n\nI. CHỈ TIÊU\n1. Trồng 500 cây.\n")
+    assert plan.kind == "ke_hoach"
+
+
+def test_two_header_lines_under_a_merged_year_cell() -> None:
+    for header in (
+        "| TT | Chỉ tiêu | ĐVT | Năm 2026 | |\n| | | | Thực hiện 2025 | Kế hoạch |",
+        "| TT | Chỉ tiêu | ĐVT | Năm 2026 |\n| Thực hiện 2025 | Kế hoạch |",  # span listed once
+    ):
+        text = (
+            f"KẾ HOẠCH\nThi đua năm 2026\n\nII. CHỈ TIÊU\n\n{header}\n"
+            "| 1 | Thu ngân sách | tỷ đồng | 11 | 12,5 |\n"
+            "| 2 | Trồng cây phân tán | cây | 7.000 | 8.000 |\n\n"
+            "III. TỔ CHỨC THỰC HIỆN\nCác thôn báo cáo.\n"
+        )
+        assert [(t.name, t.value) for t in parse_plan(text).targets] == [
+            ("Thu ngân sách", Decimal("12.5")),
+            ("Trồng cây phân tán", Decimal(8000)),
+        ], header
+
+
+def test_table_cells_holding_several_figures_or_the_whole_target() -> None:
+    text = (
+        "KẾ HOẠCH\nThi đua năm 2026\n\nII. CHỈ TIÊU\n\n"
+        "| STT | Chỉ tiêu | ĐVT | Kế hoạch 2026 |\n"
+        "| 1 | Chăn nuôi | con | trâu 450; bò 1.200; lợn 3.800 |\n"
+        "| 2 | Trồng cây phân tán: 20.000 cây | | |\n\n"
+        "III. TỔ CHỨC THỰC HIỆN\nCác thôn báo cáo.\n"
+    )
+    assert [(t.name, t.value, t.measure) for t in _leaves(parse_plan(text))] == [
+        ("Trâu", Decimal(450), "con"),
+        ("Bò", Decimal(1200), "con"),
+        ("Lợn", Decimal(3800), "con"),
+        ("Trồng cây phân tán", Decimal(20000), "cây"),
+    ]
