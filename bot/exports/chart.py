@@ -20,11 +20,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 from typing import Any
 
-from matplotlib import rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
-
 from bot.core.numbers import format_percent
 from bot.core.progress import Assessment, ProgressTable, Rule, Status, TargetInfo
 from bot.exports import amount_text, report_rows, spread_text
@@ -140,6 +135,8 @@ def _draw(axes: Any, bars: list[Bar], title: str) -> None:
     axes.axvline(100, color="#616161", linestyle="--", linewidth=1)
     axes.set_yticks([])
     axes.set_xticks(range(0, int(DISPLAY_CAP) + 1, 25))
+    from matplotlib.ticker import FuncFormatter  # matplotlib loads on the first chart only
+
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f}%"))
     axes.tick_params(axis="x", labelsize=8)
     axes.set_title(title, fontsize=10, loc="left", fontweight="bold")
@@ -176,6 +173,12 @@ _LEGEND = (
 
 
 def _render(title: str, sections: list[tuple[str, list[Bar]]]) -> bytes:
+    # Imported here, not at the top: matplotlib takes seconds to load, and the bot should
+    # start (and restart after a crash) without waiting for a chart nobody asked for yet.
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     rows = sum(len(bars) for _, bars in sections)
     height = _HEAD_INCHES + _ROW_INCHES * max(rows, 1) + 0.5 * len(sections)
     with rc_context({"font.family": "DejaVu Sans", "svg.hashsalt": "thidua"}):
