@@ -364,7 +364,11 @@ def _text_mm(text: str, size: float) -> float:
     """Rough width of *text* in Times New Roman: half an em per character, a bit more for
     capitals (good enough to size a column so a number never breaks)."""
     em = size * 0.3528  # points to mm
-    return sum(em * (0.68 if ch.isupper() else 0.5) for ch in text if ch != _ZWSP)
+    return sum(em * _GLYPH_EM.get(ch, 0.72 if ch.isupper() else 0.5) for ch in text if ch != _ZWSP)
+
+
+# Glyphs much wider than half an em in Times New Roman: "60%" must not break before the "%".
+_GLYPH_EM = {"%": 0.84, "‰": 1.0, "—": 1.0, "–": 0.5, "m": 0.78, "M": 0.89, "W": 0.95}
 
 
 def column_widths_mm(rows: Sequence[Cells]) -> list[float]:
