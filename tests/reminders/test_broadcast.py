@@ -258,19 +258,20 @@ async def test_stopped_mid_broadcast_then_restarted_every_chat_is_reminded_exact
     deadline_id = await a_deadline(services.db)
     chats = list(range(1, 51))
     never = asyncio.Event()
+    stalled = asyncio.Event()
 
     async def stall_after_twenty() -> None:
         if len(fake_bot.sent) >= 20:
+            stalled.set()
             await never.wait()
 
     vtime.before_sleep = stall_after_twenty
     task = asyncio.create_task(
         broadcaster(services, fake_bot, vtime).broadcast(deadline_id, KEY, messages(chats))
     )
-    for _ in range(10_000):
-        if len(fake_bot.sent) >= 20:
-            break
-        await asyncio.sleep(0)
+    # Wait for the broadcaster itself to reach the stall: counting loop turns raced the
+    # database thread on a loaded machine and cancelled before anything was sent.
+    await asyncio.wait_for(stalled.wait(), timeout=120)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
