@@ -197,16 +197,18 @@ async def test_a_redelivered_edit_keeps_the_corrected_figure(bot: BotDriver) -> 
 async def test_an_ambiguous_number_is_asked_about(bot: BotDriver) -> None:
     replies = await bot.send("1.5 tấn thóc", AN)
     assert replies.text.startswith("Số trong «1.5 tấn thóc» có thể hiểu theo hai cách.")
-    assert replies.labels() == ["1,5 tấn", "15 tấn", "Bỏ qua"]
+    # The dot as a decimal mark, or grouping thousands with the zeros left off: never 15.
+    assert replies.labels() == ["1,5 tấn", "1.500 tấn", "Bỏ qua"]
     assert await bot.reports() == []
 
-    chosen = await bot.press(replies.button("15"), AN, on=replies.messages[0])
+    chosen = await bot.press(replies.button("1.500"), AN, on=replies.messages[0])
     assert chosen.text == (
-        f"✅ Thôn 1 — Sản lượng thóc cả năm: 15 / 1.850 tấn (0,8%), {PERIOD}\n↳ số lũy kế từ đầu kỳ"
+        f"✅ Thôn 1 — Sản lượng thóc cả năm: 1.500 / 1.850 tấn (81,1%), {PERIOD}\n"
+        "↳ số lũy kế từ đầu kỳ"
     )
     assert chosen.api("editMessageReplyMarkup")
     [row] = await bot.reports()
-    assert row.value == 15
+    assert row.value == 1500
     assert_provenance(row, reporter=AN, chat=AN, text="1.5 tấn thóc")
 
     twice = await bot.press(replies.button("1,5"), AN, on=replies.messages[0])
