@@ -226,7 +226,7 @@ async def test_a_pending_choice_lapses_when_the_plan_changes(bot: BotDriver) -> 
     asked = await bot.send("1.5 tấn thóc", AN)
     await bot.load_plan(OTHER_PLAN_FILE)
     await bot.send("/kehoach chon 2", ADMIN)
-    pressed = await bot.press(asked.button("15"), AN, on=asked.messages[0])
+    pressed = await bot.press(asked.button("1.500"), AN, on=asked.messages[0])
     [alert] = pressed.api("answerCallbackQuery")
     assert alert.params["text"] == "Kế hoạch đã thay đổi; anh/chị vui lòng gửi lại số liệu."
     assert await bot.reports() == []
