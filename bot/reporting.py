@@ -14,6 +14,7 @@ No Telegram and no SQL here: handlers act on the decisions, storage keeps the re
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -43,7 +44,7 @@ from bot.core.report_parser import (
     looks_like_unit_name,
     named_years,
 )
-from bot.core.text import shorten
+from bot.core.text import fold, shorten
 from bot.errors import InvalidInput, UserFacingError
 from bot.exports import amount_text
 from bot.knowledge import ActivePlan
@@ -386,15 +387,23 @@ async def unit_for_message(
             session, user_telegram_id=user_id, chat_telegram_id=chat_id, chat_type=chat_type
         )
         name, colon, rest = text.partition(":")
-        if not colon or not name.strip() or len(name.split()) > MAX_UNIT_NAME_WORDS:
-            return unit, text
-        unit_like = looks_like_unit_name(name)
-        match = await units.match_unit(session, name.strip())
-        # Fuzzy matches only for what reads as a unit name, or from an admin; otherwise a
-        # target named before a colon ("lợn: 2.300 con") could pass for a unit.
-        named = match.unit if match.exact or unit_like else None
-        if named is None and not unit_like and await is_admin(services, user_id):
-            named = match.unit
+        named: Unit | None = None
+        unit_like = False
+        match = None
+        if colon and name.strip() and len(name.split()) <= MAX_UNIT_NAME_WORDS:
+            unit_like = looks_like_unit_name(name)
+            match = await units.match_unit(session, name.strip())
+            named = match.unit if match.exact else None
+        if named is None:  # "Thôn An Phú BHYT 95,5%": a unit's whole name, with no colon
+            leading = _unit_at_start(text, await units.list_units(session))
+            if leading is not None:
+                (named, rest), unit_like = leading, False
+        if named is None and match is not None:
+            # Fuzzy matches only for what reads as a unit name, or from an admin; otherwise a
+            # target named before a colon ("lợn: 2.300 con") could pass for a unit.
+            named = match.unit if unit_like else None
+            if named is None and not unit_like and await is_admin(services, user_id):
+                named = match.unit
     if named is None:
         if unit_like:  # "Thôn 9: …" with no such unit: say so, save nothing
             raise InvalidInput(f"Không tìm thấy đơn vị «{html.escape(name.strip())}». Xem /donvi.")
@@ -407,6 +416,23 @@ async def unit_for_message(
             "của mình bằng cách nhắn số liệu, không cần ghi tên đơn vị."
         )
     return named, rest.strip()
+
+
+_PUNCTUATION_AFTER_NAME = " \t,;:.-–—"
+
+
+def _unit_at_start(text: str, live: Sequence[Unit]) -> tuple[Unit, str] | None:
+    """The unit whose whole name, folded (case and marks aside), opens *text*, and the text
+    after it: "thon an phu BHYT 95,5%" → (Thôn An Phú, "BHYT 95,5%"). The longest name
+    wins ("Thôn 1" is not "Thôn 12"); a part of a name or a near spelling names nothing."""
+    tokens = list(re.finditer(r"\S+", text))
+    by_name = {u.folded_name: u for u in live}
+    for size in range(min(MAX_UNIT_NAME_WORDS, len(tokens) - 1), 0, -1):
+        head = text[: tokens[size - 1].end()].rstrip(_PUNCTUATION_AFTER_NAME)
+        found = by_name.get(fold(head))
+        if found is not None:
+            return found, text[tokens[size - 1].end() :].strip(_PUNCTUATION_AFTER_NAME)
+    return None
 
 
 async def submit(

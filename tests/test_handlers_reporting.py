@@ -683,3 +683,52 @@ async def test_a_figure_too_large_is_refused_and_nothing_saved(bot: BotDriver) -
     many = await bot.send("/baocao " + "lợn 2 con dê 3 con " * 60, AN)
     assert many.text.startswith("Tin nhắn có hơn 100 số liệu")
     assert await bot.reports() == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/baocao Thôn An Phú BHYT 95,5%",
+        "/baocao thon an phu BHYT 95,5%",
+        "/baocao THÔN AN PHÚ, BHYT 95,5%",
+        "/baocao Thôn An Phú BHYT: 95,5%",
+        "/baocao Thôn An Phú: BHYT 95,5%",
+        "Thôn An Phú - BHYT đạt 95,5%",
+    ],
+)
+async def test_an_admin_names_the_unit_first_with_or_without_a_colon(
+    bot: BotDriver, text: str
+) -> None:
+    await bot.unit("Thôn An Phú")
+    await bot.unit("Thôn An")  # a shorter name opening the same words is another unit
+    replies = await bot.send(text, ADMIN)
+    assert replies.text.startswith(
+        "✅ Thôn An Phú — Tỷ lệ người dân tham gia bảo hiểm y tế: 95,5% — chỉ tiêu tối thiểu 95%"
+    ), replies.text
+    [row] = await bot.reports()
+    assert row.unit_id == (await bot.unit("Thôn An Phú")).id and row.value == Decimal("95.5")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/baocao Thôn An BHYT 95,5%",  # a part of a unit's name names no unit
+        "/baocao Thon An Phu Dong BHYT 95,5%",  # nor does a longer one
+        "/baocao An Phú BHYT 95,5%",
+    ],
+)
+async def test_a_unit_is_named_by_its_whole_name_only(bot: BotDriver, text: str) -> None:
+    await bot.unit("Thôn An Phú")
+    replies = await bot.send(text, ADMIN)
+    assert "✅" not in replies.text
+    assert "Thôn An Phú" not in replies.text or "không" in replies.text.lower()
+    assert await bot.reports() == []
+
+
+async def test_a_member_naming_another_unit_without_a_colon_is_refused(bot: BotDriver) -> None:
+    await bot.unit("Thôn Bắc")
+    other = await bot.send("Thôn Bắc 8.000 cây phân tán", AN)
+    assert other.text.startswith("Chỉ quản trị viên mới báo cáo thay cho đơn vị khác.")
+    own = await bot.send("thôn 1 8.000 cây phân tán", AN)
+    assert own.text.startswith("✅ Thôn 1 — Trồng cây phân tán: 8.000 / 58.000 cây")
+    assert [r.value for r in await bot.reports()] == [8000]
