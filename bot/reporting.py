@@ -184,6 +184,15 @@ def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:
     return decisions
 
 
+def fits_a_target(report: ParsedReport, matcher: TargetMatcher) -> bool:
+    """Whether any figure in *report* points to a target of the plan (by a word or by its
+    unit of measure): "asdkjh qwe 123" has a number but nothing that says what it counts."""
+    try:
+        return any(not isinstance(d, NoTarget) for d in decide(report, matcher))
+    except UserFacingError:  # a figure too large to convert: the report path says so
+        return True
+
+
 def _possible_readings(claim: AmbiguousClaim) -> list[Decimal]:
     """The readings of an ambiguous number its unit allows."""
     measure = claim.measure

@@ -732,3 +732,26 @@ async def test_a_member_naming_another_unit_without_a_colon_is_refused(bot: BotD
     own = await bot.send("thôn 1 8.000 cây phân tán", AN)
     assert own.text.startswith("✅ Thôn 1 — Trồng cây phân tán: 8.000 / 58.000 cây")
     assert [r.value for r in await bot.reports()] == [8000]
+
+
+@pytest.mark.parametrize("text", ["asdkjh qwe 123", "hôm nay 15", "xyz 2.300", "abc def 7 ghi"])
+async def test_a_number_with_nothing_pointing_to_a_target_is_not_a_report(
+    bot: BotDriver, text: str
+) -> None:
+    for user in (AN, ADMIN, BINH):  # a member, an admin in no unit, someone in no unit
+        replies = await bot.send(text, user)
+        assert replies.text.startswith(f"Tôi chưa hiểu tin nhắn «{text}»"), replies.text
+        assert "chưa ghi gì" in replies.text and "/chitieu" in replies.text
+        assert replies.buttons == []  # no random target offered
+        assert ("ghi tên đơn vị trước" in replies.text) == (user == ADMIN)
+    assert await bot.reports() == []
+
+
+async def test_being_in_no_unit_is_said_only_when_the_figures_fit_a_target(
+    bot: BotDriver,
+) -> None:
+    fits = await bot.send("BHYT 95,5%", ADMIN)
+    assert fits.text.startswith("Anh/chị là quản trị viên, chưa thuộc đơn vị nào")
+    by_measure = await bot.send("thêm 300 cây", BINH)  # the unit of measure names a target
+    assert by_measure.text.startswith("Anh/chị chưa thuộc đơn vị nào")
+    assert await bot.reports() == []
