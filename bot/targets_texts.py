@@ -186,6 +186,29 @@ def unknown_word(word: str, choices: Mapping[str, object]) -> str:
     return f"Không hiểu «{_e(word)}». Chọn một trong: {listed}."
 
 
+DIRECTION_USAGE = (
+    "Cách dùng: <code>/chitieu huong 7 cao</code> — số chỉ tiêu rồi một trong: "
+    "<code>cao</code> (càng cao càng tốt), <code>thap</code> (càng thấp càng tốt), "
+    "<code>tran</code> (không vượt quá), <code>dinhtinh</code> (định tính, đánh giá đạt/chưa "
+    "đạt). Không thay đổi gì."
+)
+SCOPE_USAGE = (
+    "Cách dùng: <code>/chitieu phamvi 7 donvi</code> — số chỉ tiêu rồi một trong: "
+    "<code>donvi</code> (các đơn vị báo cáo, số liệu cộng dồn), <code>xa</code> (một số liệu "
+    "chung của cả xã; <code>phuong</code> cũng được). Không thay đổi gì."
+)
+
+
+def choice_problem(key: str, word: str, choices: Mapping[str, object], usage: str) -> str:
+    """/chitieu huong|phamvi with the target or the choice missing, or a word not among
+    *choices*: what was wrong, and the command's own usage."""
+    if not key or not word:
+        # "/chitieu huong cao": the choice is there, the target number is not.
+        missing = "lựa chọn" if key and key.lower() not in choices else "số chỉ tiêu"
+        return f"Thiếu {missing}. {usage}"
+    return f"{unknown_word(word, choices)}\n{usage}"
+
+
 # ---------------------------------------------------------------- the Excel round trip
 
 MAX_PROBLEMS = 40  # listed one by one; more are counted

@@ -191,12 +191,14 @@ async def _run(
         elif word == "huong":
             direction = texts.DIRECTION_WORDS.get(fold(tail).replace(" ", ""))
             if direction is None:
-                return texts.unknown_word(tail, texts.DIRECTION_WORDS), None
+                choices = texts.DIRECTION_WORDS
+                return texts.choice_problem(key, tail, choices, texts.DIRECTION_USAGE), None
             change = await use.set_direction(session, plan.id, key, direction, actor=actor)
         elif word == "phamvi":
             scope = texts.SCOPE_WORDS.get(fold(tail).replace(" ", ""))
             if scope is None:
-                return texts.unknown_word(tail, texts.SCOPE_WORDS), None
+                choices = texts.SCOPE_WORDS
+                return texts.choice_problem(key, tail, choices, texts.SCOPE_USAGE), None
             change = await use.set_scope(session, plan.id, key, scope, actor=actor)
         elif word == "xoa":
             change = await use.remove_target(session, plan.id, key, actor=actor, apply=False)

@@ -74,10 +74,15 @@ async def test_tiendo_shows_the_members_unit(bot: BotDriver) -> None:
     refused = await bot.send("/tiendo Thôn 2", AN)
     assert refused.text.startswith("Chỉ quản trị viên mới xem được tiến độ của đơn vị khác.")
     assert (await bot.send("/tiendo thôn 1", AN)).text.startswith("Tiến độ của Thôn 1")
-    admin_alone = await bot.send("/tiendo", ADMIN)  # an admin in no unit is shown the way
-    assert admin_alone.text.startswith("Anh/chị là quản trị viên, chưa thuộc đơn vị nào")
-    missing = await bot.send("/tiendo Thôn 9", ADMIN)
-    assert missing.text == "Không tìm thấy đơn vị «Thôn 9». Xem /donvi."
+    # An admin in no unit is told /tiendo's own usage and the units to choose from.
+    usage = (
+        "Cách dùng: /tiendo tên đơn vị — tiến độ một đơn vị, ví dụ /tiendo Thôn 1; "
+        "mọi đơn vị: /tonghop.\nCác đơn vị: Thôn 1, Thôn 2, Thôn 3."
+    )
+    assert (await bot.send("/tiendo", ADMIN)).text == usage
+    for name in ("Thôn 9", "Thôn", "thon 1 2"):  # no such unit; never a part of a name
+        missing = await bot.send(f"/tiendo {name}", ADMIN)
+        assert missing.text == f"Không tìm thấy đơn vị «{name}».\n{usage}"
 
 
 async def test_tonghop_totals_missing_units_and_a_chart(bot: BotDriver) -> None:

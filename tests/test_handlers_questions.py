@@ -231,7 +231,7 @@ async def test_choices_belong_to_their_question_and_their_plan(bot: BotDriver) -
 
     later = await bot.send("tỷ lệ bao nhiêu", AN)
     await bot.load_plan(OTHER_PLAN_FILE)
-    await bot.send("/kehoach chon 2", ADMIN)
+    await bot.choose_plan("2")
     stale = await bot.press(later.button("Tỷ lệ hộ nghèo"), AN, on=later.messages[0])
     assert stale.text == "Kế hoạch đang dùng đã thay đổi; anh/chị vui lòng hỏi lại."
 

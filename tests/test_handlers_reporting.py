@@ -225,7 +225,7 @@ async def test_an_ambiguous_number_is_asked_about(bot: BotDriver) -> None:
 async def test_a_pending_choice_lapses_when_the_plan_changes(bot: BotDriver) -> None:
     asked = await bot.send("1.5 tấn thóc", AN)
     await bot.load_plan(OTHER_PLAN_FILE)
-    await bot.send("/kehoach chon 2", ADMIN)
+    await bot.choose_plan("2")
     pressed = await bot.press(asked.button("1.500"), AN, on=asked.messages[0])
     [alert] = pressed.api("answerCallbackQuery")
     assert alert.params["text"] == "Kế hoạch đã thay đổi; anh/chị vui lòng gửi lại số liệu."
@@ -602,7 +602,7 @@ async def test_a_figure_for_another_year_is_not_filed_in_this_one(bot: BotDriver
 async def test_huy_never_touches_a_plan_no_longer_in_use(bot: BotDriver) -> None:
     await bot.send(TREES, AN)
     await bot.load_plan(OTHER_PLAN_FILE)
-    await bot.send("/kehoach chon 2", ADMIN)
+    await bot.choose_plan("2")
     replies = await bot.send("/huy", AN)
     assert replies.text == "Anh/chị chưa có báo cáo nào để rút lại."
     [row] = await bot.reports()

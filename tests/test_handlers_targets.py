@@ -218,3 +218,27 @@ async def test_reimport_over_reported_figures_asks_and_says_what_changes(bot: Bo
     # The same file again changes nothing, so it is not asked about.
     again = await bot.send_file((PLAN_FILE.name, corrected.encode()), ADMIN, caption="/kehoach")
     assert "các chỉ tiêu không thay đổi" in again.text and again.buttons == []
+
+
+@pytest.mark.parametrize(
+    ("command", "problem", "usage"),
+    [
+        ("/chitieu huong", "Thiếu số chỉ tiêu.", "/chitieu huong 7 cao"),
+        ("/chitieu huong 5", "Thiếu lựa chọn.", "/chitieu huong 7 cao"),
+        ("/chitieu huong thap", "Thiếu số chỉ tiêu.", "/chitieu huong 7 cao"),
+        ("/chitieu huong 5 ngang", "Không hiểu «ngang».", "/chitieu huong 7 cao"),
+        ("/chitieu phamvi", "Thiếu số chỉ tiêu.", "/chitieu phamvi 7 donvi"),
+        ("/chitieu phamvi 5", "Thiếu lựa chọn.", "/chitieu phamvi 7 donvi"),
+        ("/chitieu phamvi 5 huyen", "Không hiểu «huyen».", "/chitieu phamvi 7 donvi"),
+    ],
+)
+async def test_direction_and_scope_explain_their_own_usage(
+    bot: BotDriver, command: str, problem: str, usage: str
+) -> None:
+    await bot.load_plan()
+    replies = await bot.send(command, ADMIN)
+    assert replies.text.startswith(problem), replies.text
+    assert f"Cách dùng: {usage}" in replies.text and "Không thay đổi gì." in replies.text
+    assert "Không hiểu «»" not in replies.text
+    row = await target(bot, "5")
+    assert (row.direction, row.scope) == (None, None)
