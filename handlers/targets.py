@@ -191,14 +191,14 @@ async def _run(
         elif word == "huong":
             direction = texts.DIRECTION_WORDS.get(fold(tail).replace(" ", ""))
             if direction is None:
-                choices = texts.DIRECTION_WORDS
-                return texts.choice_problem(key, tail, choices, texts.DIRECTION_USAGE), None
+                usage = texts.DIRECTION_USAGE
+                return texts.choice_problem(key, tail, texts.DIRECTION_WORDS, usage), None
             change = await use.set_direction(session, plan.id, key, direction, actor=actor)
         elif word == "phamvi":
             scope = texts.SCOPE_WORDS.get(fold(tail).replace(" ", ""))
             if scope is None:
-                choices = texts.SCOPE_WORDS
-                return texts.choice_problem(key, tail, choices, texts.SCOPE_USAGE), None
+                usage = texts.SCOPE_USAGE
+                return texts.choice_problem(key, tail, texts.SCOPE_WORDS, usage), None
             change = await use.set_scope(session, plan.id, key, scope, actor=actor)
         elif word == "xoa":
             change = await use.remove_target(session, plan.id, key, actor=actor, apply=False)
