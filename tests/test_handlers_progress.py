@@ -115,7 +115,8 @@ async def test_tonghop_totals_missing_units_and_a_chart(bot: BotDriver) -> None:
 async def test_a_deleted_unit_leaves_the_summary_even_when_its_name_returns(
     bot: BotDriver,
 ) -> None:
-    await bot.send("/donvi xoa Thôn 1", ADMIN)
+    asked = await bot.send("/donvi xoa Thôn 1", ADMIN)
+    await bot.press(asked.button("Xóa đơn vị"), ADMIN, on=asked.messages[0])
     text = (await bot.send("/tonghop", ADMIN)).text
     assert "Đơn vị đã báo cáo: 1/2" in text
     assert "• Trồng cây phân tán: tổng 8.000 / 58.000 cây (13,8%)" in text

@@ -470,7 +470,8 @@ async def test_a_late_press_counts_from_the_press_and_checks_the_unit(bot: BotDr
     assert await live_total(bot, "Thôn 1", "2.1") == 99000  # the confirmed figure is the latest
 
     again = await bot.send("lợn 99.000 con", AN)
-    await bot.send("/donvi xoa Thôn 1", ADMIN)
+    asked = await bot.send("/donvi xoa Thôn 1", ADMIN)
+    await bot.press(asked.button("Xóa đơn vị"), ADMIN, on=asked.messages[0])
     pressed = await bot.press(again.button("Vẫn ghi"), AN, on=again.messages[0])
     [alert] = pressed.api("answerCallbackQuery")
     assert alert.params["text"] == "Đơn vị này đã bị xóa; số liệu không được ghi."

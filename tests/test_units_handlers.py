@@ -23,6 +23,7 @@ from storage.models import AuditEntry, Role
 from tests.support.recording_request import RecordingRequest
 from tests.support.updates import (
     chat_dict,
+    make_callback_update,
     make_edited_message_update,
     make_message_update,
     message_dict,
@@ -58,6 +59,24 @@ class Bot:
         self.request.clear()
         update = make_message_update(
             self.app.bot, text, user_id=user_id, chat_id=chat_id, first_name=NAMES[user_id]
+        )
+        await self.app.process_update(update)
+        return "\n".join(self.request.sent_texts())
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback data) of the buttons under the answers to the last update."""
+        found = []
+        for message in self.request.sent_messages():
+            keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+            found += [(str(b["text"]), str(b["callback_data"])) for row in keyboard for b in row]
+        return found
+
+    async def press(self, label: str, user_id: int = ADMIN) -> str:
+        """Press the button labelled *label* under the last answers; the bot's reply."""
+        [data] = [d for text, d in self.buttons() if text == label]
+        self.request.clear()
+        update = make_callback_update(
+            self.app.bot, data, user_id=user_id, first_name=NAMES[user_id]
         )
         await self.app.process_update(update)
         return "\n".join(self.request.sent_texts())
@@ -263,7 +282,22 @@ async def test_rename_and_delete(bot: Bot) -> None:
     # A deletion never acts on a fuzzy guess.
     answer = await bot.send("/donvi xoa thon dng", ADMIN)
     assert "Có phải: Thôn Đông?" in answer
-    answer = await bot.send("/donvi xoa thôn đông", ADMIN)
+    # A deletion says what it changes and waits for the button.
+    asked = await bot.send("/donvi xoa thôn đông", ADMIN)
+    assert asked == (
+        "Xóa đơn vị Thôn Đông?\n"
+        "• 1 thành viên rời đơn vị, gỡ 0 nhóm chat, hủy 1 mã tham gia;\n"
+        "• 0 số liệu đơn vị đã báo cáo vẫn được giữ trong lịch sử, nhưng đơn vị không còn "
+        "trong /tonghop và báo cáo xuất ra."
+    )
+    assert [label for label, _ in bot.buttons()] == ["Xóa đơn vị", "Thôi, giữ nguyên"]
+    assert all(len(data.encode()) <= 64 for _, data in bot.buttons())
+    assert await bot.press("Thôi, giữ nguyên") == "Đã hủy; đơn vị giữ nguyên."
+    assert "Thôn Đông — 1 thành viên" in await bot.send("/donvi", ADMIN)
+    await bot.send("/donvi xoa thôn đông", ADMIN)
+    assert "chỉ dành cho quản trị viên" in await bot.press("Xóa đơn vị", AN)
+    await bot.send("/donvi xoa thôn đông", ADMIN)
+    answer = await bot.press("Xóa đơn vị")
     assert "Đã xóa đơn vị Thôn Đông: 1 thành viên rời đơn vị" in answer
     assert "hủy 1 mã" in answer
     assert "Chưa có đơn vị nào" in await bot.send("/donvi", ADMIN)
@@ -312,7 +346,14 @@ async def test_promote_and_demote_admins(bot: Bot) -> None:
     assert "Quản trị viên (2)" in listing and "khai báo trong ADMIN_IDS" in listing
 
     assert "không gỡ quyền bằng lệnh được" in await bot.send(f"/quantri bo {ADMIN}", AN)
-    assert "Đã gỡ quyền quản trị viên" in await bot.send(f"/quantri bo {AN}", ADMIN)
+    assert bot.buttons() == []
+    asked = await bot.send(f"/quantri bo {AN}", ADMIN)  # says what changes, asks first
+    assert asked.startswith("Gỡ quyền quản trị viên của Nguyễn Văn An")
+    assert f"cấp lại bằng /quantri them {AN}" in asked
+    assert await bot.press("Thôi, giữ nguyên") == "Đã hủy; quyền quản trị viên giữ nguyên."
+    assert "Quản trị viên (2)" in await bot.send("/quantri", AN)
+    await bot.send(f"/quantri bo {AN}", ADMIN)
+    assert "Đã gỡ quyền quản trị viên" in await bot.press("Gỡ quyền")
     assert "không phải quản trị viên" in await bot.send(f"/quantri bo {AN}", ADMIN)
     assert "chỉ dành cho quản trị viên" in await bot.send("/donvi", AN)
     assert "không phải id Telegram" in await bot.send("/quantri them abc", ADMIN)
