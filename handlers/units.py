@@ -315,6 +315,8 @@ async def _rename(update: Update, services: Services, rest: str) -> None:
         match = await units.match_unit(session, old_name)
         if match.unit is None or not match.exact:  # renaming is never a guess
             text = _not_found(old_name.strip(), match)
+        elif units.clean_name(new_name) == match.unit.name:
+            text = f"Đơn vị đã có tên <b>{esc(match.unit.name)}</b>; không thay đổi gì."
         else:
             old = await units.rename_unit(session, match.unit, new_name)
             new = match.unit.name

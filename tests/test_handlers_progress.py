@@ -104,6 +104,10 @@ async def test_tonghop_totals_missing_units_and_a_chart(bot: BotDriver) -> None:
     ) in text
     assert "• Sản lượng thóc cả năm: chưa có đơn vị báo cáo (chỉ tiêu 1.850 tấn)" in text
     assert "Chưa báo cáo (1/3 đơn vị): Thôn 3" in text
+    assert (  # what to do about the missing commune figure
+        "1 chỉ tiêu tỷ lệ đã có số của đơn vị nhưng chưa có số chung của xã: chọn đơn vị báo "
+        "cáo số chung bằng /sochung tên đơn vị"
+    ) in text
 
     [photo] = replies.api("sendPhoto")
     name, content = uploaded(photo)
@@ -273,6 +277,7 @@ async def test_sochung_makes_a_units_rate_the_commune_figure(bot: BotDriver) -> 
     ) in text
     # Counts still add up over the other units only.
     assert "tổng 12.500 / 58.000 cây" in text
+    assert "/sochung tên đơn vị" not in text  # the commune figure is there: no hint
     assert (await bot.send("/sochung bo Thôn 2", ADMIN)).text == (
         "Thôn 2 không còn là đơn vị báo cáo số chung của xã."
     )

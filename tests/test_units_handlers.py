@@ -165,6 +165,18 @@ async def test_renaming_onto_an_existing_name_says_so_plainly(bot: Bot) -> None:
     assert "trùng tên với «Thôn B»" not in answer
 
 
+@pytest.mark.parametrize("typed", ["Thôn A | Thôn A", "thon a | Thôn A", "Thôn A |  «Thôn A» "])
+async def test_renaming_to_the_same_name_changes_nothing(bot: Bot, typed: str) -> None:
+    await bot.send("/donvi them Thôn A", ADMIN)
+    answer = await bot.send(f"/donvi doiten {typed}", ADMIN)
+    assert answer == "Đơn vị đã có tên Thôn A; không thay đổi gì."
+    assert "unit.rename" not in await bot.audit_actions()
+    # Changing only the case or the marks is a real change, and is made.
+    assert "Đã đổi tên đơn vị Thôn A thành THÔN A" in await bot.send(
+        "/donvi doiten Thôn A | THÔN A", ADMIN
+    )
+
+
 async def test_renaming_needs_the_exact_name(bot: Bot) -> None:
     await bot.send("/donvi them Thôn Đông Hòa", ADMIN)
     answer = await bot.send("/donvi doiten Thon Dong Hoaa | Thôn Mới", ADMIN)

@@ -222,11 +222,20 @@ def render_summary(table: ProgressTable, *, tz: tzinfo = DISPLAY_TZ) -> list[str
         f"Đơn vị đã báo cáo: {reported}/{len(table.units)}",
         "",
     ]
+    rows = report_rows(table)
     if table.targets:
-        lines += [_summary_line(done) for done in report_rows(table)]
+        lines += [_summary_line(done) for done in rows]
     else:
         lines.append("Kế hoạch chưa có chỉ tiêu để theo dõi.")
-    lines += ["", f"<i>{html.escape(RULES_NOTE)}</i>", "", *_missing_lines(table)]
+    lines += ["", f"<i>{html.escape(RULES_NOTE)}</i>"]
+    waiting = sum(1 for d in rows if d.rule is Rule.COMMUNE and d.value is None and d.figures)
+    if waiting:  # units reported rates, but nobody reports the commune's own
+        lines.append(
+            f"{waiting} chỉ tiêu tỷ lệ đã có số của đơn vị nhưng chưa có số chung của xã: "
+            "chọn đơn vị báo cáo số chung bằng <code>/sochung tên đơn vị</code> "
+            "(ví dụ Văn phòng UBND), rồi đơn vị đó báo cáo tỷ lệ của cả xã."
+        )
+    lines += ["", *_missing_lines(table)]
     return split_messages(lines)
 
 

@@ -76,6 +76,9 @@ def test_summary_lines_exactly() -> None:
         " — 1/3 đơn vị đã báo cáo, chưa đủ số liệu",
         "",
         f"<i>{html.escape(RULES_NOTE)}</i>",
+        "1 chỉ tiêu tỷ lệ đã có số của đơn vị nhưng chưa có số chung của xã: chọn đơn vị "
+        "báo cáo số chung bằng <code>/sochung tên đơn vị</code> (ví dụ Văn phòng UBND), rồi "
+        "đơn vị đó báo cáo tỷ lệ của cả xã.",
         "",
         "<b>Chưa báo cáo (1/3 đơn vị):</b> Tổ dân phố &lt;Bắc&gt; &amp; Nam",
     ]
