@@ -177,8 +177,10 @@ def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:
             decisions.append(_decide_claim(ambiguous.read_as(possible[0]), matcher))
             continue
         matches = _candidates(matcher, ambiguous.fragment, ambiguous.measure)
-        if matches:
-            decisions.append(PickNumber(ambiguous, tuple(m.target for m in matches)))
+        counted = _counted_in(ambiguous.measure, matcher.plan)  # "1.5 tấn": the unit says it
+        if matches or counted:
+            targets = tuple(m.target for m in matches) if matches else counted
+            decisions.append(PickNumber(ambiguous, targets))
         else:  # "họp lúc 7.30": no target, so no reason to ask which number it is
             decisions.append(NoTarget(ambiguous.read_as(ambiguous.readings[0])))
     return decisions
@@ -236,15 +238,21 @@ def _decide_by_measure(claim: Claim, plan: ParsedPlan) -> Decision:
     """No target is named, but the unit may say it: "thêm 300 cây" when one target counts
     trees is that target; when several count in that unit, the user picks one. A unit that
     many targets may share (people, money, %) says nothing on its own."""
-    measure = claim.measure
-    if measure is None or measure.category in SHARED_CATEGORIES:
-        return NoTarget(claim)  # "3 người đi tập huấn" is chatter, not a report to ask about
-    counted = [t for t in plan.targets if reportable(t) and _same_measure(t, measure)]
+    counted = _counted_in(claim.measure, plan)
     if len(counted) == 1:
         return settle(claim, counted[0])
-    if 1 <= len(counted) <= MEASURE_CHOICES:
-        return PickTarget(claim, tuple(counted))
-    return NoTarget(claim)
+    if counted:
+        return PickTarget(claim, counted)
+    return NoTarget(claim)  # "3 người đi tập huấn" is chatter, not a report to ask about
+
+
+def _counted_in(measure: Measure | None, plan: ParsedPlan) -> tuple[Target, ...]:
+    """The few targets that count in *measure* (or a unit of its scale); none for a unit
+    many targets may share (people, money, %), or when too many count in it to offer."""
+    if measure is None or measure.category in SHARED_CATEGORIES:
+        return ()
+    counted = tuple(t for t in plan.targets if reportable(t) and _same_measure(t, measure))
+    return counted if len(counted) <= MEASURE_CHOICES else ()
 
 
 def _same_measure(target: Target, measure: Measure) -> bool:

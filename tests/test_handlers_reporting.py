@@ -756,3 +756,34 @@ async def test_being_in_no_unit_is_said_only_when_the_figures_fit_a_target(
     by_measure = await bot.send("thêm 300 cây", BINH)  # the unit of measure names a target
     assert by_measure.text.startswith("Anh/chị chưa thuộc đơn vị nào")
     assert await bot.reports() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "saved"),
+    [
+        ("thêm 300 cây", "✅ Thôn 1 — Trồng cây phân tán: 300 / 58.000 cây"),
+        ("được 12 km", "✅ Thôn 1 — Làm mới đường giao thông nông thôn: 12 / 12 km"),
+        ("2 nha", "✅ Thôn 1 — Xây mới nhà văn hóa thôn: 2 / 2 nhà"),
+    ],
+)
+async def test_a_unit_of_measure_one_target_counts_in_is_enough(
+    bot: BotDriver, text: str, saved: str
+) -> None:
+    replies = await bot.send(text, AN)
+    assert replies.text.startswith(saved), replies.text
+    assert len(await bot.reports()) == 1
+
+
+async def test_a_unit_of_measure_several_targets_count_in_is_asked_about(bot: BotDriver) -> None:
+    asked = await bot.send("thêm 20 con", AN)
+    assert asked.text.startswith("Số liệu 20 con («thêm 20 con») thuộc chỉ tiêu nào?")
+    assert asked.labels() == [
+        "(2) Chăn nuôi — Đàn lợn",
+        "(2) Chăn nuôi — Đàn bò",
+        "(2) Chăn nuôi — Gia cầm",
+        "Bỏ qua",
+    ]
+    chosen = await bot.press(asked.button("Đàn bò"), AN, on=asked.messages[0])
+    assert chosen.text.startswith("✅ Thôn 1 — Chăn nuôi — Đàn bò: 20 / 600 con")
+    number = await bot.send("1.5 tấn", AN)  # no name, but only one target counts in tấn
+    assert number.labels() == ["1,5 tấn", "1.500 tấn", "Bỏ qua"]
