@@ -216,6 +216,11 @@ async def _demotable(
             f"{described} được khai báo trong ADMIN_IDS nên không gỡ quyền bằng lệnh được; "
             "hãy sửa cấu hình rồi khởi động lại bot."
         )
+    if telegram_id in services.session_admin_ids:
+        return None, (
+            f"{described} là quản trị viên trong phiên bảng điều khiển này (chỉ trong phiên "
+            "đó) nên không gỡ quyền bằng lệnh được."
+        )
     if user is None or user.role != Role.ADMIN:
         return None, f"{described} không phải quản trị viên."
     return telegram_id, ""

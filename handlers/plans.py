@@ -427,7 +427,6 @@ async def _activate(update: Update, context: Context, which: str) -> None:
             )
             return
         current = await plans.active_plan(session)
-        target_count = len(await plans.target_rows(session, plan.id))
         reported = await plans.plan_report_count(session, current.id) if current else 0
         pending_id = await pending.create(
             session,
@@ -439,8 +438,7 @@ async def _activate(update: Update, context: Context, which: str) -> None:
         )
     lines = [
         f"Chọn <b>{label}</b> (số {plan.id}) làm kế hoạch đang dùng?",
-        f"• Từ lúc đó bot trả lời câu hỏi và ghi số liệu theo {target_count} chỉ tiêu của "
-        "kế hoạch này.",
+        "• Từ lúc đó bot trả lời câu hỏi và ghi số liệu theo các chỉ tiêu của kế hoạch này.",
     ]
     if current is not None:
         lines.append(

@@ -192,7 +192,7 @@ async def test_list_and_switch_the_active_plan(bot: BotDriver) -> None:
     assert asked.text == (
         "Chọn Kế hoạch thi đua thực hiện các chỉ tiêu năm 2025 của thôn Đông (số 2) làm kế "
         "hoạch đang dùng?\n"
-        "• Từ lúc đó bot trả lời câu hỏi và ghi số liệu theo 3 chỉ tiêu của kế hoạch này.\n"
+        "• Từ lúc đó bot trả lời câu hỏi và ghi số liệu theo các chỉ tiêu của kế hoạch này.\n"
         "• Kế hoạch 27/KH-UBND thôi nhận số liệu mới; 0 số liệu đã báo cáo theo nó vẫn được "
         "giữ, chọn lại lúc nào cũng được."
     )
