@@ -390,3 +390,16 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_unit(bot: Bot) -> None
         assert moved is not None and moved.name == "Thôn 1"
         assert await units.unit_of_chat(s, old_group) is None
     assert "chat.migrate" in await bot.audit_actions()
+
+
+async def test_long_lists_page_within_telegrams_limit(bot: Bot) -> None:
+    names = [f"Tổ dân phố số {n} khu dân cư phía đông bờ sông Trà Khúc mở rộng" for n in range(90)]
+    await bot.send("/donvi them " + "\n".join(names), ADMIN)
+    for command in ("/donvi", "/tiendo", "/tiendo Tổ dân phố", "/kehoach chon 9"):
+        await bot.send(command, ADMIN)
+        texts = [str(m["text"]) for m in bot.request.sent_messages()]
+        assert texts, command
+        assert all(len(text) <= 4096 for text in texts), command
+    await bot.send("/donvi", ADMIN)
+    listed = "\n".join(bot.request.sent_texts())
+    assert all(name in listed for name in names)  # paged, nothing dropped
