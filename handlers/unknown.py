@@ -30,7 +30,8 @@ def unknown_text(typed: str, meant_usage: str | None) -> str:
     shown = html.escape(f"/{typed}"[:40])
     text = UNKNOWN.format(typed=shown)
     if meant_usage is not None:
-        return text + MEANT.format(usage=html.escape(meant_usage)) + HELP_HINT
+        # A command's usage is written as Telegram HTML already ("&lt;nội dung&gt;").
+        return text + MEANT.format(usage=meant_usage) + HELP_HINT
     return text + HELP_HINT
 
 

@@ -68,6 +68,7 @@ async def test_an_unknown_command_gets_an_answer_naming_the_nearest(
     replies = await bot.send(typed, AN)
     assert "Tôi không có lệnh «" in replies.text
     assert expected in replies.text
+    assert "&lt;" not in replies.text and "&gt;" not in replies.text  # shown as typed, once
 
 
 async def test_a_lone_slash_is_answered(bot: BotDriver) -> None:
