@@ -118,15 +118,16 @@ async def report_text(
     if active is None:
         return
     parsed = parse_report(text)
-    if unit is None:
-        # Being in no unit matters only for figures that would fit a target.
-        fits = not parsed.empty and reporting.fits_a_target(parsed, active.kb)
-        admin = await sender_is_admin(update, context)
-        answer = await not_member_text(update, context) if fits else None
-        await reply(update, answer or not_understood_text(text, admin=admin))
-        return
     if parsed.empty:
         await reply(update, f"Tôi không thấy số liệu nào trong tin nhắn.\n\n{USAGE}")
+        return
+    if unit is None:
+        # Being in no unit matters only for figures that would fit a target.
+        if reporting.fits_a_target(parsed, active.kb):
+            await reply(update, await not_member_text(update, context))
+        else:
+            admin = await sender_is_admin(update, context)
+            await reply(update, not_understood_text(text, admin=admin))
         return
     sender = await _sender(update, services, unit, text, edited=False, message_id=message_id)
     outcome = await reporting.submit(services, sender, parsed, active)

@@ -787,3 +787,13 @@ async def test_a_unit_of_measure_several_targets_count_in_is_asked_about(bot: Bo
     assert chosen.text.startswith("✅ Thôn 1 — Chăn nuôi — Đàn bò: 20 / 600 con")
     number = await bot.send("1.5 tấn", AN)  # no name, but only one target counts in tấn
     assert number.labels() == ["1,5 tấn", "1.500 tấn", "Bỏ qua"]
+
+
+@pytest.mark.parametrize("user", [AN, ADMIN, BINH])
+@pytest.mark.parametrize("text", ["/baocao Thôn 1", "/baocao cây phân tán", "/baocao xin chào"])
+async def test_baocao_without_figures_explains_how_to_report(
+    bot: BotDriver, text: str, user: int
+) -> None:
+    replies = await bot.send(text, user)
+    assert replies.text.startswith("Tôi không thấy số liệu nào trong tin nhắn.\n\nCách báo cáo:")
+    assert await bot.reports() == []
