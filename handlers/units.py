@@ -434,11 +434,11 @@ async def _resolve_code_target(
     without a trailing number ("Thôn 1 30" → Thôn 1, 30 days)."""
     name, days = _code_request(rest)
     match = await units.match_unit(session, name)
-    if match.unit is None and days is None:
+    if not match.exact and days is None:
         head, _, last = name.rpartition(" ")
         if head and last.isdigit():
             shorter = await units.match_unit(session, head)
-            if shorter.unit is not None:
+            if shorter.unit is not None and shorter.exact:
                 return shorter, head, last
     return match, name, days
 
@@ -455,8 +455,8 @@ async def _code(update: Update, services: Services, rest: str) -> None:
 
 async def _new_code(session: AsyncSession, services: Services, origin: Origin, rest: str) -> str:
     match, name, days_text = await _resolve_code_target(session, rest)
-    if match.unit is None:
-        return _not_found(name, match)
+    if match.unit is None or not match.exact:  # a code for the wrong unit lets the wrong
+        return _not_found(name, match)  # people in: only the unit's own name will do
     if days_text is not None and not days_text.isdigit():
         return "Số ngày hiệu lực phải là một số nguyên, ví dụ 30."
     days = int(days_text) if days_text else units.DEFAULT_CODE_DAYS

@@ -403,3 +403,16 @@ async def test_long_lists_page_within_telegrams_limit(bot: Bot) -> None:
     await bot.send("/donvi", ADMIN)
     listed = "\n".join(bot.request.sent_texts())
     assert all(name in listed for name in names)  # paged, nothing dropped
+
+
+@pytest.mark.parametrize("typed", ["Hoi Nong dna", "Hội Nông", "Nông dân", "Thôn"])
+async def test_a_code_or_the_commune_reporter_is_never_given_to_a_guessed_unit(
+    bot: Bot, typed: str
+) -> None:
+    await bot.send("/donvi them Hội Nông dân xã\nThôn 1", ADMIN)
+    for command in (f"/donvi ma {typed}", f"/donvi ma {typed} 30", f"/sochung {typed}"):
+        answer = await bot.send(command, ADMIN)
+        assert answer.startswith(f"Không tìm thấy đơn vị «{typed}"), answer
+        assert CODE_RE.search(answer) is None
+    assert [a for a in await bot.audit_actions() if a.startswith(("invite.", "commune"))] == []
+    assert "Mã tham gia của Hội Nông dân xã" in await bot.send("/donvi ma hoi nong dan xa", ADMIN)
