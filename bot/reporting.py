@@ -415,15 +415,17 @@ async def unit_for_message(
             leading = _unit_at_start(text, await units.list_units(session))
             if leading is not None:
                 (named, rest), unit_like = leading, False
-        if named is None and match is not None:
-            # Fuzzy matches only for what reads as a unit name, or from an admin; otherwise a
-            # target named before a colon ("lợn: 2.300 con") could pass for a unit.
-            named = match.unit if unit_like else None
-            if named is None and not unit_like and await is_admin(services, user_id):
-                named = match.unit
+        # A near name ("Thôn An" for "Thôn An Phú") never takes the figures: it is offered.
+        # Only what reads as a unit name, or an admin's near hit, is worth the question;
+        # otherwise a target named before a colon ("lợn: 2.300 con") is just that.
+        near = match.candidates if match is not None and named is None else ()
+        if near and not unit_like and not await is_admin(services, user_id):
+            near = ()
     if named is None:
-        if unit_like:  # "Thôn 9: …" with no such unit: say so, save nothing
-            raise InvalidInput(f"Không tìm thấy đơn vị «{html.escape(name.strip())}». Xem /donvi.")
+        if unit_like or near:  # "Thôn 9: …" with no such unit: say so, save nothing
+            close = ", ".join(f"«{html.escape(u.name)}»" for u in near[:5])
+            hint = f" Có phải {close}? Hãy ghi đúng tên đơn vị." if close else " Xem /donvi."
+            raise InvalidInput(f"Không tìm thấy đơn vị «{html.escape(name.strip())}».{hint}")
         return unit, text  # "lợn: 2.300 con" names a target, not a unit
     if unit is not None and named.id == unit.id:
         return unit, rest.strip()

@@ -797,3 +797,12 @@ async def test_baocao_without_figures_explains_how_to_report(
     replies = await bot.send(text, user)
     assert replies.text.startswith("Tôi không thấy số liệu nào trong tin nhắn.\n\nCách báo cáo:")
     assert await bot.reports() == []
+
+
+@pytest.mark.parametrize("typed", ["Thôn An", "thon an phuu", "An Phú"])
+async def test_a_near_unit_name_is_offered_never_credited(bot: BotDriver, typed: str) -> None:
+    await bot.unit("Thôn An Phú")
+    replies = await bot.send(f"/baocao {typed}: 8.000 cây phân tán", ADMIN)
+    assert replies.text.startswith(f"Không tìm thấy đơn vị «{typed}».")
+    assert "«Thôn An Phú»" in replies.text or "Xem /donvi" in replies.text
+    assert await bot.reports() == []
