@@ -287,7 +287,7 @@ def _rate_confirmation(
     added: Decimal | None,
 ) -> str:
     """A rate read back as a rate: the level now, the plan's level, how far apart."""
-    line = f"{head}{html.escape(rate_text(value, target))} ({_name(period_label)})"
+    line = f"{head}{html.escape(rate_text(value, target))}; {_name(period_label)}"
     if mode == "delta" and added is not None:
         verb = "cộng thêm" if added >= 0 else "bớt đi"
         meaning = (

@@ -197,8 +197,8 @@ def test_confirmation_says_when_the_target_is_met_and_escapes_names() -> None:
 def test_confirmation_of_a_rate_and_of_money() -> None:
     rate = render_confirmation("Thôn 2", INSURANCE, Decimal("92.5"), PERIOD, mode="cumulative")
     assert rate == (
-        "✅ Thôn 2 — Tỷ lệ dân số tham gia BHYT: 92,5% — chỉ tiêu tối thiểu 96%, còn 3,5 điểm "
-        "(6 tháng đầu năm 2025)\n"
+        "✅ Thôn 2 — Tỷ lệ dân số tham gia BHYT: 92,5% — chỉ tiêu tối thiểu 96%, còn 3,5 điểm; "
+        "6 tháng đầu năm 2025\n"
         "↳ tỷ lệ của đơn vị tại thời điểm báo cáo; số gửi sau sẽ thay số này"
     )
     money = render_confirmation(
@@ -279,7 +279,7 @@ def test_summary_time_in_another_zone() -> None:
 def test_a_rate_reads_as_a_rate(qualifier: Qualifier, name: str, value: str, reads: str) -> None:
     target = TargetInfo("9", "9", name, Decimal(96), "%", qualifier)
     text = render_confirmation("Thôn 1", target, Decimal(value), PERIOD, mode="cumulative")
-    assert text.startswith(f"✅ Thôn 1 — {name}: {reads} (6 tháng đầu năm 2025)\n")
+    assert text.startswith(f"✅ Thôn 1 — {name}: {reads}; 6 tháng đầu năm 2025\n")
     assert "lũy kế" not in text and "/" not in text
     figure = Figure("Thôn 1", target.key, Decimal(value), GENERATED, "Cán bộ Thôn 1")
     table = replace(make_table([figure]), targets=(target,))
