@@ -16,6 +16,7 @@ BENCHMARKS = (
     "benchmarks.documents",
     "benchmarks.adversarial",
     "benchmarks.ocr",
+    "benchmarks.replies",
     "benchmarks.reports",
     "benchmarks.broadcast",
 )
