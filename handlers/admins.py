@@ -247,7 +247,9 @@ async def demote_pressed(update: Update, context: Context) -> None:
             now=services.clock.now(),
         )
         if payload is None:
-            text = "Nút này đã được dùng hoặc không còn hiệu lực; không thay đổi gì."
+            text = (
+                "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+            )
         elif answer != "1":
             text = "Đã hủy; quyền quản trị viên giữ nguyên."
         else:

@@ -71,7 +71,9 @@ REIMPORT_KIND = "plan.reimport"
 USE_PREFIX = "plan:use:"
 ACTIVATE_KIND = "plan.activate"
 DEADLINE_PREFIX = "plan:dl:"
-ALREADY_ANSWERED = "Nút này đã được dùng hoặc không còn hiệu lực; không thay đổi gì."
+ALREADY_ANSWERED = (
+    "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+)
 
 SEND_FILE_TEXT = (
     "Hãy gửi tệp kế hoạch (.docx, .pdf có chữ, .txt hoặc .md, tối đa 10 MB) ngay sau tin nhắn này; "

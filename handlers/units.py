@@ -396,7 +396,9 @@ async def delete_pressed(update: Update, context: Context) -> None:
         )
         unit = await session.get(Unit, int(payload["unit_id"])) if payload else None
         if payload is None:
-            text = "Nút này đã được dùng hoặc không còn hiệu lực; không thay đổi gì."
+            text = (
+                "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+            )
         elif answer != "1":
             text = "Đã hủy; đơn vị giữ nguyên."
         elif unit is None or unit.deleted_at is not None:

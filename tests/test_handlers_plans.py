@@ -202,7 +202,10 @@ async def test_list_and_switch_the_active_plan(bot: BotDriver) -> None:
     assert kept.text == "Đã hủy; kế hoạch đang dùng giữ nguyên."
     assert "58.000 cây" in (await bot.send("/hoi chỉ tiêu trồng cây", AN)).text
     late = await bot.press(asked.button("Dùng"), ADMIN, on=asked.messages[0])  # answered once
-    assert late.text == "Nút này đã được dùng hoặc không còn hiệu lực; không thay đổi gì."
+    assert (
+        late.text
+        == "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+    )
     asked = await bot.send("/kehoach chon 2", ADMIN)
     chosen = await bot.press(asked.button("Dùng"), ADMIN, on=asked.messages[0])
     assert chosen.text == (

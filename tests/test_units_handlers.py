@@ -416,3 +416,16 @@ async def test_a_code_or_the_commune_reporter_is_never_given_to_a_guessed_unit(
         assert CODE_RE.search(answer) is None
     assert [a for a in await bot.audit_actions() if a.startswith(("invite.", "commune"))] == []
     assert "Mã tham gia của Hội Nông dân xã" in await bot.send("/donvi ma hoi nong dan xa", ADMIN)
+
+
+async def test_a_confirmation_is_answered_only_by_who_asked(bot: Bot) -> None:
+    await bot.send("/start", AN)
+    await bot.send(f"/quantri them {AN}", ADMIN)  # two admins
+    await bot.send("/donvi them Thôn 1", ADMIN)
+    await bot.send("/donvi xoa Thôn 1", ADMIN)
+    answer = await bot.press("Xóa đơn vị", AN)  # another admin's press changes nothing
+    assert answer == (
+        "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+    )
+    assert "Thôn 1 — chưa có thành viên" in await bot.send("/donvi", ADMIN)
+    assert "unit.delete" not in await bot.audit_actions()
