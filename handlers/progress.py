@@ -322,6 +322,13 @@ async def sochung(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     args = command_args(update)
+    if fold(args) == "bo":  # "/sochung bo" with no unit: say how, not "no unit «bo»"
+        await reply(
+            update,
+            "Cách dùng: <code>/sochung bo tên đơn vị</code> — bỏ một đơn vị "
+            "báo cáo số chung của xã; xem các đơn vị đang báo cáo số chung: /sochung.",
+        )
+        return
     if not args:
         async with services.db.session() as session:
             ids = await reports.commune_reporter_ids(session)

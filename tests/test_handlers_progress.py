@@ -282,6 +282,8 @@ async def test_sochung_makes_a_units_rate_the_commune_figure(bot: BotDriver) -> 
         "Thôn 2 không còn là đơn vị báo cáo số chung của xã."
     )
     assert "không tìm thấy" in (await bot.send("/sochung Thôn 9", ADMIN)).text.lower()
+    for bare in ("/sochung bo", "/sochung Bỏ"):
+        assert (await bot.send(bare, ADMIN)).text.startswith("Cách dùng: /sochung bo tên đơn vị")
 
 
 async def test_xuatbaocao_pdf_sends_the_draft_as_pdf_or_says_why_not(bot: BotDriver) -> None:
