@@ -129,18 +129,22 @@ async def _run(cases: list[Case]) -> list[Result]:
         await upgrade_to_head(database)
         try:
             async with running_bot(settings, database) as bot:
-                await bot.load_plan()
-                await bot.add_member(AN, "Thôn 1")
-                for name in ("Thôn 2", "Thôn An Phú"):
-                    await bot.unit(name)
-                results = [await _run_case(bot, case) for case in cases]
-                async with database.session() as session:
-                    live = await session.scalars(
-                        select(Report.id).where(Report.withdrawn_at.is_(None))
-                    )
-                    assert not list(live), "a case's figures were left standing"
+                return await run_cases(bot, cases)
         finally:
             await database.dispose()
+
+
+async def run_cases(bot: BotDriver, cases: list[Case]) -> list[Result]:
+    """Set up the sample commune on *bot* (plan 27/KH-UBND, Thôn 1 with a member, Thôn 2,
+    Thôn An Phú) and run every case in turn."""
+    await bot.load_plan()
+    await bot.add_member(AN, "Thôn 1")
+    for name in ("Thôn 2", "Thôn An Phú"):
+        await bot.unit(name)
+    results = [await _run_case(bot, case) for case in cases]
+    async with bot.db.session() as session:
+        live = await session.scalars(select(Report.id).where(Report.withdrawn_at.is_(None)))
+        assert not list(live), "a case's figures were left standing"
     return results
 
 
