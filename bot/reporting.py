@@ -165,7 +165,11 @@ def convert_to_target(value: Decimal, measure: Measure | None, target: Target) -
     if target_measure is None or target_measure.name == measure.name:
         return value
     converted = convert(value, measure, target_measure)
-    return None if converted is None else bounded_figure(converted, f"{value:f} {measure.name}")
+    return (
+        None
+        if converted is None
+        else bounded_figure(converted, f"{format_number(value, max_decimals=6)} {measure.name}")
+    )
 
 
 def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:

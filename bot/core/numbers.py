@@ -118,7 +118,8 @@ def bounded_figure(value: Decimal, text: str = "") -> Decimal:
     """*value* when it is a figure the bot may store (see :data:`MAX_FIGURE`), else
     :class:`FigureTooLargeError` quoting *text* (what the user typed)."""
     if not _in_bounds(value):
-        raise FigureTooLargeError(text or f"{value:f}"[:40])
+        shown = format_number(value, max_decimals=12) if value.is_finite() else ""
+        raise FigureTooLargeError(text or shown[:40])
     return value
 
 
