@@ -15,8 +15,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from bot import knowledge
 from bot.core.questions import looks_like_question, reads_as_report
-from bot.core.report_parser import has_figure
+from bot.core.report_parser import has_figure, parse_report
+from bot.reporting import fits_a_target
 from bot.services import get_services
 from handlers import questions, reporting
 from handlers.common import Context, acknowledge, reply
@@ -62,10 +64,20 @@ async def _private(update: Update, context: Context, text: str) -> None:
     question, figures = looks_like_question(text), has_figure(text)
     if figures and not question:
         await reporting.report_text(update, context, text)
-    elif figures and question:
+    elif figures and question and await _could_be_a_report(context, text):
         await _ask_route(update, context, text)
     else:
         await questions.answer_text(update, context, text)
+
+
+async def _could_be_a_report(context: Context, text: str) -> bool:
+    """A question with figures is worth asking "report or question?" about only when some
+    figure would fit a target ("năm 2025 có mấy xã đạt chuẩn?" is just a question)."""
+    active = await knowledge.active_plan(get_services(context))
+    if active is None:
+        return False
+    parsed = parse_report(text)
+    return not parsed.empty and fits_a_target(parsed, active.kb)
 
 
 async def _group(update: Update, context: Context, text: str) -> None:

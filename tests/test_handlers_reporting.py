@@ -806,3 +806,16 @@ async def test_a_near_unit_name_is_offered_never_credited(bot: BotDriver, typed:
     assert replies.text.startswith(f"Không tìm thấy đơn vị «{typed}».")
     assert "«Thôn An Phú»" in replies.text or "Xem /donvi" in replies.text
     assert await bot.reports() == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["asdkjh qwe 123?", "năm 2025 có bao nhiêu xã được giao chỉ tiêu?", "xyz 45 là gì?"],
+)
+async def test_a_question_whose_figures_fit_no_target_is_answered_as_a_question(
+    bot: BotDriver, text: str
+) -> None:
+    replies = await bot.send(text, AN)
+    assert replies.text and replies.text != ASK_ROUTE
+    assert "Ghi số liệu" not in replies.labels()
+    assert await bot.reports() == []
