@@ -787,6 +787,8 @@ async def test_a_unit_of_measure_several_targets_count_in_is_asked_about(bot: Bo
     assert chosen.text.startswith("✅ Thôn 1 — Chăn nuôi — Đàn bò: 20 / 600 con")
     number = await bot.send("1.5 tấn", AN)  # no name, but only one target counts in tấn
     assert number.labels() == ["1,5 tấn", "1.500 tấn", "Bỏ qua"]
+    chosen = await bot.press(number.button("1.500"), AN, on=number.messages[0])
+    assert chosen.text.startswith("✅ Thôn 1 — Sản lượng thóc cả năm: 1.500 / 1.850 tấn")
 
 
 @pytest.mark.parametrize("user", [AN, ADMIN, BINH])
