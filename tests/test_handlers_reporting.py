@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -821,3 +822,35 @@ async def test_a_question_whose_figures_fit_no_target_is_answered_as_a_question(
     assert replies.text and replies.text != ASK_ROUTE
     assert "Ghi số liệu" not in replies.labels()
     assert await bot.reports() == []
+
+
+LAND_PLAN = """KẾ HOẠCH
+Phát động thi đua năm 2025 của xã Hòa Phong
+
+II. CHỈ TIÊU THI ĐUA
+1. Cấp giấy chứng nhận quyền sử dụng đất lần đầu: 320 giấy;
+2. Trồng mới cây xanh trên các tuyến đường: 4.000 cây;
+3. Đàn gia súc: trâu 300 con, bò 900 con;
+4. Tỷ lệ tham gia bảo hiểm y tế: 95%.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "saved"),
+    [
+        ("sổ đỏ 50 giấy", "Cấp giấy chứng nhận quyền sử dụng đất lần đầu: 50 / 320 giấy"),
+        ("150 giay chung nhan", "Cấp giấy chứng nhận quyền sử dụng đất lần đầu: 150 / 320 giấy"),
+        ("thêm 300 cây", "Trồng mới cây xanh trên các tuyến đường: 300 / 4.000 cây"),
+    ],
+)
+async def test_an_everyday_word_or_a_unit_one_target_has_is_enough(
+    bot: BotDriver, tmp_path: Path, text: str, saved: str
+) -> None:
+    plan = tmp_path / "ke_hoach_hoa_phong.txt"
+    plan.write_text(LAND_PLAN, encoding="utf-8")
+    await bot.load_plan(plan)
+    await bot.choose_plan("2")
+    replies = await bot.send(text, AN)
+    assert replies.text.startswith(f"✅ Thôn 1 — {saved}"), replies.text
+    asked = await bot.send("thêm 20 con", AN)  # trâu or bò: asked, never guessed
+    assert asked.labels()[:2] == ["(3) Đàn gia súc — Trâu", "(3) Đàn gia súc — Bò"]
