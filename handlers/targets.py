@@ -167,6 +167,9 @@ async def _run(
         tail = tail.strip()
         if word in ONE_KEY and (tail or not key):  # "/chitieu xoa 10 11": say so, do nothing
             return texts.one_key(word), None
+        missing = texts.missing_part(word, key, rest if word == "them" else tail)
+        if missing is not None:
+            return missing, None
         if word == "xem":
             return texts.detail_text(await use.describe(session, plan.id, key)), None
         if word == "them":

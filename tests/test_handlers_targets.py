@@ -242,3 +242,23 @@ async def test_direction_and_scope_explain_their_own_usage(
     assert "Không hiểu «»" not in replies.text
     row = await target(bot, "5")
     assert (row.direction, row.scope) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("command", "problem", "usage"),
+    [
+        ("/chitieu sua", "Thiếu số chỉ tiêu.", "/chitieu sua 5 Tên: con số"),
+        ("/chitieu sua 5", "Thiếu nội dung cần sửa.", "/chitieu sua 5 Tên: con số"),
+        ("/chitieu tach", "Thiếu số chỉ tiêu.", "/chitieu tach 5 Lợn: 5.500 con; Dê: 380 con"),
+        ("/chitieu tach 5", "Thiếu các phần cần tách.", "/chitieu tach 5 Lợn: 5.500 con"),
+        ("/chitieu them", "Thiếu tên chỉ tiêu và con số.", "/chitieu them Tên: con số"),
+    ],
+)
+async def test_edits_missing_a_part_explain_their_own_usage(
+    bot: BotDriver, command: str, problem: str, usage: str
+) -> None:
+    await bot.load_plan()
+    replies = await bot.send(command, ADMIN)
+    assert replies.text.startswith(problem), replies.text
+    assert usage in replies.text and "Không thay đổi gì." in replies.text
+    assert "Không tìm thấy chỉ tiêu «»" not in replies.text
