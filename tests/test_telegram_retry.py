@@ -79,8 +79,8 @@ async def test_an_idempotent_call_without_answer_is_repeated(
     fake_bot_api: FakeBotApi, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake = fake_bot_api
-    async with bot_for(fake, read_timeout=0.3) as bot:
-        fake.fail_next("getMyCommands", 1, kind="delay", delay=1.0)
+    async with bot_for(fake, read_timeout=1.0) as bot:
+        fake.fail_next("getMyCommands", 1, kind="delay", delay=3.0)
         assert await bot.get_my_commands() == ()  # the second attempt's answer
     assert "getMyCommands failed (Timed out); attempt 1" in caplog.text
 
