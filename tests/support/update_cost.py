@@ -92,7 +92,7 @@ async def measure(db: Database) -> AsyncIterator[UpdateCost]:
         yield cost
     finally:
         sys.setprofile(previous)
-        threading.setprofile(None)  # type: ignore[arg-type]
+        threading.setprofile(None)
         event.remove(engine, "before_cursor_execute", on_statement)
         event.remove(engine, "commit", on_commit)
         event.remove(engine, "rollback", on_rollback)
