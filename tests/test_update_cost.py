@@ -1,15 +1,20 @@
 """The cost of one progress message from the update to the database and back: how many
 transactions it commits, how many SQL statements it sends and how many project files it
-crosses (measured with SQLAlchemy's engine events, see tests/support/update_cost.py)."""
+crosses (measured with SQLAlchemy's engine events, see tests/support/update_cost.py), and
+that a message with several figures is saved all or nothing."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
+from bot.app import GENERIC_ERROR_TEXT
 from bot.config import Settings
+from storage import reports
 from storage.db import Database
+from storage.models import AuditEntry
 from tests.support.driver import AN, BotDriver, running_bot
 from tests.support.update_cost import measure
 
@@ -27,10 +32,39 @@ async def bot(settings: Settings, database: Database) -> AsyncIterator[BotDriver
 
 
 @pytest.mark.parametrize("text", [ONE_FIGURE, THREE_FIGURES], ids=["one", "three"])
-async def test_a_progress_message_costs(bot: BotDriver, text: str) -> None:
+async def test_a_progress_message_commits_once(bot: BotDriver, text: str) -> None:
     async with measure(bot.db) as cost:
         replies = await bot.send(text, AN)
     assert replies.text.count("✅") == text.count(";") + 1  # every figure saved
     print(f"\n{text!r}: {cost.summary()}")
-    for name in sorted(cost.files):
-        print("   ", name)
+    assert cost.commits == 1, cost.summary()
+    assert cost.rollbacks == 0
+
+
+async def test_a_failure_in_the_third_figure_saves_none_of_them(
+    bot: BotDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = len(await bot.reports())
+    audited = len(await bot.rows(AuditEntry, AuditEntry.action == "report.add"))
+    real_add = reports.add_report
+    calls = 0
+
+    async def failing_on_the_third(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("the disk is full")
+        return await real_add(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "add_report", failing_on_the_third)
+    replies = await bot.send(THREE_FIGURES, AN)
+
+    assert calls == 3
+    assert replies.text == GENERIC_ERROR_TEXT  # no confirmation of figures that are not kept
+    assert len(await bot.reports()) == before
+    assert len(await bot.rows(AuditEntry, AuditEntry.action == "report.add")) == audited
+
+    monkeypatch.setattr(reports, "add_report", real_add)
+    replies = await bot.send(THREE_FIGURES, AN)  # sent again, it is saved whole
+    assert replies.text.count("✅") == 3
+    assert len(await bot.reports()) == before + 3
