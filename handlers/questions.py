@@ -91,7 +91,7 @@ async def answer_text(update: Update, context: Context, question: str) -> None:
         await reply(update, SMALL_TALK_REPLY)
         return
     if asks_about_deadline(question):  # the reporting calendar answers, not the plan
-        views = await service.list_deadlines_with_counts(services)
+        views = await service.list_deadlines_with_counts(services, session=scope.session)
         await reply(update, list_text(views, usage_year=None))
         return
     active = await require_active_plan(update, context)

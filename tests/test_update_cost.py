@@ -9,13 +9,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from bot.app import GENERIC_ERROR_TEXT
 from bot.config import Settings
 from storage import reports
 from storage.db import Database
-from storage.models import AuditEntry
-from tests.support.driver import AN, BotDriver, running_bot
+from storage.models import AuditEntry, Deadline, User
+from tests.support.driver import AN, CUONG, BotDriver, running_bot
 from tests.support.update_cost import measure
 
 ONE_FIGURE = "Đã trồng được 12.500 cây phân tán"
@@ -68,3 +69,15 @@ async def test_a_failure_in_the_third_figure_saves_none_of_them(
     replies = await bot.send(THREE_FIGURES, AN)  # sent again, it is saved whole
     assert replies.text.count("✅") == 3
     assert len(await bot.reports()) == before + 3
+
+
+async def test_a_newcomers_first_question_about_deadlines_is_answered(bot: BotDriver) -> None:
+    """The newcomer is recorded in the update's transaction and the default deadlines are
+    written in that same transaction: a second writer in the same update would wait for
+    the first (SQLite has one writer) and fail."""
+    async with bot.db.session() as session:
+        await session.execute(delete(Deadline))
+    replies = await bot.send("hạn nộp báo cáo 6 tháng khi nào?", CUONG)
+    assert replies.text != GENERIC_ERROR_TEXT
+    assert "14/06/2025" in replies.text
+    assert await bot.rows(User, User.telegram_id == CUONG)
