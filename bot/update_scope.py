@@ -10,6 +10,11 @@ with several figures is saved all or nothing.
 The transaction commits before the bot first speaks (:func:`before_speaking`, called by the
 handlers' reply helpers): a confirmation never goes out for figures a failed commit would
 lose, and no lock is held while Telegram answers. It rolls back when the handler raises.
+
+Inside an update, everything goes through ``scope.session``: a unit of work of its own
+(``db.session()``) that writes after the scope wrote would wait for the scope's lock on
+SQLite (one writer) and fail. Features still opening their own sessions only read through
+the scope (admin check, active plan), which never blocks them.
 """
 
 from __future__ import annotations
