@@ -78,6 +78,9 @@ class UpdateScope:
     _group_unit: Unit | None = _UNSET
     _periods: dict[int, Period] = field(default_factory=dict)
     _remembered: bool = False
+    # Set when the update is done: a task the handler started (asyncio copies context
+    # variables into it) must not use the closed session.
+    closed: bool = False
 
     async def remember_sender(self) -> None:
         """Record the sender and their chat (names kept current)."""
@@ -148,13 +151,15 @@ class UpdateScope:
 
 
 def current_scope() -> UpdateScope | None:
-    """The scope of the update being handled, if any."""
-    return _CURRENT.get()
+    """The scope of the update being handled, if any (None in a background task the
+    handler started, once the update is done)."""
+    scope = _CURRENT.get()
+    return None if scope is None or scope.closed else scope
 
 
 def scope_of(context: CallbackContext[Any, Any, Any, Any]) -> UpdateScope:
     """The scope of the update *context* belongs to (every handler runs in one)."""
-    scope = _CURRENT.get()
+    scope = current_scope()
     if scope is None or scope.services is not get_services(context):
         raise RuntimeError("no update scope: the handler was not wrapped by in_update_scope")
     return scope
@@ -162,7 +167,7 @@ def scope_of(context: CallbackContext[Any, Any, Any, Any]) -> UpdateScope:
 
 async def before_speaking() -> None:
     """Commit the update's work before the bot tells anyone about it."""
-    scope = _CURRENT.get()
+    scope = current_scope()
     if scope is not None:
         await scope.commit()
 
@@ -185,6 +190,7 @@ def in_update_scope(callback: Handler) -> Handler:
                 await session.rollback()
                 raise
             finally:
+                scope.closed = True
                 _CURRENT.reset(token)
         return result
 
