@@ -19,6 +19,7 @@ the scope (admin check, active plan), which never blocks them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -78,8 +79,9 @@ class UpdateScope:
     _group_unit: Unit | None = _UNSET
     _periods: dict[int, Period] = field(default_factory=dict)
     _remembered: bool = False
-    # Set when the update is done: a task the handler started (asyncio copies context
-    # variables into it) must not use the closed session.
+    # The task handling the update, and whether it is done: a task the handler starts
+    # (asyncio copies context variables into it) must not share or reuse the session.
+    task: asyncio.Task[Any] | None = None
     closed: bool = False
 
     async def remember_sender(self) -> None:
@@ -151,10 +153,12 @@ class UpdateScope:
 
 
 def current_scope() -> UpdateScope | None:
-    """The scope of the update being handled, if any (None in a background task the
-    handler started, once the update is done)."""
+    """The scope of the update being handled, if any (None in a task the handler started:
+    a session serves one task at a time)."""
     scope = _CURRENT.get()
-    return None if scope is None or scope.closed else scope
+    if scope is None or scope.closed or scope.task is not asyncio.current_task():
+        return None
+    return scope
 
 
 def scope_of(context: CallbackContext[Any, Any, Any, Any]) -> UpdateScope:
@@ -182,6 +186,7 @@ def in_update_scope(callback: Handler) -> Handler:
         services = get_services(context)
         async with services.db.sessions() as session:
             scope = UpdateScope(services, session, Speaker.of(update))
+            scope.task = asyncio.current_task()
             token = _CURRENT.set(scope)
             try:
                 result = await callback(update, context)

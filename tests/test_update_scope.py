@@ -74,10 +74,15 @@ async def test_a_handler_that_raises_leaves_nothing_behind(services: Services) -
     assert await known_users(services.db) == []
 
 
-async def test_a_task_the_handler_leaves_running_has_no_scope(services: Services) -> None:
+async def test_a_task_the_handler_starts_has_no_scope(services: Services) -> None:
+    """A session serves one task: a background task (copying the handler's context
+    variables) neither shares it while the update runs nor reuses it afterwards."""
     seen: dict[str, UpdateScope | None] = {}
     handled = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
+
+    async def at_once() -> None:
+        seen["at once"] = current_scope()
 
     async def later() -> None:
         await handled.wait()
@@ -85,10 +90,12 @@ async def test_a_task_the_handler_leaves_running_has_no_scope(services: Services
 
     async def handler(_update: Any, _context: Any) -> None:
         seen["inside"] = current_scope()
-        tasks.append(asyncio.create_task(later()))  # copies the handler's context variables
+        tasks.append(asyncio.create_task(later()))
+        await asyncio.create_task(at_once())
 
     await run(services, handler)
     handled.set()
     await tasks[0]
     assert seen["inside"] is not None
+    assert seen["at once"] is None
     assert seen["later"] is None
