@@ -146,6 +146,13 @@ class UpdateScope:
             )
         return self._periods[unit_id]
 
+    async def rollback(self) -> None:
+        """Undo the update's changes so far (a request refused half-way) and forget the
+        rows resolved in the session, which the rollback expired."""
+        await self.session.rollback()
+        self._unit = self._group_unit = _UNSET
+        self._remembered = False
+
     async def commit(self) -> None:
         """Make the update's changes so far durable (nothing to do when there are none)."""
         if self.session.in_transaction():

@@ -99,3 +99,16 @@ async def test_a_task_the_handler_starts_has_no_scope(services: Services) -> Non
     assert seen["inside"] is not None
     assert seen["at once"] is None
     assert seen["later"] is None
+
+
+async def test_a_refused_request_is_rolled_back_and_the_update_goes_on(
+    services: Services,
+) -> None:
+    async def handler(_update: Any, context: Any) -> None:
+        scope = scope_of(context)
+        await users.upsert_user(scope.session, 2002, "Bình", None)  # then the request is refused
+        await scope.rollback()
+        await scope.remember_sender()  # what the update does afterwards is kept
+
+    await run(services, handler)
+    assert await known_users(services.db) == [2001]
