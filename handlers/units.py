@@ -357,7 +357,8 @@ async def _delete(update: Update, services: Services, rest: str) -> None:
     name = f"<b>{esc(unit.name)}</b>"
     text = (
         f"Xóa đơn vị {name}?\n"
-        f"• {members} thành viên rời đơn vị, gỡ {groups} nhóm chat, hủy {codes} mã tham gia;\n"
+        f"• {members} thành viên rời đơn vị, gỡ {groups} nhóm chat, hủy {codes} mã tham gia "
+        "còn hiệu lực;\n"
         f"• {reported} số liệu đơn vị đã báo cáo vẫn được giữ trong lịch sử, nhưng đơn vị không "
         "còn trong /tonghop và báo cáo xuất ra."
     )

@@ -298,7 +298,7 @@ async def test_rename_and_delete(bot: Bot) -> None:
     asked = await bot.send("/donvi xoa thôn đông", ADMIN)
     assert asked == (
         "Xóa đơn vị Thôn Đông?\n"
-        "• 1 thành viên rời đơn vị, gỡ 0 nhóm chat, hủy 1 mã tham gia;\n"
+        "• 1 thành viên rời đơn vị, gỡ 0 nhóm chat, hủy 1 mã tham gia còn hiệu lực;\n"
         "• 0 số liệu đơn vị đã báo cáo vẫn được giữ trong lịch sử, nhưng đơn vị không còn "
         "trong /tonghop và báo cáo xuất ra."
     )
