@@ -128,9 +128,21 @@ async def route_chosen(update: Update, context: Context) -> None:
         await questions.answer_text(update, context, text)
 
 
+STALE_BUTTON = "Nút này không còn dùng được; không có gì thay đổi. Hãy gõ lại lệnh."
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """A button no feature knows (from an older version of the bot, or altered data): stop
+    the spinner and say so, instead of leaving the press unanswered."""
+    query = update.callback_query
+    if query is not None:
+        await acknowledge(query, STALE_BUTTON, alert=True)
+
+
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root (registered last)."""
     return [
         CallbackQueryHandler(route_chosen, pattern=rf"^{ROUTE_PREFIX}\d+:[rq]$"),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, text_received),
+        CallbackQueryHandler(stale_button),  # registered last: after every feature's buttons
     ]

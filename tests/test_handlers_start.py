@@ -132,3 +132,13 @@ async def test_a_message_the_bot_cannot_read_is_answered_in_private_only(
             assert replies.text.startswith("Tôi chưa đọc được loại tin nhắn này")
         else:
             assert replies.messages == ()  # group chatter is none of the bot's business
+
+
+@pytest.mark.parametrize("data", ["xyz:1", "plan:activate:abc", "rp:notanumber", "unit:del:1:9"])
+async def test_a_button_no_feature_knows_is_still_answered(bot: BotDriver, data: str) -> None:
+    pressed = await bot.press(data, AN)
+    [answer] = pressed.api("answerCallbackQuery")
+    assert answer.params["text"] == (
+        "Nút này không còn dùng được; không có gì thay đổi. Hãy gõ lại lệnh."
+    )
+    assert answer.params["show_alert"] is True
