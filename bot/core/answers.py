@@ -16,6 +16,7 @@ from bot.core.plan import Qualifier, Target, section_label
 from bot.core.text import collapse_spaces, fold, shorten
 
 __all__ = [
+    "OCR_NOTE",
     "choice_buttons",
     "format_figure",
     "render_answer",
@@ -27,6 +28,8 @@ __all__ = [
 ]
 
 _NO_FIGURE = "không có số liệu cụ thể"
+# Under a quote from a plan read by OCR: the marks were put back by the bot.
+OCR_NOTE = "(Kế hoạch là bản scan: bot đã khôi phục dấu tiếng Việt, nên đối chiếu bản gốc.)"
 _PARENT_NAME_LIMIT = 80  # a compound line's name can be a whole sentence
 
 
@@ -124,11 +127,17 @@ def render_passage(hit: Hit, citation_label: str) -> str:
     if title:
         where = f"{where} ({title})"
     quote = hit.excerpt or _clean(hit.passage.text)
-    return f"{_e(where)}:\n“{_e(quote)}”"
+    text = f"{_e(where)}:\n“{_e(quote)}”"
+    if hit.original:
+        text += f"\n<i>{_e(OCR_NOTE)}</i>"
+    return text
 
 
-def render_none(citation_label: str) -> str:
-    """The plan says nothing on the question: say so plainly and point to /chitieu."""
+def render_none(citation_label: str, reason: str = "") -> str:
+    """The plan says nothing on the question: say so plainly (with *reason* when it is
+    known, e.g. how many targets there are) and point to /chitieu."""
+    if reason:
+        return _e(reason)
     return (
         f"{_e(citation_label)} không có nội dung trả lời câu hỏi này. "
         "Anh/chị có thể gõ /chitieu để xem danh sách chỉ tiêu, hoặc hỏi lại bằng từ ngữ khác "
@@ -165,4 +174,4 @@ def render_answer(answer: Answer) -> str:
         return render_choices(answer)
     if answer.kind == "about":
         return _e(answer.about)
-    return render_none(answer.citation_label)
+    return render_none(answer.citation_label, answer.about)

@@ -34,9 +34,12 @@ from typing import Literal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from bot.core.asking import asks_signer, duty_actor, mend_cue_typos
+from bot.core.diacritics import looks_ocr_damaged, restore_diacritics
 from bot.core.measures import find_measure_prefix, lookup_measure
 from bot.core.numbers import format_date, format_number
-from bot.core.plan import ParsedPlan, Passage, Target, kind_label, section_label
+from bot.core.plan import ParsedPlan, Passage, Section, Target, kind_label, section_label
+from bot.core.signature import Signer
 from bot.core.synonyms import (
     CONCEPT_PREFIX,
     NUMBER_PREFIX,
@@ -120,7 +123,9 @@ class Hit:
     parent: Target | None = None  # for a sub-target: its compound line
     children: tuple[Target, ...] = ()  # for a compound target: its parts
     passage: Passage | None = None
-    excerpt: str = ""  # for a passage: the sentences that answer, cleaned
+    excerpt: str = ""  # for a passage: the sentences that answer, cleaned (marks restored
+    # when the plan was read by OCR)
+    original: str = ""  # for a passage of an OCR'd plan: the excerpt as read, for the record
 
     @property
     def label(self) -> str:
@@ -146,7 +151,9 @@ class Answer:
     confidence: float  # 0–1
     best: Hit | None = None
     alternatives: tuple[Hit, ...] = ()  # up to 3; for "choices", the choices themselves
-    about: str = ""  # for "about": what the plan's heading says (number, date, issuer)
+    # For "about": what the plan's heading or signature says (number, date, issuer, signer);
+    # for "none": why the plan has no answer, when that is known ("has 14 targets").
+    about: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +225,10 @@ _COMMON_WORDS = frozenset(
         "danh hiệu giao"
     )
 )
+# Everyday words that still say *what* a figure is about: "ngân sách dành cho khen thưởng" is
+# not the budget-revenue target, "số hộ gia đình" not the count of people. A figure question
+# using one of them is answered only by a target that has it (in its name or line).
+_TOPIC_PHRASES = _phrases("khen thưởng", "phong trào", "cán bộ", "cơ quan")
 # Words of a progress report that never name a target ("đã trồng được", "đạt thêm").
 _REPORT_FILLER = frozenset(tokenize("đã đạt thêm cộng khoảng gần hơn rồi xong luôn tới nay"))
 # Subjects no plan answers; a question about them is out of scope even when a plan happens
@@ -274,6 +285,16 @@ _ABOUT_PLAN = re.compile(
 )
 # A target asked for by its number: "chỉ tiêu số 10", "chi tieu 16", "chỉ tiêu (16)" (folded).
 _TARGET_NUMBER = re.compile(r"\bchi tieu\s+(?:so\s+|thu\s+)?\(?(?P<n>\d{1,3})\)?(?![\d.,%])")
+# Sections that assign duties: "Tổ chức thực hiện", "Phân công nhiệm vụ", "Trách nhiệm của …"
+# (folded titles).
+_DUTY_TITLE = re.compile(
+    r"\b(to chuc thuc hien|phan cong|trach nhiem|nhiem vu cua|giao nhiem vu|nhiem vu cu the)\b"
+)
+_ANNOUNCED_EXTRA = 600  # characters a quote may run past its limit to reach what it announces
+_DUTY_TITLE_WORDS = 10  # a longer "title" is a first sentence, not a heading
+_OCR_SAMPLE = 20_000  # characters of the passages read to tell an OCR'd plan from a clean one
+_DUTY_LIST = 8  # offices listed when the plan assigns nothing to the one asked about
+_DUTY_QUOTE = 900  # characters quoted from a section assigning duties
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=\S)|\n+")
 
 
@@ -291,6 +312,7 @@ class _Query:
     counted: frozenset[str] = frozenset()  # categories of the units asked ("mấy con": animals)
     pairs: tuple[tuple[int, float], ...] = ()  # indexed word pairs of the question, weighted
     pair_rarity: tuple[float, ...] = ()  # per adjacent pair of units: squared idf of the pair
+    topic: tuple[bool, ...] = ()  # per unit: an everyday word that says what is counted
 
 
 @dataclass(slots=True)
@@ -350,6 +372,9 @@ class KnowledgeBase:
     _garbled: frozenset[int] = field(repr=False)  # plan words that are no syllable (OCR damage)
     _section_titles: dict[str, str] = field(repr=False)
     _targets: dict[str, Target] = field(repr=False)  # by key
+    signer: Signer | None = None  # from the signature block, when the document has one
+    ocr: bool = False  # the plan was read by OCR: quotes are shown with marks restored
+    _duty_sections: tuple[Section, ...] = field(default=(), repr=False)
 
     # ------------------------------------------------------------ building
 
@@ -361,8 +386,10 @@ class KnowledgeBase:
         citation_label: str,
         synonyms: SynonymTable,
         thresholds: Thresholds | None = None,
+        signer: Signer | None = None,
     ) -> KnowledgeBase:
-        """Index *plan*: every target and passage is normalised here, once."""
+        """Index *plan*: every target and passage is normalised here, once. *signer* is who
+        signed the document (:func:`bot.core.signature.find_signer` on its text)."""
         builder = _Builder(synonyms)
         for target in plan.targets:
             builder.add_target(target, plan)
@@ -386,6 +413,13 @@ class KnowledgeBase:
             _garbled=garbled,
             _section_titles={s.path: s.title for s in plan.sections},
             _targets={t.key: t for t in plan.targets},
+            signer=signer,
+            ocr=looks_ocr_damaged(" ".join(p.text for p in plan.passages)[:_OCR_SAMPLE]),
+            _duty_sections=tuple(
+                s
+                for s in plan.sections
+                if len(s.title.split()) <= _DUTY_TITLE_WORDS and _DUTY_TITLE.search(fold(s.title))
+            ),
         )
 
     @property
@@ -401,12 +435,25 @@ class KnowledgeBase:
         Raises :class:`QuestionTooLongError` beyond :data:`MAX_QUESTION_CHARS` characters."""
         if len(question) > MAX_QUESTION_CHARS:
             raise QuestionTooLongError
+        asked = question
+        question = mend_cue_typos(question)
         numbered = self._numbered_target(question)
         if numbered is not None:
-            return numbered
+            return replace(numbered, question=asked)
+        if asks_signer(question):
+            return Answer("about", asked, self.citation_label, 1.0, about=self._signer_text())
         if _ABOUT_PLAN.search(fold(question)):
-            about = describe_plan(self.plan)
-            return Answer("about", question, self.citation_label, 1.0, about=about)
+            about = describe_plan(self.plan, self.signer)
+            return Answer("about", asked, self.citation_label, 1.0, about=about)
+        actor = duty_actor(question)
+        if actor is not None:
+            duty = self._duty_answer(actor)
+            if duty is not None:
+                return replace(duty, question=asked)
+        return replace(self._ranked_answer(question), question=asked)
+
+    def _ranked_answer(self, question: str) -> Answer:
+        """The answer found by ranking every target and passage against *question*."""
         query = self._query(question)
         none = Answer("none", question, self.citation_label, 0.0)
         if query.out_of_scope or not query.units:
@@ -421,6 +468,15 @@ class KnowledgeBase:
             hit = self._hit(best, query)
             alternatives = tuple(self._hit(s, query) for s in rivals[:3])
             return Answer(hit.kind, question, self.citation_label, best.score, hit, alternatives)
+        lacking = self._unexplained_topic(query, best)
+        if lacking:
+            # "ngân sách dành cho khen thưởng": no target counts that; the nearest one's
+            # figure is not offered as if it might be.
+            fitting = [s for s in ranked if not self._unexplained_topic(query, s)]
+            if not fitting or fitting[0].score < th.choice:
+                reason = self._no_figure(question, best, lacking)
+                return Answer("none", question, self.citation_label, best.score, about=reason)
+            best, rivals = fitting[0], fitting[1:]
         if best.score < th.choice:
             return Answer("none", question, self.citation_label, best.score)
         floor = max(th.choice, best.score - th.choice_spread)
@@ -440,17 +496,170 @@ class KnowledgeBase:
         if not _NOT_A_UNIT.match(rest) and find_measure_prefix(rest) is not None:
             return None
         marker = f"({int(found['n'])})"
-        target = next((t for t in self.plan.top_level_targets() if t.marker == marker), None)
+        top = self.plan.top_level_targets()
+        target = next((t for t in top if t.marker == marker), None)
         if target is None:
-            return None
+            return Answer(
+                "none", question, self.citation_label, 0.0, about=self._no_such_target(marker, top)
+            )
         answer = self.resolve(f"t:{target.key}")
         return None if answer is None else replace(answer, question=question)
+
+    def _no_figure(self, question: str, nearest: _Scored, lacking: list[str]) -> str:
+        """The plan has no figure for what is asked: say so, and why the nearest target is
+        not it."""
+        asked = set(lacking)
+        typed = [w.strip(" ,.;:?!") for w in question.split() if set(tokenize(w)) & asked]
+        words = " ".join(typed)
+        head = f"{self.citation_label} không có con số trả lời câu hỏi này"
+        if words:
+            head = f"{self.citation_label} không có chỉ tiêu nào về «{words}»"
+        if nearest.score >= self.thresholds.choice:
+            target = self._target(nearest.doc)
+            name = shorten(collapse_spaces(target.name), 80)
+            head += f"; chỉ tiêu gần nhất là {target.marker} {name}, không phải điều được hỏi"
+        return f"{head}. Gõ /chitieu để xem các chỉ tiêu của kế hoạch."
+
+    def _no_such_target(self, marker: str, top: Sequence[Target]) -> str:
+        """ "chỉ tiêu số 20" in a plan of 14: say how many there are and how to see them."""
+        label = self.citation_label
+        if not top:
+            return f"{label} không có danh sách chỉ tiêu đánh số."
+        span = top[0].marker if len(top) == 1 else f"{top[0].marker} đến {top[-1].marker}"
+        count = format_number(len(top))
+        return (
+            f"{label} không có chỉ tiêu số {marker.strip('()')}: kế hoạch có {count} chỉ "
+            f"tiêu, đánh số {span}. Gõ /chitieu để xem danh sách, hoặc hỏi theo số, ví dụ "
+            f"«chỉ tiêu số {top[-1].marker.strip('()')}»."
+        )
+
+    def _signer_text(self) -> str:
+        """Who signed the plan, from its signature block; said plainly when it has none."""
+        label = self.citation_label
+        issuer = (
+            f" Cơ quan ban hành: {collapse_spaces(self.plan.issuer)}." if self.plan.issuer else ""
+        )
+        if self.signer is None:
+            return (
+                f"Bản {label} đã nạp không có phần chữ ký đọc được, nên bot không biết ai ký."
+                f"{issuer}"
+            )
+        return f"Người ký {label}: {self.signer.describe()}.{issuer}"
+
+    # ------------------------------------------------------------ duties
+
+    def _in_duty_section(self, path: str) -> Section | None:
+        return next(
+            (s for s in self._duty_sections if path == s.path or path.startswith(s.path + ".")),
+            None,
+        )
+
+    def _duty_answer(self, actor: str) -> Answer | None:
+        """ "Phòng Văn hóa và Thông tin có nhiệm vụ gì?": the passage that names the office
+        as the one doing something, preferably in the part of the plan assigning duties. An
+        office the plan names nowhere gets a plain "not assigned" with the offices that are;
+        None when the plan has no such part and names nobody (ranking decides then)."""
+        query = self._query(actor)
+        if not query.units:
+            return None
+        found: list[tuple[tuple[int, int, float, int], _Scored]] = []
+        for doc in self._docs[self._n_targets :]:
+            sims, where = self._occurrences(query, doc)
+            if not all(sims):
+                continue  # every word of the office's name must be there
+            phrase = _phrase(query.weights, where, sims)
+            if len(query.units) > 1 and phrase < 0.5:
+                continue
+            first = _first_run(where)
+            if first is None:
+                continue
+            passage = self.plan.passages[doc.index]
+            in_heading = first < doc.heading_end
+            subject = in_heading or _opens_sentence(first, doc)
+            duty = self._in_duty_section(passage.section_path) is not None
+            key = (int(subject), int(duty), phrase, -first)
+            found.append((key, _Scored(doc, 1.0, 1.0, 0.0, where=where, phrase=phrase)))
+        if not found:
+            if not self._duty_sections:
+                return None
+            return Answer("none", actor, self.citation_label, 0.0, about=self._unassigned(actor))
+        found.sort(key=lambda f: f[0], reverse=True)
+        best_key, best = found[0]
+        if not best_key[0]:
+            # Named only in passing ("phối hợp với …"): show where, let the user choose.
+            hits = tuple(self._hit(s, query) for _, s in found[:3])
+            return Answer("choices", actor, self.citation_label, 0.5, hits[0], hits)
+        hit = self._hit(best, query)
+        heading_named = [
+            s
+            for k, s in found
+            if k[0] and s.doc.heading_end and min(_positions(s.where)) < s.doc.heading_end
+        ]
+        if best in heading_named and len(heading_named) > 1:
+            hit = replace(hit, excerpt=self._joined(heading_named), original="")
+        others = tuple(self._hit(s, query) for k, s in found[1:4] if s not in heading_named)
+        return Answer("passage", actor, self.citation_label, 0.9, hit, others)
+
+    def _joined(self, scored: Sequence[_Scored]) -> str:
+        """Passages under one heading naming the office, quoted as a list that fits."""
+        parts: list[str] = []
+        length = 0
+        for item in sorted(scored, key=lambda s: s.doc.index):
+            text = self._shown(collapse_spaces(self.plan.passages[item.doc.index].text))
+            if length + len(text) > _DUTY_QUOTE:
+                remaining = _DUTY_QUOTE - length
+                if remaining > 120:
+                    parts.append(f"– {clause_cut(text, remaining)}")
+                parts.append("…")
+                break
+            parts.append(f"– {text}")
+            length += len(text)
+        return "\n".join(parts)
+
+    def _unassigned(self, actor: str) -> str:
+        """The plan assigns nothing to *actor*: say so, and list to whom it assigns duties."""
+        lines = [f"{self.citation_label} không giao nhiệm vụ riêng cho «{collapse_spaces(actor)}»."]
+        for section in self._duty_sections[:1]:
+            children = [
+                s
+                for s in self.plan.sections
+                if s.path.startswith(section.path + ".") and s.level == section.level + 1
+            ]
+            title = self._shown(collapse_spaces(section.title))
+            where = section_label(section.path)
+            if children:
+                lines.append(f"Phần «{title}» ({where}) giao nhiệm vụ cho:")
+                lines.extend(
+                    f"• {section_label(c.path)}: {shorten(self._shown(c.title), 70)}"
+                    for c in children[:_DUTY_LIST]
+                )
+            else:
+                lines.append(f"Xem phần «{title}» ({where}) để biết ai làm gì.")
+        return "\n".join(lines)
+
+    def _shown(self, text: str) -> str:
+        """Text of the plan as shown to users: with marks restored when it was read by OCR."""
+        return restore_diacritics(text) if self.ocr else text
+
+    def _unexplained_topic(self, query: _Query, scored: _Scored) -> list[str]:
+        """Words of a figure question saying what is counted ("khen thưởng") that the target
+        lacks: its figure is then not the one asked for."""
+        if not query.figure or scored.doc.kind != "target":
+            return []
+        sims, _ = self._occurrences(query, scored.doc)
+        return [
+            unit
+            for unit, topic, sim in zip(query.units, query.topic, sims, strict=True)
+            if topic and sim == 0
+        ]
 
     def _confident(self, query: _Query, best: _Scored, rivals: list[_Scored]) -> bool:
         """Whether *best* is clear enough to answer without asking back."""
         th = self.thresholds
         next_target = next((s.score for s in rivals if s.doc.kind == "target"), 0.0)
         if best.doc.kind == "target":
+            if self._unexplained_topic(query, best):
+                return False
             category = best.doc.category
             if query.counted and category is not None and category not in query.counted:
                 return False  # "dân số bao nhiêu người" and the target is a rate: ask back
@@ -555,6 +764,7 @@ class KnowledgeBase:
             frozenset(c for c in (_category(u) for u in counters) if c),
             self._pairs(kept, weights),
             self._pair_rarity(kept),
+            _topic_flags(kept),
         )
 
     def _pairs(self, units: list[str], weights: list[float]) -> tuple[tuple[int, float], ...]:
@@ -837,14 +1047,18 @@ class KnowledgeBase:
                 children=tuple(self.plan.children(target.key)),
             )
         passage = self.plan.passages[doc.index]
+        excerpt = self._continued(doc.index, self._excerpt(passage, doc, scored, query))
+        shown = self._shown(excerpt)
+        title = passage.heading or self._section_titles.get(passage.section_path, "")
         return Hit(
             id=doc.id,
             kind="passage",
             score=scored.score,
             section_path=passage.section_path,
-            section_title=passage.heading or self._section_titles.get(passage.section_path, ""),
+            section_title=self._shown(title),
             passage=passage,
-            excerpt=self._continued(doc.index, self._excerpt(passage, doc, scored, query)),
+            excerpt=shown,
+            original=excerpt if shown != excerpt else "",
         )
 
     def _continued(self, index: int, excerpt: str, limit: int = 900) -> str:
@@ -870,10 +1084,14 @@ class KnowledgeBase:
     def _excerpt(
         self, passage: Passage, doc: _Doc, scored: _Scored, query: _Query | None, limit: int = 600
     ) -> str:
-        """The passage, or when long the sentences that best answer the question."""
+        """The passage, or when long the sentences that best answer the question, cut on
+        sentence or clause boundaries. The answer follows the words asked about ("với chủ
+        đề: “…”"), so a sentence announcing something (ending in ":") or opening a quotation
+        goes on to what it announces, even past *limit*; a sentence too long for that loses
+        its leading clauses instead, up to the clause holding the words asked about."""
         text = passage.text
         if len(collapse_spaces(text)) <= limit or query is None or not scored.where:
-            return shorten(text, limit)
+            return clause_cut(text, limit)
         starts = list(doc.sentence_positions)
         offsets = [*doc.sentence_offsets, len(text)]
         value = [0.0] * len(starts)
@@ -883,16 +1101,54 @@ class KnowledgeBase:
                 value[max(i, 0)] += query.weights[unit]
         best = max(range(len(starts)), key=lambda i: (value[i], -i))
         first = last = best
-        for step in (1, -1, 2, -2, 3, -3):
-            j = best + step
-            if 0 <= j < len(starts):
-                lo, hi = min(first, j), max(last, j)
-                if offsets[hi + 1] - offsets[lo] <= limit:
-                    first, last = lo, hi
-        body = shorten(text[offsets[first] : offsets[last + 1]], limit)
-        prefix = "… " if first > 0 else ""
+        hard = limit + _ANNOUNCED_EXTRA
+        while last + 1 < len(starts) and _announces(text[offsets[first] : offsets[last + 1]]):
+            if offsets[last + 2] - offsets[first] > hard:
+                break
+            last += 1
+        span = text[offsets[first] : offsets[last + 1]]
+        lead = ""
+        if len(collapse_spaces(span)) > limit:
+            span, lead = self._drop_leading_clauses(span, doc, scored, best, hard)
+        else:
+            for step in (1, -1, 2, -2, 3, -3):
+                j = best + step
+                if 0 <= j < len(starts):
+                    lo, hi = min(first, j), max(last, j)
+                    if offsets[hi + 1] - offsets[lo] <= limit:
+                        first, last = lo, hi
+            span = text[offsets[first] : offsets[last + 1]]
+        body = clause_cut(span, hard)
+        prefix = "… " if first > 0 or lead else ""
         suffix = " …" if last < len(starts) - 1 and not body.endswith("…") else ""
         return prefix + body + suffix
+
+    def _drop_leading_clauses(
+        self, span: str, doc: _Doc, scored: _Scored, sentence: int, limit: int
+    ) -> tuple[str, str]:
+        """(*span* without the leading clauses that push it over *limit*, the part dropped);
+        the clause holding the first word asked about in *sentence* is kept."""
+        start = doc.sentence_positions[sentence]
+        end = (
+            doc.sentence_positions[sentence + 1]
+            if sentence + 1 < len(doc.sentence_positions)
+            else 1 << 30
+        )
+        asked = [p - start for ps in scored.where for p in ps if start <= p < end]
+        first_asked = min(asked) if asked else 0
+        clauses = re.split(r"(?<=[,;])\s+", span)
+        dropped = 0
+        position = 0
+        while (
+            dropped < len(clauses) - 1 and len(collapse_spaces(" ".join(clauses[dropped:]))) > limit
+        ):
+            size = len(self.synonyms.rewrite(tokenize(clauses[dropped]), ocr=True)[0])
+            if position + size > first_asked:
+                break
+            position += size
+            dropped += 1
+        kept = " ".join(clauses[dropped:])
+        return kept, " ".join(clauses[:dropped])
 
 
 # ---------------------------------------------------------------- building
@@ -1161,7 +1417,70 @@ def _has_any(tokens: Sequence[str], cues: Iterable[tuple[str, ...]]) -> bool:
     return False
 
 
-def describe_plan(plan: ParsedPlan) -> str:
+def _announces(text: str) -> bool:
+    """Whether *text* stops before what it announces: it ends in ":" or leaves a quotation
+    open."""
+    stripped = text.rstrip(" *_\n")
+    opened = stripped.count("“") - stripped.count("”")
+    return stripped.endswith(":") or opened > 0 or stripped.count('"') % 2 == 1
+
+
+def _topic_flags(units: Sequence[str]) -> tuple[bool, ...]:
+    """Per unit: whether it belongs to a phrase of :data:`_TOPIC_PHRASES`."""
+    flags = [False] * len(units)
+    for phrase in _TOPIC_PHRASES:
+        k = len(phrase)
+        for i in range(len(units) - k + 1):
+            if tuple(units[i : i + k]) == phrase:
+                flags[i : i + k] = [True] * k
+    return tuple(flags)
+
+
+def _positions(where: Sequence[Sequence[int]]) -> list[int]:
+    return [p for ps in where for p in ps] or [0]
+
+
+def _first_run(where: Sequence[Sequence[int]]) -> int | None:
+    """Where the question's words first stand together, in order (the office's name)."""
+    if not where or not where[0]:
+        return None
+    for start in sorted(where[0]):
+        position, ok = start, True
+        for nxt in where[1:]:
+            after = [p for p in nxt if position <= p <= position + 2]
+            if not after:
+                ok = False
+                break
+            position = min(after)
+        if ok:
+            return start
+    return None
+
+
+def _opens_sentence(position: int, doc: _Doc) -> bool:
+    """Whether *position* is among the first words of a sentence of the passage (the
+    office named as the one doing something, not "phối hợp với …" in the middle)."""
+    i = bisect_right(doc.sentence_positions, position) - 1
+    start = doc.sentence_positions[max(i, 0)]
+    return position - start <= 2
+
+
+def clause_cut(text: str, limit: int) -> str:
+    """*text* cut to at most *limit* characters at the end of a sentence or, failing that,
+    of a clause (after ";" or ","), with "…" where it was cut; a word boundary only when a
+    clause would lose more than half."""
+    text = collapse_spaces(text)
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    for marks in ((". ", "; ", "! ", "? "), (", ", ": ")):
+        cut = max(head.rfind(m) for m in marks)
+        if cut > limit // 2:
+            return head[: cut + 1].rstrip(" ,;:") + " …"
+    return shorten(text, limit)
+
+
+def describe_plan(plan: ParsedPlan, signer: Signer | None = None) -> str:
     """What the heading of *plan* says, as one sentence: "Kế hoạch số 21/KH-UBND do UBND huyện
     Bình Sơn ban hành ngày 03/02/2025: «…», áp dụng cho năm 2025." Parts the plan lacks are
     left out, never guessed."""
@@ -1183,7 +1502,10 @@ def describe_plan(plan: ParsedPlan) -> str:
     ]
     if missing:
         sentence += f" (văn bản không ghi rõ {' và '.join(missing)})"
-    return sentence + "."
+    sentence += "."
+    if signer is not None:
+        sentence += f" Người ký: {signer.describe()}."
+    return sentence
 
 
 def _category(measure: str | None) -> str | None:
