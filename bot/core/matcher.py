@@ -643,8 +643,8 @@ class KnowledgeBase:
 
     def _unexplained_topic(self, query: _Query, scored: _Scored) -> list[str]:
         """Words of a figure question saying what is counted ("khen thưởng") that the target
-        lacks: its figure is then not the one asked for."""
-        if not query.figure or scored.doc.kind != "target":
+        or passage lacks: a figure it gives is then not the one asked for."""
+        if not query.figure:
             return []
         sims, _ = self._occurrences(query, scored.doc)
         return [
