@@ -31,6 +31,7 @@ _NO_FIGURE = "không có số liệu cụ thể"
 # Under a quote from a plan read by OCR: the marks were put back by the bot.
 OCR_NOTE = "(Kế hoạch là bản scan: bot đã khôi phục dấu tiếng Việt, nên đối chiếu bản gốc.)"
 _PARENT_NAME_LIMIT = 80  # a compound line's name can be a whole sentence
+BUTTON_CHARS = 60  # a choice button's text, cut at a word with "…"
 
 
 def _e(text: str) -> str:
@@ -79,7 +80,7 @@ def target_label(target: Target, parent: Target | None = None) -> str:
     """ "(5) Phát triển chăn nuôi – Lợn" or "(10) Giải quyết việc làm trong năm"."""
     name = _clean(target.name)
     if parent is not None:
-        return f"{parent.marker} {_clean(parent.name)} – {name}"
+        return f"{parent.marker} {shorten(_clean(parent.name), _PARENT_NAME_LIMIT)} – {name}"
     return f"{target.marker} {name}"
 
 
@@ -161,7 +162,10 @@ def render_choices(answer: Answer) -> str:
 
 def choice_buttons(answer: Answer) -> list[tuple[str, str]]:
     """(button text, hit id) for each choice; the text is plain (Telegram shows it as is)."""
-    return [(f"{i}. {hit.label}", hit.id) for i, hit in enumerate(answer.alternatives, 1)]
+    return [
+        (shorten(f"{i}. {hit.label}", BUTTON_CHARS), hit.id)
+        for i, hit in enumerate(answer.alternatives, 1)
+    ]
 
 
 def render_answer(answer: Answer) -> str:

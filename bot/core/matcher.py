@@ -191,6 +191,7 @@ _STOP_PAIRS = frozenset(
         "cần đạt",
     )
 )  # fmt: skip
+_TARGET_CUE = _phrases("chỉ tiêu")
 _FIGURE_CUES = _phrases(
     "bao nhiêu", "chỉ tiêu", "mấy", "mức", "phần trăm", "tỷ lệ", "số lượng", "bn"
 )  # fmt: skip
@@ -313,6 +314,7 @@ class _Query:
     pairs: tuple[tuple[int, float], ...] = ()  # indexed word pairs of the question, weighted
     pair_rarity: tuple[float, ...] = ()  # per adjacent pair of units: squared idf of the pair
     topic: tuple[bool, ...] = ()  # per unit: an everyday word that says what is counted
+    names_target: bool = False  # says "chỉ tiêu": a target is asked for, not a passage
 
 
 @dataclass(slots=True)
@@ -479,6 +481,11 @@ class KnowledgeBase:
             best, rivals = fitting[0], fitting[1:]
         if best.score < th.choice:
             return Answer("none", question, self.citation_label, best.score)
+        target_fits = any(s.doc.kind == "target" and s.score >= th.choice for s in ranked)
+        if query.names_target and self._n_targets and not target_fits:
+            # "chỉ tiêu lợn" in a plan without one: passages sharing a word are no answer.
+            reason = self._no_target_about()
+            return Answer("none", question, self.citation_label, best.score, about=reason)
         floor = max(th.choice, best.score - th.choice_spread)
         offered = [best, *[s for s in rivals if s.score >= floor]][:3]
         hits = tuple(self._hit(s, query) for s in offered)
@@ -519,6 +526,14 @@ class KnowledgeBase:
             name = shorten(collapse_spaces(target.name), 80)
             head += f"; chỉ tiêu gần nhất là {target.marker} {name}, không phải điều được hỏi"
         return f"{head}. Gõ /chitieu để xem các chỉ tiêu của kế hoạch."
+
+    def _no_target_about(self) -> str:
+        """A target is asked for and none fits."""
+        count = format_number(len(self.plan.top_level_targets()))
+        return (
+            f"{self.citation_label} không có chỉ tiêu nào về điều anh/chị hỏi. Gõ /chitieu để "
+            f"xem {count} chỉ tiêu của kế hoạch, hoặc hỏi lại bằng từ ngữ khác."
+        )
 
     def _no_such_target(self, marker: str, top: Sequence[Target]) -> str:
         """ "chỉ tiêu số 20" in a plan of 14: say how many there are and how to see them."""
@@ -765,6 +780,7 @@ class KnowledgeBase:
             self._pairs(kept, weights),
             self._pair_rarity(kept),
             _topic_flags(kept),
+            _has_any(tokens, _TARGET_CUE),
         )
 
     def _pairs(self, units: list[str], weights: list[float]) -> tuple[tuple[int, float], ...]:
