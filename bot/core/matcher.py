@@ -35,10 +35,11 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from bot.core.asking import asks_signer, duty_actor, mend_cue_typos
-from bot.core.diacritics import looks_ocr_damaged, restore_diacritics
+from bot.core.diacritics import looks_ocr_damaged
 from bot.core.measures import find_measure_prefix, lookup_measure
 from bot.core.numbers import format_date, format_number
 from bot.core.plan import ParsedPlan, Passage, Section, Target, kind_label, section_label
+from bot.core.quotes import restore_quote
 from bot.core.signature import Signer
 from bot.core.synonyms import (
     CONCEPT_PREFIX,
@@ -654,7 +655,7 @@ class KnowledgeBase:
 
     def _shown(self, text: str) -> str:
         """Text of the plan as shown to users: with marks restored when it was read by OCR."""
-        return restore_diacritics(text) if self.ocr else text
+        return restore_quote(text) if self.ocr else text
 
     def _unexplained_topic(self, query: _Query, scored: _Scored) -> list[str]:
         """Words of a figure question saying what is counted ("khen thưởng") that the target
