@@ -445,3 +445,7 @@ async def test_quotes_and_choices_from_an_ocr_plan_are_restored(
         assert replies.text.endswith(
             "(Kế hoạch là bản scan: bot đã khôi phục dấu tiếng Việt, nên đối chiếu bản gốc.)"
         )
+        # Choice buttons quote the restored text too.
+        choices = await ocr.send("thi đua thế nào", AN)
+        assert "2. Mục I.1: Động viên cán bộ, đảng viên và Nhân dân thi đua…" in choices.labels()
+        assert not any("Dong vién" in label for label in choices.labels())

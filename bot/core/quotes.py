@@ -34,7 +34,10 @@ _QUOTE_PHRASES = """
     người lao động; lực lượng vũ trang; dân tộc; các dân tộc; quyết tâm; đoàn kết;
     năng động; sáng tạo; khó khăn; vướng mắc; tháo gỡ; giải quyết; nhiệm vụ được giao;
     trưởng các ban; các ban, ngành; cơ sở; cụ thể; tiêu chí; tiêu chuẩn; thủ tục;
-    quy trình; công khai; minh bạch; chính xác; đầy đủ; dân chủ; đúng đối tượng
+    quy trình; công khai; minh bạch; chính xác; đầy đủ; dân chủ; đúng đối tượng;
+    UBND xã; ủy ban nhân dân xã; chủ tịch UBND xã; chủ tịch ủy ban nhân dân xã;
+    văn phòng - thống kê; văn phòng thống kê; công chức nội vụ; nội vụ; sáu tháng; cả năm;
+    khen thưởng xã; đúng quy định; động viên; ý nghĩa; ý nghĩa quan trọng; quan trọng
 """
 
 
