@@ -579,7 +579,14 @@ class KnowledgeBase:
         if not query.units:
             return None
         found: list[tuple[tuple[int, int, float, int], _Scored]] = []
-        for doc in self._docs[self._n_targets :]:
+        # Only passages holding every word of the name can name the office: the postings
+        # narrow a plan of thousands of passages to those few.
+        holding: set[int] | None = None
+        for matches in query.matches:
+            docs = {d for t, _ in matches for d in self._postings[t] if d >= self._n_targets}
+            holding = docs if holding is None else holding & docs
+        for index in sorted(holding or ()):
+            doc = self._docs[index]
             sims, where = self._occurrences(query, doc)
             if not all(sims):
                 continue  # every word of the office's name must be there
