@@ -292,6 +292,7 @@ _TARGET_NUMBER = re.compile(r"\bchi tieu\s+(?:so\s+|thu\s+)?\(?(?P<n>\d{1,3})\)?
 _DUTY_TITLE = re.compile(
     r"\b(to chuc thuc hien|phan cong|trach nhiem|nhiem vu cua|giao nhiem vu|nhiem vu cu the)\b"
 )
+_TARGET_NAME_UNITS = 3  # "chỉ tiêu …" naming a target in a few words (longer: a passage may do)
 _ANNOUNCED_EXTRA = 600  # characters a quote may run past its limit to reach what it announces
 _DUTY_TITLE_WORDS = 10  # a longer "title" is a first sentence, not a heading
 _OCR_SAMPLE = 20_000  # characters of the passages read to tell an OCR'd plan from a clean one
@@ -469,7 +470,8 @@ class KnowledgeBase:
         rivals = [s for s in ranked[1:] if not self._same_answer(best.doc, s.doc)]
         if self._confident(query, best, rivals):
             hit = self._hit(best, query)
-            alternatives = tuple(self._hit(s, query) for s in rivals[:3])
+            # Not shown to users (only the best is): not restored either, which is the slow part.
+            alternatives = tuple(self._hit(s, query, shown=False) for s in rivals[:3])
             return Answer(hit.kind, question, self.citation_label, best.score, hit, alternatives)
         lacking = self._unexplained_topic(query, best)
         if lacking:
@@ -483,7 +485,8 @@ class KnowledgeBase:
         if best.score < th.choice:
             return Answer("none", question, self.citation_label, best.score)
         target_fits = any(s.doc.kind == "target" and s.score >= th.choice for s in ranked)
-        if query.names_target and self._n_targets and not target_fits:
+        short = len(query.units) <= _TARGET_NAME_UNITS
+        if query.names_target and short and self._n_targets and not target_fits:
             # "chỉ tiêu lợn" in a plan without one: passages sharing a word are no answer.
             reason = self._no_target_about()
             return Answer("none", question, self.citation_label, best.score, about=reason)
@@ -620,7 +623,9 @@ class KnowledgeBase:
         ]
         if best in heading_named and len(heading_named) > 1:
             hit = replace(hit, excerpt=self._joined(heading_named), original="")
-        others = tuple(self._hit(s, query) for k, s in found[1:4] if s not in heading_named)
+        others = tuple(
+            self._hit(s, query, shown=False) for k, s in found[1:4] if s not in heading_named
+        )
         return Answer("passage", actor, self.citation_label, 0.9, hit, others)
 
     def _joined(self, scored: Sequence[_Scored]) -> str:
@@ -1055,7 +1060,7 @@ class KnowledgeBase:
     def _target(self, doc: _Doc) -> Target:
         return self._targets[doc.id[2:]]
 
-    def _hit(self, scored: _Scored, query: _Query | None) -> Hit:
+    def _hit(self, scored: _Scored, query: _Query | None, *, shown: bool = True) -> Hit:
         doc = scored.doc
         if doc.kind == "target":
             target = self._target(doc)
@@ -1072,17 +1077,17 @@ class KnowledgeBase:
             )
         passage = self.plan.passages[doc.index]
         excerpt = self._continued(doc.index, self._excerpt(passage, doc, scored, query))
-        shown = self._shown(excerpt)
+        restored = self._shown(excerpt) if shown else excerpt
         title = passage.heading or self._section_titles.get(passage.section_path, "")
         return Hit(
             id=doc.id,
             kind="passage",
             score=scored.score,
             section_path=passage.section_path,
-            section_title=self._shown(title),
+            section_title=self._shown(title) if shown else title,
             passage=passage,
-            excerpt=shown,
-            original=excerpt if shown != excerpt else "",
+            excerpt=restored,
+            original=excerpt if restored != excerpt else "",
         )
 
     def _continued(self, index: int, excerpt: str, limit: int = 900) -> str:

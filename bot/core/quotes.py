@@ -73,6 +73,7 @@ _GLYPHS = (
 )
 
 
+@lru_cache(maxsize=1024)  # the same passages are quoted again and again
 def restore_quote(text: str) -> str:
     """*text* (from a plan read by OCR) with marks restored where the lexicon is sure."""
     text = _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m[1]], text)
