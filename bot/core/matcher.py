@@ -105,6 +105,9 @@ class Thresholds:
     # question's matched weight, counted in words the plan never uses, is needed.
     passage_evidence: float = 0.25
     choice: float = 0.4  # below this nothing is offered
+    # A target whose name holds every word of the question as the best one does, this close
+    # behind it, makes the question ambiguous ("chỉ tiêu văn hóa": two targets say it).
+    tie_spread: float = 0.1
     choice_spread: float = 0.25  # alternatives within this of the best are offered
     # A target is never stated when distinctive question words weighing this share of the
     # question are missing from it (the question asks about something else).
@@ -694,6 +697,21 @@ class KnowledgeBase:
             # Another target close behind means the figure may be the wrong one; a passage
             # close behind does not (it states no figure). A weaker match still answers when
             # no other target comes near (the question's telling words are in this one only).
+            # Every word of the question in another target's name as well, in the same order
+            # ("chỉ tiêu văn hóa": thôn văn hóa, hộ gia đình văn hóa), and the best not named
+            # in full: the question does not say which.
+            in_order = _in_order(query.units, self._target(best.doc).name)
+            if any(
+                s.doc.kind == "target"
+                and (s.score >= best.score - th.tie_spread or best.focus < 1 - 1e-9)
+                and s.score >= th.choice
+                and s.coverage >= best.coverage - 1e-9
+                and _in_order(query.units, self._target(s.doc).name) >= in_order
+                and s.missing == 0
+                for s in rivals
+                if best.coverage >= 1 - 1e-9 and best.missing == 0
+            ):
+                return False
             margin = best.score - next_target
             return best.missing < th.missing_weight and (
                 (best.score >= th.target and margin >= th.target_margin)
@@ -1582,6 +1600,19 @@ def _phrase(
         if _adjacent(where[a], where[a + 1]):
             got += weight
     return got / total if total else 0.0
+
+
+def _in_order(units: Sequence[str], name: str) -> bool:
+    """Whether the question's plain words stand in *name* one after the other, in order
+    (a phrase the index folds into one concept hides its order: "ngân sách nhà nước" does
+    not say "nước sạch")."""
+    plain = [u for u in units if not u.startswith((CONCEPT_PREFIX, NUMBER_PREFIX))]
+    tokens = tokenize(name)
+    where = [[i for i, t in enumerate(tokens) if t == u] for u in plain]
+    return all(
+        any(p + d in set(where[a + 1]) for p in where[a] for d in (1, 2))
+        for a in range(len(where) - 1)
+    )
 
 
 def _adjacent(first: Sequence[int], second: Sequence[int]) -> bool:
