@@ -377,3 +377,34 @@ def test_quotes_from_an_ocr_plan_are_restored_and_the_original_kept() -> None:
 def test_restoring_a_quote_leaves_clean_text_alone() -> None:
     text = "Công chức Văn hóa - Xã hội có trách nhiệm tuyên truyền."
     assert restore_quote(text) == text
+
+
+# ---------------------------------------------------------------- ambiguity
+
+
+def _named_plan(*names: str) -> KnowledgeBase:
+    others = ("Trồng cây phân tán", "Giải quyết việc làm mới", "Tỷ lệ tham gia bảo hiểm y tế")
+    targets = tuple(_target(str(i), name, "10", "%") for i, name in enumerate((*names, *others), 1))
+    plan = ParsedPlan("Kế hoạch", None, None, 2026, "ke_hoach", targets=targets)
+    return KnowledgeBase.build(plan, citation_label=LABEL, synonyms=SynonymTable.builtin())
+
+
+@pytest.mark.parametrize(
+    ("names", "question", "expected"),
+    [
+        (("Thôn văn hóa", "Hộ gia đình văn hóa", "Tỷ lệ hộ nghèo"), "chỉ tiêu văn hóa", None),
+        (("Thôn văn hóa", "Hộ gia đình văn hóa", "Tỷ lệ hộ nghèo"), "chỉ tiêu thôn văn hóa", "1"),
+        (("Đàn lợn", "Đàn bò", "Đàn lợn nái"), "chỉ tiêu đàn lợn", "1"),  # named in full
+        (("Tỷ lệ hộ dùng nước sạch", "Thu ngân sách nhà nước"), "chỉ tiêu nước sạch", "1"),
+    ],
+)
+def test_a_question_that_does_not_say_which_target_is_asked_back(
+    names: tuple[str, ...], question: str, expected: str | None
+) -> None:
+    answer = _named_plan(*names).ask(question)
+    if expected is None:
+        assert answer.kind == "choices", (question, answer.kind)
+        assert {h.id for h in answer.alternatives} >= {"t:1", "t:2"}
+    else:
+        assert answer.kind == "target" and answer.best is not None, (question, answer.kind)
+        assert answer.best.id == f"t:{expected}"
