@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.core.asking import asks_signer, duty_actor, mend_cue_typos
 from bot.core.diacritics import looks_ocr_damaged
@@ -768,6 +768,8 @@ class KnowledgeBase:
     def _query(self, text: str, *, report: bool = False) -> _Query:
         typed = unicodedata.normalize("NFC", text)
         tokens = tokenize(_MARKED_FILLER.sub(" ", _CHAT.sub(" ", typed)))
+        if not report:
+            tokens = self._mend_abbreviations(tokens)
         figure = _has_any(tokens, _FIGURE_CUES)
         duty = _has_any(tokens, _DUTY_CUES)
         out_of_scope = _has_any(tokens, _OUT_OF_SCOPE) or (
@@ -813,6 +815,43 @@ class KnowledgeBase:
             _topic_flags(kept),
             _has_any(tokens, _TARGET_CUE),
         )
+
+    def _mend_abbreviations(self, tokens: list[str]) -> list[str]:
+        """Abbreviations typed with a slip: "bhty" (letters swapped), "bhytt", or split
+        ("BH YT"), mended to the one abbreviation of the synonym table they can be. A token
+        is mended only when it is no Vietnamese syllable and the plan does not use it."""
+        known = _abbreviations(self.synonyms)
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            joined = token + tokens[i + 1] if i + 1 < len(tokens) else ""
+            if (
+                joined in known
+                and token not in known
+                and not (is_syllable(token) and is_syllable(tokens[i + 1]))
+            ):
+                out.append(joined)
+                i += 2
+                continue
+            if (
+                len(token) >= _ABBREVIATION_MIN
+                and token not in known
+                and token not in self._vocab
+                and not is_syllable(token)
+                and not token.isdigit()
+            ):
+                near = [
+                    a
+                    for a in known
+                    if abs(len(a) - len(token)) <= 1 and OSA.distance(a, token) == 1
+                ]
+                swapped = [a for a in near if sorted(a) == sorted(token)]
+                if len(swapped) == 1 or len(near) == 1:
+                    token = (swapped or near)[0]
+            out.append(token)
+            i += 1
+        return out
 
     def _pairs(self, units: list[str], weights: list[float]) -> tuple[tuple[int, float], ...]:
         """Adjacent question units the plan also has side by side, with their weight."""
@@ -1470,6 +1509,28 @@ def _announces(text: str) -> bool:
     stripped = text.rstrip(" *_\n")
     opened = stripped.count("“") - stripped.count("”")
     return stripped.endswith(":") or opened > 0 or stripped.count('"') % 2 == 1
+
+
+_ABBREVIATION_MIN = 4  # shorter abbreviations are one slip from too many others
+
+
+def _abbreviations(synonyms: SynonymTable) -> frozenset[str]:
+    """One-word phrases of the synonym table that are no syllable: "bhyt", "ntm", "tthc"."""
+    cached = _ABBREVIATION_CACHE.get(id(synonyms))
+    if cached is not None and cached[0] is synonyms:
+        return cached[1]
+    found = frozenset(
+        p[0]
+        for g in synonyms.groups
+        for p in g.phrases
+        if len(p) == 1 and len(p[0]) >= 3 and not p[0].isdigit() and not is_syllable(p[0])
+    )
+    _ABBREVIATION_CACHE.clear()  # one table in use at a time
+    _ABBREVIATION_CACHE[id(synonyms)] = (synonyms, found)
+    return found
+
+
+_ABBREVIATION_CACHE: dict[int, tuple[SynonymTable, frozenset[str]]] = {}
 
 
 def _topic_flags(units: Sequence[str]) -> tuple[bool, ...]:

@@ -408,3 +408,12 @@ def test_a_question_that_does_not_say_which_target_is_asked_back(
     else:
         assert answer.kind == "target" and answer.best is not None, (question, answer.kind)
         assert answer.best.id == f"t:{expected}"
+
+
+@pytest.mark.parametrize(
+    "question", ["chỉ tiêu bhty", "chi tieu BH YT", "chỉ tiêu bhytt", "BHYT bao nhiêu"]
+)
+def test_a_mistyped_abbreviation_is_mended(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question)
+    assert answer.kind == "target" and answer.best is not None, (question, answer.kind)
+    assert answer.best.id == "t:2"
