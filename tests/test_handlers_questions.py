@@ -341,6 +341,7 @@ async def test_a_figure_is_given_only_for_what_is_asked(bot: BotDriver, question
     assert "8,5 tỷ" not in replies.text, question
     assert replies.text.startswith("Kế hoạch 27/KH-UBND không có"), (question, replies.text)
     assert replies.buttons == []
+    assert [row.text for row in await unanswered(bot)] == [question]  # kept for the officer
     # The budget target itself is still given when it is what is asked.
     revenue = await bot.send("chỉ tiêu thu ngân sách bao nhiêu", AN)
     assert revenue.text.endswith("Thu ngân sách nhà nước trên địa bàn: 8,5 tỷ đồng.")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.core.text import fold, strip_marks
+from bot.core.text import fold, strip_marks, words
 
 __all__ = ["asks_signer", "duty_actor", "mend_cue_typos"]
 
@@ -39,14 +39,19 @@ def mend_cue_typos(text: str) -> str:
     return _JOINED.sub("chỉ tiêu", _CUE.sub(mend, unicodedata.normalize("NFC", text)))
 
 
-# "ai ký", "người ký", "ký bởi ai", "ai là người ký", "chữ ký của ai" (folded). Folded, "ký"
-# (sign) is also "kỳ" (period) and "kỹ" (careful): typed with marks, only "ký"/"kí" count.
+# "ai ký kế hoạch", "người ký là ai", "kế hoạch do ai ký", "ký bởi ai", "chữ ký của ai" (folded,
+# without punctuation). Only the document's own signing counts: "ai ký xác nhận hồ sơ khen
+# thưởng?" asks a duty. Folded, "ký" (sign) is also "kỳ" (period) and "kỹ" (careful): typed
+# with marks, only "ký"/"kí" count.
+_DOCUMENT = r"(?:ke hoach|van ban|bao cao|quyet dinh)(?: nay)?"
 _SIGNER = re.compile(
-    r"\b(ai|nguoi nao|ai la nguoi|ong nao|ba nao)\s+(da\s+)?(ky|ki)\b"
-    r"|\bnguoi (ky|ki)\b"
-    r"|\b(ky|ki)\s+(boi|la)\s+ai\b"
-    r"|\bchu (ky|ki)\b"
-    r"|\b(ky|ki)\s+(ke hoach|van ban|bao cao|ban hanh|ten)\b.*\b(ai|nao)\b"
+    rf"\b(?:ai|nguoi nao|ong nao|ba nao)(?: la nguoi)?(?: da)? k[yi](?: ten)?(?: {_DOCUMENT}| nay)?"
+    r"(?: a| vay| nhi| the)*$"
+    rf"|\bnguoi k[yi](?: ten)?(?: {_DOCUMENT})? (?:la ai|la ong nao|la ba nao|ten gi|la gi)\b"
+    rf"|\b{_DOCUMENT} (?:do|duoc) ai k[yi]\b"
+    r"|\bk[yi] boi ai\b"
+    r"|\bchu k[yi](?: tren ke hoach| cua ke hoach)? (?:cua|la cua|la) ai\b"
+    rf"|\bai (?:la )?nguoi k[yi](?: {_DOCUMENT})?(?: a| vay)*$"
 )
 _SIGN_WORD = re.compile(r"(?<!\w)k[ýí](?!\w)", re.IGNORECASE)
 _MARKED = re.compile(r"[^\x00-\x7f]")
@@ -54,7 +59,7 @@ _MARKED = re.compile(r"[^\x00-\x7f]")
 
 def asks_signer(text: str) -> bool:
     """True when *text* asks who signed the document."""
-    if _SIGNER.search(fold(text)) is None:
+    if _SIGNER.search(" ".join(words(text))) is None:
         return False
     typed = unicodedata.normalize("NFC", text)
     # Typed with marks, the word must be "ký" itself, not "kỳ" or "kỹ".

@@ -158,6 +158,9 @@ class Answer:
     # For "about": what the plan's heading or signature says (number, date, issuer, signer);
     # for "none": why the plan has no answer, when that is known ("has 14 targets").
     about: str = ""
+    # For "none": nothing an officer could add would answer it (a target number past the
+    # last): not kept among the unanswered questions.
+    settled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,9 +516,8 @@ class KnowledgeBase:
         top = self.plan.top_level_targets()
         target = next((t for t in top if t.marker == marker), None)
         if target is None:
-            return Answer(
-                "none", question, self.citation_label, 0.0, about=self._no_such_target(marker, top)
-            )
+            reason = self._no_such_target(marker, top)
+            return Answer("none", question, self.citation_label, 0.0, about=reason, settled=True)
         answer = self.resolve(f"t:{target.key}")
         return None if answer is None else replace(answer, question=question)
 

@@ -197,7 +197,13 @@ def test_who_signed_is_answered_from_the_signature(kb: KnowledgeBase, question: 
 
 
 @pytest.mark.parametrize(
-    "question", ["kỳ báo cáo này ai tổng hợp?", "ai kiểm tra kỹ hồ sơ", "ai ban hành kế hoạch"]
+    "question",
+    [
+        "kỳ báo cáo này ai tổng hợp?",
+        "ai kiểm tra kỹ hồ sơ",
+        "ai ban hành kế hoạch",
+        "ai ký xác nhận hồ sơ khen thưởng?",  # a duty, not the plan's signature
+    ],
 )
 def test_a_period_or_care_is_no_signature(question: str) -> None:
     assert not asks_signer(question)
