@@ -184,7 +184,14 @@ def test_a_target_asked_for_that_the_plan_lacks_is_not_a_passage(kb: KnowledgeBa
 
 @pytest.mark.parametrize(
     "question",
-    ["ai ký kế hoạch?", "người ký là ai", "kế hoạch do ai ký", "ai ki ke hoach", "chữ ký của ai"],
+    [
+        "ai ký kế hoạch?",
+        "người ký là ai",
+        "người ký kế hoạch",
+        "kế hoạch do ai ký",
+        "ai ki ke hoach",
+        "chữ ký của ai",
+    ],
 )
 def test_who_signed_is_answered_from_the_signature(kb: KnowledgeBase, question: str) -> None:
     assert asks_signer(question)
