@@ -304,6 +304,8 @@ _DUTY_TITLE_WORDS = 10  # a longer "title" is a first sentence, not a heading
 _OCR_SAMPLE = 20_000  # characters of the passages read to tell an OCR'd plan from a clean one
 _DUTY_LIST = 8  # offices listed when the plan assigns nothing to the one asked about
 _DUTY_QUOTE = 900  # characters quoted from a section assigning duties
+_DUTY_ITEMS = 6  # duties listed from one heading
+_DUTY_ITEM_MIN = 150  # characters of each
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=\S)|\n+")
 
 
@@ -627,26 +629,26 @@ class KnowledgeBase:
             if k[0] and s.doc.heading_end and min(_positions(s.where)) < s.doc.heading_end
         ]
         if best in heading_named and len(heading_named) > 1:
-            hit = replace(hit, excerpt=self._joined(heading_named), original="")
+            paths = [self.plan.passages[s.doc.index].section_path for s in heading_named]
+            hit = replace(
+                hit, excerpt=self._joined(heading_named), original="", section_path=_common(paths)
+            )
         others = tuple(
             self._hit(s, query, shown=False) for k, s in found[1:4] if s not in heading_named
         )
         return Answer("passage", actor, self.citation_label, 0.9, hit, others)
 
     def _joined(self, scored: Sequence[_Scored]) -> str:
-        """Passages under one heading naming the office, quoted as a list that fits."""
-        parts: list[str] = []
-        length = 0
-        for item in sorted(scored, key=lambda s: s.doc.index):
-            text = self._shown(collapse_spaces(self.plan.passages[item.doc.index].text))
-            if length + len(text) > _DUTY_QUOTE:
-                remaining = _DUTY_QUOTE - length
-                if remaining > 120:
-                    parts.append(f"– {clause_cut(text, remaining)}")
-                parts.append("…")
-                break
-            parts.append(f"– {text}")
-            length += len(text)
+        """Passages under one heading naming the office, quoted as a list: each item cut at
+        a clause end so that every duty shows."""
+        items = sorted(scored, key=lambda s: s.doc.index)[:_DUTY_ITEMS]
+        each = max(_DUTY_ITEM_MIN, _DUTY_QUOTE // len(items))
+        parts = [
+            f"– {clause_cut(self._shown(self.plan.passages[s.doc.index].text), each)}"
+            for s in items
+        ]
+        if len(scored) > len(items):
+            parts.append("…")
         return "\n".join(parts)
 
     def _unassigned(self, actor: str) -> str:
@@ -1663,6 +1665,17 @@ def _phrase(
         if _adjacent(where[a], where[a + 1]):
             got += weight
     return got / total if total else 0.0
+
+
+def _common(paths: Sequence[str]) -> str:
+    """The section holding all of *paths* ("III.1.a", "III.1.b" → "III.1")."""
+    parts = [p.split(".") for p in paths]
+    common: list[str] = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return ".".join(common)
 
 
 def _in_order(units: Sequence[str], name: str) -> bool:
