@@ -302,6 +302,8 @@ _TARGET_NAME_UNITS = 3  # "chỉ tiêu …" naming a target in a few words (long
 _ANNOUNCED_EXTRA = 600  # characters a quote may run past its limit to reach what it announces
 _DUTY_TITLE_WORDS = 10  # a longer "title" is a first sentence, not a heading
 _OCR_SAMPLE = 20_000  # characters of the passages read to tell an OCR'd plan from a clean one
+# A place after an office's name ("… huyện", "… xã"): tried without it when not found with it.
+_TRAILING_PLACE = re.compile(r"\s+(huyen|xa|phuong|thi tran|tinh)\s*$")
 _DUTY_LIST = 8  # offices listed when the plan assigns nothing to the one asked about
 _DUTY_QUOTE = 900  # characters quoted from a section assigning duties
 _DUTY_ITEMS = 6  # duties listed from one heading
@@ -588,30 +590,13 @@ class KnowledgeBase:
         query = self._query(actor)
         if not query.units:
             return None
-        found: list[tuple[tuple[int, int, float, int], _Scored]] = []
-        # Only passages holding every word of the name can name the office: the postings
-        # narrow a plan of thousands of passages to those few.
-        holding: set[int] | None = None
-        for matches in query.matches:
-            docs = {d for t, _ in matches for d in self._postings[t] if d >= self._n_targets}
-            holding = docs if holding is None else holding & docs
-        for index in sorted(holding or ()):
-            doc = self._docs[index]
-            sims, where = self._occurrences(query, doc)
-            if not all(sims):
-                continue  # every word of the office's name must be there
-            phrase = _phrase(query.weights, where, sims)
-            if len(query.units) > 1 and phrase < 0.5:
-                continue
-            first = _first_run(where)
-            if first is None:
-                continue
-            passage = self.plan.passages[doc.index]
-            in_heading = first < doc.heading_end
-            subject = in_heading or _opens_sentence(first, doc)
-            duty = self._in_duty_section(passage.section_path) is not None
-            key = (int(subject), int(duty), phrase, -first)
-            found.append((key, _Scored(doc, 1.0, 1.0, 0.0, where=where, phrase=phrase)))
+        found = self._naming(query)
+        place = _TRAILING_PLACE.search(fold(actor))
+        if not found and place is not None and place.start() > 0:
+            # "Hội đồng Thi đua - Khen thưởng huyện": the plan may name the office without
+            # its place ("Hội đồng Thi đua - Khen thưởng các cấp").
+            query = self._query(fold(actor)[: place.start()])
+            found = self._naming(query) if query.units else []
         if not found:
             if not self._duty_sections:
                 return None
@@ -637,6 +622,36 @@ class KnowledgeBase:
             self._hit(s, query, shown=False) for k, s in found[1:4] if s not in heading_named
         )
         return Answer("passage", actor, self.citation_label, 0.9, hit, others)
+
+    def _naming(self, query: _Query) -> list[tuple[tuple[int, int, float, int], _Scored]]:
+        """Passages holding every word of the office's name, in order, ranked by whether it
+        opens a sentence (the one doing something), stands where duties are assigned, and
+        how closely its words stand."""
+        found: list[tuple[tuple[int, int, float, int], _Scored]] = []
+        # Only passages holding every word of the name can name the office: the postings
+        # narrow a plan of thousands of passages to those few.
+        holding: set[int] | None = None
+        for matches in query.matches:
+            docs = {d for t, _ in matches for d in self._postings[t] if d >= self._n_targets}
+            holding = docs if holding is None else holding & docs
+        for index in sorted(holding or ()):
+            doc = self._docs[index]
+            sims, where = self._occurrences(query, doc)
+            if not all(sims):
+                continue  # every word of the office's name must be there
+            phrase = _phrase(query.weights, where, sims)
+            if len(query.units) > 1 and phrase < 0.5:
+                continue
+            first = _first_run(where)
+            if first is None:
+                continue
+            passage = self.plan.passages[doc.index]
+            in_heading = first < doc.heading_end
+            subject = in_heading or _opens_sentence(first, doc)
+            duty = self._in_duty_section(passage.section_path) is not None
+            key = (int(subject), int(duty), phrase, -first)
+            found.append((key, _Scored(doc, 1.0, 1.0, 0.0, where=where, phrase=phrase)))
+        return found
 
     def _joined(self, scored: Sequence[_Scored]) -> str:
         """Passages under one heading naming the office, quoted as a list: each item cut at

@@ -126,6 +126,7 @@ def test_other_questions_name_no_office(question: str) -> None:
         ("Công chức Văn hóa - Xã hội có nhiệm vụ gì?", "III.1"),
         ("cong chuc van hoa xa hoi lam gi", "III.1"),
         ("nhiệm vụ của công chức tư pháp", "III.2"),
+        ("Công chức Tư pháp xã có nhiệm vụ gì?", "III.2"),  # named without its place
     ],
 )
 def test_a_duty_is_quoted_from_where_duties_are_assigned(
