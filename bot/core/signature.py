@@ -22,6 +22,9 @@ from bot.core.text import collapse_spaces, fold
 __all__ = ["Signer", "find_signer"]
 
 _TAIL_CHARS = 2500  # the signature block sits in the last lines of the document
+# Pieces after the post where the name may stand: in a PDF of two columns the recipients'
+# lines come in between.
+_NAME_REACH = 16
 
 # Posts that sign plans and reports, folded, with how they are written in a sentence.
 _POSTS = {
@@ -68,12 +71,12 @@ class Signer:
     """Who signed: "Nguyễn Ngọc Trân", "Chủ tịch", and the mandate when written."""
 
     name: str
-    post: str  # "Chủ tịch"
+    post: str  # "Chủ tịch"; empty when the scan lost it
     mandate: str = ""  # "thay mặt Ủy ban nhân dân", "ký thay Chủ tịch"
 
     def describe(self) -> str:
         """ "Nguyễn Ngọc Trân, Chủ tịch (thay mặt Ủy ban nhân dân)"."""
-        text = f"{self.name}, {self.post}"
+        text = f"{self.name}, {self.post}" if self.post else self.name
         return f"{text} ({self.mandate})" if self.mandate else text
 
 
@@ -138,9 +141,9 @@ def find_signer(text: str) -> Signer | None:
         if read is not None:
             found = (i, *read)
     if found is None:
-        return None
+        return _without_post(pieces)
     index, post, before = found
-    name = next((n for p in pieces[index + 1 : index + 8] if (n := _name(p))), None)
+    name = next((n for p in pieces[index + 1 : index + _NAME_REACH] if (n := _name(p))), None)
     if name is None:
         return None
     mandate = ""
@@ -151,6 +154,20 @@ def find_signer(text: str) -> Signer | None:
             mandate = f"{kind} {_body(m['body'])}" if kind else ""
             break
     return Signer(name, post, mandate)
+
+
+def _without_post(pieces: list[str]) -> Signer | None:
+    """A block whose post the scan lost: "TM. ỦY BAN NHÂN DÂN" straight above the name."""
+    for index in range(len(pieces) - 1, -1, -1):
+        m = _MANDATE.match(_trailing_capitals(pieces[index]))
+        if m is None:
+            continue
+        kind = _MANDATES.get(m.group(1).replace("/", "").lower(), "")
+        name = next((n for p in pieces[index + 1 : index + 3] if (n := _name(p))), None)
+        if name is None or not kind:
+            return None
+        return Signer(name, "", f"{kind} {_body(m['body'])}")
+    return None
 
 
 def _trailing_capitals(piece: str) -> str:

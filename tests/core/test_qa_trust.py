@@ -262,6 +262,15 @@ RECIPIENTS = "Nơi nhận:\n- Thường trực Đảng ủy;\n- Chủ tịch, c�
             f"{RECIPIENTS}\nTM. UY BAN NHAN DAN\nCHU TICH\nVu Van Hai",
             Signer("Vu Van Hai", "Chủ tịch", "thay mặt Ủy ban nhân dân"),
         ),
+        (  # the post lost by the scan
+            f"{RECIPIENTS}\nTM. UY BAN NHAN DAN\n\nNguyen Van Tam",
+            Signer("Nguyen Van Tam", "", "thay mặt Ủy ban nhân dân"),
+        ),
+        (  # the name at the end of a recipients' line, far below the post
+            "Noi nhan: CHU TICH\n- So Noi vu;\n- Ban TDKT;\n- TT. HDND xa;\n- Chu tich UBND;\n"
+            "- UB MTTQ xa;\n- Hoi dong TDKT;\n- Cac co quan;\n- Cac thon; Dao Van Son\n- Luu: VT.",
+            Signer("Dao Van Son", "Chủ tịch"),
+        ),
     ],
 )
 def test_the_signature_block_is_read_in_every_layout(tail: str, signer: Signer) -> None:
