@@ -592,18 +592,21 @@ class KnowledgeBase:
             return None
         found = self._naming(query)
         place = _TRAILING_PLACE.search(fold(actor))
+        loose = False
         if not found and place is not None and place.start() > 0:
             # "Hội đồng Thi đua - Khen thưởng huyện": the plan may name the office without
-            # its place ("Hội đồng Thi đua - Khen thưởng các cấp").
+            # its place ("Hội đồng Thi đua - Khen thưởng các cấp"); trusted only where the
+            # plan assigns duties ("lực lượng công an" in a report may be another body).
             query = self._query(fold(actor)[: place.start()])
             found = self._naming(query) if query.units else []
+            loose = True
         if not found:
             if not self._duty_sections:
                 return None
             return Answer("none", actor, self.citation_label, 0.0, about=self._unassigned(actor))
         found.sort(key=lambda f: f[0], reverse=True)
         best_key, best = found[0]
-        if not best_key[0]:
+        if not best_key[0] or (loose and not best_key[1]):
             # Named only in passing ("phối hợp với …"): show where, let the user choose.
             hits = tuple(self._hit(s, query) for _, s in found[:3])
             return Answer("choices", actor, self.citation_label, 0.5, hits[0], hits)
