@@ -292,12 +292,15 @@ _ABOUT_PLAN = re.compile(
     r"|\b(ai|co quan nao|don vi nao|cap nao)\b.*\bban hanh\b"
 )
 # A target asked for by its number: "chỉ tiêu số 10", "chi tieu 16", "chỉ tiêu (16)" (folded).
-_TARGET_NUMBER = re.compile(r"\bchi tieu\s+(?:so\s+|thu\s+)?\(?(?P<n>\d{1,3})\)?(?![\d.,%])")
+_TARGET_NUMBER = re.compile(
+    r"\bchi tieu\s+(?:so\s+|thu\s+)?\(?(?P<n>\d{1,3}(?:\.\d{1,2}){0,2})\)?(?![\d.,%])"
+)
 # Sections that assign duties: "Tổ chức thực hiện", "Phân công nhiệm vụ", "Trách nhiệm của …"
 # (folded titles).
 _DUTY_TITLE = re.compile(
     r"\b(to chuc thuc hien|phan cong|trach nhiem|nhiem vu cua|giao nhiem vu|nhiem vu cu the)\b"
 )
+_GROUP_CHOICES = 6  # targets of a numbered group offered for "chỉ tiêu số 1"
 _TARGET_NAME_UNITS = 3  # "chỉ tiêu …" naming a target in a few words (longer: a passage may do)
 _ANNOUNCED_EXTRA = 600  # characters a quote may run past its limit to reach what it announces
 _DUTY_TITLE_WORDS = 10  # a longer "title" is a first sentence, not a heading
@@ -516,10 +519,23 @@ class KnowledgeBase:
         # and "còn thiếu" read like the units "tỷ" and "con" once folded.
         if not _NOT_A_UNIT.match(rest) and find_measure_prefix(rest) is not None:
             return None
-        marker = f"({int(found['n'])})"
+        number = ".".join(str(int(part)) for part in found["n"].split("."))
+        marker = f"({number})"
         top = self.plan.top_level_targets()
         target = next((t for t in top if t.marker == marker), None)
+        if target is None and "." in number:  # "chỉ tiêu 5.2": a part, by its key
+            target = self._targets.get(number)
         if target is None:
+            # "chỉ tiêu số 1" where the plan numbers "(1.1)", "(1.2)": the group is meant.
+            group = [t for t in top if t.marker.startswith(f"({number}.")]
+            if group:
+                hits = tuple(
+                    self._hit(_Scored(self._docs[self._by_id[f"t:{t.key}"]], 1.0, 1.0, 0.0), None)
+                    for t in group[:_GROUP_CHOICES]
+                )
+                return Answer("choices", question, self.citation_label, 1.0, hits[0], hits)
+            if "." in number:
+                return None  # "chỉ tiêu 2.5 …" may well be a figure
             reason = self._no_such_target(marker, top)
             return Answer("none", question, self.citation_label, 0.0, about=reason, settled=True)
         answer = self.resolve(f"t:{target.key}")

@@ -440,3 +440,27 @@ def test_a_mistyped_abbreviation_is_mended(kb: KnowledgeBase, question: str) -> 
     answer = kb.ask(question)
     assert answer.kind == "target" and answer.best is not None, (question, answer.kind)
     assert answer.best.id == "t:2"
+
+
+def _dotted_plan() -> KnowledgeBase:
+    targets = (
+        _target("1.1", "Sản lượng lương thực", "5000", "tấn"),
+        _target("1.2", "Trồng cây phân tán", "30000", "cây"),
+        _target("2.1", "Tỷ lệ tham gia bảo hiểm y tế", "95", "%"),
+    )
+    plan = ParsedPlan("Kế hoạch", None, None, 2026, "ke_hoach", targets=targets)
+    return KnowledgeBase.build(plan, citation_label=LABEL, synonyms=SynonymTable.builtin())
+
+
+def test_targets_numbered_by_group_are_found_by_their_numbers() -> None:
+    kb = _dotted_plan()
+    exact = kb.ask("chỉ tiêu 1.2")
+    assert exact.kind == "target" and exact.best is not None and exact.best.id == "t:1.2"
+    group = kb.ask("chỉ tiêu số 1")  # the group: which of its targets?
+    assert group.kind == "choices"
+    assert [h.id for h in group.alternatives] == ["t:1.1", "t:1.2"]
+    missing = kb.ask("chỉ tiêu số 7")
+    assert missing.kind == "none" and missing.settled
+    assert "kế hoạch có 3 chỉ tiêu, đánh số (1.1) đến (2.1)" in render_answer(missing)
+    figure = kb.ask("chỉ tiêu 2.5 tấn thóc")  # a figure, not a target number
+    assert not figure.settled
