@@ -16,6 +16,20 @@ A question is answered only when the best document is good enough *and* clearly 
 next; a figure is never given when a weighty word of the question is missing from the target
 ("bảo hiểm xã hội" against a BHYT target). Close calls become choices, and questions the plan
 does not cover (gold prices, weather) get "none".
+
+Some questions are read for what they ask before any ranking (see :mod:`bot.core.asking`):
+
+* a target by its number ("chỉ tiêu số 20"): that target, or how many there are;
+* who signed the plan: its signature block (:mod:`bot.core.signature`), or a plain "not
+  readable" with the issuer;
+* an office's duties ("Phòng Nội vụ có nhiệm vụ gì?"): the passage naming that office as the
+  one doing something, preferably where the plan assigns duties ("Tổ chức thực hiện"), or a
+  plain "no duty assigned to it" with the offices that have one.
+
+A figure question whose words say what is counted ("dành cho khen thưởng") is answered only by
+a target that has them; "chỉ tiêu …" naming no target of the plan is said so, not answered by
+a passage. Quotes are cut at clause ends and go on to what they announce ("chủ đề: “…”"); from
+a plan read by OCR they are shown with their marks restored (:mod:`bot.core.quotes`).
 """
 
 from __future__ import annotations
