@@ -564,7 +564,7 @@ class KnowledgeBase:
         head = f"{self.citation_label} không có con số trả lời câu hỏi này"
         if words:
             head = f"{self.citation_label} không có chỉ tiêu nào về «{words}»"
-        if nearest.score >= self.thresholds.choice:
+        if nearest.doc.kind == "target" and nearest.score >= self.thresholds.choice:
             target = self._target(nearest.doc)
             name = shorten(collapse_spaces(target.name), 80)
             head += f"; chỉ tiêu gần nhất là {target.marker} {name}, không phải điều được hỏi"

@@ -464,3 +464,15 @@ def test_targets_numbered_by_group_are_found_by_their_numbers() -> None:
     assert "kế hoạch có 3 chỉ tiêu, đánh số (1.1) đến (2.1)" in render_answer(missing)
     figure = kb.ask("chỉ tiêu 2.5 tấn thóc")  # a figure, not a target number
     assert not figure.settled
+
+
+def test_a_figure_question_nearest_a_passage_is_refused_plainly() -> None:
+    passages = (
+        Passage("I", "Nội dung thi đua", "Khen thưởng kịp thời các tập thể có thành tích.", 0),
+        Passage("III.1", "Tổ chức thực hiện", "Các thôn dành kinh phí cho phong trào.", 1),
+    )
+    kb = KnowledgeBase.build(_plan(passages), citation_label=LABEL, synonyms=SynonymTable.builtin())
+    for question in ("kinh phí khen thưởng bao nhiêu?", "phong trào được dành bao nhiêu tiền"):
+        answer = kb.ask(question)  # never a crash, never a figure from elsewhere
+        assert answer.kind in ("none", "choices", "passage"), question
+        assert "12 tỷ" not in render_answer(answer)
