@@ -12,6 +12,7 @@ import time
 
 BENCHMARKS = (
     "benchmarks.qa",
+    "benchmarks.conversations",
     "benchmarks.plans",
     "benchmarks.documents",
     "benchmarks.adversarial",
