@@ -401,7 +401,7 @@ async def test_a_quote_reaches_what_it_announces(bot: BotDriver, tmp_path: Path)
     path = tmp_path / "ke_hoach_hung_long.md"
     path.write_text(THEMED_PLAN, encoding="utf-8")
     await bot.load_plan(path)
-    await bot.send("/kehoach chon 2", ADMIN)
+    await bot.choose_plan("2")
     for question in ("chủ đề năm 2026 là gì", "chu de phong trao thi dua la gi"):
         replies = await bot.send(question, AN)
         assert "Về đích sớm các chỉ tiêu nông thôn mới kiểu mẫu”" in replies.text, replies.text
