@@ -148,10 +148,14 @@ class UpdateScope:
 
     async def rollback(self) -> None:
         """Undo the update's changes so far (a request refused half-way) and forget the
-        rows resolved in the session, which the rollback expired."""
+        rows resolved in the session, which the rollback expired. The sender, when already
+        recorded, is recorded again: who spoke is kept whatever became of the request."""
+        remembered = self._remembered
         await self.session.rollback()
         self._unit = self._group_unit = _UNSET
         self._remembered = False
+        if remembered:
+            await self.remember_sender()
 
     async def commit(self) -> None:
         """Make the update's changes so far durable (nothing to do when there are none)."""

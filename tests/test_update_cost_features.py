@@ -1,0 +1,90 @@
+"""One command, one transaction, for every feature that writes: units and invite codes,
+admins, plans and deadlines (measured with SQLAlchemy's engine events, see
+tests/support/update_cost.py). A command whose parts committed separately could leave half
+of itself behind, and a second session writing inside the update would wait for the
+update's own lock on SQLite."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.config import Settings
+from storage import units
+from storage.db import Database
+from storage.models import AuditEntry, User
+from tests.support.driver import ADMIN, AN, BINH, GROUP, BotDriver, Replies, running_bot
+from tests.support.update_cost import UpdateCost, measure
+
+
+@pytest.fixture
+async def bot(settings: Settings, database: Database) -> AsyncIterator[BotDriver]:
+    async with running_bot(settings, database) as driver:
+        await driver.load_plan()
+        await driver.unit("Thôn 1")
+        for user in (ADMIN, AN, BINH):  # every sender known already: /start was sent
+            await driver.send("/start", user)
+        yield driver
+
+
+async def cost_of(bot: BotDriver, text: str, user: int, **where: int) -> tuple[Replies, UpdateCost]:
+    async with measure(bot.db) as cost:
+        replies = await bot.send(text, user, **where)
+    print(f"\n{text!r}: {cost.summary()}")
+    return replies, cost
+
+
+async def press_cost(bot: BotDriver, asked: Replies, label: str) -> tuple[Replies, UpdateCost]:
+    data = asked.button(label)
+    async with measure(bot.db) as cost:
+        replies = await bot.press(data, ADMIN, on=asked.messages[-1])
+    print(f"\npress {label!r} ({data}): {cost.summary()}")
+    return replies, cost
+
+
+def once(cost: UpdateCost) -> None:
+    assert cost.commits == 1, cost.summary()
+    assert cost.rollbacks == 0, cost.summary()
+
+
+async def test_units_commands_commit_once(bot: BotDriver) -> None:
+    replies, cost = await cost_of(bot, "/donvi them Thôn 2\nThôn 3", ADMIN)
+    assert "Đã tạo 2 đơn vị" in replies.text
+    once(cost)
+    replies, cost = await cost_of(bot, "/donvi doiten Thôn 3 | Thôn Đông", ADMIN)
+    assert "Thôn Đông" in replies.text
+    once(cost)
+    replies, cost = await cost_of(bot, "/donvi ma Thôn 1 30", ADMIN)
+    assert "Hiệu lực 30 ngày" in replies.text
+    once(cost)
+    code = re.search(r"/thamgia ([A-Z0-9]+)", replies.text)
+    assert code is not None
+    replies, cost = await cost_of(bot, f"/thamgia {code.group(1)}", AN)
+    assert "Chào mừng" in replies.text
+    once(cost)
+    replies, cost = await cost_of(bot, f"/thamgia {code.group(1)}", BINH, chat_id=GROUP)
+    assert "Đã gắn nhóm này" in replies.text
+    once(cost)
+    replies, cost = await cost_of(bot, "/roi", AN)
+    assert "đã rời đơn vị" in replies.text
+    once(cost)
+    replies, cost = await cost_of(bot, f"/donvi huyma {code.group(1)}", ADMIN)
+    assert "Đã hủy mã" in replies.text
+    once(cost)
+    asked, cost = await cost_of(bot, "/donvi xoa Thôn 2", ADMIN)
+    assert "Xóa đơn vị" in asked.text
+    once(cost)
+    replies, cost = await press_cost(bot, asked, "Xóa đơn vị")
+    assert "Đã xóa đơn vị" in replies.text
+    once(cost)
+
+
+async def test_a_refused_code_is_counted_in_the_same_transaction(bot: BotDriver) -> None:
+    refused = AuditEntry.action == units.INVITE_FAILURE_ACTION
+    replies, cost = await cost_of(bot, "/thamgia KHONGCO", AN)
+    assert "không đúng" in replies.text
+    assert cost.commits == 1, cost.summary()
+    assert len(await bot.rows(AuditEntry, refused, AuditEntry.actor_telegram_id == AN)) == 1
+    assert await bot.rows(User, User.telegram_id == AN)  # the sender is still recorded
