@@ -14,7 +14,7 @@ import pytest
 from bot.config import Settings
 from storage import units
 from storage.db import Database
-from storage.models import AuditEntry, User
+from storage.models import AuditEntry, Role, User
 from tests.support.driver import ADMIN, AN, BINH, GROUP, BotDriver, Replies, running_bot
 from tests.support.update_cost import UpdateCost, measure
 
@@ -88,3 +88,17 @@ async def test_a_refused_code_is_counted_in_the_same_transaction(bot: BotDriver)
     assert cost.commits == 1, cost.summary()
     assert len(await bot.rows(AuditEntry, refused, AuditEntry.actor_telegram_id == AN)) == 1
     assert await bot.rows(User, User.telegram_id == AN)  # the sender is still recorded
+
+
+async def test_admin_commands_commit_once(bot: BotDriver) -> None:
+    replies, cost = await cost_of(bot, f"/quantri them {AN}", ADMIN)
+    assert "Đã cấp quyền" in replies.text
+    once(cost)
+    asked, cost = await cost_of(bot, f"/quantri bo {AN}", ADMIN)
+    once(cost)
+    replies, cost = await press_cost(bot, asked, "Gỡ quyền")
+    assert "Đã gỡ quyền" in replies.text
+    once(cost)
+    person = await bot.rows(User, User.telegram_id == AN)
+    assert person[0].role == Role.USER
+    assert await bot.rows(AuditEntry, AuditEntry.action == "admin.demote")
