@@ -102,3 +102,18 @@ async def test_admin_commands_commit_once(bot: BotDriver) -> None:
     person = await bot.rows(User, User.telegram_id == AN)
     assert person[0].role == Role.USER
     assert await bot.rows(AuditEntry, AuditEntry.action == "admin.demote")
+
+
+async def test_deadline_commands_commit_once(bot: BotDriver) -> None:
+    replies, cost = await cost_of(bot, "/hanchot", ADMIN)
+    assert replies.text
+    once(cost)
+    replies, cost = await cost_of(bot, "/hanchot 6thang 12/06/2025", ADMIN)
+    assert "Đã đặt hạn" in replies.text
+    once(cost)
+    replies, cost = await cost_of(bot, '/hanchot them "Hồ sơ khen thưởng" 31/07/2025', ADMIN)
+    assert "Đã thêm hạn" in replies.text
+    once(cost)
+    replies, cost = await cost_of(bot, '/hanchot xoa "Hồ sơ khen thưởng"', ADMIN)
+    assert "Đã xóa hạn" in replies.text
+    once(cost)
