@@ -116,16 +116,17 @@ async def import_plan(
     name: str | None,
     imported_by: int | None,
     read: PlanFile | None = None,
+    session: AsyncSession | None = None,
 ) -> ImportOutcome:
-    """Read, parse and store a plan file (or the already *read* one); importing the same
-    document again updates it.
+    """Read, parse and store a plan file (or the already *read* one) in *session* when the
+    caller has one; importing the same document again updates it.
 
     Raises :class:`DocumentError` (``message_vi`` for the user) when the file cannot be read
     or holds nothing usable; nothing is stored then.
     """
     read = read or await read_plan_file(data, filename)
     text, parsed = read.text, read.parsed
-    async with db.session() as session:
+    async with db.within(session) as session:
         saved = await plans.save_plan(
             session,
             parsed,
@@ -177,37 +178,52 @@ class ReimportCheck:
     kept: int
 
 
-async def check_reimport(db: Database, read: PlanFile, filename: str) -> ReimportCheck | None:
+async def check_reimport(
+    db: Database, read: PlanFile, filename: str, *, session: AsyncSession | None = None
+) -> ReimportCheck | None:
     """When the file *read* would update a stored plan with reported figures and change or
-    drop some of its targets, what it would do (tried in a transaction that is rolled back);
-    else None."""
-    text, parsed = read.text, read.parsed
-    async with db.sessions() as session:
-        # Look before trying: a trial insert of a new plan would use up an id on PostgreSQL.
-        existing = await plans.existing_plan(session, parsed, text)
-        if existing is None or not await plans.plan_report_count(session, existing.id):
-            return None
+    drop some of its targets, what it would do (tried in a transaction that is rolled back:
+    a savepoint of *session* when the caller has one); else None."""
+    if session is not None:
+        async with session.begin_nested() as trial:
+            try:
+                return await _try_reimport(session, read, filename)
+            finally:
+                await trial.rollback()
+    async with db.sessions() as own:
         try:
-            saved = await plans.save_plan(
-                session, parsed, raw_text=text, filename=filename, name=None, imported_by=None
-            )
-            if saved.created:
-                return None
-            reports = await plans.plan_report_count(session, saved.plan.id)
-            changed = saved.targets_updated - saved.targets_restored + saved.targets_retired
-            if not reports or not changed:
-                return None
-            return ReimportCheck(
-                plan_id=saved.plan.id,
-                name=saved.plan.name,
-                reports=reports,
-                added=saved.targets_added,
-                updated=saved.targets_updated,
-                retired=saved.targets_retired,
-                kept=saved.targets_kept,
-            )
+            return await _try_reimport(own, read, filename)
         finally:
-            await session.rollback()
+            await own.rollback()
+
+
+async def _try_reimport(
+    session: AsyncSession, read: PlanFile, filename: str
+) -> ReimportCheck | None:
+    """The trial import of :func:`check_reimport`, left for the caller to roll back."""
+    text, parsed = read.text, read.parsed
+    # Look before trying: a trial insert of a new plan would use up an id on PostgreSQL.
+    existing = await plans.existing_plan(session, parsed, text)
+    if existing is None or not await plans.plan_report_count(session, existing.id):
+        return None
+    saved = await plans.save_plan(
+        session, parsed, raw_text=text, filename=filename, name=None, imported_by=None
+    )
+    if saved.created:
+        return None
+    reports = await plans.plan_report_count(session, saved.plan.id)
+    changed = saved.targets_updated - saved.targets_restored + saved.targets_retired
+    if not reports or not changed:
+        return None
+    return ReimportCheck(
+        plan_id=saved.plan.id,
+        name=saved.plan.name,
+        reports=reports,
+        added=saved.targets_added,
+        updated=saved.targets_updated,
+        retired=saved.targets_retired,
+        kept=saved.targets_kept,
+    )
 
 
 # ---------------------------------------------------------------- texts
@@ -568,15 +584,21 @@ def candidate_from(payload: dict[str, Any]) -> Target:
 
 
 async def offer_choices(
-    db: Database, outcome: ImportOutcome, *, chat_id: int, user_id: int, now: datetime
+    db: Database,
+    outcome: ImportOutcome,
+    *,
+    chat_id: int,
+    user_id: int,
+    now: datetime,
+    session: AsyncSession | None = None,
 ) -> Offers:
     """Keep the candidate lines and plan deadlines of an import as pending choices (they
-    survive a restart) for the summary's buttons."""
+    survive a restart) for the summary's buttons, in *session* when the caller has one."""
     parsed = outcome.parsed
     if parsed.kind == "bao_cao":
         return Offers((), ())
     candidates, deadlines = [], []
-    async with db.session() as session:
+    async with db.within(session) as session:
         for index, candidate in enumerate(parsed.candidates[:MAX_CANDIDATES], start=1):
             pending_id = await pending.create(
                 session,

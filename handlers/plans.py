@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
@@ -34,12 +35,12 @@ from bot.plans import (
     reimport_question,
 )
 from bot.services import Services, get_services
+from bot.update_scope import before_speaking, current_scope, scope_of
 from handlers.common import (
     Context,
     acknowledge,
     command,
     command_args,
-    remember_sender,
     remove_buttons,
     reply,
     require_admin,
@@ -83,8 +84,9 @@ SEND_FILE_TEXT = (
 
 async def kehoach(update: Update, context: Context) -> None:
     """List plans (and offer to receive a file), or switch the active plan with `chon`."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    services = scope.services
+    await scope.remember_sender()
     if not await require_admin(update, context):
         return
     message = update.effective_message
@@ -95,9 +97,9 @@ async def kehoach(update: Update, context: Context) -> None:
     if args and args[0].lower() in {"chon", "chọn"}:
         await _activate(update, context, " ".join(args[1:]))
         return
-    async with services.db.session() as session:
-        all_plans = await plans.list_plans(session)
-        active = await plans.active_plan(session)
+    session = scope.session
+    all_plans = await plans.list_plans(session)
+    active = await plans.active_plan(session)
     if context.user_data is not None:
         context.user_data[AWAITING_FILE] = services.clock.now() + AWAIT_WINDOW
     text = plans_list_text(all_plans, active.id if active else None)
@@ -155,7 +157,9 @@ async def _import_document(update: Update, context: Context) -> None:
     except DocumentError as exc:
         await reply(update, html.escape(exc.message_vi))
         return
-    check = await check_reimport(services.db, read, request.filename)
+    check = await check_reimport(
+        services.db, read, request.filename, session=scope_of(context).session
+    )
     if check is not None:  # a corrected plan over one with reports: ask first
         await _ask_reimport(update, context, request, check)
         return
@@ -172,22 +176,22 @@ class _ImportRequest:
 async def _ask_reimport(
     update: Update, context: Context, request: _ImportRequest, check: ReimportCheck
 ) -> None:
-    services = get_services(context)
+    scope = scope_of(context)
+    services = scope.services
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    async with services.db.session() as session:
-        pending_id = await pending.create(
-            session,
-            kind=REIMPORT_KIND,
-            chat_telegram_id=chat.id,
-            user_telegram_id=user.id,
-            payload={
-                "file_id": request.file_id,
-                "filename": request.filename,
-                "name": request.name,
-            },
-            now=services.clock.now(),
-        )
+    pending_id = await pending.create(
+        scope.session,
+        kind=REIMPORT_KIND,
+        chat_telegram_id=chat.id,
+        user_telegram_id=user.id,
+        payload={
+            "file_id": request.file_id,
+            "filename": request.filename,
+            "name": request.name,
+        },
+        now=services.clock.now(),
+    )
     markup = InlineKeyboardMarkup(
         [
             [
@@ -209,24 +213,25 @@ async def reimport_pressed(update: Update, context: Context) -> None:
     if not await require_admin(update, context):
         return
     await remove_buttons(query.message)
-    services = get_services(context)
+    scope = scope_of(context)
+    services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
     pending_id, _, answer = query.data.removeprefix(REIMPORT_PREFIX).partition(":")
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            int(pending_id),
-            kind=REIMPORT_KIND,
-            user_telegram_id=user.id,
-            now=services.clock.now(),
-        )
+    payload = await pending.take(
+        session,
+        int(pending_id),
+        kind=REIMPORT_KIND,
+        user_telegram_id=user.id,
+        now=services.clock.now(),
+    )
     if payload is None:
         await reply(update, ALREADY_ANSWERED)
         return
     if answer != "1":
         await reply(update, "Đã hủy, kế hoạch giữ nguyên như trước.")
         return
+    await before_speaking()  # the button is used up; no lock held while the file comes
     telegram_file = await context.bot.get_file(payload["file_id"])
     data = bytes(await telegram_file.download_as_bytearray())
     request = _ImportRequest(payload["file_id"], payload["filename"], payload.get("name") or "")
@@ -240,16 +245,17 @@ async def _import(
     request: _ImportRequest,
     read: PlanFile | None = None,
 ) -> None:
-    services = get_services(context)
+    scope = scope_of(context)
     user = update.effective_user
     try:
         outcome = await import_plan(
-            services.db,
+            scope.services.db,
             data,
             request.filename,
             name=request.name or None,
             imported_by=user.id if user else None,
             read=read,
+            session=scope.session,
         )
     except DocumentError as exc:
         await reply(update, html.escape(exc.message_vi))
@@ -259,12 +265,15 @@ async def _import(
 
 async def send_import_outcome(update: Update, context: Context, outcome: ImportOutcome) -> None:
     """What an import found, paged, with one-tap buttons for lines not taken and for the
-    deadlines the plan sets (a typed file or a scan alike)."""
+    deadlines the plan sets (a typed file or a scan alike): in the update's session, or in
+    sessions of their own for a scan read in the background."""
     services = get_services(context)
+    scope = current_scope()
+    session = scope.session if scope is not None else None
     user = update.effective_user
     knowledge.invalidate(services)
     pages = plan_summary_pages(outcome)
-    note = await _year_note(services, outcome.parsed.year)
+    note = await _year_note(services, outcome.parsed.year, session=session)
     if len(pages[-1]) + len(note) <= MAX_SUMMARY_CHARS:
         pages[-1] += note
     elif note:
@@ -276,6 +285,7 @@ async def send_import_outcome(update: Update, context: Context, outcome: ImportO
         chat_id=chat.id if chat else 0,
         user_id=user.id if user else 0,
         now=services.clock.now(),
+        session=session,
     )
     for page in pages[:-1]:
         await reply(update, page)
@@ -302,29 +312,29 @@ async def candidate_pressed(update: Update, context: Context) -> None:
     await acknowledge(query)
     if not await require_admin(update, context):
         return
-    services = get_services(context)
+    scope = scope_of(context)
+    services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
     pending_id = int(query.data.removeprefix(CANDIDATE_PREFIX))
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            pending_id,
-            kind=CANDIDATE_KIND,
-            user_telegram_id=user.id,
-            now=services.clock.now(),
-        )
-        plan = await plans.get_plan(session, int(payload["plan_id"])) if payload else None
-        if payload is None or plan is None:
-            text = ALREADY_ANSWERED
-        else:
-            try:
-                change = await targets.add_candidate(
-                    session, plan.id, candidate_from(payload), actor=user.id
-                )
-                text = targets_texts.done_text(change)
-            except UserFacingError as exc:
-                text = html.escape(exc.message_vi, quote=False)
+    payload = await pending.take(
+        session,
+        pending_id,
+        kind=CANDIDATE_KIND,
+        user_telegram_id=user.id,
+        now=services.clock.now(),
+    )
+    plan = await plans.get_plan(session, int(payload["plan_id"])) if payload else None
+    if payload is None or plan is None:
+        text = ALREADY_ANSWERED
+    else:
+        try:
+            change = await targets.add_candidate(
+                session, plan.id, candidate_from(payload), actor=user.id
+            )
+            text = targets_texts.done_text(change)
+        except UserFacingError as exc:
+            text = html.escape(exc.message_vi, quote=False)
     knowledge.invalidate(services)
     await reply(update, text)
 
@@ -336,27 +346,29 @@ async def deadline_pressed(update: Update, context: Context) -> None:
     await acknowledge(query)
     if not await require_admin(update, context):
         return
-    services = get_services(context)
+    scope = scope_of(context)
+    services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            int(query.data.removeprefix(DEADLINE_PREFIX)),
-            kind=DEADLINE_KIND,
-            user_telegram_id=user.id,
-            now=services.clock.now(),
-        )
+    payload = await pending.take(
+        session,
+        int(query.data.removeprefix(DEADLINE_PREFIX)),
+        kind=DEADLINE_KIND,
+        user_telegram_id=user.id,
+        now=services.clock.now(),
+    )
     if payload is None:
         await reply(update, ALREADY_ANSWERED)
         return
     due = date.fromisoformat(payload["due"])
     try:
-        view = await _set_plan_deadline(services, payload["kind"], due, payload["what"], user.id)
-    except UserFacingError as exc:
+        view = await _set_plan_deadline(
+            services, payload["kind"], due, payload["what"], user.id, session=session
+        )
+    except UserFacingError as exc:  # refused before anything is written; the button stays used
         await reply(update, html.escape(exc.message_vi, quote=False))
         return
-    await rebuild_schedule(context.application, services, catch_up=False)
+    await rebuild_schedule(context.application, services, catch_up=False, session=session)
     await reply(
         update,
         f"✅ Đã đặt hạn {html.escape(view.title)}: <b>{format_day_long(view.due_on)}</b>.\n"
@@ -365,15 +377,15 @@ async def deadline_pressed(update: Update, context: Context) -> None:
 
 
 async def _set_plan_deadline(
-    services: Services, kind: str, due: date, what: str, actor: int
+    services: Services, kind: str, due: date, what: str, actor: int, *, session: AsyncSession
 ) -> DeadlineView:
     """A six-month or year-end report date moves that period's deadline; any other date
     (registration, award dossiers) becomes a named deadline."""
     if kind == DeadlineKind.SIX_MONTH:
-        return await service.set_deadline(services, SIX_MONTH, due, actor)
+        return await service.set_deadline(services, SIX_MONTH, due, actor, session=session)
     if kind == DeadlineKind.YEAR_END:
-        return await service.set_deadline(services, YEAR_END, due, actor)
-    view, _created = await service.add_custom_deadline(services, what, due, actor)
+        return await service.set_deadline(services, YEAR_END, due, actor, session=session)
+    view, _created = await service.add_custom_deadline(services, what, due, actor, session=session)
     return view
 
 
@@ -402,42 +414,43 @@ def _choices_text(all_plans: list[Plan]) -> str:
 
 async def _activate(update: Update, context: Context, which: str) -> None:
     """/kehoach chon N (or the list's button): say what switching changes, and ask first."""
-    services = get_services(context)
+    scope = scope_of(context)
+    services = scope.services
     if not await require_admin(update, context):
         return
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    async with services.db.session() as session:
-        all_plans = await plans.list_plans(session)
-        plan = await plans.find_plan(session, which.strip()) if which.strip() else None
-        if plan is None:
-            problem = f"Không tìm thấy kế hoạch «{html.escape(which.strip())}». " if which else ""
-            await reply(update, problem + _choices_text(all_plans))
-            return
-        if plan.kind == "bao_cao":
-            await reply(
-                update,
-                f"Văn bản số {plan.id} là báo cáo, không phải kế hoạch, nên không dùng làm kế "
-                "hoạch đang dùng. Hãy nạp tệp kế hoạch thi đua rồi chọn nó.",
-            )
-            return
-        label = html.escape(knowledge.citation_label(plan))
-        if plan.is_active:
-            await reply(
-                update,
-                f"<b>{label}</b> (số {plan.id}) đang là kế hoạch đang dùng; không thay đổi gì.",
-            )
-            return
-        current = await plans.active_plan(session)
-        reported = await plans.plan_report_count(session, current.id) if current else 0
-        pending_id = await pending.create(
-            session,
-            kind=ACTIVATE_KIND,
-            chat_telegram_id=chat.id,
-            user_telegram_id=user.id,
-            payload={"plan_id": plan.id, "from": current.id if current else None},
-            now=services.clock.now(),
+    session = scope.session
+    all_plans = await plans.list_plans(session)
+    plan = await plans.find_plan(session, which.strip()) if which.strip() else None
+    if plan is None:
+        problem = f"Không tìm thấy kế hoạch «{html.escape(which.strip())}». " if which else ""
+        await reply(update, problem + _choices_text(all_plans))
+        return
+    if plan.kind == "bao_cao":
+        await reply(
+            update,
+            f"Văn bản số {plan.id} là báo cáo, không phải kế hoạch, nên không dùng làm kế "
+            "hoạch đang dùng. Hãy nạp tệp kế hoạch thi đua rồi chọn nó.",
         )
+        return
+    label = html.escape(knowledge.citation_label(plan))
+    if plan.is_active:
+        await reply(
+            update,
+            f"<b>{label}</b> (số {plan.id}) đang là kế hoạch đang dùng; không thay đổi gì.",
+        )
+        return
+    current = await plans.active_plan(session)
+    reported = await plans.plan_report_count(session, current.id) if current else 0
+    pending_id = await pending.create(
+        session,
+        kind=ACTIVATE_KIND,
+        chat_telegram_id=chat.id,
+        user_telegram_id=user.id,
+        payload={"plan_id": plan.id, "from": current.id if current else None},
+        now=services.clock.now(),
+    )
     lines = [
         f"Chọn <b>{label}</b> (số {plan.id}) làm kế hoạch đang dùng?",
         "• Từ lúc đó bot trả lời câu hỏi và ghi số liệu theo các chỉ tiêu của kế hoạch này.",
@@ -470,44 +483,46 @@ async def use_pressed(update: Update, context: Context) -> None:
     if not await require_admin(update, context):
         return
     await remove_buttons(query.message)
-    services = get_services(context)
+    scope = scope_of(context)
+    services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
     pending_id, _, answer = query.data.removeprefix(USE_PREFIX).partition(":")
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            int(pending_id),
-            kind=ACTIVATE_KIND,
-            user_telegram_id=user.id,
-            now=services.clock.now(),
+    payload = await pending.take(
+        session,
+        int(pending_id),
+        kind=ACTIVATE_KIND,
+        user_telegram_id=user.id,
+        now=services.clock.now(),
+    )
+    if payload is None:
+        await reply(update, ALREADY_ANSWERED)
+        return
+    if answer != "1":
+        await reply(update, "Đã hủy; kế hoạch đang dùng giữ nguyên.")
+        return
+    plan = await plans.get_plan(session, int(payload["plan_id"]))
+    current = await plans.active_plan(session)
+    if plan is None or (current.id if current else None) != payload["from"]:
+        await reply(
+            update,
+            "Kế hoạch đang dùng đã thay đổi trong lúc chờ, nên tôi không đổi gì. "
+            "Xem lại bằng /kehoach.",
         )
-        if payload is None:
-            await reply(update, ALREADY_ANSWERED)
-            return
-        if answer != "1":
-            await reply(update, "Đã hủy; kế hoạch đang dùng giữ nguyên.")
-            return
-        plan = await plans.get_plan(session, int(payload["plan_id"]))
-        current = await plans.active_plan(session)
-        if plan is None or (current.id if current else None) != payload["from"]:
-            await reply(
-                update,
-                "Kế hoạch đang dùng đã thay đổi trong lúc chờ, nên tôi không đổi gì. "
-                "Xem lại bằng /kehoach.",
-            )
-            return
-        await plans.activate_plan(session, plan.id)
-        await users.audit(session, "plan.activate", actor=user.id, plan_id=plan.id)
-        label, year = knowledge.citation_label(plan), plan.year
+        return
+    await plans.activate_plan(session, plan.id)
+    await users.audit(session, "plan.activate", actor=user.id, plan_id=plan.id)
+    label, year = knowledge.citation_label(plan), plan.year
     knowledge.invalidate(services)
-    note = await _year_note(services, year)
+    note = await _year_note(services, year, session=session)
     await reply(update, f"Đã chọn <b>{html.escape(label)}</b> làm kế hoạch đang dùng.{note}")
 
 
-async def _year_note(services: Services, plan_year: int | None) -> str:
+async def _year_note(
+    services: Services, plan_year: int | None, *, session: AsyncSession | None = None
+) -> str:
     """A warning when the plan is for another year than the reports now coming in."""
-    period = await current_period(services)
+    period = await current_period(services, session=session)
     if plan_year is None or plan_year == period.year:
         return ""
     return (

@@ -15,7 +15,7 @@ from bot.config import Settings
 from storage import units
 from storage.db import Database
 from storage.models import AuditEntry, Role, User
-from tests.support.driver import ADMIN, AN, BINH, GROUP, BotDriver, Replies, running_bot
+from tests.support.driver import ADMIN, AN, BINH, GROUP, PLAN_FILE, BotDriver, Replies, running_bot
 from tests.support.update_cost import UpdateCost, measure
 
 
@@ -102,6 +102,22 @@ async def test_admin_commands_commit_once(bot: BotDriver) -> None:
     person = await bot.rows(User, User.telegram_id == AN)
     assert person[0].role == Role.USER
     assert await bot.rows(AuditEntry, AuditEntry.action == "admin.demote")
+
+
+async def test_plan_commands_commit_once(bot: BotDriver) -> None:
+    replies, cost = await cost_of(bot, "/kehoach", ADMIN)
+    assert replies.text
+    once(cost)
+    content = PLAN_FILE.read_bytes()
+    async with measure(bot.db) as cost:
+        replies = await bot.send_file((PLAN_FILE.name, content), ADMIN, caption="/kehoach")
+    print(f"\nplan file: {cost.summary()}")
+    assert "Đang đọc kế hoạch" in replies.messages[0].text
+    # The sender is committed before "Đang đọc kế hoạch…" goes out (no lock is held while
+    # the file is downloaded and read); the plan, its audit entry and the summary's
+    # buttons are then saved together.
+    assert cost.commits == 2, cost.summary()
+    assert cost.rollbacks == 0, cost.summary()
 
 
 async def test_deadline_commands_commit_once(bot: BotDriver) -> None:
