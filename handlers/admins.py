@@ -15,21 +15,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot import callbacks
+from bot.callbacks import AdminDemotePress, AdminDemotion
 from bot.commands import Audience, Command
 from bot.core.text import fold
 from bot.services import Services
 from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
-    acknowledge,
+    admin_press,
     command,
     command_args,
-    remove_buttons,
     reply,
     require_admin,
 )
 from handlers.units import Origin, esc
-from storage import pending, users
+from storage import users
 from storage.models import Role, User
 
 COMMANDS = (
@@ -52,8 +53,6 @@ USAGE = (
 )
 PROMOTE_WORDS = {"them", "cap", "add"}
 DEMOTE_WORDS = {"bo", "go", "xoa", "remove"}
-DEMOTE_PREFIX = "admin:bo:"
-DEMOTE_KIND = "admin.demote"
 _TELEGRAM_ID = re.compile(r"-?\d{1,20}")
 
 
@@ -174,12 +173,11 @@ async def _demote(update: Update, scope: UpdateScope, rest: str) -> None:
     telegram_id, problem = await _demotable(session, update, services, rest)
     if telegram_id is not None:
         described = person(await users.get_user(session, telegram_id), telegram_id)
-        pending_id = await pending.create(
+        pending_id = await callbacks.ask(
             session,
-            kind=DEMOTE_KIND,
-            chat_telegram_id=chat.id,
-            user_telegram_id=sender.id,
-            payload={"telegram_id": telegram_id},
+            AdminDemotion(telegram_id=telegram_id),
+            chat_id=chat.id,
+            user_id=sender.id,
             now=services.clock.now(),
         )
     if telegram_id is None:
@@ -194,9 +192,13 @@ async def _demote(update: Update, scope: UpdateScope, rest: str) -> None:
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Gỡ quyền", callback_data=f"{DEMOTE_PREFIX}{pending_id}:1"),
                 InlineKeyboardButton(
-                    "Thôi, giữ nguyên", callback_data=f"{DEMOTE_PREFIX}{pending_id}:0"
+                    "Gỡ quyền",
+                    callback_data=AdminDemotePress(pending_id=pending_id, yes=True).encode(),
+                ),
+                InlineKeyboardButton(
+                    "Thôi, giữ nguyên",
+                    callback_data=AdminDemotePress(pending_id=pending_id, yes=False).encode(),
                 ),
             ]
         ]
@@ -230,30 +232,22 @@ async def _demotable(
 
 async def demote_pressed(update: Update, context: Context) -> None:
     """ "Gỡ quyền" / "Thôi" under the question /quantri bo asked."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, AdminDemotePress)
+    if press is None:
         return
-    await remove_buttons(query.message)
     scope = scope_of(context)
     services, session = scope.services, scope.session
     sender = update.effective_user
     assert sender is not None
-    pending_id, _, answer = query.data.removeprefix(DEMOTE_PREFIX).partition(":")
-    payload = await pending.take(
-        session,
-        int(pending_id),
-        kind=DEMOTE_KIND,
-        user_telegram_id=sender.id,
-        now=services.clock.now(),
+    asked = await callbacks.answer(
+        session, AdminDemotion, press.pending_id, user_id=sender.id, now=services.clock.now()
     )
-    if payload is None:
+    if asked is None:
         text = "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
-    elif answer != "1":
+    elif not press.yes:
         text = "Đã hủy; quyền quản trị viên giữ nguyên."
     else:
-        text = await _demote_now(session, update, services, int(payload["telegram_id"]))
+        text = await _demote_now(session, update, services, asked.telegram_id)
     await reply(update, text)
 
 
@@ -278,5 +272,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root (new messages only)."""
     return [
         command("quantri", quantri),
-        CallbackQueryHandler(demote_pressed, pattern=rf"^{DEMOTE_PREFIX}\d+:[01]$"),
+        CallbackQueryHandler(demote_pressed, pattern=AdminDemotePress.matches),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackContext, CommandHandler, filters
 
 from bot import knowledge
+from bot.callbacks import Press
 from bot.exports.text import MESSAGE_LIMIT, split_messages
 from bot.knowledge import ActivePlan
 from bot.services import Services, get_services, is_admin
@@ -18,6 +19,7 @@ from bot.update_scope import before_speaking, current_scope
 from storage import users
 
 Context = CallbackContext[Any, Any, Any, Any]
+PressT = TypeVar("PressT", bound=Press)
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
@@ -153,3 +155,21 @@ async def remove_buttons(message: object) -> None:
     except BadRequest as exc:
         if not is_harmless(exc):
             raise
+
+
+async def admin_press(
+    update: Update, context: Context, kind: type[PressT], *, take_buttons: bool = True
+) -> PressT | None:
+    """The press of *kind* behind *update*, for an admin's button: the spinner stopped, a
+    non-admin told so (None), the question's buttons taken off (*take_buttons*) so it is
+    not answered twice."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await acknowledge(query)
+    if not await require_admin(update, context):
+        return None
+    if take_buttons:
+        await remove_buttons(query.message)
+    press = kind.decode(query.data)
+    assert press is not None, "the handler's pattern is the kind's"
+    return press

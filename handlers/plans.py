@@ -11,7 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import knowledge, targets, targets_texts
+from bot import callbacks, knowledge, targets, targets_texts
+from bot.callbacks import (
+    PlanActivatePress,
+    PlanCandidatePress,
+    PlanDeadlinePress,
+    PlanReimport,
+    PlanReimportPress,
+    PlanSwitch,
+    PlanUsePress,
+)
 from bot.commands import Audience, Command
 from bot.core.documents import MAX_FILE_BYTES, DocumentError, ScannedPdf
 from bot.core.plan import DeadlineKind
@@ -39,9 +48,9 @@ from bot.update_scope import before_speaking, current_scope, scope_of
 from handlers.common import (
     Context,
     acknowledge,
+    admin_press,
     command,
     command_args,
-    remove_buttons,
     reply,
     require_admin,
 )
@@ -65,13 +74,6 @@ COMMANDS = (
 
 AWAITING_FILE = "awaiting_plan_file_until"  # user_data key: when the "send the file now" offer ends
 AWAIT_WINDOW = timedelta(minutes=15)
-ACTIVATE_PREFIX = "plan:activate:"
-CANDIDATE_PREFIX = "plan:cand:"
-REIMPORT_PREFIX = "plan:re:"
-REIMPORT_KIND = "plan.reimport"
-USE_PREFIX = "plan:use:"
-ACTIVATE_KIND = "plan.activate"
-DEADLINE_PREFIX = "plan:dl:"
 ALREADY_ANSWERED = (
     "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
 )
@@ -104,7 +106,11 @@ async def kehoach(update: Update, context: Context) -> None:
         context.user_data[AWAITING_FILE] = services.clock.now() + AWAIT_WINDOW
     text = plans_list_text(all_plans, active.id if active else None)
     buttons = [
-        [InlineKeyboardButton(f"Dùng kế hoạch số {p.id}", callback_data=f"{ACTIVATE_PREFIX}{p.id}")]
+        [
+            InlineKeyboardButton(
+                f"Dùng kế hoạch số {p.id}", callback_data=PlanActivatePress(plan_id=p.id).encode()
+            )
+        ]
         for p in all_plans
         if (active is None or p.id != active.id) and p.kind != "bao_cao"
     ]
@@ -180,24 +186,20 @@ async def _ask_reimport(
     services = scope.services
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    pending_id = await pending.create(
-        scope.session,
-        kind=REIMPORT_KIND,
-        chat_telegram_id=chat.id,
-        user_telegram_id=user.id,
-        payload={
-            "file_id": request.file_id,
-            "filename": request.filename,
-            "name": request.name,
-        },
-        now=services.clock.now(),
+    question = PlanReimport(file_id=request.file_id, filename=request.filename, name=request.name)
+    pending_id = await callbacks.ask(
+        scope.session, question, chat_id=chat.id, user_id=user.id, now=services.clock.now()
     )
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Nạp lại", callback_data=f"{REIMPORT_PREFIX}{pending_id}:1"),
                 InlineKeyboardButton(
-                    "Thôi, giữ nguyên", callback_data=f"{REIMPORT_PREFIX}{pending_id}:0"
+                    "Nạp lại",
+                    callback_data=PlanReimportPress(pending_id=pending_id, yes=True).encode(),
+                ),
+                InlineKeyboardButton(
+                    "Thôi, giữ nguyên",
+                    callback_data=PlanReimportPress(pending_id=pending_id, yes=False).encode(),
                 ),
             ]
         ]
@@ -207,34 +209,26 @@ async def _ask_reimport(
 
 async def reimport_pressed(update: Update, context: Context) -> None:
     """ "Nạp lại" / "Thôi" under the question about re-importing over reported figures."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, PlanReimportPress)
+    if press is None:
         return
-    await remove_buttons(query.message)
     scope = scope_of(context)
     services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    pending_id, _, answer = query.data.removeprefix(REIMPORT_PREFIX).partition(":")
-    payload = await pending.take(
-        session,
-        int(pending_id),
-        kind=REIMPORT_KIND,
-        user_telegram_id=user.id,
-        now=services.clock.now(),
+    asked = await callbacks.answer(
+        session, PlanReimport, press.pending_id, user_id=user.id, now=services.clock.now()
     )
-    if payload is None:
+    if asked is None:
         await reply(update, ALREADY_ANSWERED)
         return
-    if answer != "1":
+    if not press.yes:
         await reply(update, "Đã hủy, kế hoạch giữ nguyên như trước.")
         return
     await before_speaking()  # the button is used up; no lock held while the file comes
-    telegram_file = await context.bot.get_file(payload["file_id"])
+    telegram_file = await context.bot.get_file(asked.file_id)
     data = bytes(await telegram_file.download_as_bytearray())
-    request = _ImportRequest(payload["file_id"], payload["filename"], payload.get("name") or "")
+    request = _ImportRequest(asked.file_id, asked.filename, asked.name or "")
     await _import(update, context, data, request)
 
 
@@ -295,11 +289,15 @@ async def send_import_outcome(update: Update, context: Context, outcome: ImportO
 def _offer_markup(offers: Offers) -> InlineKeyboardMarkup | None:
     """One-tap buttons: add a line not taken, use a date the plan sets as a deadline."""
     rows = [
-        [InlineKeyboardButton(f"➕ Thêm dòng {number}", callback_data=f"{CANDIDATE_PREFIX}{pid}")]
+        [
+            InlineKeyboardButton(
+                f"➕ Thêm dòng {number}", callback_data=PlanCandidatePress(pending_id=pid).encode()
+            )
+        ]
         for number, pid in offers.candidates
     ]
     rows += [
-        [InlineKeyboardButton(label, callback_data=f"{DEADLINE_PREFIX}{pid}")]
+        [InlineKeyboardButton(label, callback_data=PlanDeadlinePress(pending_id=pid).encode())]
         for pid, label in offers.deadlines
     ]
     return InlineKeyboardMarkup(rows) if rows else None
@@ -307,19 +305,16 @@ def _offer_markup(offers: Offers) -> InlineKeyboardMarkup | None:
 
 async def candidate_pressed(update: Update, context: Context) -> None:
     """ "➕ Thêm dòng N" under an import summary: the line becomes the next target."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, PlanCandidatePress, take_buttons=False)
+    if press is None:
         return
     scope = scope_of(context)
     services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    pending_id = int(query.data.removeprefix(CANDIDATE_PREFIX))
     payload = await pending.take(
         session,
-        pending_id,
+        press.pending_id,
         kind=CANDIDATE_KIND,
         user_telegram_id=user.id,
         now=services.clock.now(),
@@ -341,10 +336,8 @@ async def candidate_pressed(update: Update, context: Context) -> None:
 
 async def deadline_pressed(update: Update, context: Context) -> None:
     """ "📅 dd/mm/yyyy — …" under an import summary: the plan's date becomes a deadline."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, PlanDeadlinePress, take_buttons=False)
+    if press is None:
         return
     scope = scope_of(context)
     services, session = scope.services, scope.session
@@ -352,7 +345,7 @@ async def deadline_pressed(update: Update, context: Context) -> None:
     assert user is not None
     payload = await pending.take(
         session,
-        int(query.data.removeprefix(DEADLINE_PREFIX)),
+        press.pending_id,
         kind=DEADLINE_KIND,
         user_telegram_id=user.id,
         now=services.clock.now(),
@@ -392,9 +385,11 @@ async def _set_plan_deadline(
 async def activate_pressed(update: Update, context: Context) -> None:
     """The "Dùng kế hoạch số N" button."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    press = PlanActivatePress.decode(query.data)
+    assert press is not None, "the handler's pattern is the kind's"
     await acknowledge(query)
-    await _activate(update, context, query.data.removeprefix(ACTIVATE_PREFIX))
+    await _activate(update, context, str(press.plan_id))
 
 
 ACTIVATE_USAGE = "Cách dùng: <code>/kehoach chon &lt;số kế hoạch&gt;</code>, ví dụ {example}."
@@ -443,13 +438,9 @@ async def _activate(update: Update, context: Context, which: str) -> None:
         return
     current = await plans.active_plan(session)
     reported = await plans.plan_report_count(session, current.id) if current else 0
-    pending_id = await pending.create(
-        session,
-        kind=ACTIVATE_KIND,
-        chat_telegram_id=chat.id,
-        user_telegram_id=user.id,
-        payload={"plan_id": plan.id, "from": current.id if current else None},
-        now=services.clock.now(),
+    question = PlanSwitch(plan_id=plan.id, from_plan=current.id if current else None)
+    pending_id = await callbacks.ask(
+        session, question, chat_id=chat.id, user_id=user.id, now=services.clock.now()
     )
     lines = [
         f"Chọn <b>{label}</b> (số {plan.id}) làm kế hoạch đang dùng?",
@@ -464,10 +455,12 @@ async def _activate(update: Update, context: Context, which: str) -> None:
         [
             [
                 InlineKeyboardButton(
-                    f"Dùng kế hoạch số {plan.id}", callback_data=f"{USE_PREFIX}{pending_id}:1"
+                    f"Dùng kế hoạch số {plan.id}",
+                    callback_data=PlanUsePress(pending_id=pending_id, yes=True).encode(),
                 ),
                 InlineKeyboardButton(
-                    "Thôi, giữ nguyên", callback_data=f"{USE_PREFIX}{pending_id}:0"
+                    "Thôi, giữ nguyên",
+                    callback_data=PlanUsePress(pending_id=pending_id, yes=False).encode(),
                 ),
             ]
         ]
@@ -477,33 +470,25 @@ async def _activate(update: Update, context: Context, which: str) -> None:
 
 async def use_pressed(update: Update, context: Context) -> None:
     """ "Dùng kế hoạch số N" / "Thôi" under the question about switching the plan in use."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, PlanUsePress)
+    if press is None:
         return
-    await remove_buttons(query.message)
     scope = scope_of(context)
     services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    pending_id, _, answer = query.data.removeprefix(USE_PREFIX).partition(":")
-    payload = await pending.take(
-        session,
-        int(pending_id),
-        kind=ACTIVATE_KIND,
-        user_telegram_id=user.id,
-        now=services.clock.now(),
+    asked = await callbacks.answer(
+        session, PlanSwitch, press.pending_id, user_id=user.id, now=services.clock.now()
     )
-    if payload is None:
+    if asked is None:
         await reply(update, ALREADY_ANSWERED)
         return
-    if answer != "1":
+    if not press.yes:
         await reply(update, "Đã hủy; kế hoạch đang dùng giữ nguyên.")
         return
-    plan = await plans.get_plan(session, int(payload["plan_id"]))
+    plan = await plans.get_plan(session, asked.plan_id)
     current = await plans.active_plan(session)
-    if plan is None or (current.id if current else None) != payload["from"]:
+    if plan is None or (current.id if current else None) != asked.from_plan:
         await reply(
             update,
             "Kế hoạch đang dùng đã thay đổi trong lúc chờ, nên tôi không đổi gì. "
@@ -543,11 +528,11 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         command("kehoach", kehoach),
         MessageHandler(caption_command, kehoach),
-        CallbackQueryHandler(activate_pressed, pattern=rf"^{ACTIVATE_PREFIX}\d+$"),
-        CallbackQueryHandler(use_pressed, pattern=rf"^{USE_PREFIX}\d+:[01]$"),
-        CallbackQueryHandler(reimport_pressed, pattern=rf"^{REIMPORT_PREFIX}\d+:[01]$"),
-        CallbackQueryHandler(candidate_pressed, pattern=rf"^{CANDIDATE_PREFIX}\d+$"),
-        CallbackQueryHandler(deadline_pressed, pattern=rf"^{DEADLINE_PREFIX}\d+$"),
+        CallbackQueryHandler(activate_pressed, pattern=PlanActivatePress.matches),
+        CallbackQueryHandler(use_pressed, pattern=PlanUsePress.matches),
+        CallbackQueryHandler(reimport_pressed, pattern=PlanReimportPress.matches),
+        CallbackQueryHandler(candidate_pressed, pattern=PlanCandidatePress.matches),
+        CallbackQueryHandler(deadline_pressed, pattern=PlanDeadlinePress.matches),
         MessageHandler(
             filters.UpdateType.MESSAGE & filters.Document.ALL & filters.ChatType.PRIVATE,
             document_received,

@@ -13,6 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot import knowledge
 from bot import targets as use
 from bot import targets_texts as texts
+from bot.callbacks import TargetConfirmPress
 from bot.commands import Audience, Command
 from bot.core.text import fold
 from bot.errors import NotFound, UserFacingError
@@ -23,10 +24,9 @@ from handlers import questions
 from handlers.common import (
     NO_PLAN_TEXT,
     Context,
-    acknowledge,
+    admin_press,
     command,
     command_args,
-    remove_buttons,
     reply,
     require_admin,
     sender_is_admin,
@@ -50,7 +50,6 @@ ACTIONS = frozenset(
 READ_ONLY = frozenset({"xem", "huongdan"})  # anyone may look; changes are for admins
 ONE_KEY = frozenset({"xem", "xoa", "khoiphuc", "laylai"})  # actions on exactly one target
 CONFIRM_KIND = "targets.confirm"
-CONFIRM_PREFIX = "tgc:"  # tgc:<pending id>:1|0
 
 
 async def chitieu(update: Update, context: Context) -> None:
@@ -257,9 +256,13 @@ async def _ask(
         [
             [
                 InlineKeyboardButton(
-                    texts.CONFIRM, callback_data=f"{CONFIRM_PREFIX}{pending_id}:1"
+                    texts.CONFIRM,
+                    callback_data=TargetConfirmPress(pending_id=pending_id, yes=True).encode(),
                 ),
-                InlineKeyboardButton(texts.CANCEL, callback_data=f"{CONFIRM_PREFIX}{pending_id}:0"),
+                InlineKeyboardButton(
+                    texts.CANCEL,
+                    callback_data=TargetConfirmPress(pending_id=pending_id, yes=False).encode(),
+                ),
             ]
         ]
     )
@@ -268,22 +271,18 @@ async def _ask(
 
 async def confirm_pressed(update: Update, context: Context) -> None:
     """ "Đồng ý" / "Thôi" under a destructive change."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, TargetConfirmPress)
+    if press is None:
         return
-    await remove_buttons(query.message)
     scope = scope_of(context)
     services = scope.services
-    pending_id, _, answer = query.data.removeprefix(CONFIRM_PREFIX).partition(":")
     user = update.effective_user
     assert user is not None
     text: str
     session = scope.session
     payload = await pending.take(
         session,
-        int(pending_id),
+        press.pending_id,
         kind=CONFIRM_KIND,
         user_telegram_id=user.id,
         now=services.clock.now(),
@@ -291,7 +290,7 @@ async def confirm_pressed(update: Update, context: Context) -> None:
     plan = await plans.active_plan(session)
     if payload is None:
         text = texts.EXPIRED
-    elif answer != "1":
+    elif not press.yes:
         text = texts.CANCELLED
     elif plan is None or plan.id != payload.get("plan_id"):
         text = texts.PLAN_CHANGED
@@ -324,5 +323,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         command("chitieu", chitieu),
         MessageHandler(sheet_caption, sheet_received),
-        CallbackQueryHandler(confirm_pressed, pattern=rf"^{CONFIRM_PREFIX}\d+:[01]$"),
+        CallbackQueryHandler(confirm_pressed, pattern=TargetConfirmPress.matches),
     ]

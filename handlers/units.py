@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from bot import callbacks
+from bot.callbacks import UnitDeletePress, UnitDeletion
 from bot.commands import Audience, Command
 from bot.core.text import fold
 from bot.errors import UserFacingError
@@ -27,15 +29,14 @@ from bot.services import Services
 from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
-    acknowledge,
+    admin_press,
     command,
     command_args,
-    remove_buttons,
     reply,
     require_admin,
     sender_is_admin,
 )
-from storage import pending, units, users
+from storage import units, users
 from storage.models import InviteCode, Unit
 
 logger = logging.getLogger(__name__)
@@ -81,8 +82,6 @@ JOIN_USAGE = (
 )
 REPORT_HINT = "chỉ cần nhắn số liệu, ví dụ «Đã trồng được 12.500 cây phân tán»"
 BOUND_PREFIX = "Đã gắn nhóm này với đơn vị"
-DELETE_PREFIX = "unit:del:"
-DELETE_KIND = "unit.delete"
 # With Telegram's privacy mode on (the default for new bots), a bot in a group sees only
 # commands, so plain reports would silently never arrive.
 PRIVACY_NOTE = (
@@ -351,13 +350,8 @@ async def _delete(update: Update, scope: UpdateScope, rest: str) -> None:
     groups = (await units.bound_chat_counts(session)).get(unit.id, 0)
     codes = len((await units.open_invite_codes(session, now=now)).get(unit.id, []))
     reported = await units.unit_report_count(session, unit.id)
-    pending_id = await pending.create(
-        session,
-        kind=DELETE_KIND,
-        chat_telegram_id=chat.id,
-        user_telegram_id=user.id,
-        payload={"unit_id": unit.id},
-        now=now,
+    pending_id = await callbacks.ask(
+        session, UnitDeletion(unit_id=unit.id), chat_id=chat.id, user_id=user.id, now=now
     )
     name = f"<b>{esc(unit.name)}</b>"
     text = (
@@ -370,9 +364,13 @@ async def _delete(update: Update, scope: UpdateScope, rest: str) -> None:
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Xóa đơn vị", callback_data=f"{DELETE_PREFIX}{pending_id}:1"),
                 InlineKeyboardButton(
-                    "Thôi, giữ nguyên", callback_data=f"{DELETE_PREFIX}{pending_id}:0"
+                    "Xóa đơn vị",
+                    callback_data=UnitDeletePress(pending_id=pending_id, yes=True).encode(),
+                ),
+                InlineKeyboardButton(
+                    "Thôi, giữ nguyên",
+                    callback_data=UnitDeletePress(pending_id=pending_id, yes=False).encode(),
                 ),
             ]
         ]
@@ -382,28 +380,20 @@ async def _delete(update: Update, scope: UpdateScope, rest: str) -> None:
 
 async def delete_pressed(update: Update, context: Context) -> None:
     """ "Xóa đơn vị" / "Thôi" under the question /donvi xoa asked."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, UnitDeletePress)
+    if press is None:
         return
-    await remove_buttons(query.message)
     scope = scope_of(context)
     services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    pending_id, _, answer = query.data.removeprefix(DELETE_PREFIX).partition(":")
-    payload = await pending.take(
-        session,
-        int(pending_id),
-        kind=DELETE_KIND,
-        user_telegram_id=user.id,
-        now=services.clock.now(),
+    asked = await callbacks.answer(
+        session, UnitDeletion, press.pending_id, user_id=user.id, now=services.clock.now()
     )
-    unit = await session.get(Unit, int(payload["unit_id"])) if payload else None
-    if payload is None:
+    unit = await session.get(Unit, asked.unit_id) if asked else None
+    if asked is None:
         text = "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
-    elif answer != "1":
+    elif not press.yes:
         text = "Đã hủy; đơn vị giữ nguyên."
     elif unit is None or unit.deleted_at is not None:
         text = "Đơn vị này đã được xóa trước đó; không thay đổi gì."
@@ -747,6 +737,6 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         command("donvi", donvi),
         command("thamgia", thamgia),
         command("roi", roi),
-        CallbackQueryHandler(delete_pressed, pattern=rf"^{DELETE_PREFIX}\d+:[01]$"),
+        CallbackQueryHandler(delete_pressed, pattern=UnitDeletePress.matches),
         MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
     ]
