@@ -12,7 +12,7 @@ A question asked with buttons is kept in the database (a restart loses nothing) 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -187,6 +187,44 @@ class PlanSwitch(Pending):
     KIND = "plan.activate"
     plan_id: int
     from_plan: int | None = Field(default=None, alias="from")
+
+
+class PlanCandidateOffer(Pending):
+    """ "➕ Thêm dòng N": a line of an imported plan the reader did not take as a target."""
+
+    KIND = "plan.candidate"
+    plan_id: int
+    name: str
+    value: str | None = None  # a Decimal, as text
+    measure: str | None = None
+    qualifier: str = "exact"
+    text_value: str | None = None
+    section_path: str = ""
+    source_text: str = ""
+
+
+class PlanDeadlineOffer(Pending):
+    """ "📅 dd/mm/yyyy — …": a date an imported plan sets, to use as a deadline."""
+
+    KIND = "plan.deadline"
+    kind: str  # the plan's DeadlineKind
+    due: date
+    what: str
+
+
+class TargetChange(Pending):
+    """A destructive /chitieu change (remove, merge, a sheet removing targets) awaiting
+    "Đồng ý": the plan it was asked about, the action and what the action needs."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    KIND = "targets.confirm"
+    plan_id: int
+    action: str
+
+    def details(self) -> dict[str, Any]:
+        """Everything kept, as the targets use case reads it."""
+        return self.stored()
 
 
 class RouteQuestion(Pending):

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import callbacks
+from bot.callbacks import PlanCandidateOffer, PlanDeadlineOffer
 from bot.core.answers import format_figure
 from bot.core.documents import DocumentError
 from bot.core.numbers import format_date
@@ -34,7 +35,7 @@ from bot.core.text import collapse_spaces, fold, shorten
 from bot.targets import direction_of
 from bot.worker import read_plan_document
 from storage import deadlines as deadline_store
-from storage import pending, plans, users
+from storage import plans, users
 from storage.db import Database
 from storage.models import Plan
 
@@ -542,9 +543,6 @@ def plan_summary(outcome: ImportOutcome) -> str:
 
 # ---------------------------------------------------------------- proposals after an import
 
-CANDIDATE_KIND = "plan.candidate"  # pending choice: add a line the reader did not take
-DEADLINE_KIND = "plan.deadline"  # pending choice: use a date the plan sets as a deadline
-
 
 @dataclass(frozen=True, slots=True)
 class Offers:
@@ -554,32 +552,31 @@ class Offers:
     deadlines: tuple[tuple[int, str], ...]  # (pending id, button label)
 
 
-def _candidate_payload(plan_id: int, target: Target) -> dict[str, Any]:
-    return {
-        "plan_id": plan_id,
-        "name": target.name,
-        "value": None if target.value is None else str(target.value),
-        "measure": target.measure,
-        "qualifier": str(target.qualifier),
-        "text_value": target.text_value,
-        "section_path": target.section_path,
-        "source_text": target.source_text,
-    }
+def _candidate_offer(plan_id: int, target: Target) -> PlanCandidateOffer:
+    return PlanCandidateOffer(
+        plan_id=plan_id,
+        name=target.name,
+        value=None if target.value is None else str(target.value),
+        measure=target.measure,
+        qualifier=str(target.qualifier),
+        text_value=target.text_value,
+        section_path=target.section_path,
+        source_text=target.source_text,
+    )
 
 
-def candidate_from(payload: dict[str, Any]) -> Target:
+def candidate_from(offer: PlanCandidateOffer) -> Target:
     """The candidate line kept in a pending choice, as a target to add."""
-    value = payload.get("value")
     return Target(
         key="",
         number="",
-        name=str(payload["name"]),
-        value=None if value is None else Decimal(value),
-        measure=payload.get("measure"),
-        qualifier=Qualifier(payload.get("qualifier", "exact")),
-        section_path=str(payload.get("section_path", "")),
-        source_text=str(payload.get("source_text", "")),
-        text_value=payload.get("text_value"),
+        name=offer.name,
+        value=None if offer.value is None else Decimal(offer.value),
+        measure=offer.measure,
+        qualifier=Qualifier(offer.qualifier),
+        section_path=offer.section_path,
+        source_text=offer.source_text,
+        text_value=offer.text_value,
     )
 
 
@@ -600,12 +597,11 @@ async def offer_choices(
     candidates, deadlines = [], []
     async with db.within(session) as session:
         for index, candidate in enumerate(parsed.candidates[:MAX_CANDIDATES], start=1):
-            pending_id = await pending.create(
+            pending_id = await callbacks.ask(
                 session,
-                kind=CANDIDATE_KIND,
-                chat_telegram_id=chat_id,
-                user_telegram_id=user_id,
-                payload=_candidate_payload(outcome.plan_id, candidate),
+                _candidate_offer(outcome.plan_id, candidate),
+                chat_id=chat_id,
+                user_id=user_id,
                 now=now,
             )
             candidates.append((index, pending_id))
@@ -617,14 +613,9 @@ async def offer_choices(
                 continue
             if await _already_the_deadline(session, deadline.kind, due):
                 continue  # the commune's deadline is that day already: nothing to offer
-            payload = {"kind": str(deadline.kind), "due": due.isoformat(), "what": deadline.what}
-            pending_id = await pending.create(
-                session,
-                kind=DEADLINE_KIND,
-                chat_telegram_id=chat_id,
-                user_telegram_id=user_id,
-                payload=payload,
-                now=now,
+            offer = PlanDeadlineOffer(kind=str(deadline.kind), due=due, what=deadline.what)
+            pending_id = await callbacks.ask(
+                session, offer, chat_id=chat_id, user_id=user_id, now=now
             )
             label = f"📅 {format_date(due)} — {shorten(deadline.what, 30)}"
             deadlines.append((pending_id, label))

@@ -24,6 +24,7 @@ from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
     admin_press,
+    answered,
     command,
     command_args,
     reply,
@@ -239,9 +240,7 @@ async def demote_pressed(update: Update, context: Context) -> None:
     services, session = scope.services, scope.session
     sender = update.effective_user
     assert sender is not None
-    asked = await callbacks.answer(
-        session, AdminDemotion, press.pending_id, user_id=sender.id, now=services.clock.now()
-    )
+    asked = await answered(update, context, AdminDemotion, press.pending_id)
     if asked is None:
         text = "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
     elif not press.yes:

@@ -10,16 +10,17 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext, CommandHandler, filters
 
-from bot import knowledge
-from bot.callbacks import Press
+from bot import callbacks, knowledge
+from bot.callbacks import Pending, Press
 from bot.exports.text import MESSAGE_LIMIT, split_messages
 from bot.knowledge import ActivePlan
 from bot.services import Services, get_services, is_admin
-from bot.update_scope import before_speaking, current_scope
+from bot.update_scope import before_speaking, current_scope, scope_of
 from storage import users
 
 Context = CallbackContext[Any, Any, Any, Any]
 PressT = TypeVar("PressT", bound=Press)
+PendingT = TypeVar("PendingT", bound=Pending)
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
@@ -173,3 +174,16 @@ async def admin_press(
     press = kind.decode(query.data)
     assert press is not None, "the handler's pattern is the kind's"
     return press
+
+
+async def answered(
+    update: Update, context: Context, kind: type[PendingT], pending_id: int
+) -> PendingT | None:
+    """The question *pending_id* of *kind* put to the sender, closed in the update's
+    transaction (answered once); None when it is used up, expired or someone else's."""
+    scope = scope_of(context)
+    user = update.effective_user
+    assert user is not None
+    return await callbacks.answer(
+        scope.session, kind, pending_id, user_id=user.id, now=scope.services.clock.now()
+    )

@@ -14,7 +14,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot import callbacks, knowledge, targets, targets_texts
 from bot.callbacks import (
     PlanActivatePress,
+    PlanCandidateOffer,
     PlanCandidatePress,
+    PlanDeadlineOffer,
     PlanDeadlinePress,
     PlanReimport,
     PlanReimportPress,
@@ -27,8 +29,6 @@ from bot.core.plan import DeadlineKind
 from bot.errors import UserFacingError
 from bot.periods import current_period
 from bot.plans import (
-    CANDIDATE_KIND,
-    DEADLINE_KIND,
     MAX_SUMMARY_CHARS,
     ImportOutcome,
     Offers,
@@ -49,6 +49,7 @@ from handlers.common import (
     Context,
     acknowledge,
     admin_press,
+    answered,
     command,
     command_args,
     reply,
@@ -59,7 +60,7 @@ from reminders import service
 from reminders.calendar import SIX_MONTH, YEAR_END, format_day_long
 from reminders.schedule import rebuild_schedule
 from reminders.service import DeadlineView
-from storage import pending, plans, users
+from storage import plans, users
 from storage.models import Plan
 
 COMMANDS = (
@@ -212,13 +213,7 @@ async def reimport_pressed(update: Update, context: Context) -> None:
     press = await admin_press(update, context, PlanReimportPress)
     if press is None:
         return
-    scope = scope_of(context)
-    services, session = scope.services, scope.session
-    user = update.effective_user
-    assert user is not None
-    asked = await callbacks.answer(
-        session, PlanReimport, press.pending_id, user_id=user.id, now=services.clock.now()
-    )
+    asked = await answered(update, context, PlanReimport, press.pending_id)
     if asked is None:
         await reply(update, ALREADY_ANSWERED)
         return
@@ -312,20 +307,14 @@ async def candidate_pressed(update: Update, context: Context) -> None:
     services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    payload = await pending.take(
-        session,
-        press.pending_id,
-        kind=CANDIDATE_KIND,
-        user_telegram_id=user.id,
-        now=services.clock.now(),
-    )
-    plan = await plans.get_plan(session, int(payload["plan_id"])) if payload else None
-    if payload is None or plan is None:
+    offer = await answered(update, context, PlanCandidateOffer, press.pending_id)
+    plan = await plans.get_plan(session, offer.plan_id) if offer else None
+    if offer is None or plan is None:
         text = ALREADY_ANSWERED
     else:
         try:
             change = await targets.add_candidate(
-                session, plan.id, candidate_from(payload), actor=user.id
+                session, plan.id, candidate_from(offer), actor=user.id
             )
             text = targets_texts.done_text(change)
         except UserFacingError as exc:
@@ -343,20 +332,13 @@ async def deadline_pressed(update: Update, context: Context) -> None:
     services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    payload = await pending.take(
-        session,
-        press.pending_id,
-        kind=DEADLINE_KIND,
-        user_telegram_id=user.id,
-        now=services.clock.now(),
-    )
-    if payload is None:
+    offer = await answered(update, context, PlanDeadlineOffer, press.pending_id)
+    if offer is None:
         await reply(update, ALREADY_ANSWERED)
         return
-    due = date.fromisoformat(payload["due"])
     try:
         view = await _set_plan_deadline(
-            services, payload["kind"], due, payload["what"], user.id, session=session
+            services, offer.kind, offer.due, offer.what, user.id, session=session
         )
     except UserFacingError as exc:  # refused before anything is written; the button stays used
         await reply(update, html.escape(exc.message_vi, quote=False))
@@ -477,9 +459,7 @@ async def use_pressed(update: Update, context: Context) -> None:
     services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    asked = await callbacks.answer(
-        session, PlanSwitch, press.pending_id, user_id=user.id, now=services.clock.now()
-    )
+    asked = await answered(update, context, PlanSwitch, press.pending_id)
     if asked is None:
         await reply(update, ALREADY_ANSWERED)
         return

@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import knowledge
+from bot import callbacks, knowledge
 from bot import targets as use
 from bot import targets_texts as texts
-from bot.callbacks import TargetConfirmPress
+from bot.callbacks import TargetChange, TargetConfirmPress
 from bot.commands import Audience, Command
 from bot.core.text import fold
 from bot.errors import NotFound, UserFacingError
@@ -25,13 +25,14 @@ from handlers.common import (
     NO_PLAN_TEXT,
     Context,
     admin_press,
+    answered,
     command,
     command_args,
     reply,
     require_admin,
     sender_is_admin,
 )
-from storage import pending, plans
+from storage import plans
 
 COMMANDS = (
     Command(
@@ -49,7 +50,6 @@ ACTIONS = frozenset(
 )
 READ_ONLY = frozenset({"xem", "huongdan"})  # anyone may look; changes are for admins
 ONE_KEY = frozenset({"xem", "xoa", "khoiphuc", "laylai"})  # actions on exactly one target
-CONFIRM_KIND = "targets.confirm"
 
 
 async def chitieu(update: Update, context: Context) -> None:
@@ -244,13 +244,9 @@ async def _ask(
     services = scope_of(context).services
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    pending_id = await pending.create(
-        session,
-        kind=CONFIRM_KIND,
-        chat_telegram_id=chat.id,
-        user_telegram_id=user.id,
-        payload={**payload, "plan_id": plan_id},
-        now=services.clock.now(),
+    change = TargetChange.model_validate({**payload, "plan_id": plan_id})
+    pending_id = await callbacks.ask(
+        session, change, chat_id=chat.id, user_id=user.id, now=services.clock.now()
     )
     markup = InlineKeyboardMarkup(
         [
@@ -280,13 +276,8 @@ async def confirm_pressed(update: Update, context: Context) -> None:
     assert user is not None
     text: str
     session = scope.session
-    payload = await pending.take(
-        session,
-        press.pending_id,
-        kind=CONFIRM_KIND,
-        user_telegram_id=user.id,
-        now=services.clock.now(),
-    )
+    asked = await answered(update, context, TargetChange, press.pending_id)
+    payload = asked.details() if asked is not None else None
     plan = await plans.active_plan(session)
     if payload is None:
         text = texts.EXPIRED

@@ -30,6 +30,7 @@ from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
     admin_press,
+    answered,
     command,
     command_args,
     reply,
@@ -387,9 +388,7 @@ async def delete_pressed(update: Update, context: Context) -> None:
     services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    asked = await callbacks.answer(
-        session, UnitDeletion, press.pending_id, user_id=user.id, now=services.clock.now()
-    )
+    asked = await answered(update, context, UnitDeletion, press.pending_id)
     unit = await session.get(Unit, asked.unit_id) if asked else None
     if asked is None:
         text = "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
