@@ -14,9 +14,8 @@ from bot import callbacks, knowledge
 from bot.callbacks import Pending, Press
 from bot.exports.text import MESSAGE_LIMIT, split_messages
 from bot.knowledge import ActivePlan
-from bot.services import Services, get_services, is_admin
+from bot.services import get_services, is_admin
 from bot.update_scope import before_speaking, current_scope, scope_of
-from storage import users
 
 Context = CallbackContext[Any, Any, Any, Any]
 PressT = TypeVar("PressT", bound=Press)
@@ -39,16 +38,6 @@ NO_PLAN_TEXT = (
     "Quản trị viên nạp kế hoạch bằng lệnh /kehoach."
 )
 NOT_ADMIN_TEXT = "Lệnh này chỉ dành cho quản trị viên (cán bộ phụ trách thi đua – khen thưởng)."
-
-
-async def remember_sender(update: Update, services: Services) -> None:
-    """Record the user and chat of *update* (name kept current) so the bot knows them."""
-    user, chat = update.effective_user, update.effective_chat
-    async with services.db.session() as session:
-        if user is not None:
-            await users.upsert_user(session, user.id, user.full_name, user.username)
-        if chat is not None:
-            await users.upsert_chat(session, chat.id, chat.type, chat.title or chat.full_name or "")
 
 
 async def sender_is_admin(update: Update, context: Context) -> bool:
