@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import callbacks
+from bot.callbacks import PlanCandidateOffer, PlanDeadlineOffer
 from bot.core.answers import format_figure
 from bot.core.documents import DocumentError
 from bot.core.numbers import format_date
@@ -34,7 +35,7 @@ from bot.core.text import collapse_spaces, fold, shorten
 from bot.targets import direction_of
 from bot.worker import read_plan_document
 from storage import deadlines as deadline_store
-from storage import pending, plans, users
+from storage import plans, users
 from storage.db import Database
 from storage.models import Plan
 
@@ -116,16 +117,17 @@ async def import_plan(
     name: str | None,
     imported_by: int | None,
     read: PlanFile | None = None,
+    session: AsyncSession | None = None,
 ) -> ImportOutcome:
-    """Read, parse and store a plan file (or the already *read* one); importing the same
-    document again updates it.
+    """Read, parse and store a plan file (or the already *read* one) in *session* when the
+    caller has one; importing the same document again updates it.
 
     Raises :class:`DocumentError` (``message_vi`` for the user) when the file cannot be read
     or holds nothing usable; nothing is stored then.
     """
     read = read or await read_plan_file(data, filename)
     text, parsed = read.text, read.parsed
-    async with db.session() as session:
+    async with db.within(session) as session:
         saved = await plans.save_plan(
             session,
             parsed,
@@ -177,37 +179,52 @@ class ReimportCheck:
     kept: int
 
 
-async def check_reimport(db: Database, read: PlanFile, filename: str) -> ReimportCheck | None:
+async def check_reimport(
+    db: Database, read: PlanFile, filename: str, *, session: AsyncSession | None = None
+) -> ReimportCheck | None:
     """When the file *read* would update a stored plan with reported figures and change or
-    drop some of its targets, what it would do (tried in a transaction that is rolled back);
-    else None."""
-    text, parsed = read.text, read.parsed
-    async with db.sessions() as session:
-        # Look before trying: a trial insert of a new plan would use up an id on PostgreSQL.
-        existing = await plans.existing_plan(session, parsed, text)
-        if existing is None or not await plans.plan_report_count(session, existing.id):
-            return None
+    drop some of its targets, what it would do (tried in a transaction that is rolled back:
+    a savepoint of *session* when the caller has one); else None."""
+    if session is not None:
+        async with session.begin_nested() as trial:
+            try:
+                return await _try_reimport(session, read, filename)
+            finally:
+                await trial.rollback()
+    async with db.sessions() as own:
         try:
-            saved = await plans.save_plan(
-                session, parsed, raw_text=text, filename=filename, name=None, imported_by=None
-            )
-            if saved.created:
-                return None
-            reports = await plans.plan_report_count(session, saved.plan.id)
-            changed = saved.targets_updated - saved.targets_restored + saved.targets_retired
-            if not reports or not changed:
-                return None
-            return ReimportCheck(
-                plan_id=saved.plan.id,
-                name=saved.plan.name,
-                reports=reports,
-                added=saved.targets_added,
-                updated=saved.targets_updated,
-                retired=saved.targets_retired,
-                kept=saved.targets_kept,
-            )
+            return await _try_reimport(own, read, filename)
         finally:
-            await session.rollback()
+            await own.rollback()
+
+
+async def _try_reimport(
+    session: AsyncSession, read: PlanFile, filename: str
+) -> ReimportCheck | None:
+    """The trial import of :func:`check_reimport`, left for the caller to roll back."""
+    text, parsed = read.text, read.parsed
+    # Look before trying: a trial insert of a new plan would use up an id on PostgreSQL.
+    existing = await plans.existing_plan(session, parsed, text)
+    if existing is None or not await plans.plan_report_count(session, existing.id):
+        return None
+    saved = await plans.save_plan(
+        session, parsed, raw_text=text, filename=filename, name=None, imported_by=None
+    )
+    if saved.created:
+        return None
+    reports = await plans.plan_report_count(session, saved.plan.id)
+    changed = saved.targets_updated - saved.targets_restored + saved.targets_retired
+    if not reports or not changed:
+        return None
+    return ReimportCheck(
+        plan_id=saved.plan.id,
+        name=saved.plan.name,
+        reports=reports,
+        added=saved.targets_added,
+        updated=saved.targets_updated,
+        retired=saved.targets_retired,
+        kept=saved.targets_kept,
+    )
 
 
 # ---------------------------------------------------------------- texts
@@ -526,9 +543,6 @@ def plan_summary(outcome: ImportOutcome) -> str:
 
 # ---------------------------------------------------------------- proposals after an import
 
-CANDIDATE_KIND = "plan.candidate"  # pending choice: add a line the reader did not take
-DEADLINE_KIND = "plan.deadline"  # pending choice: use a date the plan sets as a deadline
-
 
 @dataclass(frozen=True, slots=True)
 class Offers:
@@ -538,52 +552,56 @@ class Offers:
     deadlines: tuple[tuple[int, str], ...]  # (pending id, button label)
 
 
-def _candidate_payload(plan_id: int, target: Target) -> dict[str, Any]:
-    return {
-        "plan_id": plan_id,
-        "name": target.name,
-        "value": None if target.value is None else str(target.value),
-        "measure": target.measure,
-        "qualifier": str(target.qualifier),
-        "text_value": target.text_value,
-        "section_path": target.section_path,
-        "source_text": target.source_text,
-    }
+def _candidate_offer(plan_id: int, target: Target) -> PlanCandidateOffer:
+    return PlanCandidateOffer(
+        plan_id=plan_id,
+        name=target.name,
+        value=None if target.value is None else str(target.value),
+        measure=target.measure,
+        qualifier=str(target.qualifier),
+        text_value=target.text_value,
+        section_path=target.section_path,
+        source_text=target.source_text,
+    )
 
 
-def candidate_from(payload: dict[str, Any]) -> Target:
+def candidate_from(offer: PlanCandidateOffer) -> Target:
     """The candidate line kept in a pending choice, as a target to add."""
-    value = payload.get("value")
     return Target(
         key="",
         number="",
-        name=str(payload["name"]),
-        value=None if value is None else Decimal(value),
-        measure=payload.get("measure"),
-        qualifier=Qualifier(payload.get("qualifier", "exact")),
-        section_path=str(payload.get("section_path", "")),
-        source_text=str(payload.get("source_text", "")),
-        text_value=payload.get("text_value"),
+        name=offer.name,
+        value=None if offer.value is None else Decimal(offer.value),
+        measure=offer.measure,
+        qualifier=Qualifier(offer.qualifier),
+        section_path=offer.section_path,
+        source_text=offer.source_text,
+        text_value=offer.text_value,
     )
 
 
 async def offer_choices(
-    db: Database, outcome: ImportOutcome, *, chat_id: int, user_id: int, now: datetime
+    db: Database,
+    outcome: ImportOutcome,
+    *,
+    chat_id: int,
+    user_id: int,
+    now: datetime,
+    session: AsyncSession | None = None,
 ) -> Offers:
     """Keep the candidate lines and plan deadlines of an import as pending choices (they
-    survive a restart) for the summary's buttons."""
+    survive a restart) for the summary's buttons, in *session* when the caller has one."""
     parsed = outcome.parsed
     if parsed.kind == "bao_cao":
         return Offers((), ())
     candidates, deadlines = [], []
-    async with db.session() as session:
+    async with db.within(session) as session:
         for index, candidate in enumerate(parsed.candidates[:MAX_CANDIDATES], start=1):
-            pending_id = await pending.create(
+            pending_id = await callbacks.ask(
                 session,
-                kind=CANDIDATE_KIND,
-                chat_telegram_id=chat_id,
-                user_telegram_id=user_id,
-                payload=_candidate_payload(outcome.plan_id, candidate),
+                _candidate_offer(outcome.plan_id, candidate),
+                chat_id=chat_id,
+                user_id=user_id,
                 now=now,
             )
             candidates.append((index, pending_id))
@@ -595,14 +613,9 @@ async def offer_choices(
                 continue
             if await _already_the_deadline(session, deadline.kind, due):
                 continue  # the commune's deadline is that day already: nothing to offer
-            payload = {"kind": str(deadline.kind), "due": due.isoformat(), "what": deadline.what}
-            pending_id = await pending.create(
-                session,
-                kind=DEADLINE_KIND,
-                chat_telegram_id=chat_id,
-                user_telegram_id=user_id,
-                payload=payload,
-                now=now,
+            offer = PlanDeadlineOffer(kind=str(deadline.kind), due=due, what=deadline.what)
+            pending_id = await callbacks.ask(
+                session, offer, chat_id=chat_id, user_id=user_id, now=now
             )
             label = f"📅 {format_date(due)} — {shorten(deadline.what, 30)}"
             deadlines.append((pending_id, label))

@@ -77,6 +77,7 @@ class UpdateScope:
     _plan: tuple[object, ActivePlan | None] | None = None  # (knowledge cache entry, plan)
     _unit: Unit | None = _UNSET
     _group_unit: Unit | None = _UNSET
+    _own_unit: Unit | None = _UNSET
     _periods: dict[int, Period] = field(default_factory=dict)
     _remembered: bool = False
     # The task handling the update, and whether it is done: a task the handler starts
@@ -129,6 +130,15 @@ class UpdateScope:
                 )
         return self._unit
 
+    async def own_unit(self) -> Unit | None:
+        """The unit the sender is a member of, wherever they write from; None when none."""
+        if self._own_unit is _UNSET:
+            user_id = self.speaker.user_id
+            self._own_unit = (
+                None if user_id is None else await units.unit_of_user(self.session, user_id)
+            )
+        return self._own_unit
+
     async def group_unit(self) -> Unit | None:
         """The unit the chat is bound to (a unit's group), None elsewhere."""
         if self._group_unit is _UNSET:
@@ -148,10 +158,14 @@ class UpdateScope:
 
     async def rollback(self) -> None:
         """Undo the update's changes so far (a request refused half-way) and forget the
-        rows resolved in the session, which the rollback expired."""
+        rows resolved in the session, which the rollback expired. The sender, when already
+        recorded, is recorded again: who spoke is kept whatever became of the request."""
+        remembered = self._remembered
         await self.session.rollback()
-        self._unit = self._group_unit = _UNSET
+        self._unit = self._group_unit = self._own_unit = _UNSET
         self._remembered = False
+        if remembered:
+            await self.remember_sender()
 
     async def commit(self) -> None:
         """Make the update's changes so far durable (nothing to do when there are none)."""

@@ -15,21 +15,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot import callbacks
+from bot.callbacks import AdminDemotePress, AdminDemotion
 from bot.commands import Audience, Command
 from bot.core.text import fold
-from bot.services import Services, get_services
+from bot.services import Services
+from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
-    acknowledge,
+    admin_press,
+    answered,
     command,
     command_args,
-    remember_sender,
-    remove_buttons,
     reply,
     require_admin,
 )
 from handlers.units import Origin, esc
-from storage import pending, users
+from storage import users
 from storage.models import Role, User
 
 COMMANDS = (
@@ -52,8 +54,6 @@ USAGE = (
 )
 PROMOTE_WORDS = {"them", "cap", "add"}
 DEMOTE_WORDS = {"bo", "go", "xoa", "remove"}
-DEMOTE_PREFIX = "admin:bo:"
-DEMOTE_KIND = "admin.demote"
 _TELEGRAM_ID = re.compile(r"-?\d{1,20}")
 
 
@@ -97,30 +97,31 @@ async def _target(update: Update, session: AsyncSession, text: str) -> tuple[int
 
 async def quantri(update: Update, context: Context) -> None:
     """/quantri (admins only): list admins; ``them``/``bo`` promote or demote one."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    await scope.remember_sender()
     if not await require_admin(update, context):
         return
     parts = command_args(update).split(maxsplit=1)
     action = fold(parts[0]) if parts else ""
     rest = parts[1] if len(parts) > 1 else ""
     if not action:
-        await _list(update, services)
+        await _list(update, scope)
     elif action in PROMOTE_WORDS:
-        await _promote(update, services, rest)
+        await _promote(update, scope, rest)
     elif action in DEMOTE_WORDS:
-        await _demote(update, services, rest)
+        await _demote(update, scope, rest)
     else:
         await reply(update, USAGE)
 
 
-async def _list(update: Update, services: Services) -> None:
+async def _list(update: Update, scope: UpdateScope) -> None:
     """Every admin, those from ADMIN_IDS marked."""
+    services = scope.services
     configured = set(services.settings.admin_ids)
     for_session = set(services.session_admin_ids)
-    async with services.db.session() as session:
-        ids = sorted(set(await users.admin_telegram_ids(session)) | configured | for_session)
-        people = [(i, await users.get_user(session, i)) for i in ids]
+    session = scope.session
+    ids = sorted(set(await users.admin_telegram_ids(session)) | configured | for_session)
+    people = [(i, await users.get_user(session, i)) for i in ids]
     lines = [f"<b>Quản trị viên</b> ({len(people)})", ""]
     for telegram_id, user in people:
         lines.append(f"• {person(user, telegram_id)}{_admin_source(telegram_id, services)}")
@@ -137,10 +138,10 @@ def _admin_source(telegram_id: int, services: Services) -> str:
     return ""
 
 
-async def _promote(update: Update, services: Services, rest: str) -> None:
+async def _promote(update: Update, scope: UpdateScope, rest: str) -> None:
     """Give the admin role to a user the bot knows."""
-    async with services.db.session() as session:
-        text = await _promote_text(session, update, rest)
+    session = scope.session
+    text = await _promote_text(session, update, rest)
     await reply(update, text)
 
 
@@ -163,23 +164,23 @@ async def _promote_text(session: AsyncSession, update: Update, rest: str) -> str
     return f"Đã cấp quyền quản trị viên cho {person(user, telegram_id)}."
 
 
-async def _demote(update: Update, services: Services, rest: str) -> None:
+async def _demote(update: Update, scope: UpdateScope, rest: str) -> None:
     """Ask before taking the admin role back (never from ADMIN_IDS), saying what changes;
     the buttons run :func:`demote_pressed`."""
+    services = scope.services
     chat, sender = update.effective_chat, update.effective_user
     assert chat is not None and sender is not None
-    async with services.db.session() as session:
-        telegram_id, problem = await _demotable(session, update, services, rest)
-        if telegram_id is not None:
-            described = person(await users.get_user(session, telegram_id), telegram_id)
-            pending_id = await pending.create(
-                session,
-                kind=DEMOTE_KIND,
-                chat_telegram_id=chat.id,
-                user_telegram_id=sender.id,
-                payload={"telegram_id": telegram_id},
-                now=services.clock.now(),
-            )
+    session = scope.session
+    telegram_id, problem = await _demotable(session, update, services, rest)
+    if telegram_id is not None:
+        described = person(await users.get_user(session, telegram_id), telegram_id)
+        pending_id = await callbacks.ask(
+            session,
+            AdminDemotion(telegram_id=telegram_id),
+            chat_id=chat.id,
+            user_id=sender.id,
+            now=services.clock.now(),
+        )
     if telegram_id is None:
         await reply(update, problem)
         return
@@ -192,9 +193,13 @@ async def _demote(update: Update, services: Services, rest: str) -> None:
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Gỡ quyền", callback_data=f"{DEMOTE_PREFIX}{pending_id}:1"),
                 InlineKeyboardButton(
-                    "Thôi, giữ nguyên", callback_data=f"{DEMOTE_PREFIX}{pending_id}:0"
+                    "Gỡ quyền",
+                    callback_data=AdminDemotePress(pending_id=pending_id, yes=True).encode(),
+                ),
+                InlineKeyboardButton(
+                    "Thôi, giữ nguyên",
+                    callback_data=AdminDemotePress(pending_id=pending_id, yes=False).encode(),
                 ),
             ]
         ]
@@ -228,32 +233,20 @@ async def _demotable(
 
 async def demote_pressed(update: Update, context: Context) -> None:
     """ "Gỡ quyền" / "Thôi" under the question /quantri bo asked."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, AdminDemotePress)
+    if press is None:
         return
-    await remove_buttons(query.message)
-    services = get_services(context)
+    scope = scope_of(context)
+    services, session = scope.services, scope.session
     sender = update.effective_user
     assert sender is not None
-    pending_id, _, answer = query.data.removeprefix(DEMOTE_PREFIX).partition(":")
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            int(pending_id),
-            kind=DEMOTE_KIND,
-            user_telegram_id=sender.id,
-            now=services.clock.now(),
-        )
-        if payload is None:
-            text = (
-                "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
-            )
-        elif answer != "1":
-            text = "Đã hủy; quyền quản trị viên giữ nguyên."
-        else:
-            text = await _demote_now(session, update, services, int(payload["telegram_id"]))
+    asked = await answered(update, context, AdminDemotion, press.pending_id)
+    if asked is None:
+        text = "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+    elif not press.yes:
+        text = "Đã hủy; quyền quản trị viên giữ nguyên."
+    else:
+        text = await _demote_now(session, update, services, asked.telegram_id)
     await reply(update, text)
 
 
@@ -278,5 +271,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root (new messages only)."""
     return [
         command("quantri", quantri),
-        CallbackQueryHandler(demote_pressed, pattern=rf"^{DEMOTE_PREFIX}\d+:[01]$"),
+        CallbackQueryHandler(demote_pressed, pattern=AdminDemotePress.matches),
     ]

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext, CommandHandler, filters
 
-from bot import knowledge
+from bot import callbacks, knowledge
+from bot.callbacks import Pending, Press
 from bot.exports.text import MESSAGE_LIMIT, split_messages
 from bot.knowledge import ActivePlan
-from bot.services import Services, get_services, is_admin
-from bot.update_scope import before_speaking, current_scope
-from storage import users
+from bot.services import get_services, is_admin
+from bot.update_scope import before_speaking, current_scope, scope_of
 
 Context = CallbackContext[Any, Any, Any, Any]
+PressT = TypeVar("PressT", bound=Press)
+PendingT = TypeVar("PendingT", bound=Pending)
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
@@ -36,16 +38,6 @@ NO_PLAN_TEXT = (
     "Quản trị viên nạp kế hoạch bằng lệnh /kehoach."
 )
 NOT_ADMIN_TEXT = "Lệnh này chỉ dành cho quản trị viên (cán bộ phụ trách thi đua – khen thưởng)."
-
-
-async def remember_sender(update: Update, services: Services) -> None:
-    """Record the user and chat of *update* (name kept current) so the bot knows them."""
-    user, chat = update.effective_user, update.effective_chat
-    async with services.db.session() as session:
-        if user is not None:
-            await users.upsert_user(session, user.id, user.full_name, user.username)
-        if chat is not None:
-            await users.upsert_chat(session, chat.id, chat.type, chat.title or chat.full_name or "")
 
 
 async def sender_is_admin(update: Update, context: Context) -> bool:
@@ -153,3 +145,34 @@ async def remove_buttons(message: object) -> None:
     except BadRequest as exc:
         if not is_harmless(exc):
             raise
+
+
+async def admin_press(
+    update: Update, context: Context, kind: type[PressT], *, take_buttons: bool = True
+) -> PressT | None:
+    """The press of *kind* behind *update*, for an admin's button: the spinner stopped, a
+    non-admin told so (None), the question's buttons taken off (*take_buttons*) so it is
+    not answered twice."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await acknowledge(query)
+    if not await require_admin(update, context):
+        return None
+    if take_buttons:
+        await remove_buttons(query.message)
+    press = kind.decode(query.data)
+    assert press is not None, "the handler's pattern is the kind's"
+    return press
+
+
+async def answered(
+    update: Update, context: Context, kind: type[PendingT], pending_id: int
+) -> PendingT | None:
+    """The question *pending_id* of *kind* put to the sender, closed in the update's
+    transaction (answered once); None when it is used up, expired or someone else's."""
+    scope = scope_of(context)
+    user = update.effective_user
+    assert user is not None
+    return await callbacks.answer(
+        scope.session, kind, pending_id, user_id=user.id, now=scope.services.clock.now()
+    )

@@ -17,11 +17,11 @@ from bot.core.periods import parse_kind
 from bot.core.text import fold
 from bot.errors import UserFacingError
 from bot.services import Services, get_services
+from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
     command,
     command_args,
-    remember_sender,
     reply,
     require_admin,
     sender_is_admin,
@@ -111,11 +111,12 @@ def schedule_text(services: Services, view: service.DeadlineView) -> str:
 
 async def hanchot(update: Update, context: Context) -> None:
     """/hanchot: list coming deadlines; admins also change them (see :data:`USAGE`)."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    services = scope.services
+    await scope.remember_sender()
     args = command_args(update)
     if not args:
-        views = await service.list_deadlines_with_counts(services)
+        views = await service.list_deadlines_with_counts(services, session=scope.session)
         admin = await sender_is_admin(update, context)
         coming = periods.local_today(services).year + 1
         await reply(update, list_text(views, usage_year=coming if admin else None))
@@ -125,20 +126,22 @@ async def hanchot(update: Update, context: Context) -> None:
     user = update.effective_user
     actor = user.id if user else 0
     try:
-        text = await _change(services, args, actor)
+        text = await _change(scope, args, actor)
     except UserFacingError as exc:
+        await scope.rollback()  # a refused change leaves nothing of itself behind
         await reply(update, html.escape(exc.message_vi, quote=False))
         return
+    await rebuild_schedule(context.application, services, catch_up=False, session=scope.session)
     await reply(update, text)
-    await rebuild_schedule(context.application, services, catch_up=False)
 
 
-async def _change(services: Services, args: str, actor: int) -> str:
+async def _change(scope: UpdateScope, args: str, actor: int) -> str:
     """Carry out an admin's /hanchot change; the reply text (HTML)."""
+    services = scope.services
     head, _, rest = args.partition(" ")
     word = fold(head)
     if word in ("them", "xoa"):
-        return await _custom(services, word, rest.strip(), actor)
+        return await _custom(scope, word, rest.strip(), actor)
     coming = periods.local_today(services).year + 1
     if word in ("6thang", "6t", "sauthang", "nam", "canam") and not rest.strip():
         example = "10/12" if word in ("nam", "canam") else "10/06"
@@ -148,7 +151,7 @@ async def _change(services: Services, args: str, actor: int) -> str:
         raise UserFacingError(f"Không hiểu «{args}».\n{usage(coming)}")
     kind = parse_kind(match[1].replace(" ", ""))
     view = await service.set_deadline(
-        services, kind, service.parse_future_day(services, match[2]), actor
+        services, kind, service.parse_future_day(services, match[2]), actor, session=scope.session
     )
     return (
         f"✅ Đã đặt hạn {html.escape(view.title)} là "
@@ -168,10 +171,11 @@ def _day_off_note(services: Services, day: date) -> str:
     )
 
 
-async def _custom(services: Services, word: str, rest: str, actor: int) -> str:
+async def _custom(scope: UpdateScope, word: str, rest: str, actor: int) -> str:
     """/hanchot them "Tên" dd/mm/yyyy and /hanchot xoa "Tên"."""
+    services, session = scope.services, scope.session
     if word == "xoa":
-        removed = await service.remove_custom_deadline(services, rest, actor)
+        removed = await service.remove_custom_deadline(services, rest, actor, session=session)
         return f"🗑 Đã xóa hạn «{html.escape(removed.title)}» ({cal.format_day(removed.due_on)})."
     quoted = _QUOTED.match(rest)
     if quoted:
@@ -184,7 +188,7 @@ async def _custom(services: Services, word: str, rest: str, actor: int) -> str:
             f'Cần tên và ngày, ví dụ: /hanchot them "Hồ sơ khen thưởng" 31/07/{coming}'
         )
     due = service.parse_future_day(services, date_text.strip())
-    view, created = await service.add_custom_deadline(services, name, due, actor)
+    view, created = await service.add_custom_deadline(services, name, due, actor, session=session)
     verb = "Đã thêm" if created else "Đã đổi ngày của"
     return (
         f"✅ {verb} hạn «{html.escape(view.title)}»: "
@@ -241,17 +245,20 @@ def preview_text(preview: service.Preview) -> str:
 async def nhacnho(update: Update, context: Context) -> None:
     """/nhacnho [6thang|nam]: remind the units that have not reported, now, for the next
     deadline. The broadcast runs in the background; the admin gets a summary at the end."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    services = scope.services
+    await scope.remember_sender()
     if not await require_admin(update, context):
         return
     args = command_args(update)
     try:
         kind = parse_kind(args) if args else None
         if services.offline:
-            await reply(update, preview_text(await service.preview_now(services, kind)))
+            preview = await service.preview_now(services, kind, session=scope.session)
+            await reply(update, preview_text(preview))
             return
     except UserFacingError as exc:
+        await scope.rollback()
         await reply(update, html.escape(exc.message_vi, quote=False))
         return
     await reply(update, "⏳ Đang gửi nhắc nhở tới các đơn vị chưa báo cáo…")

@@ -15,15 +15,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from bot import callbacks
+from bot.callbacks import RoutePress, RouteQuestion
 from bot.core.questions import looks_like_question, reads_as_report
 from bot.core.report_parser import has_figure, parse_report
 from bot.reporting import fits_a_target
 from bot.update_scope import scope_of
 from handlers import questions, reporting
 from handlers.common import Context, acknowledge, reply
-from storage import pending
 
-ROUTE_PREFIX = "route:"
 ASK_ROUTE = "Anh/chị muốn ghi số liệu này vào báo cáo, hay đang hỏi về kế hoạch?"
 
 
@@ -89,17 +89,15 @@ async def _ask_route(update: Update, context: Context, text: str) -> None:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     message = update.effective_message
-    pending_id = await pending.create(
-        scope.session,
-        kind="route",
-        chat_telegram_id=chat.id,
-        user_telegram_id=user.id,
-        payload={"text": text, "message_id": message.message_id if message else None},
-        now=scope.services.clock.now(),
+    question = RouteQuestion(text=text, message_id=message.message_id if message else None)
+    pending_id = await callbacks.ask(
+        scope.session, question, chat_id=chat.id, user_id=user.id, now=scope.services.clock.now()
     )
+    report = RoutePress(pending_id=pending_id, route="r")
+    ask = RoutePress(pending_id=pending_id, route="q")
     buttons = [
-        [InlineKeyboardButton("Ghi số liệu", callback_data=f"{ROUTE_PREFIX}{pending_id}:r")],
-        [InlineKeyboardButton("Đây là câu hỏi", callback_data=f"{ROUTE_PREFIX}{pending_id}:q")],
+        [InlineKeyboardButton("Ghi số liệu", callback_data=report.encode())],
+        [InlineKeyboardButton("Đây là câu hỏi", callback_data=ask.encode())],
     ]
     await reply(update, ASK_ROUTE, markup=InlineKeyboardMarkup(buttons))
 
@@ -107,25 +105,25 @@ async def _ask_route(update: Update, context: Context, text: str) -> None:
 async def route_chosen(update: Update, context: Context) -> None:
     """The answer to "report or question?"."""
     query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
+    assert query is not None and update.effective_user is not None
+    press = RoutePress.decode(query.data)
+    assert press is not None, "the handler's pattern is the kind's"
     scope = scope_of(context)
-    pending_id, _, choice = query.data.removeprefix(ROUTE_PREFIX).partition(":")
-    payload = await pending.take(
+    asked = await callbacks.answer(
         scope.session,
-        int(pending_id),
-        kind="route",
-        user_telegram_id=update.effective_user.id,
+        RouteQuestion,
+        press.pending_id,
+        user_id=update.effective_user.id,
         now=scope.services.clock.now(),
     )
-    if payload is None:
+    if asked is None:
         await acknowledge(query, "Câu hỏi này không còn hiệu lực.", alert=True)
         return
     await acknowledge(query)
-    text = str(payload["text"])
-    if choice == "r":
-        await reporting.report_text(update, context, text, message_id=payload.get("message_id"))
+    if press.route == "r":
+        await reporting.report_text(update, context, asked.text, message_id=asked.message_id)
     else:
-        await questions.answer_text(update, context, text)
+        await questions.answer_text(update, context, asked.text)
 
 
 STALE_BUTTON = "Nút này không còn dùng được; không có gì thay đổi. Hãy gõ lại lệnh."
@@ -142,7 +140,7 @@ async def stale_button(update: Update, context: Context) -> None:
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root (registered last)."""
     return [
-        CallbackQueryHandler(route_chosen, pattern=rf"^{ROUTE_PREFIX}\d+:[rq]$"),
+        CallbackQueryHandler(route_chosen, pattern=RoutePress.matches),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, text_received),
         CallbackQueryHandler(stale_button),  # registered last: after every feature's buttons
     ]

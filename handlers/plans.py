@@ -7,18 +7,28 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import knowledge, targets, targets_texts
+from bot import callbacks, knowledge, targets, targets_texts
+from bot.callbacks import (
+    PlanActivatePress,
+    PlanCandidateOffer,
+    PlanCandidatePress,
+    PlanDeadlineOffer,
+    PlanDeadlinePress,
+    PlanReimport,
+    PlanReimportPress,
+    PlanSwitch,
+    PlanUsePress,
+)
 from bot.commands import Audience, Command
 from bot.core.documents import MAX_FILE_BYTES, DocumentError, ScannedPdf
 from bot.core.plan import DeadlineKind
 from bot.errors import UserFacingError
 from bot.periods import current_period
 from bot.plans import (
-    CANDIDATE_KIND,
-    DEADLINE_KIND,
     MAX_SUMMARY_CHARS,
     ImportOutcome,
     Offers,
@@ -34,13 +44,14 @@ from bot.plans import (
     reimport_question,
 )
 from bot.services import Services, get_services
+from bot.update_scope import before_speaking, current_scope, scope_of
 from handlers.common import (
     Context,
     acknowledge,
+    admin_press,
+    answered,
     command,
     command_args,
-    remember_sender,
-    remove_buttons,
     reply,
     require_admin,
 )
@@ -49,7 +60,7 @@ from reminders import service
 from reminders.calendar import SIX_MONTH, YEAR_END, format_day_long
 from reminders.schedule import rebuild_schedule
 from reminders.service import DeadlineView
-from storage import pending, plans, users
+from storage import plans, users
 from storage.models import Plan
 
 COMMANDS = (
@@ -64,13 +75,6 @@ COMMANDS = (
 
 AWAITING_FILE = "awaiting_plan_file_until"  # user_data key: when the "send the file now" offer ends
 AWAIT_WINDOW = timedelta(minutes=15)
-ACTIVATE_PREFIX = "plan:activate:"
-CANDIDATE_PREFIX = "plan:cand:"
-REIMPORT_PREFIX = "plan:re:"
-REIMPORT_KIND = "plan.reimport"
-USE_PREFIX = "plan:use:"
-ACTIVATE_KIND = "plan.activate"
-DEADLINE_PREFIX = "plan:dl:"
 ALREADY_ANSWERED = (
     "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
 )
@@ -83,8 +87,9 @@ SEND_FILE_TEXT = (
 
 async def kehoach(update: Update, context: Context) -> None:
     """List plans (and offer to receive a file), or switch the active plan with `chon`."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    services = scope.services
+    await scope.remember_sender()
     if not await require_admin(update, context):
         return
     message = update.effective_message
@@ -95,14 +100,18 @@ async def kehoach(update: Update, context: Context) -> None:
     if args and args[0].lower() in {"chon", "chọn"}:
         await _activate(update, context, " ".join(args[1:]))
         return
-    async with services.db.session() as session:
-        all_plans = await plans.list_plans(session)
-        active = await plans.active_plan(session)
+    session = scope.session
+    all_plans = await plans.list_plans(session)
+    active = await plans.active_plan(session)
     if context.user_data is not None:
         context.user_data[AWAITING_FILE] = services.clock.now() + AWAIT_WINDOW
     text = plans_list_text(all_plans, active.id if active else None)
     buttons = [
-        [InlineKeyboardButton(f"Dùng kế hoạch số {p.id}", callback_data=f"{ACTIVATE_PREFIX}{p.id}")]
+        [
+            InlineKeyboardButton(
+                f"Dùng kế hoạch số {p.id}", callback_data=PlanActivatePress(plan_id=p.id).encode()
+            )
+        ]
         for p in all_plans
         if (active is None or p.id != active.id) and p.kind != "bao_cao"
     ]
@@ -155,7 +164,9 @@ async def _import_document(update: Update, context: Context) -> None:
     except DocumentError as exc:
         await reply(update, html.escape(exc.message_vi))
         return
-    check = await check_reimport(services.db, read, request.filename)
+    check = await check_reimport(
+        services.db, read, request.filename, session=scope_of(context).session
+    )
     if check is not None:  # a corrected plan over one with reports: ask first
         await _ask_reimport(update, context, request, check)
         return
@@ -172,28 +183,24 @@ class _ImportRequest:
 async def _ask_reimport(
     update: Update, context: Context, request: _ImportRequest, check: ReimportCheck
 ) -> None:
-    services = get_services(context)
+    scope = scope_of(context)
+    services = scope.services
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    async with services.db.session() as session:
-        pending_id = await pending.create(
-            session,
-            kind=REIMPORT_KIND,
-            chat_telegram_id=chat.id,
-            user_telegram_id=user.id,
-            payload={
-                "file_id": request.file_id,
-                "filename": request.filename,
-                "name": request.name,
-            },
-            now=services.clock.now(),
-        )
+    question = PlanReimport(file_id=request.file_id, filename=request.filename, name=request.name)
+    pending_id = await callbacks.ask(
+        scope.session, question, chat_id=chat.id, user_id=user.id, now=services.clock.now()
+    )
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Nạp lại", callback_data=f"{REIMPORT_PREFIX}{pending_id}:1"),
                 InlineKeyboardButton(
-                    "Thôi, giữ nguyên", callback_data=f"{REIMPORT_PREFIX}{pending_id}:0"
+                    "Nạp lại",
+                    callback_data=PlanReimportPress(pending_id=pending_id, yes=True).encode(),
+                ),
+                InlineKeyboardButton(
+                    "Thôi, giữ nguyên",
+                    callback_data=PlanReimportPress(pending_id=pending_id, yes=False).encode(),
                 ),
             ]
         ]
@@ -203,33 +210,20 @@ async def _ask_reimport(
 
 async def reimport_pressed(update: Update, context: Context) -> None:
     """ "Nạp lại" / "Thôi" under the question about re-importing over reported figures."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, PlanReimportPress)
+    if press is None:
         return
-    await remove_buttons(query.message)
-    services = get_services(context)
-    user = update.effective_user
-    assert user is not None
-    pending_id, _, answer = query.data.removeprefix(REIMPORT_PREFIX).partition(":")
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            int(pending_id),
-            kind=REIMPORT_KIND,
-            user_telegram_id=user.id,
-            now=services.clock.now(),
-        )
-    if payload is None:
+    asked = await answered(update, context, PlanReimport, press.pending_id)
+    if asked is None:
         await reply(update, ALREADY_ANSWERED)
         return
-    if answer != "1":
+    if not press.yes:
         await reply(update, "Đã hủy, kế hoạch giữ nguyên như trước.")
         return
-    telegram_file = await context.bot.get_file(payload["file_id"])
+    await before_speaking()  # the button is used up; no lock held while the file comes
+    telegram_file = await context.bot.get_file(asked.file_id)
     data = bytes(await telegram_file.download_as_bytearray())
-    request = _ImportRequest(payload["file_id"], payload["filename"], payload.get("name") or "")
+    request = _ImportRequest(asked.file_id, asked.filename, asked.name or "")
     await _import(update, context, data, request)
 
 
@@ -240,16 +234,17 @@ async def _import(
     request: _ImportRequest,
     read: PlanFile | None = None,
 ) -> None:
-    services = get_services(context)
+    scope = scope_of(context)
     user = update.effective_user
     try:
         outcome = await import_plan(
-            services.db,
+            scope.services.db,
             data,
             request.filename,
             name=request.name or None,
             imported_by=user.id if user else None,
             read=read,
+            session=scope.session,
         )
     except DocumentError as exc:
         await reply(update, html.escape(exc.message_vi))
@@ -259,12 +254,15 @@ async def _import(
 
 async def send_import_outcome(update: Update, context: Context, outcome: ImportOutcome) -> None:
     """What an import found, paged, with one-tap buttons for lines not taken and for the
-    deadlines the plan sets (a typed file or a scan alike)."""
+    deadlines the plan sets (a typed file or a scan alike): in the update's session, or in
+    sessions of their own for a scan read in the background."""
     services = get_services(context)
+    scope = current_scope()
+    session = scope.session if scope is not None else None
     user = update.effective_user
     knowledge.invalidate(services)
     pages = plan_summary_pages(outcome)
-    note = await _year_note(services, outcome.parsed.year)
+    note = await _year_note(services, outcome.parsed.year, session=session)
     if len(pages[-1]) + len(note) <= MAX_SUMMARY_CHARS:
         pages[-1] += note
     elif note:
@@ -276,6 +274,7 @@ async def send_import_outcome(update: Update, context: Context, outcome: ImportO
         chat_id=chat.id if chat else 0,
         user_id=user.id if user else 0,
         now=services.clock.now(),
+        session=session,
     )
     for page in pages[:-1]:
         await reply(update, page)
@@ -285,11 +284,15 @@ async def send_import_outcome(update: Update, context: Context, outcome: ImportO
 def _offer_markup(offers: Offers) -> InlineKeyboardMarkup | None:
     """One-tap buttons: add a line not taken, use a date the plan sets as a deadline."""
     rows = [
-        [InlineKeyboardButton(f"➕ Thêm dòng {number}", callback_data=f"{CANDIDATE_PREFIX}{pid}")]
+        [
+            InlineKeyboardButton(
+                f"➕ Thêm dòng {number}", callback_data=PlanCandidatePress(pending_id=pid).encode()
+            )
+        ]
         for number, pid in offers.candidates
     ]
     rows += [
-        [InlineKeyboardButton(label, callback_data=f"{DEADLINE_PREFIX}{pid}")]
+        [InlineKeyboardButton(label, callback_data=PlanDeadlinePress(pending_id=pid).encode())]
         for pid, label in offers.deadlines
     ]
     return InlineKeyboardMarkup(rows) if rows else None
@@ -297,66 +300,50 @@ def _offer_markup(offers: Offers) -> InlineKeyboardMarkup | None:
 
 async def candidate_pressed(update: Update, context: Context) -> None:
     """ "➕ Thêm dòng N" under an import summary: the line becomes the next target."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, PlanCandidatePress, take_buttons=False)
+    if press is None:
         return
-    services = get_services(context)
+    scope = scope_of(context)
+    services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    pending_id = int(query.data.removeprefix(CANDIDATE_PREFIX))
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            pending_id,
-            kind=CANDIDATE_KIND,
-            user_telegram_id=user.id,
-            now=services.clock.now(),
-        )
-        plan = await plans.get_plan(session, int(payload["plan_id"])) if payload else None
-        if payload is None or plan is None:
-            text = ALREADY_ANSWERED
-        else:
-            try:
-                change = await targets.add_candidate(
-                    session, plan.id, candidate_from(payload), actor=user.id
-                )
-                text = targets_texts.done_text(change)
-            except UserFacingError as exc:
-                text = html.escape(exc.message_vi, quote=False)
+    offer = await answered(update, context, PlanCandidateOffer, press.pending_id)
+    plan = await plans.get_plan(session, offer.plan_id) if offer else None
+    if offer is None or plan is None:
+        text = ALREADY_ANSWERED
+    else:
+        try:
+            change = await targets.add_candidate(
+                session, plan.id, candidate_from(offer), actor=user.id
+            )
+            text = targets_texts.done_text(change)
+        except UserFacingError as exc:
+            text = html.escape(exc.message_vi, quote=False)
     knowledge.invalidate(services)
     await reply(update, text)
 
 
 async def deadline_pressed(update: Update, context: Context) -> None:
     """ "📅 dd/mm/yyyy — …" under an import summary: the plan's date becomes a deadline."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, PlanDeadlinePress, take_buttons=False)
+    if press is None:
         return
-    services = get_services(context)
+    scope = scope_of(context)
+    services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            int(query.data.removeprefix(DEADLINE_PREFIX)),
-            kind=DEADLINE_KIND,
-            user_telegram_id=user.id,
-            now=services.clock.now(),
-        )
-    if payload is None:
+    offer = await answered(update, context, PlanDeadlineOffer, press.pending_id)
+    if offer is None:
         await reply(update, ALREADY_ANSWERED)
         return
-    due = date.fromisoformat(payload["due"])
     try:
-        view = await _set_plan_deadline(services, payload["kind"], due, payload["what"], user.id)
-    except UserFacingError as exc:
+        view = await _set_plan_deadline(
+            services, offer.kind, offer.due, offer.what, user.id, session=session
+        )
+    except UserFacingError as exc:  # refused before anything is written; the button stays used
         await reply(update, html.escape(exc.message_vi, quote=False))
         return
-    await rebuild_schedule(context.application, services, catch_up=False)
+    await rebuild_schedule(context.application, services, catch_up=False, session=session)
     await reply(
         update,
         f"✅ Đã đặt hạn {html.escape(view.title)}: <b>{format_day_long(view.due_on)}</b>.\n"
@@ -365,24 +352,26 @@ async def deadline_pressed(update: Update, context: Context) -> None:
 
 
 async def _set_plan_deadline(
-    services: Services, kind: str, due: date, what: str, actor: int
+    services: Services, kind: str, due: date, what: str, actor: int, *, session: AsyncSession
 ) -> DeadlineView:
     """A six-month or year-end report date moves that period's deadline; any other date
     (registration, award dossiers) becomes a named deadline."""
     if kind == DeadlineKind.SIX_MONTH:
-        return await service.set_deadline(services, SIX_MONTH, due, actor)
+        return await service.set_deadline(services, SIX_MONTH, due, actor, session=session)
     if kind == DeadlineKind.YEAR_END:
-        return await service.set_deadline(services, YEAR_END, due, actor)
-    view, _created = await service.add_custom_deadline(services, what, due, actor)
+        return await service.set_deadline(services, YEAR_END, due, actor, session=session)
+    view, _created = await service.add_custom_deadline(services, what, due, actor, session=session)
     return view
 
 
 async def activate_pressed(update: Update, context: Context) -> None:
     """The "Dùng kế hoạch số N" button."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    press = PlanActivatePress.decode(query.data)
+    assert press is not None, "the handler's pattern is the kind's"
     await acknowledge(query)
-    await _activate(update, context, query.data.removeprefix(ACTIVATE_PREFIX))
+    await _activate(update, context, str(press.plan_id))
 
 
 ACTIVATE_USAGE = "Cách dùng: <code>/kehoach chon &lt;số kế hoạch&gt;</code>, ví dụ {example}."
@@ -402,42 +391,39 @@ def _choices_text(all_plans: list[Plan]) -> str:
 
 async def _activate(update: Update, context: Context, which: str) -> None:
     """/kehoach chon N (or the list's button): say what switching changes, and ask first."""
-    services = get_services(context)
+    scope = scope_of(context)
+    services = scope.services
     if not await require_admin(update, context):
         return
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    async with services.db.session() as session:
-        all_plans = await plans.list_plans(session)
-        plan = await plans.find_plan(session, which.strip()) if which.strip() else None
-        if plan is None:
-            problem = f"Không tìm thấy kế hoạch «{html.escape(which.strip())}». " if which else ""
-            await reply(update, problem + _choices_text(all_plans))
-            return
-        if plan.kind == "bao_cao":
-            await reply(
-                update,
-                f"Văn bản số {plan.id} là báo cáo, không phải kế hoạch, nên không dùng làm kế "
-                "hoạch đang dùng. Hãy nạp tệp kế hoạch thi đua rồi chọn nó.",
-            )
-            return
-        label = html.escape(knowledge.citation_label(plan))
-        if plan.is_active:
-            await reply(
-                update,
-                f"<b>{label}</b> (số {plan.id}) đang là kế hoạch đang dùng; không thay đổi gì.",
-            )
-            return
-        current = await plans.active_plan(session)
-        reported = await plans.plan_report_count(session, current.id) if current else 0
-        pending_id = await pending.create(
-            session,
-            kind=ACTIVATE_KIND,
-            chat_telegram_id=chat.id,
-            user_telegram_id=user.id,
-            payload={"plan_id": plan.id, "from": current.id if current else None},
-            now=services.clock.now(),
+    session = scope.session
+    all_plans = await plans.list_plans(session)
+    plan = await plans.find_plan(session, which.strip()) if which.strip() else None
+    if plan is None:
+        problem = f"Không tìm thấy kế hoạch «{html.escape(which.strip())}». " if which else ""
+        await reply(update, problem + _choices_text(all_plans))
+        return
+    if plan.kind == "bao_cao":
+        await reply(
+            update,
+            f"Văn bản số {plan.id} là báo cáo, không phải kế hoạch, nên không dùng làm kế "
+            "hoạch đang dùng. Hãy nạp tệp kế hoạch thi đua rồi chọn nó.",
         )
+        return
+    label = html.escape(knowledge.citation_label(plan))
+    if plan.is_active:
+        await reply(
+            update,
+            f"<b>{label}</b> (số {plan.id}) đang là kế hoạch đang dùng; không thay đổi gì.",
+        )
+        return
+    current = await plans.active_plan(session)
+    reported = await plans.plan_report_count(session, current.id) if current else 0
+    question = PlanSwitch(plan_id=plan.id, from_plan=current.id if current else None)
+    pending_id = await callbacks.ask(
+        session, question, chat_id=chat.id, user_id=user.id, now=services.clock.now()
+    )
     lines = [
         f"Chọn <b>{label}</b> (số {plan.id}) làm kế hoạch đang dùng?",
         "• Từ lúc đó bot trả lời câu hỏi và ghi số liệu theo các chỉ tiêu của kế hoạch này.",
@@ -451,10 +437,12 @@ async def _activate(update: Update, context: Context, which: str) -> None:
         [
             [
                 InlineKeyboardButton(
-                    f"Dùng kế hoạch số {plan.id}", callback_data=f"{USE_PREFIX}{pending_id}:1"
+                    f"Dùng kế hoạch số {plan.id}",
+                    callback_data=PlanUsePress(pending_id=pending_id, yes=True).encode(),
                 ),
                 InlineKeyboardButton(
-                    "Thôi, giữ nguyên", callback_data=f"{USE_PREFIX}{pending_id}:0"
+                    "Thôi, giữ nguyên",
+                    callback_data=PlanUsePress(pending_id=pending_id, yes=False).encode(),
                 ),
             ]
         ]
@@ -464,50 +452,42 @@ async def _activate(update: Update, context: Context, which: str) -> None:
 
 async def use_pressed(update: Update, context: Context) -> None:
     """ "Dùng kế hoạch số N" / "Thôi" under the question about switching the plan in use."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, PlanUsePress)
+    if press is None:
         return
-    await remove_buttons(query.message)
-    services = get_services(context)
+    scope = scope_of(context)
+    services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    pending_id, _, answer = query.data.removeprefix(USE_PREFIX).partition(":")
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            int(pending_id),
-            kind=ACTIVATE_KIND,
-            user_telegram_id=user.id,
-            now=services.clock.now(),
+    asked = await answered(update, context, PlanSwitch, press.pending_id)
+    if asked is None:
+        await reply(update, ALREADY_ANSWERED)
+        return
+    if not press.yes:
+        await reply(update, "Đã hủy; kế hoạch đang dùng giữ nguyên.")
+        return
+    plan = await plans.get_plan(session, asked.plan_id)
+    current = await plans.active_plan(session)
+    if plan is None or (current.id if current else None) != asked.from_plan:
+        await reply(
+            update,
+            "Kế hoạch đang dùng đã thay đổi trong lúc chờ, nên tôi không đổi gì. "
+            "Xem lại bằng /kehoach.",
         )
-        if payload is None:
-            await reply(update, ALREADY_ANSWERED)
-            return
-        if answer != "1":
-            await reply(update, "Đã hủy; kế hoạch đang dùng giữ nguyên.")
-            return
-        plan = await plans.get_plan(session, int(payload["plan_id"]))
-        current = await plans.active_plan(session)
-        if plan is None or (current.id if current else None) != payload["from"]:
-            await reply(
-                update,
-                "Kế hoạch đang dùng đã thay đổi trong lúc chờ, nên tôi không đổi gì. "
-                "Xem lại bằng /kehoach.",
-            )
-            return
-        await plans.activate_plan(session, plan.id)
-        await users.audit(session, "plan.activate", actor=user.id, plan_id=plan.id)
-        label, year = knowledge.citation_label(plan), plan.year
+        return
+    await plans.activate_plan(session, plan.id)
+    await users.audit(session, "plan.activate", actor=user.id, plan_id=plan.id)
+    label, year = knowledge.citation_label(plan), plan.year
     knowledge.invalidate(services)
-    note = await _year_note(services, year)
+    note = await _year_note(services, year, session=session)
     await reply(update, f"Đã chọn <b>{html.escape(label)}</b> làm kế hoạch đang dùng.{note}")
 
 
-async def _year_note(services: Services, plan_year: int | None) -> str:
+async def _year_note(
+    services: Services, plan_year: int | None, *, session: AsyncSession | None = None
+) -> str:
     """A warning when the plan is for another year than the reports now coming in."""
-    period = await current_period(services)
+    period = await current_period(services, session=session)
     if plan_year is None or plan_year == period.year:
         return ""
     return (
@@ -528,11 +508,11 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         command("kehoach", kehoach),
         MessageHandler(caption_command, kehoach),
-        CallbackQueryHandler(activate_pressed, pattern=rf"^{ACTIVATE_PREFIX}\d+$"),
-        CallbackQueryHandler(use_pressed, pattern=rf"^{USE_PREFIX}\d+:[01]$"),
-        CallbackQueryHandler(reimport_pressed, pattern=rf"^{REIMPORT_PREFIX}\d+:[01]$"),
-        CallbackQueryHandler(candidate_pressed, pattern=rf"^{CANDIDATE_PREFIX}\d+$"),
-        CallbackQueryHandler(deadline_pressed, pattern=rf"^{DEADLINE_PREFIX}\d+$"),
+        CallbackQueryHandler(activate_pressed, pattern=PlanActivatePress.matches),
+        CallbackQueryHandler(use_pressed, pattern=PlanUsePress.matches),
+        CallbackQueryHandler(reimport_pressed, pattern=PlanReimportPress.matches),
+        CallbackQueryHandler(candidate_pressed, pattern=PlanCandidatePress.matches),
+        CallbackQueryHandler(deadline_pressed, pattern=PlanDeadlinePress.matches),
         MessageHandler(
             filters.UpdateType.MESSAGE & filters.Document.ALL & filters.ChatType.PRIVATE,
             document_received,

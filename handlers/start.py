@@ -11,7 +11,6 @@ from telegram.ext import BaseHandler
 from bot.commands import Audience, Command, for_audience
 from bot.update_scope import scope_of
 from handlers.common import Context, command, reply, sender_is_admin
-from storage import units
 
 COMMANDS = (
     Command("start", "Bắt đầu và giới thiệu bot", "/start — giới thiệu bot", Audience.EVERYONE),
@@ -49,10 +48,7 @@ async def start(update: Update, context: Context) -> None:
 
 async def _is_member(update: Update, context: Context) -> bool:
     """True when the sender already belongs to a unit."""
-    if update.effective_user is None:
-        return False
-    session = scope_of(context).session
-    return await units.unit_of_user(session, update.effective_user.id) is not None
+    return await scope_of(context).own_unit() is not None
 
 
 def help_text(commands: tuple[Command, ...], *, admin: bool) -> str:

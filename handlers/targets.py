@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import knowledge
+from bot import callbacks, knowledge
 from bot import targets as use
 from bot import targets_texts as texts
+from bot.callbacks import TargetChange, TargetConfirmPress
 from bot.commands import Audience, Command
 from bot.core.text import fold
 from bot.errors import NotFound, UserFacingError
@@ -23,15 +24,15 @@ from handlers import questions
 from handlers.common import (
     NO_PLAN_TEXT,
     Context,
-    acknowledge,
+    admin_press,
+    answered,
     command,
     command_args,
-    remove_buttons,
     reply,
     require_admin,
     sender_is_admin,
 )
-from storage import pending, plans
+from storage import plans
 
 COMMANDS = (
     Command(
@@ -49,8 +50,6 @@ ACTIONS = frozenset(
 )
 READ_ONLY = frozenset({"xem", "huongdan"})  # anyone may look; changes are for admins
 ONE_KEY = frozenset({"xem", "xoa", "khoiphuc", "laylai"})  # actions on exactly one target
-CONFIRM_KIND = "targets.confirm"
-CONFIRM_PREFIX = "tgc:"  # tgc:<pending id>:1|0
 
 
 async def chitieu(update: Update, context: Context) -> None:
@@ -245,21 +244,21 @@ async def _ask(
     services = scope_of(context).services
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    pending_id = await pending.create(
-        session,
-        kind=CONFIRM_KIND,
-        chat_telegram_id=chat.id,
-        user_telegram_id=user.id,
-        payload={**payload, "plan_id": plan_id},
-        now=services.clock.now(),
+    change = TargetChange.model_validate({**payload, "plan_id": plan_id})
+    pending_id = await callbacks.ask(
+        session, change, chat_id=chat.id, user_id=user.id, now=services.clock.now()
     )
     markup = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    texts.CONFIRM, callback_data=f"{CONFIRM_PREFIX}{pending_id}:1"
+                    texts.CONFIRM,
+                    callback_data=TargetConfirmPress(pending_id=pending_id, yes=True).encode(),
                 ),
-                InlineKeyboardButton(texts.CANCEL, callback_data=f"{CONFIRM_PREFIX}{pending_id}:0"),
+                InlineKeyboardButton(
+                    texts.CANCEL,
+                    callback_data=TargetConfirmPress(pending_id=pending_id, yes=False).encode(),
+                ),
             ]
         ]
     )
@@ -268,30 +267,21 @@ async def _ask(
 
 async def confirm_pressed(update: Update, context: Context) -> None:
     """ "Đồng ý" / "Thôi" under a destructive change."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, TargetConfirmPress)
+    if press is None:
         return
-    await remove_buttons(query.message)
     scope = scope_of(context)
     services = scope.services
-    pending_id, _, answer = query.data.removeprefix(CONFIRM_PREFIX).partition(":")
     user = update.effective_user
     assert user is not None
     text: str
     session = scope.session
-    payload = await pending.take(
-        session,
-        int(pending_id),
-        kind=CONFIRM_KIND,
-        user_telegram_id=user.id,
-        now=services.clock.now(),
-    )
+    asked = await answered(update, context, TargetChange, press.pending_id)
+    payload = asked.details() if asked is not None else None
     plan = await plans.active_plan(session)
     if payload is None:
         text = texts.EXPIRED
-    elif answer != "1":
+    elif not press.yes:
         text = texts.CANCELLED
     elif plan is None or plan.id != payload.get("plan_id"):
         text = texts.PLAN_CHANGED
@@ -324,5 +314,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         command("chitieu", chitieu),
         MessageHandler(sheet_caption, sheet_received),
-        CallbackQueryHandler(confirm_pressed, pattern=rf"^{CONFIRM_PREFIX}\d+:[01]$"),
+        CallbackQueryHandler(confirm_pressed, pattern=TargetConfirmPress.matches),
     ]

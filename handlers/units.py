@@ -19,23 +19,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from bot import callbacks
+from bot.callbacks import UnitDeletePress, UnitDeletion
 from bot.commands import Audience, Command
 from bot.core.text import fold
 from bot.errors import UserFacingError
 from bot.exports.text import split_messages
-from bot.services import Services, get_services
+from bot.services import Services
+from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
-    acknowledge,
+    admin_press,
+    answered,
     command,
     command_args,
-    remember_sender,
-    remove_buttons,
     reply,
     require_admin,
     sender_is_admin,
 )
-from storage import pending, units, users
+from storage import units, users
 from storage.models import InviteCode, Unit
 
 logger = logging.getLogger(__name__)
@@ -81,8 +83,6 @@ JOIN_USAGE = (
 )
 REPORT_HINT = "chỉ cần nhắn số liệu, ví dụ «Đã trồng được 12.500 cây phân tán»"
 BOUND_PREFIX = "Đã gắn nhóm này với đơn vị"
-DELETE_PREFIX = "unit:del:"
-DELETE_KIND = "unit.delete"
 # With Telegram's privacy mode on (the default for new bots), a bot in a group sees only
 # commands, so plain reports would silently never arrive.
 PRIVACY_NOTE = (
@@ -183,31 +183,33 @@ def _not_found(name: str, match: units.UnitMatch) -> str:
 async def donvi(update: Update, context: Context) -> None:
     """/donvi and its sub-commands (admins only): list, add, rename, delete units and create
     or revoke invite codes; ``/donvi <tên>`` shows one unit."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    await scope.remember_sender()
     if not await require_admin(update, context):
         return
     action, rest = split_subcommand(command_args(update))
     run = ACTIONS.get(action or "")
     try:
         if run is not None:
-            await run(update, services, rest)
+            await run(update, scope, rest)
         elif rest:
-            await _show_unit(update, services, rest)
+            await _show_unit(update, scope, rest)
         else:
-            await _list_units(update, services)
+            await _list_units(update, scope)
     except UserFacingError as error:
+        await scope.rollback()  # a refused change leaves nothing of itself behind
         await reply(update, esc(error.message_vi))
 
 
-async def _list_units(update: Update, services: Services, _rest: str = "") -> None:
+async def _list_units(update: Update, scope: UpdateScope, _rest: str = "") -> None:
     """Every unit with its members, bound groups and usable codes."""
+    services = scope.services
     tz = services.settings.tz
-    async with services.db.session() as session:
-        listed = await units.list_units(session)
-        members = await units.member_counts(session)
-        groups = await units.bound_chat_counts(session)
-        codes = await units.open_invite_codes(session, now=services.clock.now())
+    session = scope.session
+    listed = await units.list_units(session)
+    members = await units.member_counts(session)
+    groups = await units.bound_chat_counts(session)
+    codes = await units.open_invite_codes(session, now=services.clock.now())
     if not listed:
         await reply(
             update,
@@ -232,10 +234,11 @@ async def _list_units(update: Update, services: Services, _rest: str = "") -> No
         await reply(update, text)
 
 
-async def _show_unit(update: Update, services: Services, name: str) -> None:
+async def _show_unit(update: Update, scope: UpdateScope, name: str) -> None:
     """One unit: its members, bound groups and usable codes."""
-    async with services.db.session() as session:
-        lines = await _unit_lines(session, services, name)
+    services = scope.services
+    session = scope.session
+    lines = await _unit_lines(session, services, name)
     for text in split_messages(lines):
         await reply(update, text)
 
@@ -267,8 +270,9 @@ async def _unit_lines(session: AsyncSession, services: Services, name: str) -> l
     return lines
 
 
-async def _add(update: Update, services: Services, rest: str) -> None:
+async def _add(update: Update, scope: UpdateScope, rest: str) -> None:
     """Create one unit per line of *rest*."""
+    services = scope.services
     names = [line for line in (raw.strip() for raw in rest.splitlines()) if line]
     if not names:
         await reply(update, "Hãy gõ tên đơn vị, ví dụ <code>/donvi them Thôn 1</code>.")
@@ -276,17 +280,17 @@ async def _add(update: Update, services: Services, rest: str) -> None:
     origin = Origin.of(update)
     created: list[Unit] = []
     refused: list[str] = []
-    async with services.db.session() as session:
-        for name in names:
-            try:
-                unit = await units.create_unit(
-                    session, name, created_by=origin.actor, now=services.clock.now()
-                )
-            except UserFacingError as error:  # raised before anything is written
-                refused.append(esc(error.message_vi))
-                continue
-            created.append(unit)
-            await origin.audit(session, "unit.create", unit_id=unit.id, name=unit.name)
+    session = scope.session
+    for name in names:
+        try:
+            unit = await units.create_unit(
+                session, name, created_by=origin.actor, now=services.clock.now()
+            )
+        except UserFacingError as error:  # raised before anything is written
+            refused.append(esc(error.message_vi))
+            continue
+        created.append(unit)
+        await origin.audit(session, "unit.create", unit_id=unit.id, name=unit.name)
     lines: list[str] = []
     if len(created) == 1:
         unit = created[0]
@@ -305,55 +309,51 @@ async def _add(update: Update, services: Services, rest: str) -> None:
         await reply(update, text)
 
 
-async def _rename(update: Update, services: Services, rest: str) -> None:
+async def _rename(update: Update, scope: UpdateScope, rest: str) -> None:
     """``<tên cũ> | <tên mới>``."""
     old_name, bar, new_name = rest.partition("|")
     if not bar or not old_name.strip() or not new_name.strip():
         await reply(update, "Cách dùng: <code>/donvi doiten Tên cũ | Tên mới</code>.")
         return
-    async with services.db.session() as session:
-        match = await units.match_unit(session, old_name)
-        if match.unit is None or not match.exact:  # renaming is never a guess
-            text = _not_found(old_name.strip(), match)
-        elif units.clean_name(new_name) == match.unit.name:
-            text = f"Đơn vị đã có tên <b>{esc(match.unit.name)}</b>; không thay đổi gì."
-        else:
-            old = await units.rename_unit(session, match.unit, new_name)
-            new = match.unit.name
-            await Origin.of(update).audit(
-                session, "unit.rename", unit_id=match.unit.id, old=old, new=new
-            )
-            text = f"Đã đổi tên đơn vị <b>{esc(old)}</b> thành <b>{esc(new)}</b>."
+    session = scope.session
+    match = await units.match_unit(session, old_name)
+    if match.unit is None or not match.exact:  # renaming is never a guess
+        text = _not_found(old_name.strip(), match)
+    elif units.clean_name(new_name) == match.unit.name:
+        text = f"Đơn vị đã có tên <b>{esc(match.unit.name)}</b>; không thay đổi gì."
+    else:
+        old = await units.rename_unit(session, match.unit, new_name)
+        new = match.unit.name
+        await Origin.of(update).audit(
+            session, "unit.rename", unit_id=match.unit.id, old=old, new=new
+        )
+        text = f"Đã đổi tên đơn vị <b>{esc(old)}</b> thành <b>{esc(new)}</b>."
     await reply(update, text)
 
 
-async def _delete(update: Update, services: Services, rest: str) -> None:
+async def _delete(update: Update, scope: UpdateScope, rest: str) -> None:
     """Ask before deleting a unit named exactly (no fuzzy guess for a deletion), saying what
     the deletion changes; the buttons run :func:`delete_pressed`."""
+    services = scope.services
     if not rest.strip():
         await reply(update, "Hãy gõ tên đơn vị cần xóa, ví dụ <code>/donvi xoa Thôn 1</code>.")
         return
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     now = services.clock.now()
-    async with services.db.session() as session:
-        match = await units.match_unit(session, rest)
-        if match.unit is None or not match.exact:
-            await reply(update, _not_found(rest.strip(), match))
-            return
-        unit = match.unit
-        members = (await units.member_counts(session)).get(unit.id, 0)
-        groups = (await units.bound_chat_counts(session)).get(unit.id, 0)
-        codes = len((await units.open_invite_codes(session, now=now)).get(unit.id, []))
-        reported = await units.unit_report_count(session, unit.id)
-        pending_id = await pending.create(
-            session,
-            kind=DELETE_KIND,
-            chat_telegram_id=chat.id,
-            user_telegram_id=user.id,
-            payload={"unit_id": unit.id},
-            now=now,
-        )
+    session = scope.session
+    match = await units.match_unit(session, rest)
+    if match.unit is None or not match.exact:
+        await reply(update, _not_found(rest.strip(), match))
+        return
+    unit = match.unit
+    members = (await units.member_counts(session)).get(unit.id, 0)
+    groups = (await units.bound_chat_counts(session)).get(unit.id, 0)
+    codes = len((await units.open_invite_codes(session, now=now)).get(unit.id, []))
+    reported = await units.unit_report_count(session, unit.id)
+    pending_id = await callbacks.ask(
+        session, UnitDeletion(unit_id=unit.id), chat_id=chat.id, user_id=user.id, now=now
+    )
     name = f"<b>{esc(unit.name)}</b>"
     text = (
         f"Xóa đơn vị {name}?\n"
@@ -365,9 +365,13 @@ async def _delete(update: Update, services: Services, rest: str) -> None:
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Xóa đơn vị", callback_data=f"{DELETE_PREFIX}{pending_id}:1"),
                 InlineKeyboardButton(
-                    "Thôi, giữ nguyên", callback_data=f"{DELETE_PREFIX}{pending_id}:0"
+                    "Xóa đơn vị",
+                    callback_data=UnitDeletePress(pending_id=pending_id, yes=True).encode(),
+                ),
+                InlineKeyboardButton(
+                    "Thôi, giữ nguyên",
+                    callback_data=UnitDeletePress(pending_id=pending_id, yes=False).encode(),
                 ),
             ]
         ]
@@ -377,49 +381,37 @@ async def _delete(update: Update, services: Services, rest: str) -> None:
 
 async def delete_pressed(update: Update, context: Context) -> None:
     """ "Xóa đơn vị" / "Thôi" under the question /donvi xoa asked."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(query)
-    if not await require_admin(update, context):
+    press = await admin_press(update, context, UnitDeletePress)
+    if press is None:
         return
-    await remove_buttons(query.message)
-    services = get_services(context)
+    scope = scope_of(context)
+    services, session = scope.services, scope.session
     user = update.effective_user
     assert user is not None
-    pending_id, _, answer = query.data.removeprefix(DELETE_PREFIX).partition(":")
-    async with services.db.session() as session:
-        payload = await pending.take(
+    asked = await answered(update, context, UnitDeletion, press.pending_id)
+    unit = await session.get(Unit, asked.unit_id) if asked else None
+    if asked is None:
+        text = "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+    elif not press.yes:
+        text = "Đã hủy; đơn vị giữ nguyên."
+    elif unit is None or unit.deleted_at is not None:
+        text = "Đơn vị này đã được xóa trước đó; không thay đổi gì."
+    else:
+        outcome = await units.delete_unit(session, unit, now=services.clock.now())
+        await Origin.of(update).audit(
             session,
-            int(pending_id),
-            kind=DELETE_KIND,
-            user_telegram_id=user.id,
-            now=services.clock.now(),
+            "unit.delete",
+            unit_id=outcome.unit.id,
+            name=outcome.unit.name,
+            members_released=outcome.members_released,
+            chats_unbound=outcome.chats_unbound,
+            codes_revoked=outcome.codes_revoked,
         )
-        unit = await session.get(Unit, int(payload["unit_id"])) if payload else None
-        if payload is None:
-            text = (
-                "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
-            )
-        elif answer != "1":
-            text = "Đã hủy; đơn vị giữ nguyên."
-        elif unit is None or unit.deleted_at is not None:
-            text = "Đơn vị này đã được xóa trước đó; không thay đổi gì."
-        else:
-            outcome = await units.delete_unit(session, unit, now=services.clock.now())
-            await Origin.of(update).audit(
-                session,
-                "unit.delete",
-                unit_id=outcome.unit.id,
-                name=outcome.unit.name,
-                members_released=outcome.members_released,
-                chats_unbound=outcome.chats_unbound,
-                codes_revoked=outcome.codes_revoked,
-            )
-            text = (
-                f"Đã xóa đơn vị <b>{esc(outcome.unit.name)}</b>: {outcome.members_released} "
-                f"thành viên rời đơn vị, gỡ {outcome.chats_unbound} nhóm chat, hủy "
-                f"{outcome.codes_revoked} mã tham gia. Các báo cáo trước đây vẫn được giữ."
-            )
+        text = (
+            f"Đã xóa đơn vị <b>{esc(outcome.unit.name)}</b>: {outcome.members_released} "
+            f"thành viên rời đơn vị, gỡ {outcome.chats_unbound} nhóm chat, hủy "
+            f"{outcome.codes_revoked} mã tham gia. Các báo cáo trước đây vẫn được giữ."
+        )
     await reply(update, text)
 
 
@@ -446,13 +438,14 @@ async def _resolve_code_target(
     return match, name, days
 
 
-async def _code(update: Update, services: Services, rest: str) -> None:
+async def _code(update: Update, scope: UpdateScope, rest: str) -> None:
     """Create an invite code for a unit, valid for the given or default number of days."""
+    services = scope.services
     if not rest.strip():
         await reply(update, "Hãy gõ tên đơn vị, ví dụ <code>/donvi ma Thôn 1</code>.")
         return
-    async with services.db.session() as session:
-        text = await _new_code(session, services, Origin.of(update), rest)
+    session = scope.session
+    text = await _new_code(session, services, Origin.of(update), rest)
     await reply(update, text)
 
 
@@ -487,19 +480,20 @@ def _code_text(unit_name: str, invite: InviteCode, days: int, tz: tzinfo) -> str
     )
 
 
-async def _revoke(update: Update, services: Services, rest: str) -> None:
+async def _revoke(update: Update, scope: UpdateScope, rest: str) -> None:
     """Revoke an invite code; members who joined with it stay."""
+    services = scope.services
     typed = units.normalize_code(rest)
     if not typed:
         await reply(update, "Hãy gõ mã cần hủy, ví dụ <code>/donvi huyma K7M2QXP</code>.")
         return
     origin = Origin.of(update)
-    async with services.db.session() as session:
-        outcome = await units.revoke_invite_code(session, typed, now=services.clock.now())
-        if outcome is not None and not outcome.already_revoked:
-            await origin.audit(
-                session, "invite.revoke", unit_id=outcome.unit.id, code=outcome.invite.code
-            )
+    session = scope.session
+    outcome = await units.revoke_invite_code(session, typed, now=services.clock.now())
+    if outcome is not None and not outcome.already_revoked:
+        await origin.audit(
+            session, "invite.revoke", unit_id=outcome.unit.id, code=outcome.invite.code
+        )
     if outcome is None:
         await reply(update, f"Không có mã tham gia <code>{esc(typed)}</code>.")
     elif outcome.already_revoked:
@@ -513,7 +507,7 @@ async def _revoke(update: Update, services: Services, rest: str) -> None:
         )
 
 
-ACTIONS: dict[str, Callable[[Update, Services, str], Awaitable[None]]] = {
+ACTIONS: dict[str, Callable[[Update, UpdateScope, str], Awaitable[None]]] = {
     "list": _list_units,
     "add": _add,
     "rename": _rename,
@@ -529,8 +523,9 @@ ACTIONS: dict[str, Callable[[Update, Services, str], Awaitable[None]]] = {
 async def thamgia(update: Update, context: Context) -> None:
     """/thamgia <mã>: in a private chat the sender joins (or moves to) the code's unit; in a
     group the whole group is bound to it, so everyone there reports for that unit."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    services, session = scope.services, scope.session
+    await scope.remember_sender()
     chat = update.effective_chat
     code = command_args(update)
     if chat is None or update.effective_user is None:
@@ -539,10 +534,9 @@ async def thamgia(update: Update, context: Context) -> None:
         await reply(update, JOIN_USAGE)
         return
     user_id = update.effective_user.id
-    async with services.db.session() as session:
-        wait = await units.invite_wait_until(
-            session, user_telegram_id=user_id, now=services.clock.now()
-        )
+    wait = await units.invite_wait_until(
+        session, user_telegram_id=user_id, now=services.clock.now()
+    )
     if wait is not None:
         await reply(update, _wait_text(wait, services))
         return
@@ -550,11 +544,13 @@ async def thamgia(update: Update, context: Context) -> None:
         if chat.type in units.GROUP_CHAT_TYPES:
             await _bind_group(update, context, code)
         else:
-            await _join(update, services, code)
+            await _join(update, scope, code)
     except units.InviteCodeError as error:
-        await _remember_failure(services, user_id, chat.id, error)
+        await scope.rollback()
+        await _remember_failure(scope, user_id, chat.id, error)
         await reply(update, esc(error.message_vi))
     except UserFacingError as error:
+        await scope.rollback()
         await reply(update, esc(error.message_vi))
 
 
@@ -568,40 +564,41 @@ def _wait_text(wait: datetime, services: Services) -> str:
 
 
 async def _remember_failure(
-    services: Services, user_id: int, chat_id: int, error: units.InviteCodeError
+    scope: UpdateScope, user_id: int, chat_id: int, error: units.InviteCodeError
 ) -> None:
     """Count a refused code towards the user's limit, and log it without the code."""
-    async with services.db.session() as session:
-        await units.record_invite_failure(
-            session,
-            user_telegram_id=user_id,
-            chat_telegram_id=chat_id,
-            problem=error.problem,
-            now=services.clock.now(),
-        )
+    services = scope.services
+    await units.record_invite_failure(
+        scope.session,
+        user_telegram_id=user_id,
+        chat_telegram_id=chat_id,
+        problem=error.problem,
+        now=services.clock.now(),
+    )
     logger.warning("/thamgia refused for user %s in chat %s: %s", user_id, chat_id, error.problem)
 
 
-async def _join(update: Update, services: Services, code: str) -> None:
+async def _join(update: Update, scope: UpdateScope, code: str) -> None:
+    services = scope.services
     origin = Origin.of(update)
     assert origin.actor is not None
-    async with services.db.session() as session:
-        now = services.clock.now()
-        invite, unit = await units.redeem_invite_code(session, code, now=now)
-        outcome = await units.join_unit(
-            session, user_telegram_id=origin.actor, unit=unit, now=now, invite_code_id=invite.id
+    session = scope.session
+    now = services.clock.now()
+    invite, unit = await units.redeem_invite_code(session, code, now=now)
+    outcome = await units.join_unit(
+        session, user_telegram_id=origin.actor, unit=unit, now=now, invite_code_id=invite.id
+    )
+    if not outcome.already_member:
+        previous = outcome.previous
+        await origin.audit(
+            session,
+            "unit.move" if previous else "unit.join",
+            unit_id=unit.id,
+            unit=unit.name,
+            from_unit_id=previous.id if previous else None,
+            from_unit=previous.name if previous else None,
+            code=invite.code,
         )
-        if not outcome.already_member:
-            previous = outcome.previous
-            await origin.audit(
-                session,
-                "unit.move" if previous else "unit.join",
-                unit_id=unit.id,
-                unit=unit.name,
-                from_unit_id=previous.id if previous else None,
-                from_unit=previous.name if previous else None,
-                code=invite.code,
-            )
     name = f"<b>{esc(unit.name)}</b>"
     if outcome.already_member:
         text = f"Anh/chị đã là thành viên của {name} rồi."
@@ -620,10 +617,11 @@ async def _join(update: Update, services: Services, code: str) -> None:
 
 
 async def _bind_group(update: Update, context: Context, code: str) -> None:
-    services = get_services(context)
+    scope = scope_of(context)
+    services = scope.services
     admin = await sender_is_admin(update, context)
-    async with services.db.session() as session:
-        text = await _bind_text(session, update, services, code, admin=admin)
+    session = scope.session
+    text = await _bind_text(session, update, services, code, admin=admin)
     if text.startswith(BOUND_PREFIX) and not context.bot.can_read_all_group_messages:
         text += "\n\n" + PRIVACY_NOTE
     await reply(update, text)
@@ -665,8 +663,9 @@ async def _bind_text(
 
 async def roi(update: Update, context: Context) -> None:
     """/roi: leave one's unit (private chat); in a group an admin unbinds the group."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    services = scope.services
+    await scope.remember_sender()
     chat = update.effective_chat
     if chat is None or update.effective_user is None:
         return
@@ -674,12 +673,12 @@ async def roi(update: Update, context: Context) -> None:
         await _unbind_group(update, context)
         return
     origin = Origin.of(update)
-    async with services.db.session() as session:
-        left = await units.leave_unit(
-            session, user_telegram_id=update.effective_user.id, now=services.clock.now()
-        )
-        if left is not None:
-            await origin.audit(session, "unit.leave", unit_id=left.id, unit=left.name)
+    session = scope.session
+    left = await units.leave_unit(
+        session, user_telegram_id=update.effective_user.id, now=services.clock.now()
+    )
+    if left is not None:
+        await origin.audit(session, "unit.leave", unit_id=left.id, unit=left.name)
     if left is None:
         await reply(update, "Anh/chị chưa thuộc đơn vị nào.")
         return
@@ -701,12 +700,11 @@ async def _unbind_group(update: Update, context: Context) -> None:
             "hãy nhắn /roi riêng cho bot.",
         )
         return
-    services = get_services(context)
     origin = Origin.of(update)
-    async with services.db.session() as session:
-        previous = await units.unbind_chat(session, chat.id)
-        if previous is not None:
-            await origin.audit(session, "chat.unbind", unit_id=previous.id, unit=previous.name)
+    session = scope_of(context).session
+    previous = await units.unbind_chat(session, chat.id)
+    if previous is not None:
+        await origin.audit(session, "chat.unbind", unit_id=previous.id, unit=previous.name)
     if previous is None:
         await reply(update, "Nhóm này chưa gắn với đơn vị nào.")
         return
@@ -726,9 +724,9 @@ async def chat_migrated(update: Update, context: Context) -> None:
     new_id = message.migrate_to_chat_id or chat.id
     if old_id is None or old_id == new_id:
         return
-    async with get_services(context).db.session() as session:
-        await users.move_chat(session, old_id, new_id)
-        await users.audit(session, "chat.migrate", chat=old_id, new_chat=new_id)
+    session = scope_of(context).session
+    await users.move_chat(session, old_id, new_id)
+    await users.audit(session, "chat.migrate", chat=old_id, new_chat=new_id)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
@@ -738,6 +736,6 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         command("donvi", donvi),
         command("thamgia", thamgia),
         command("roi", roi),
-        CallbackQueryHandler(delete_pressed, pattern=rf"^{DELETE_PREFIX}\d+:[01]$"),
+        CallbackQueryHandler(delete_pressed, pattern=UnitDeletePress.matches),
         MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
     ]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackContext, JobQueue
 
 from bot import periods
@@ -154,23 +155,28 @@ def _job_queue(application: AnyApplication) -> JobQueue[Any] | None:
 
 
 async def rebuild_schedule(
-    application: AnyApplication, services: Services, *, catch_up: bool = True
+    application: AnyApplication,
+    services: Services,
+    *,
+    catch_up: bool = True,
+    session: AsyncSession | None = None,
 ) -> list[PlannedJob]:
     """Make the JobQueue match the deadlines in the database: default rows ensured, every
     ``reminder:`` job replaced, the nightly refresh registered. Idempotent. *catch_up*
     (at start) also schedules missed sends; refreshes after changes and at night do not
     plan new ones (nobody gets an old reminder at midnight) but keep those already owed.
-    Returns the planned jobs."""
+    Returns the planned jobs. The deadlines are read (and the default rows written) in
+    *session* when the caller has one."""
     queue = _job_queue(application)
     if queue is None:
         return []
-    await service.ensure_default_deadlines(services)
+    await service.ensure_default_deadlines(services, session=session)
     now = services.clock.now()
     first_day = periods.local_today(services) - LOOKBACK
-    async with services.db.session() as session:
+    async with services.db.within(session) as own:
         refs = [
             DeadlineRef(row.id, row.kind, row.due_on)
-            for row in await store.deadlines_from(session, first_day)
+            for row in await store.deadlines_from(own, first_day)
         ]
     planned = plan_jobs(refs, now, services.settings, catch_up=catch_up)
     planned_names = {item.name for item in planned}

@@ -218,16 +218,24 @@ def _parses_on_or_after(text: str, today: date) -> bool:
         return True  # let the full parse say what is wrong
 
 
-async def set_deadline(services: Services, kind: str, due_on: date, actor: int) -> DeadlineView:
-    """Override the *kind* ("6thang" or "nam") deadline of *due_on*'s year. Raises
-    InvalidInput for a past date, an unknown kind, or an order that breaks the periods
-    (the six-month deadline must come before the year-end one)."""
+async def set_deadline(
+    services: Services,
+    kind: str,
+    due_on: date,
+    actor: int,
+    *,
+    session: AsyncSession | None = None,
+) -> DeadlineView:
+    """Override the *kind* ("6thang" or "nam") deadline of *due_on*'s year (in *session*
+    when the caller has one). Raises InvalidInput for a past date, an unknown kind, or an
+    order that breaks the periods (the six-month deadline must come before the year-end
+    one); nothing is written then."""
     if kind not in cal.PERIOD_KINDS:
         raise InvalidInput("Chỉ đổi được hạn «6thang» hoặc «nam».")
     if due_on < local_today(services):
         raise InvalidInput(f"Ngày {cal.format_day(due_on)} đã qua. Hãy chọn một ngày sắp tới.")
     year = due_on.year
-    current = await year_deadlines(services, year)
+    current = await year_deadlines(services, year, session=session)
     closed_on = current.six_month if kind == cal.SIX_MONTH else current.year_end
     if closed_on < local_today(services):
         # Moving it now would reopen a closed period: reports already filed for the next
@@ -246,10 +254,10 @@ async def set_deadline(services: Services, kind: str, due_on: date, actor: int) 
             f"Hạn tổng kết năm phải sau hạn sơ kết 6 tháng năm {year} "
             f"({cal.format_day(current.six_month)})."
         )
-    async with services.db.session() as session:
-        row = await store.set_period_deadline(session, year, kind, due_on, actor)
+    async with services.db.within(session) as own:
+        row = await store.set_period_deadline(own, year, kind, due_on, actor)
         await users.audit(
-            session, "deadline.set", actor=actor, kind=kind, year=year, due_on=due_on.isoformat()
+            own, "deadline.set", actor=actor, kind=kind, year=year, due_on=due_on.isoformat()
         )
         return _view(row)
 
@@ -265,26 +273,34 @@ def clean_name(name: str) -> str:
 
 
 async def add_custom_deadline(
-    services: Services, name: str, due_on: date, actor: int
+    services: Services,
+    name: str,
+    due_on: date,
+    actor: int,
+    *,
+    session: AsyncSession | None = None,
 ) -> tuple[DeadlineView, bool]:
-    """Add a named deadline (or move the one with that name in that year). Returns the
-    deadline and whether it is new."""
+    """Add a named deadline (or move the one with that name in that year), in *session*
+    when the caller has one. Returns the deadline and whether it is new."""
     cleaned = clean_name(name)
     if due_on < local_today(services):
         raise InvalidInput(f"Ngày {cal.format_day(due_on)} đã qua. Hãy chọn một ngày sắp tới.")
-    async with services.db.session() as session:
-        row, created = await store.upsert_custom(session, cleaned, due_on, actor)
+    async with services.db.within(session) as own:
+        row, created = await store.upsert_custom(own, cleaned, due_on, actor)
         await users.audit(
-            session, "deadline.custom", actor=actor, name=cleaned, due_on=due_on.isoformat()
+            own, "deadline.custom", actor=actor, name=cleaned, due_on=due_on.isoformat()
         )
         return _view(row), created
 
 
-async def remove_custom_deadline(services: Services, name: str, actor: int) -> DeadlineView:
+async def remove_custom_deadline(
+    services: Services, name: str, actor: int, *, session: AsyncSession | None = None
+) -> DeadlineView:
     """Delete the coming custom deadline called *name* (its whole name, case and marks
-    aside); NotFound, listing the ones there are, when there is none."""
+    aside), in *session* when the caller has one; NotFound, listing the ones there are,
+    when there is none (nothing is written then)."""
     today = local_today(services)
-    async with services.db.session() as session:
+    async with services.db.within(session) as session:
         coming = await store.deadlines_from(session, today, kinds=(store.CUSTOM_KIND,))
         listed = ", ".join(f"«{r.name}» ({cal.format_day(r.due_on)})" for r in coming[:10])
         choices = (
@@ -474,11 +490,14 @@ class _Plan:
     total: int
 
 
-async def _plan(services: Services, view: DeadlineView, slot_key: str) -> _Plan:
-    """Who gets which message for *slot_key* of the deadline."""
+async def _plan(
+    services: Services, view: DeadlineView, slot_key: str, *, session: AsyncSession | None = None
+) -> _Plan:
+    """Who gets which message for *slot_key* of the deadline (read in *session* when the
+    caller has one)."""
     today = local_today(services)
     base_key = slot_key.partition("-")[0] if slot_key.startswith(MANUAL) else slot_key
-    async with services.db.session() as session:
+    async with services.db.within(session) as session:
         if view.period is None:
             units = [
                 store.UnitStatus(u.id, u.name, reported=False, missing=())
@@ -592,10 +611,13 @@ class Preview:
     total: int
 
 
-async def preview_now(services: Services, kind: str | None = None) -> Preview:
-    """What :func:`send_now` would do now, sending nothing."""
-    view = await _deadline_to_chase(services, kind)
-    plan = await _plan(services, view, _manual_slot(services))
+async def preview_now(
+    services: Services, kind: str | None = None, *, session: AsyncSession | None = None
+) -> Preview:
+    """What :func:`send_now` would do now, sending nothing (read in *session* when the
+    caller has one)."""
+    view = await _deadline_to_chase(services, kind, session=session)
+    plan = await _plan(services, view, _manual_slot(services), session=session)
     return Preview(view, plan.targeted, plan.homeless, plan.reported, plan.total)
 
 
@@ -603,20 +625,22 @@ def _manual_slot(services: Services) -> str:
     return f"{MANUAL}-{local_today(services):%Y%m%d}"
 
 
-async def _deadline_to_chase(services: Services, kind: str | None) -> DeadlineView:
+async def _deadline_to_chase(
+    services: Services, kind: str | None, *, session: AsyncSession | None = None
+) -> DeadlineView:
     """The deadline /nhacnho is about: a period that just closed while units still owe it,
     else the next deadline (of *kind* when given)."""
-    await ensure_default_deadlines(services)
-    closing = await closing_period(services)
+    await ensure_default_deadlines(services, session=session)
+    closing = await closing_period(services, session=session)
     if closing is not None and kind in (None, closing.kind):
-        async with services.db.session() as session:
-            overdue = await store.period_deadline(session, closing.year, closing.kind)
-            reported, total = await store.reported_count(session, closing.key)
+        async with services.db.within(session) as own:
+            overdue = await store.period_deadline(own, closing.year, closing.kind)
+            reported, total = await store.reported_count(own, closing.key)
         if overdue is not None and reported < total:
             return _view(overdue)
-    async with services.db.session() as session:
+    async with services.db.within(session) as own:
         rows = await store.deadlines_from(
-            session, local_today(services), kinds=[kind] if kind else None
+            own, local_today(services), kinds=[kind] if kind else None
         )
     if not rows:
         raise NotFound("Không có hạn báo cáo nào sắp tới.")

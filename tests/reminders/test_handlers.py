@@ -16,6 +16,7 @@ from telegram.ext import Application, ApplicationBuilder
 from bot import periods
 from bot.clock import ManualClock
 from bot.services import SERVICES_KEY, Services
+from bot.update_scope import in_update_scope
 from handlers import deadlines as handler
 from handlers.common import NOT_ADMIN_TEXT
 
@@ -54,7 +55,7 @@ class Harness:
         context = SimpleNamespace(bot=self.bot, bot_data=self.app.bot_data, application=application)
         command = text.split()[0].lstrip("/")
         callback = {"hanchot": handler.hanchot, "nhacnho": handler.nhacnho}[command]
-        await callback(update, context)  # type: ignore[arg-type]
+        await in_update_scope(callback)(update, context)  # as the application runs it
         while self.background:
             await self.background.pop(0)
         return [s.text for s in self.bot.sent[before:] if s.chat_id == user_id]
