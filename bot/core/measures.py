@@ -13,6 +13,7 @@ Aliases are matched folded (:func:`bot.core.text.fold`: no case, no diacritics),
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -71,6 +72,8 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("tạ", "mass", 100), ("tạ",)),
     (_m("yến", "mass", 10), ("yến",)),
     (_m("kg", "mass"), ("kg", "ki-lô-gam", "kilôgam", "kilogam", "cân")),
+    (_m("tạ/ha", "yield"), ("tạ/ha", "tạ/héc-ta", "tạ/1 ha", "tạ/1ha")),
+    (_m("tấn/ha", "yield_tonnes"), ("tấn/ha", "tấn/héc-ta", "tấn/1 ha")),
     # People and households
     (_m("người", "people"), ("người", "nhân khẩu", "khẩu")),
     (_m("lao động", "people"), ("lao động", "lđ")),
@@ -83,10 +86,11 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("lượt", "turns"), ("lượt",)),
     (_m("hộ", "households"), ("hộ", "hộ gia đình", "hộ dân")),
     (_m("gia đình", "households"), ("gia đình",)),
-    (_m("nhà", "houses"), ("nhà", "căn", "căn nhà", "ngôi nhà")),
+    (_m("nhà", "houses"), ("nhà", "căn", "căn nhà", "ngôi nhà", "căn hộ")),
     # Rates and money
     (_m("%", "rate"), ("%", "%/năm", "phần trăm")),
     (_m("đồng", "money"), ("đồng", "đ", "vnđ", "vnd")),
+    (_m("triệu đồng/ha", "money_per_area", 10**6), ("triệu đồng/ha", "tr.đ/ha", "trđ/ha")),
     (_m("nghìn đồng", "money", 1000), ("nghìn đồng", "ngàn đồng", "nghìn đ", "ngàn đ")),
     (
         _m("triệu đồng", "money", 10**6),
@@ -115,6 +119,7 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("km2", "area", 10**6), ("km2", "km²", "km<sup>2</sup>")),
     (_m("km", "length", 1000), ("km", "ki-lô-mét", "kilômét", "cây số")),
     (_m("m", "length"), ("m", "mét")),
+    (_m("m3", "volume"), ("m3", "m³", "mét khối")),
     # Documents, titles
     (_m("giấy", "documents"), ("giấy", "giấy chứng nhận", "gcn")),
     (_m("hồ sơ", "documents"), ("hồ sơ", "bộ hồ sơ")),
@@ -148,7 +153,17 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("hội nghị", "events"), ("hội nghị",)),
     (_m("lớp", "events"), ("lớp", "lớp học")),
     (_m("buổi", "events"), ("buổi",)),
+    (_m("đợt", "events"), ("đợt",)),
+    (_m("tin bài", "documents"), ("tin bài", "tin/bài")),
+    (_m("suất", "products"), ("suất", "suất quà", "phần quà")),
+    (_m("giường bệnh/vạn dân", "health_ratio"), ("giường bệnh/vạn dân", "giường/vạn dân")),
+    (_m("bác sĩ/vạn dân", "health_ratio"), ("bác sĩ/vạn dân",)),
 )
+
+# Units that fold onto the same letters but differ in their marks: "cân" (a kilogram, in
+# speech) and "căn" (a house). Written with marks, each means its own; without them the
+# spelling plans use for houses wins (what a plan counts is houses built, not kilograms).
+_FOLDED_DEFAULT = {"can": "nhà"}
 
 # Spellings that OCR leaves in scanned plans, only trusted there (see module docstring).
 _OCR_ALIASES: tuple[tuple[str, str], ...] = (
@@ -205,13 +220,38 @@ def _key(alias: str) -> str:
     return _fold_with_ends(alias)[0].strip()
 
 
+def _marked(text: str) -> str:
+    """*text* lower case with its marks kept (composed), spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def _exact_spellings() -> dict[str, Measure]:
+    """Aliases, written with their marks, whose folded form another unit shares."""
+    owners: dict[str, set[str]] = {}
+    for measure, aliases in _TABLE:
+        for alias in (measure.name, *aliases):
+            owners.setdefault(_key(alias), set()).add(measure.name)
+    return {
+        _marked(alias): measure
+        for measure, aliases in _TABLE
+        for alias in (measure.name, *aliases)
+        if len(owners[_key(alias)]) > 1
+    }
+
+
+_EXACT = _exact_spellings()
+_SHARED_KEYS = frozenset(_key(alias) for alias in _EXACT)
+
+
 def _build(ocr: bool) -> tuple[dict[str, Measure], list[int]]:
     by_alias: dict[str, Measure] = {}
+    by_name = {m.name: m for m in MEASURES}
+    for key, name in _FOLDED_DEFAULT.items():
+        by_alias[key] = by_name[name]
     for measure, aliases in _TABLE:
         for alias in (measure.name, *aliases):
             by_alias.setdefault(_key(alias), measure)
     if ocr:
-        by_name = {m.name: m for m in MEASURES}
         for alias, name in _OCR_ALIASES:
             by_alias.setdefault(_key(alias), by_name[name])
     # The alias lengths, longest first, so "triệu đồng/người/năm" wins over "triệu đồng"
@@ -234,6 +274,10 @@ def lookup_measure(text: str, *, ocr: bool = False) -> Measure | None:
     """The measure *text* names as a whole ("Tr.đ", "tan", "m<sup>2</sup>", "(%)"), or None."""
     by_alias, _ = _WITH_OCR if ocr else _PLAIN
     key = _key(text).strip(" ().,;:")
+    if key in _SHARED_KEYS:
+        exact = _EXACT.get(_marked(text).strip(" ().,;:"))
+        if exact is not None:
+            return exact
     return by_alias.get(key)
 
 
@@ -258,7 +302,12 @@ def find_measure_prefix(text: str, *, ocr: bool = False) -> tuple[Measure, int] 
         after = body[length : length + 1]
         if alias[-1].isalnum() and after.isalnum():
             continue
-        return by_alias[alias], lead + ends[length - 1]
+        end = lead + ends[length - 1]
+        if alias in _SHARED_KEYS:  # "căn" or "cân": the marks tell
+            exact = _EXACT.get(_marked(text[lead:end]))
+            if exact is not None:
+                return exact, end
+        return by_alias[alias], end
     return None
 
 
