@@ -318,20 +318,26 @@ def _sentence_case(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
+_PART_LETTERS = "ABCDEFGH"
 _PART = re.compile(
-    r"^phan\s+(?:th\w{0,3}\s+)?(nhat|mot|hai|ba|bon|tu|nam|sau|[ivx]{1,4}|\d)\b\s*[.:\-–]?\s*"
+    r"^phan\s+(?:th\w{0,3}\s+)?(nhat|mot|hai|ba|bon|tu|nam|sau|[ivx]{1,4}|\d|[a-h])\b\s*[.:/\-–]?\s*"
 )
 _PART_NUMBERS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6}
-_ROMAN_TOKEN = re.compile(r"^([IVXLl1|]{1,5})\s*[.)]\s*(?=\S)")
+_ROMAN_TOKEN = re.compile(r"^([IVXLl1|]{1,5})\s*[.)/]\s*(?=\S)")
 _ROMAN_VALID = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?\.?\s*(?=[^\W\d_])")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?[./]?\s*(?=[^\W\d_])")
 # Up to four digits (long target lists), but a year opening a wrapped line is no number.
 _ARABIC = re.compile(r"^(?!(?:19|20)\d\d\b)(\d{1,4})\s*\.\s*(?=[^\d\s.,])")
 _ARABIC_PAREN = re.compile(r"^(\d{1,2})\)\s*(?=\S)")
 _PAREN = re.compile(r"^\((\d{1,4})\)\s*")
+# "1/ Thu ngân sách …": a slash after the number, a word after it (not a date, not "1/2").
+_SLASH = re.compile(r"^(\d{1,3})\s*/\s*(?=[^\W\d_])")
 _NAMED = re.compile(r"^chi tieu (?:so )?(\d{1,3})\s*[:.)\-–]\s*")
-_LETTER = re.compile(r"^([a-zđ])\)\s*(?=\S)")
+_LETTER = re.compile(r"^([a-zđ])\s?[)/]\s*(?=\S)")
 _UPPER_LETTER = re.compile(r"^([A-H])[.)]\s+(?=[^\W\d_])")  # OCR's "C." for "c)"
+# "A. KẾT QUẢ …", "B- PHƯƠNG HƯỚNG …", "C/ TỔ CHỨC …": a lettered part above the Roman
+# numerals, when its title stands in capitals.
+_LETTER_PART = re.compile(r"^([A-H])\s?[.)/\-–]\s*(?=[^\W\d_])")
 _BULLET = re.compile(r"^[-–—+•●▪◦](?:\s+(?=\D)|(?=[^\W\d_(“\"]))")
 
 
@@ -381,8 +387,11 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
         token, rest = part.group(1), text[part.end() :]
         number = _PART_NUMBERS.get(token) or (int(token) if token.isdigit() else None)
         number = number or _roman_value(token.upper())
+        label = f"P{number}"
+        if number is None and token in _PART_LETTERS.lower():  # "Phần A", "PHẦN B"
+            number, label = _PART_LETTERS.lower().index(token) + 1, token.upper()
         if number and (_word_count(rest) <= 12 or _is_upper(rest)):  # a heading, not prose
-            return _Marker("part", number, f"P{number}", text[: part.end()].strip()), rest
+            return _Marker("part", number, label, text[: part.end()].strip()), rest
     roman = _ROMAN_TOKEN.match(text)
     if roman is not None:
         value = _roman_value(roman.group(1))
@@ -401,12 +410,17 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
     if named is not None:  # "Chỉ tiêu 3: …"
         label = str(int(named.group(1)))
         return _Marker("named", int(label), label, label, "", label), text[named.end() :]
-    for kind, pattern in (("arabic", _ARABIC), ("arabic_paren", _ARABIC_PAREN), ("paren", _PAREN)):
+    for kind, pattern in (
+        ("arabic", _ARABIC),
+        ("arabic_paren", _ARABIC_PAREN),
+        ("paren", _PAREN),
+        ("slash", _SLASH),
+    ):
         found = pattern.match(text)
         if found is not None:
             number = int(found.group(1))
             shown = f"({number})" if kind == "paren" else str(number)
-            whole = str(number) if kind == "arabic" else ""
+            whole = str(number) if kind in {"arabic", "slash"} else ""
             return _Marker(kind, number, str(number), shown, "", whole), text[found.end() :]
     letter = _LETTER.match(text)
     if letter is not None and letter.group(1) in _LETTERS:
@@ -414,6 +428,12 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
         return _Marker("letter", _LETTERS.index(small) + 1, small, f"{small})"), text[
             letter.end() :
         ]
+    lettered = _LETTER_PART.match(text)
+    if lettered is not None and (line.md or _is_upper(text[lettered.end() :])):
+        letter = lettered.group(1)
+        place = _PART_LETTERS.index(letter) + 1
+        shown = text[: lettered.end()].strip()
+        return _Marker("maybe_part", place, letter, shown), text[lettered.end() :]
     upper = _UPPER_LETTER.match(text)
     if upper is not None:
         small = upper.group(1).lower()
@@ -423,7 +443,7 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
     if bullet is not None:
         rest = text[bullet.end() :]
         inner = _marker(_Line(rest)) if rest[:1] in "(0123456789" else None
-        if inner is not None and inner[0].kind in {"paren", "arabic", "arabic_paren"}:
+        if inner is not None and inner[0].kind in {"paren", "arabic", "arabic_paren", "slash"}:
             return inner  # "- (1) …": the number is the marker
         symbol = "+" if text[0] == "+" else ("-" if text[0] in "-–—" else "•")
         return _Marker("bullet", 0, "", symbol), rest
@@ -850,6 +870,9 @@ class _Outline:
     key_repeats: dict[str, int] = field(default_factory=dict)  # last "~n" per repeated key
     per_section: dict[str, int] = field(default_factory=dict)  # items counted per section
     part: _Entry | None = None
+    letter_parts: bool = False  # "A.", "B." above the Roman numerals are parts here
+    roman_seen: bool = False  # a Roman-numbered section has been opened
+    part_title_pending: bool = False  # "PHẦN A" alone: its title is the next line
     lead: str = ""  # a numbered heading's own sentence, to open the paragraph that follows
     tables: TableReader = field(default_factory=TableReader)
     outside: list[tuple[str, str]] = field(default_factory=list)  # (path, line) off the lists
@@ -911,6 +934,7 @@ class _Outline:
             return None
         if marker.kind == "roman":
             self.stack.clear()
+            self.roman_seen = True
             return self.part
         for i in range(len(self.stack) - 1, -1, -1):
             entry = self.stack[i]
@@ -975,6 +999,8 @@ def _short_title(text: str) -> str:
 def _walk(blocks: Sequence[_Block]) -> _Outline:
     outline = _Outline()
     for index, block in enumerate(blocks):
+        if outline.part_title_pending and _part_title(outline, block):
+            continue
         if block.kind == "table":
             _table(outline, block)
         elif block.kind == "para":
@@ -1174,6 +1200,8 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
     if marker.kind == "bullet":
         _bullet(outline, block, following)
         return
+    if marker.kind == "maybe_part":
+        marker = _letter_part_or_group(outline, marker)
     if marker.kind == "maybe_letter":
         if not any(e.kind == "letter" and e.value + 1 == marker.value for e in outline.stack):
             plain = _Block("para", [f"{marker.shown} {text}"], blank_before=True)
@@ -1222,7 +1250,8 @@ def _section(
     path = outline.unique(f"{base}.{marker.label}" if base else marker.label)
     heading = _is_heading(block, text)
     title = _sentence_case(text.rstrip(" :;.")) if heading else _short_title(text)
-    level = path.count(".") + 1 - (1 if path.startswith("P") else 0)
+    in_part = outline.part is not None and path.startswith(f"{outline.part.path}.")
+    level = path.count(".") + 1 - (1 if in_part else 0)
     outline.sections.append(Section(path, title, level))
     inherited = parent.region if parent is not None else 0
     region = own if own is not None else (inherited if heading else 0)
@@ -1246,12 +1275,43 @@ def _section(
         outline.lead = text  # "1.1. Thi đua … năm 2024." opens the paragraph under it
 
 
+def _letter_part_or_group(outline: _Outline, marker: _Marker) -> _Marker:
+    """ "A. KẾT QUẢ …" opening the body, before any Roman numeral, makes the letters parts
+    ("B. PHƯƠNG HƯỚNG …" then holds "I. Chỉ tiêu …"); a capital letter under a Roman
+    numeral names a group or continues a letter list, as a lower-case one would."""
+    continues = any(e.kind == "letter" and e.value + 1 == marker.value for e in outline.stack)
+    opens = marker.value == 1 and not outline.roman_seen and outline.part is None
+    if not continues and (outline.letter_parts or opens):
+        outline.letter_parts = True
+        return _Marker("part", marker.value, marker.label, marker.shown)
+    small = marker.label.lower()
+    return _Marker("maybe_letter", _LETTERS.index(small) + 1, small, marker.shown)
+
+
 def _part(outline: _Outline, marker: _Marker, text: str) -> None:
     path = outline.unique(marker.label)
     title = _sentence_case(text.strip(" :.-–")) or marker.shown
     outline.sections.append(Section(path, title, 0))
     region = _title_region(title) or 0
     outline.part = _Entry("part", marker.value, "", path, title, heading=True, region=region)
+    outline.part_title_pending = not text.strip(" :.-–")
+
+
+def _part_title(outline: _Outline, block: _Block) -> bool:
+    """ "PHẦN A" alone on its line, its title in capitals on the next: the title is taken."""
+    outline.part_title_pending = False
+    text = block.text
+    part = outline.part
+    if part is None or block.kind != "para" or not (block.md or _is_upper(text)):
+        return False
+    if _word_count(text) > 25:
+        return False
+    part.title = _sentence_case(text.strip(" :.-–"))
+    part.region = _title_region(part.title) or 0
+    outline.sections = [
+        Section(s.path, part.title, s.level) if s.path == part.path else s for s in outline.sections
+    ]
+    return True
 
 
 def _has_digit(text: str) -> bool:
@@ -1438,6 +1498,9 @@ _QUALIFIER_WORDS: dict[str, Qualifier] = {
 # Words that may stand between a qualifier and its figure ("tăng bình quân 10%", "đạt từ").
 _FILLER = re.compile(r"^(?:muc|o|la|tu|tir|tur|len|them|xuong|/|dat/vuot)$")
 _FILLER_PAIR = re.compile(r"^(?:binh qu\w{0,3}n|h\w{1,2}ng n\w{0,2}m|moi n\w{0,2}m|o muc)$")
+# Of those, the pairs that name the figure when no qualifier stands before them ("Thu nhập
+# bình quân 65 triệu đồng": the average income, not an income on average).
+_NAMING_PAIR = re.compile(r"^binh qu\w{0,3}n$")
 # Original spellings that fold onto a qualifier word but mean something else.
 _NOT_QUALIFIERS = frozenset(
     {"đất", "đặt", "tầng", "tặng", "giám", "gắn", "gân", "cá", "cà", "cơn", "côn", "hôn"}
@@ -1476,6 +1539,8 @@ def _targets(item: _Item) -> list[Target]:
         return [_non_numeric(item, name, content, source)]
     if len(figures) == 1 and not wordy:
         figure = figures[0]
+        if figure.measure is None:  # "Sản lượng lương thực (tấn): 4.200"
+            name, figure = _unit_from_name(name, figure)
         full = _combine(name, figure.name) or _squash(body)
         return [
             Target(
@@ -1490,6 +1555,26 @@ def _targets(item: _Item) -> list[Target]:
             )
         ]
     return _compound(item, name, readings, source)
+
+
+_UNIT_IN_PARENS = re.compile(r"\s*\(([^()\d]{1,30})\)")
+
+
+def _unit_from_name(name: str | None, figure: _Figure) -> tuple[str | None, _Figure]:
+    """A figure without a unit takes the one its name gives in parentheses ("Thu nhập bình
+    quân (triệu đồng/người/năm): 62"); the parentheses leave the name."""
+    for text, is_name in ((name, True), (figure.name, False)):
+        if not text:
+            continue
+        for found in _UNIT_IN_PARENS.finditer(text):
+            measure = _unit_named(found.group(1).strip())
+            if measure is None:
+                continue
+            cleaned = _squash(text[: found.start()] + text[found.end() :]).strip(" :,")
+            if is_name:
+                return cleaned, replace(figure, measure=measure)
+            return name, replace(figure, measure=measure, name=cleaned)
+    return name, figure
 
 
 def _split_name(body: str) -> tuple[str | None, str]:
@@ -1594,6 +1679,13 @@ def _unit_after(after: str) -> tuple[Measure, int] | None:
     with hundreds of thousands of figures never folds the text around each one anew."""
     window = after[:_UNIT_SPAN]
     body = window.lstrip(" ")
+    if body[:1] == "(":  # "4.200 (tấn)": the unit in parentheses after the figure
+        close = body.find(")")
+        inner = body[1:close] if close > 1 else ""
+        measure = _unit_named(inner) if inner and not _DIGIT.search(inner) else None
+        if measure is None:
+            return None
+        return measure, len(window) - len(body) + close + 1
     if not body or body[0] in _UNIT_STOPS or body[0] == ".":
         return None
     start = len(window) - len(body)
@@ -1663,10 +1755,13 @@ def _qualifier_before(clause: str, floor: int, start: int) -> tuple[Qualifier, i
     tokens = list(re.finditer(r"[^\s/]+|/", region))
     folded = [folded_region[t.start() : t.end()] for t in tokens]
     found: list[Qualifier] = []
-    name_end = start
+    name_end = start  # with no qualifier: before the fillers next to the figure
+    qualifier_start = None  # where the leftmost qualifier word starts
+    fillers_only = True  # no qualifier and no naming pair ("bình quân") met yet
     i = len(tokens) - 1
     while i >= 0:
         taken = 0
+        naming_pair = False
         for size in (3, 2, 1):
             if i - size + 1 < 0:
                 continue
@@ -1677,15 +1772,25 @@ def _qualifier_before(clause: str, floor: int, start: int) -> tuple[Qualifier, i
                 found.append(_QUALIFIER_WORDS[key])
                 taken = size
                 break
+        is_qualifier = bool(taken)
         if not taken:
             key = folded[i].strip(":,")
             pair = " ".join(folded[max(i - 1, 0) : i + 1])
             taken = 2 if i > 0 and _FILLER_PAIR.match(pair) else 0
+            naming_pair = taken == 2 and _NAMING_PAIR.match(pair) is not None
             taken = taken or (1 if not key or _FILLER.match(key) else 0)
         if not taken:
             break
         i -= taken
-        name_end = base + tokens[i + 1].start()
+        position = base + tokens[i + 1].start()
+        if is_qualifier:
+            qualifier_start = position
+        elif naming_pair:
+            fillers_only = False
+        elif fillers_only and not found:
+            name_end = position
+    if qualifier_start is not None:
+        name_end = qualifier_start
     return _resolve(found), name_end
 
 
