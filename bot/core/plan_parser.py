@@ -430,10 +430,10 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
         ]
     lettered = _LETTER_PART.match(text)
     if lettered is not None and (line.md or _is_upper(text[lettered.end() :])):
-        letter = lettered.group(1)
-        place = _PART_LETTERS.index(letter) + 1
+        capital = lettered.group(1)
+        place = _PART_LETTERS.index(capital) + 1
         shown = text[: lettered.end()].strip()
-        return _Marker("maybe_part", place, letter, shown), text[lettered.end() :]
+        return _Marker("maybe_part", place, capital, shown), text[lettered.end() :]
     upper = _UPPER_LETTER.match(text)
     if upper is not None:
         small = upper.group(1).lower()
