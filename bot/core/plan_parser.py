@@ -1402,7 +1402,9 @@ def _group_label(number: str, outline: _Outline, base: str) -> str:
     label = number.strip(" .)")
     if label:
         return label
-    return f"n{outline.per_section.get(f'groups:{base}', 0) + 1}"
+    counter = f"groups:{base}"
+    outline.per_section[counter] = outline.per_section.get(counter, 0) + 1
+    return f"n{outline.per_section[counter]}"
 
 
 def _table_marker(number: str) -> _Marker | None:

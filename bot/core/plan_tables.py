@@ -44,6 +44,7 @@ class _Columns:
     unit: int | None
     value: int
     subname: int | None = None  # a column the name header spans ("Chăn nuôi" | "Đàn bò")
+    group: int | None = None  # a "Lĩnh vực"/"Nhóm" column before the name (merged down)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -66,6 +67,12 @@ _PLAN_HEAD = re.compile(
     r"\b(ke hoach|kh|muc tieu|phan dau|dang ky|giao|chi tieu (?:nam|giao|ke hoach|\d{4}))\b"
 )
 _YEAR_HEAD = re.compile(r"\b((?:19|20)\d\d)\b")
+# A column naming the group a row belongs to, left of the name column ("Lĩnh vực | STT |
+# Chỉ tiêu | …"), its cell merged down over the group's rows (or repeated on each).
+_GROUP_HEAD = re.compile(
+    r"^(?:linh vuc|nhom|nhom chi tieu|nhom linh vuc|linh vuc nhom|khoi|nganh|nganh linh vuc|"
+    r"phan|loai|loai chi tieu|lv)$"
+)
 _NAME_HEAD = re.compile(
     r"\b(chi tieu|noi dung|ten chi tieu|linh vuc|danh muc|hang muc|ten|cac chi tieu)\b"
 )
@@ -77,7 +84,9 @@ _FIGURE_IN_NAME = re.compile(r"\d[\d.,]*\s*(?:%|[^\W\d_])")  # "20.000 cây", "9
 
 
 def _role_scores(header: Sequence[str]) -> dict[str, list[int]]:
-    roles: dict[str, list[int]] = {"number": [], "name": [], "unit": [], "plan": [], "other": []}
+    roles: dict[str, list[int]] = {
+        "number": [], "name": [], "unit": [], "plan": [], "other": [], "group": []
+    }  # fmt: skip
     for i, cell in enumerate(header):
         key = _key(cell)
         if not key:
@@ -90,8 +99,14 @@ def _role_scores(header: Sequence[str]) -> dict[str, list[int]]:
             roles["other"].append(i)
         elif _PLAN_HEAD.search(key) or _YEAR_HEAD.search(key):
             roles["plan"].append(i)
+        elif _GROUP_HEAD.match(key):
+            roles["group"].append(i)
         elif _NAME_HEAD.search(key):
             roles["name"].append(i)
+    # A group column is one only beside a name column after it; alone it names the rows.
+    if roles["group"] and not any(n > roles["group"][0] for n in roles["name"]):
+        roles["name"] = sorted([*roles["name"], *roles["group"]])
+        roles["group"] = []
     return roles
 
 
@@ -121,14 +136,17 @@ def _columns_from_header(header: Sequence[str]) -> _Columns | None:
     roles = _role_scores(header)
     if not roles["name"]:
         return None
-    name = roles["name"][0]
+    group = roles["group"][0] if roles["group"] else None
+    name = next((i for i in roles["name"] if group is None or i > group), roles["name"][0])
     plan = [i for i in roles["plan"] if i != name]
     value = _plan_column(header, plan)
     if value is None:
         free = [
             i
             for i in range(len(header))
-            if i != name and i not in roles["number"] + roles["unit"] + roles["other"]
+            if i != name
+            and i != group
+            and i not in roles["number"] + roles["unit"] + roles["other"]
         ]
         if not free:
             return None
@@ -138,7 +156,7 @@ def _columns_from_header(header: Sequence[str]) -> _Columns | None:
     after = name + 1
     spanned = after < len(header) and not header[after].strip() and after != value
     subname = after if spanned and after != unit else None
-    return _Columns(len(header), number, name, unit, value, subname)
+    return _Columns(len(header), number, name, unit, value, subname, group)
 
 
 def _columns_guessed(rows: Sequence[Sequence[str]]) -> _Columns | None:
@@ -227,9 +245,16 @@ class TableReader:
         out: list[TableRow] = []
         previous_unit = ""
         main = ""  # the name cell merged down over sub-rows
+        group = ""  # the group cell merged down (or repeated) over its rows
         for row in rows:
             if _is_header(row) or _is_subheader(row):
                 continue  # the header repeated on the next page
+            if columns.group is not None:
+                own = _cell(row, columns.group)
+                if own and own != group and not _DIGIT.search(own):
+                    group = own
+                    out.append(TableRow(True, "", own, "", ""))
+                row = [c if i != columns.group else "" for i, c in enumerate(row)]
             if columns.subname is not None:
                 row, main = _joined_name(row, columns, main)
             read = _row(row, columns, previous_unit)

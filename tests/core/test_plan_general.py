@@ -1,0 +1,263 @@
+"""Structure plans of any commune share, read as rules rather than per-document fixes:
+lettered parts above the Roman numerals, slash numbering, group columns in target tables,
+units in parentheses, targets written as clauses of a paragraph, lists restarted under each
+group, and a safety net for a targets section the structure could not read. Every document
+here is written for these tests."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+import docx
+import pytest
+
+from bot.core.documents import extract_text
+from bot.core.plan import ParsedPlan, Qualifier, Target
+from bot.core.plan_parser import parse_plan
+from bot.core.text import fold
+
+
+def _figures(plan: ParsedPlan) -> list[Target]:
+    return [t for t in plan.targets if t.value is not None]
+
+
+def _has(plan: ParsedPlan, words: str, value: str, measure: str | None) -> Target:
+    hits = [t for t in plan.targets if fold(words) in fold(t.name)]
+    assert hits, f"no target named like {words!r} in {[t.name for t in plan.targets]}"
+    assert any((t.value, t.measure) == (Decimal(value), measure) for t in hits), hits
+    return next(t for t in hits if (t.value, t.measure) == (Decimal(value), measure))
+
+
+def _plan(body: str, *, head: str = "Thi đua thực hiện nhiệm vụ năm 2026") -> ParsedPlan:
+    return parse_plan(f"ỦY BAN NHÂN DÂN XÃ ĐÔNG PHONG\n\nKẾ HOẠCH\n{head}\n\n{body}")
+
+
+# --- 1. lettered parts above Roman numerals ----------------------------------------------------
+
+_PART_BODY = """{a} ĐÁNH GIÁ KẾT QUẢ NĂM 2025
+I. KẾT QUẢ ĐẠT ĐƯỢC
+1. Thu ngân sách đạt 11,2 tỷ đồng.
+2. Trồng mới được 14.000 cây phân tán.
+II. HẠN CHẾ
+Một số chỉ tiêu chưa đạt.
+
+{b} PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2026
+I. CHỈ TIÊU CHỦ YẾU
+1. Thu ngân sách nhà nước trên địa bàn đạt 12,5 tỷ đồng.
+2. Trồng mới 15.000 cây phân tán.
+3. Tỷ lệ hộ nghèo giảm còn 1,8%.
+II. NHIỆM VỤ, GIẢI PHÁP
+1. Đẩy mạnh sản xuất, phấn đấu tăng 10% giá trị.
+
+{c} TỔ CHỨC THỰC HIỆN
+1. Văn phòng UBND xã theo dõi, tổng hợp kết quả.
+"""
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "c"),
+    [
+        ("A.", "B.", "C."),
+        ("A-", "B-", "C-"),
+        ("A/", "B/", "C/"),
+        ("PHẦN A.", "PHẦN B.", "PHẦN C."),
+        ("Phần A:", "Phần B:", "Phần C:"),
+    ],
+)
+def test_targets_under_a_roman_numeral_inside_a_lettered_part(a: str, b: str, c: str) -> None:
+    plan = _plan(_PART_BODY.format(a=a, b=b, c=c))
+    assert len(_figures(plan)) == 3
+    revenue = _has(plan, "Thu ngân sách", "12.5", "tỷ đồng")
+    _has(plan, "cây phân tán", "15000", "cây")
+    assert _has(plan, "hộ nghèo", "1.8", "%").qualifier is Qualifier.AT_MOST
+    assert revenue.section_path == "B.I"
+    assert [t.key for t in plan.targets] == ["1", "2", "3"]
+    # Last year's results (part A) and the duties are no targets; part C's items sit in C.
+    assert {s.path for s in plan.sections} >= {"A", "A.I", "B", "B.I", "B.II", "C", "C.1"}
+
+
+def test_a_part_letter_alone_on_its_line_takes_the_next_line_as_title() -> None:
+    body = _PART_BODY.format(a="PHẦN A\n", b="PHẦN B\n", c="PHẦN C\n")
+    plan = _plan(body)
+    titles = {s.path: s.title for s in plan.sections}
+    assert fold(titles["B"]) == fold("Phương hướng, nhiệm vụ năm 2026")
+    assert len(_figures(plan)) == 3
+
+
+def test_capital_letters_under_a_roman_numeral_stay_groups() -> None:
+    plan = _plan(
+        "I. MỤC ĐÍCH\nĐộng viên thi đua.\n\nII. CÁC CHỈ TIÊU\nA. VỀ KINH TẾ\n"
+        "1. Thu ngân sách 9,4 tỷ đồng;\n2. Trồng mới 8.000 cây phân tán;\n"
+        "B. VỀ XÃ HỘI\n3. Tỷ lệ tham gia bảo hiểm y tế đạt 95%;\n4. Giải quyết việc làm "
+        "cho 180 lao động.\n\nIII. TỔ CHỨC THỰC HIỆN\nCác thôn báo cáo hằng quý."
+    )
+    assert len(_figures(plan)) == 4
+    assert all(t.section_path.startswith("II") for t in plan.targets)
+
+
+# --- 2. slash numbering --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I/ MỤC ĐÍCH\nĐộng viên thi đua.\n\nII/ CHỈ TIÊU\n1/ Thu ngân sách 9,4 tỷ đồng;\n"
+        "2/ Trồng mới 8.000 cây phân tán;\n3/ Tỷ lệ tham gia bảo hiểm y tế đạt 95%.\n\n"
+        "III/ TỔ CHỨC THỰC HIỆN\n1/ Các thôn báo cáo hằng quý.",
+        "I. MỤC ĐÍCH\nĐộng viên thi đua.\n\nII. CHỈ TIÊU\na/ Thu ngân sách 9,4 tỷ đồng;\n"
+        "b/ Trồng mới 8.000 cây phân tán;\nc/ Tỷ lệ tham gia bảo hiểm y tế đạt 95%.\n\n"
+        "III. TỔ CHỨC THỰC HIỆN\nCác thôn báo cáo hằng quý.",
+        "I/ MỤC ĐÍCH\nĐộng viên thi đua.\n\nII/ CHỈ TIÊU\n1/ Về kinh tế\n1.1/ Thu ngân sách "
+        "9,4 tỷ đồng;\n1.2/ Trồng mới 8.000 cây phân tán;\n2/ Về xã hội\n2.1/ Tỷ lệ tham gia "
+        "bảo hiểm y tế đạt 95%.\n\nIII/ TỔ CHỨC THỰC HIỆN\nCác thôn báo cáo hằng quý.",
+    ],
+)
+def test_slash_numbering_at_any_depth(body: str) -> None:
+    plan = _plan(body)
+    assert len(_figures(plan)) == 3
+    _has(plan, "Thu ngân sách", "9.4", "tỷ đồng")
+    _has(plan, "cây phân tán", "8000", "cây")
+    _has(plan, "bảo hiểm y tế", "95", "%")
+    assert not any("thôn báo cáo" in fold(t.name) for t in plan.targets)
+
+
+def test_dates_and_fractions_at_a_line_start_are_no_slash_numbers() -> None:
+    plan = _plan(
+        "I. CHỈ TIÊU\n1. Thu ngân sách 9,4 tỷ đồng;\n2. Trồng mới 8.000 cây.\n\n"
+        "II. TỔ CHỨC THỰC HIỆN\n15/3/2026 các thôn đăng ký thi đua.\n1/2 số thôn báo cáo."
+    )
+    assert len(_figures(plan)) == 2
+
+
+# --- 4. tables with a group column ---------------------------------------------------------------
+
+_HEADERS = [
+    ["Lĩnh vực", "STT", "Chỉ tiêu", "ĐVT", "Thực hiện 2025", "Kế hoạch 2026", "So sánh (%)"],
+    ["Nhóm", "TT", "Nội dung", "Đơn vị tính", "TH 2025", "KH 2026", "Ghi chú"],
+    ["Nhóm chỉ tiêu", "STT", "Chỉ tiêu", "ĐVT", "Ước TH 2025", "Chỉ tiêu năm 2026", "Tăng/giảm"],
+]
+_ROWS = [
+    ("Kinh tế", "1", "Thu ngân sách trên địa bàn", "tỷ đồng", "25,1", "28,5", "113"),
+    ("", "2", "Trồng mới cây phân tán", "cây", "10.000", "12.000", "120"),
+    ("Văn hóa - Xã hội", "3", "Tỷ lệ tham gia bảo hiểm y tế", "%", "94", "96", "102"),
+    ("", "4", "Xóa nhà tạm cho hộ nghèo", "căn", "8", "12", "150"),
+    ("Quốc phòng - An ninh", "5", "Hoàn thành chỉ tiêu giao quân", "%", "100", "100", "100"),
+]
+
+
+def _check_group_table(plan: ParsedPlan) -> None:
+    assert len(_figures(plan)) == 5, [(t.name, t.value) for t in plan.targets]
+    _has(plan, "Thu ngân sách", "28.5", "tỷ đồng")  # the plan year, not last year's result
+    _has(plan, "cây phân tán", "12000", "cây")
+    _has(plan, "bảo hiểm y tế", "96", "%")
+    _has(plan, "nhà tạm", "12", "nhà")
+    _has(plan, "giao quân", "100", "%")
+    groups = [s.title for s in plan.sections if s.path.startswith("II.")]
+    assert [fold(g) for g in groups] == [
+        "kinh te",
+        "van hoa - xa hoi",
+        "quoc phong - an ninh",
+    ]
+    assert not any(fold(t.name).startswith("kinh te") for t in plan.targets)
+    assert [t.key for t in plan.targets] == ["1", "2", "3", "4", "5"]
+
+
+def _table_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    return "\n".join("| " + " | ".join(r) + " |" for r in [header, *rows])
+
+
+@pytest.mark.parametrize("header", _HEADERS)
+@pytest.mark.parametrize("repeat", [False, True])
+def test_group_column_in_text_tables(header: list[str], repeat: bool) -> None:
+    rows = [list(r) for r in _ROWS]
+    if repeat:  # as a PDF repeats a merged cell's text, or a typist does
+        for i, row in enumerate(rows):
+            row[0] = row[0] or rows[i - 1][0]
+    body = (
+        "I. MỤC ĐÍCH, YÊU CẦU\nĐộng viên thi đua.\n\nII. CÁC CHỈ TIÊU CHỦ YẾU\n\n"
+        f"{_table_text(header, rows)}\n\nIII. TỔ CHỨC THỰC HIỆN\nCác tổ báo cáo hằng quý."
+    )
+    _check_group_table(_plan(body))
+
+
+def _docx_with_group_column(header: Sequence[str]) -> bytes:
+    document = docx.Document()
+    for line in ("ỦY BAN NHÂN DÂN PHƯỜNG AN HÒA", "KẾ HOẠCH", "Thi đua năm 2026"):
+        document.add_paragraph(line)
+    document.add_paragraph("I. MỤC ĐÍCH, YÊU CẦU")
+    document.add_paragraph("Động viên cán bộ, nhân dân thi đua.")
+    document.add_paragraph("II. CÁC CHỈ TIÊU CHỦ YẾU")
+    table = document.add_table(rows=len(_ROWS) + 1, cols=len(header))
+    for cell, value in zip(table.rows[0].cells, header, strict=True):
+        cell.text = value
+    for r, row in enumerate(_ROWS, start=1):
+        for c, value in enumerate(row[1:], start=1):
+            table.cell(r, c).text = value
+    # The group cells merged down over their rows, as Word does.
+    for first, last in ((1, 2), (3, 4), (5, 5)):
+        merged = table.cell(first, 0).merge(table.cell(last, 0)) if last > first else None
+        (merged or table.cell(first, 0)).text = _ROWS[first - 1][0]
+    document.add_paragraph("III. TỔ CHỨC THỰC HIỆN")
+    document.add_paragraph("Các tổ dân phố báo cáo kết quả hằng quý.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("header", _HEADERS)
+def test_group_column_merged_down_in_a_docx(header: list[str]) -> None:
+    text = extract_text(_docx_with_group_column(header), "kh.docx")
+    _check_group_table(parse_plan(text))
+
+
+def test_a_lone_field_column_is_the_name_column() -> None:
+    body = (
+        "II. CHỈ TIÊU\n\n"
+        + _table_text(
+            ["STT", "Lĩnh vực", "ĐVT", "Kế hoạch 2026"],
+            [
+                ["1", "Trồng mới cây phân tán", "cây", "12.000"],
+                ["2", "Thu ngân sách", "tỷ đồng", "9"],
+            ],
+        )
+        + "\n\nIII. TỔ CHỨC THỰC HIỆN\nCác tổ báo cáo."
+    )
+    plan = _plan(body)
+    _has(plan, "cây phân tán", "12000", "cây")
+    _has(plan, "Thu ngân sách", "9", "tỷ đồng")
+
+
+# --- 5. units in parentheses ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "value", "measure"),
+    [
+        ("Sản lượng lương thực (tấn): 4.200", "Sản lượng lương thực", "4200", "tấn"),
+        (
+            "Thu nhập bình quân (triệu đồng/người/năm): 62",
+            "Thu nhập bình quân",
+            "62",
+            "triệu đồng/người/năm",
+        ),
+        ("Sản lượng lương thực: 4.200 (tấn)", "Sản lượng lương thực", "4200", "tấn"),
+        ("Năng suất lúa bình quân đạt 62 tạ/ha", "Năng suất lúa", "62", "tạ/ha"),
+        (
+            "Thu nhập bình quân 65 triệu đồng/người",
+            "Thu nhập bình quân",
+            "65",
+            "triệu đồng/người/năm",
+        ),
+        ("Xóa nhà tạm, nhà dột nát: 12 căn", "nhà dột nát", "12", "nhà"),
+        ("Làm mới 3,5 km đường giao thông nông thôn", "đường giao thông", "3.5", "km"),
+        ("Hỗ trợ 25 hộ thoát nghèo bền vững", "thoát nghèo", "25", "hộ"),
+    ],
+)
+def test_units_written_every_way(line: str, name: str, value: str, measure: str) -> None:
+    plan = _plan(
+        f"I. CÁC CHỈ TIÊU\n1. {line};\n2. Trồng mới 5.000 cây.\n\nII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    target = _has(plan, name, value, measure)
+    assert "(" not in target.name
