@@ -153,7 +153,6 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("hội nghị", "events"), ("hội nghị",)),
     (_m("lớp", "events"), ("lớp", "lớp học")),
     (_m("buổi", "events"), ("buổi",)),
-    (_m("đợt", "events"), ("đợt",)),
     (_m("tin bài", "documents"), ("tin bài", "tin/bài")),
     (_m("suất", "products"), ("suất", "suất quà", "phần quà")),
     (_m("giường bệnh/vạn dân", "health_ratio"), ("giường bệnh/vạn dân", "giường/vạn dân")),

@@ -1102,28 +1102,60 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
 
 
 _INLINE_INTRO = re.compile(r"\b(?:chi tieu|muc tieu)\b[^:;.]{0,80}:\s*")
+# "Phấn đấu năm 2026: …", "Năm 2026 phấn đấu đạt: …", "Đến cuối năm 2026, phấn đấu: …":
+# an aim announced before a colon, its clauses after it.
+_AIM_INTRO = re.compile(
+    r"\b(?:phan dau|dat duoc|dat)\b[^:;.]{0,80}:\s*|^[^:;.]{0,40}\b20\d\d\s*:\s*"
+)
+# The aim words opening a paragraph of clauses without a colon ("Năm 2026 phấn đấu thu …").
+_AIM_LEAD = re.compile(r"^[^;:.]{0,40}?\bphan dau\s+(?:(?:dat|de|den nam 20\d\d)\s+)*")
 
 
 def _inline_targets(outline: _Outline, text: str) -> bool:
     """ "Phấn đấu đạt các chỉ tiêu chủ yếu sau: sản lượng lương thực 4.100 tấn; trồng mới
-    30.000 cây; …": the clauses after the colon are targets, one each."""
+    30.000 cây; …" or "Phấn đấu năm 2026: thu ngân sách 28,5 tỷ đồng; …": the clauses
+    after the colon are targets, one each (a clause "X, trong đó Y" or "trâu 450 con, bò
+    1.200 con" stays one target with its parts). Only clauses of an aim: never in a
+    section about duties, results or how the plan is carried out."""
     if outline.full or ";" not in text or not _has_digit(text):
         return False
-    intro = _INLINE_INTRO.search(_fold_keep_length(text[:_ITEM_LIMIT]))
-    if intro is None:
+    folded = _fold_keep_length(text[:_ITEM_LIMIT])
+    intro = _INLINE_INTRO.search(folded)
+    if intro is None and outline.region() == 0 and _in_other_section(outline):
         return False
-    clauses = [c.strip(" .") for c in text[intro.end() : _ITEM_LIMIT].split(";")]
+    start = 0
+    if intro is not None:
+        start = intro.end()
+    else:
+        aim = _AIM_INTRO.search(folded) or _AIM_LEAD.match(folded)
+        if aim is None and outline.region() == 0:
+            return False
+        start = aim.end() if aim is not None else 0
+    clauses = [c.strip(" .") for c in text[start:_ITEM_LIMIT].split(";")]
     with_figures = [c for c in clauses if c and _has_figure(c)]
-    if len(with_figures) < 2 or len(with_figures) < len([c for c in clauses if c]) / 2:
+    measured = [c for c in with_figures if any(f.measure for f in _figures(c))]
+    if len(measured) < 2 or len(with_figures) < len([c for c in clauses if c]) / 2:
         return False
     outline.passage(text)
-    _open_plain(outline, _short_title(text[: intro.end()]), 2)
+    title = _short_title(text[:start]) if start else outline.heading()
+    if intro is not None or outline.region() == 0:
+        _open_plain(outline, title or "Chỉ tiêu", 2)
     section = outline.target_section()
-    assert section is not None
+    if section is None:
+        return False
     for clause in with_figures:
-        _add_item(outline, section, None, clause)
+        _add_item(outline, section, None, _capitalise(clause))
         outline.stack.pop()
     return True
+
+
+def _in_other_section(outline: _Outline) -> bool:
+    """Whether a heading around names something other than targets ("Nhiệm vụ, giải
+    pháp", "Tổ chức thực hiện", "Kết quả đạt được")."""
+    entries = [e for e in outline.stack if e.target_key is None]
+    if outline.part is not None:
+        entries.insert(0, outline.part)
+    return any(e.title and _title_region(e.title) == 0 for e in entries)
 
 
 def _opens_list(outline: _Outline, marker: _Marker, following: _Block | None) -> bool:

@@ -261,3 +261,53 @@ def test_units_written_every_way(line: str, name: str, value: str, measure: str)
     )
     target = _has(plan, name, value, measure)
     assert "(" not in target.name
+
+
+# --- 3. targets as the clauses of a paragraph ----------------------------------------------------
+
+_CLAUSES = (
+    "thu ngân sách trên địa bàn 28,5 tỷ đồng; trồng mới 12.000 cây phân tán; tỷ lệ tham gia "
+    "bảo hiểm y tế đạt 96%; tổng đàn trâu 450 con, bò 1.200 con; sản lượng lương thực 6.400 "
+    "tấn, trong đó lúa 5.900 tấn."
+)
+
+
+@pytest.mark.parametrize(
+    ("heading", "paragraph"),
+    [
+        ("II. MỤC TIÊU", f"Phấn đấu năm 2026: {_CLAUSES}"),
+        ("II. MỤC TIÊU CỤ THỂ", f"Năm 2026 phấn đấu đạt: {_CLAUSES}"),
+        ("II. MỤC TIÊU", f"Đến cuối năm 2026, phấn đấu {_CLAUSES}"),
+        ("II. CÁC CHỈ TIÊU CHỦ YẾU", f"Các chỉ tiêu năm 2026 như sau: {_CLAUSES}"),
+        ("II. CÁC CHỈ TIÊU CHỦ YẾU", _CLAUSES[:1].upper() + _CLAUSES[1:]),
+        ("II. PHƯƠNG HƯỚNG NĂM 2026", f"Năm 2026: {_CLAUSES}"),
+    ],
+)
+def test_one_target_per_clause_of_an_aim_paragraph(heading: str, paragraph: str) -> None:
+    plan = _plan(
+        f"I. MỤC ĐÍCH, YÊU CẦU\nĐộng viên thi đua.\n\n{heading}\n{paragraph}\n\n"
+        "III. TỔ CHỨC THỰC HIỆN\nCác thôn báo cáo hằng quý."
+    )
+    _has(plan, "thu ngân sách", "28.5", "tỷ đồng")
+    _has(plan, "cây phân tán", "12000", "cây")
+    assert _has(plan, "bảo hiểm y tế", "96", "%").qualifier is Qualifier.AT_LEAST
+    buffaloes = _has(plan, "trâu", "450", "con")
+    cows = _has(plan, "bò", "1200", "con")
+    assert buffaloes.parent_key == cows.parent_key is not None  # one target, two parts
+    food = _has(plan, "sản lượng lương thực", "6400", "tấn")
+    rice = _has(plan, "lúa", "5900", "tấn")
+    assert rice.parent_key == food.key  # "X, trong đó Y": X on the parent
+    assert len(_figures(plan)) == 7
+    assert len({t.key for t in plan.targets}) == len(plan.targets)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["III. NHIỆM VỤ, GIẢI PHÁP", "III. TỔ CHỨC THỰC HIỆN", "I. KẾT QUẢ ĐẠT ĐƯỢC NĂM 2025"],
+)
+def test_clauses_of_duties_or_results_are_no_targets(heading: str) -> None:
+    plan = _plan(
+        f"II. MỤC TIÊU\nXây dựng xã phát triển toàn diện.\n\n{heading}\n"
+        "Tập trung hỗ trợ 20 hộ vay vốn; trồng mới 12.000 cây phân tán; tổ chức 4 lớp tập huấn."
+    )
+    assert plan.targets == ()
