@@ -1052,7 +1052,9 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
     text = block.text
     region = _title_region(text) if _heading_like(text, block.md) else None
     if region is not None or (
-        _heading_like(text, block.md) and outline.region() and not _has_figure(text)
+        (_heading_like(text, block.md) or _names_a_group(outline, text, following))
+        and outline.region()
+        and not _has_figure(text)
     ):
         _open_plain(outline, _sentence_case(text.rstrip(" :")), region)
         if region is None:
@@ -1099,6 +1101,20 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
         return
     outline.outside.append((outline.path(), text))
     outline.passage(text)
+
+
+def _names_a_group(outline: _Outline, text: str, following: _Block | None) -> bool:
+    """ "Về kinh tế" (no colon, not in capitals) right above a list starting at "1." or
+    "a)" inside a targets region: a group heading."""
+    return (
+        outline.region() > 0
+        and following is not None
+        and following.marker is not None
+        and following.marker.value == 1
+        and following.marker.kind not in {"bullet", "part", "roman"}
+        and _word_count(text) <= 10
+        and not text.endswith((".", ";", ","))
+    )
 
 
 _INLINE_INTRO = re.compile(r"\b(?:chi tieu|muc tieu)\b[^:;.]{0,80}:\s*")
@@ -1241,6 +1257,12 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
             return
         marker = _Marker("letter", marker.value, marker.label, f"{marker.label})")
     parent = outline.place(marker)
+    if parent is not None and parent.target_key is not None and _restarts(parent, marker):
+        # "1." again after "3." of the same list: the numbering restarts under a new group,
+        # the item is a new target, not a part of the last one.
+        while outline.stack and outline.stack[-1].target_key is not None:
+            outline.stack.pop()
+        parent = outline.stack[-1] if outline.stack else outline.part
     if parent is not None and parent.target_key is not None:
         outline.items[-1].parts.append("; " + text)  # a sub-item under a target line
         return
@@ -1318,6 +1340,17 @@ def _letter_part_or_group(outline: _Outline, marker: _Marker) -> _Marker:
         return _Marker("part", marker.value, marker.label, marker.shown)
     small = marker.label.lower()
     return _Marker("maybe_letter", _LETTERS.index(small) + 1, small, marker.shown)
+
+
+def _restarts(item: _Entry, marker: _Marker) -> bool:
+    """Whether *marker* opens the same kind of list as the target *item* was listed in, at
+    its first number: the list restarts (a new group), it does not nest."""
+    return (
+        marker.value == 1
+        and item.kind == marker.kind
+        and item.prefix == marker.prefix
+        and marker.kind not in {"bullet", "part", "roman"}
+    )
 
 
 def _part(outline: _Outline, marker: _Marker, text: str) -> None:

@@ -311,3 +311,71 @@ def test_clauses_of_duties_or_results_are_no_targets(heading: str) -> None:
         "Tập trung hỗ trợ 20 hộ vay vốn; trồng mới 12.000 cây phân tán; tổ chức 4 lớp tập huấn."
     )
     assert plan.targets == ()
+
+
+# --- 6. a list restarted under each group ----------------------------------------------------------
+
+_GROUPS = (
+    ("Về kinh tế", ("Thu ngân sách 9,4 tỷ đồng;", "Trồng mới 8.000 cây phân tán;")),
+    (
+        "Về văn hóa, xã hội",
+        ("Tỷ lệ tham gia bảo hiểm y tế đạt 95%;", "Giải quyết việc làm cho 180 lao động;"),
+    ),
+    (
+        "Về quốc phòng, an ninh",
+        ("Hoàn thành 100% chỉ tiêu giao quân;", "Xây dựng 5 mô hình tự quản về an ninh trật tự."),
+    ),
+)
+
+
+def _restarted(group_line: str, item: str) -> str:
+    lines = ["I. MỤC ĐÍCH, YÊU CẦU", "Động viên thi đua.", "", "II. CHỈ TIÊU"]
+    for g, (title, items) in enumerate(_GROUPS):
+        if group_line:
+            lines.append(group_line.format(letter="abc"[g], title=title))
+        lines.extend(item.format(n=n) + " " + text for n, text in enumerate(items, start=1))
+    lines += ["", "III. TỔ CHỨC THỰC HIỆN", "Các thôn báo cáo hằng quý."]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("group_line", "item", "keys"),
+    [
+        ("{letter}) {title}", "{n}.", ["1", "2", "b.1", "b.2", "c.1", "c.2"]),
+        ("- {title}:", "{n}.", ["1", "2", "II.1", "II.2", "II.1~2", "II.2~2"]),
+        ("{title}", "{n}.", ["1", "2", "II.1", "II.2", "II.1~2", "II.2~2"]),
+        ("", "{n}.", ["1", "2", "II.1", "II.2", "II.1~2", "II.2~2"]),
+        ("{letter}) {title}", "{n})", ["1", "2", "b.1", "b.2", "c.1", "c.2"]),
+        ("{letter}/ {title}", "{n}/", ["1", "2", "b.1", "b.2", "c.1", "c.2"]),
+    ],
+)
+def test_a_list_restarted_under_each_group_keeps_every_target(
+    group_line: str, item: str, keys: list[str]
+) -> None:
+    text = _restarted(group_line, item)
+    plan = _plan(text)
+    assert len(_figures(plan)) == 6, [(t.key, t.name) for t in plan.targets]
+    assert all(t.parent_key is None for t in plan.targets)  # nothing merged into another
+    _has(plan, "bảo hiểm y tế", "95", "%")
+    _has(plan, "giao quân", "100", "%")
+    _has(plan, "mô hình tự quản", "5", "mô hình")
+    # Keys are unique and the same on every import of the same text (reports hang on them).
+    assert [t.key for t in plan.targets] == keys
+    assert [t.key for t in _plan(text).targets] == keys
+
+
+def test_restarted_numbering_in_a_table_under_group_rows() -> None:
+    table = _table_text(
+        ["STT", "Chỉ tiêu", "ĐVT", "KH 2026"],
+        [
+            ["I", "Kinh tế", "", ""],
+            ["1", "Thu ngân sách", "tỷ đồng", "9,4"],
+            ["2", "Trồng mới cây phân tán", "cây", "8.000"],
+            ["II", "Xã hội", "", ""],
+            ["1", "Tỷ lệ tham gia bảo hiểm y tế", "%", "95"],
+            ["2", "Lao động có việc làm mới", "người", "180"],
+        ],
+    )
+    plan = _plan(f"II. CHỈ TIÊU\n\n{table}\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo hằng quý.")
+    assert [t.key for t in plan.targets] == ["1", "2", "II.1", "II.2"]
+    _has(plan, "bảo hiểm y tế", "95", "%")
