@@ -34,7 +34,7 @@ def _plan(body: str, *, head: str = "Thi đua thực hiện nhiệm vụ năm 20
     return parse_plan(f"ỦY BAN NHÂN DÂN XÃ ĐÔNG PHONG\n\nKẾ HOẠCH\n{head}\n\n{body}")
 
 
-# --- 1. lettered parts above Roman numerals ----------------------------------------------------
+# --- 1. lettered parts above Roman numerals -----------------------------------------------
 
 _PART_BODY = """{a} ĐÁNH GIÁ KẾT QUẢ NĂM 2025
 I. KẾT QUẢ ĐẠT ĐƯỢC
@@ -97,7 +97,7 @@ def test_capital_letters_under_a_roman_numeral_stay_groups() -> None:
     assert all(t.section_path.startswith("II") for t in plan.targets)
 
 
-# --- 2. slash numbering --------------------------------------------------------------------------
+# --- 2. slash numbering ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,7 @@ def test_dates_and_fractions_at_a_line_start_are_no_slash_numbers() -> None:
     assert len(_figures(plan)) == 2
 
 
-# --- 4. tables with a group column ---------------------------------------------------------------
+# --- 4. tables with a group column ----------------------------------------------------------
 
 _HEADERS = [
     ["Lĩnh vực", "STT", "Chỉ tiêu", "ĐVT", "Thực hiện 2025", "Kế hoạch 2026", "So sánh (%)"],
@@ -229,7 +229,7 @@ def test_a_lone_field_column_is_the_name_column() -> None:
     _has(plan, "Thu ngân sách", "9", "tỷ đồng")
 
 
-# --- 5. units in parentheses ---------------------------------------------------------------------
+# --- 5. units in parentheses ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -263,7 +263,7 @@ def test_units_written_every_way(line: str, name: str, value: str, measure: str)
     assert "(" not in target.name
 
 
-# --- 3. targets as the clauses of a paragraph ----------------------------------------------------
+# --- 3. targets as the clauses of a paragraph -----------------------------------------------
 
 _CLAUSES = (
     "thu ngân sách trên địa bàn 28,5 tỷ đồng; trồng mới 12.000 cây phân tán; tỷ lệ tham gia "
@@ -313,7 +313,7 @@ def test_clauses_of_duties_or_results_are_no_targets(heading: str) -> None:
     assert plan.targets == ()
 
 
-# --- 6. a list restarted under each group ----------------------------------------------------------
+# --- 6. a list restarted under each group -----------------------------------------------------
 
 _GROUPS = (
     ("Về kinh tế", ("Thu ngân sách 9,4 tỷ đồng;", "Trồng mới 8.000 cây phân tán;")),
