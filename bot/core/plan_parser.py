@@ -1902,7 +1902,7 @@ _NAME_EDGES = re.compile(r"^[\s,.:;\-–]+|[\s,.:;\-–]+$")
 _NAME_LEAD = re.compile(
     r"^(?:và|va|với|voi|còn|riêng|rieng|trong\s+(?:đó|do|d6|dó))\b\s*:?\s*", re.IGNORECASE
 )
-_NAME_TAIL = re.compile(r"\s+(?:là|la|đạt|dat)$", re.IGNORECASE)
+_NAME_TAIL = re.compile(r"\s+(?:là|la|đạt|dat|phấn đấu|phan dau)$", re.IGNORECASE)
 
 
 def _clean_name(text: str, *, first: bool) -> str:
@@ -2111,8 +2111,12 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
     outline = _walk(_blocks(body))
     targets = _unique_keys([_targets(item) for item in outline.items])
     kind = _kind(header, lines, outline, filename)
+    if kind != "bao_cao" and sum(t.value is not None for t in targets) < _FEW_TARGETS:
+        targets = targets + _safety_net(outline, targets)
     # A report's figures are results, not aims: only a plan offers candidates.
     candidates = _candidates(outline.outside) if kind != "bao_cao" else []
+    taken = {(t.value, t.measure) for t in targets if t.value is not None}
+    candidates = [c for c in candidates if (c.value, c.measure) not in taken]
     title = header.title or PurePath(filename).stem or "Văn bản không có tiêu đề"
     sections = outline.sections
     if looks_ocr_damaged(text[:_DAMAGE_SAMPLE]):
@@ -2176,6 +2180,57 @@ def _candidates(outside: Sequence[tuple[str, str]]) -> list[Target]:
             if len(found) >= _CANDIDATE_LIMIT:
                 return found
     return found
+
+
+_FEW_TARGETS = 3  # fewer targets with a figure than this: the structure was not understood
+
+
+def _safety_net(outline: _Outline, found: Sequence[Target]) -> list[Target]:
+    """When reading the structure gave (almost) no targets: the clauses with a figure and a
+    unit of measure that stand in a section headed as targets ("Chỉ tiêu", "Mục tiêu cụ
+    thể", "Các chỉ tiêu chủ yếu"), one target each. Sections about duties, solutions,
+    results or carrying out the plan are never read so, and neither are results ("đã …",
+    "so với cùng kỳ")."""
+    titles = {s.path: s.title for s in outline.sections}
+    if outline.part is not None:
+        titles.setdefault(outline.part.path, outline.part.title)
+
+    def chain(path: str) -> list[str]:
+        parts = path.split(".")
+        return [titles.get(".".join(parts[: i + 1]), "") for i in range(len(parts))]
+
+    used = {t.key for t in found}
+    have = {(t.value, t.measure) for t in found if t.value is not None}
+    repeats: dict[str, int] = {}
+    added: list[Target] = []
+    ordinal = 0
+    for path, text in outline.outside:
+        if not path or not _DIGIT.search(text):
+            continue
+        heads = chain(path)
+        if any(h and _title_region(h) == 0 for h in heads):
+            continue
+        if not any(h and _TARGET_WORDS.search(_norm_key(h)) for h in heads):
+            continue
+        for clause in _CLAUSE_SPLIT.split(text[:_ITEM_LIMIT]):
+            clause = clause.strip(" .;")
+            if not clause or len(clause.split()) > 40 or not _DIGIT.search(clause):
+                continue
+            if _RESULT.search(_fold_keep_length(clause)) is not None:
+                continue
+            figures = [f for f in _figures(clause) if f.measure is not None]
+            if not figures or all((f.value, _measure_name(f)) in have for f in figures):
+                continue
+            ordinal += 1
+            key = _unique(str(len(used) + 1), used, repeats)
+            item = _Item(key, key, [_capitalise(clause)], path, f"{key}.", "safety")
+            for target in _targets(item):
+                added.append(target)
+                if target.value is not None:
+                    have.add((target.value, target.measure))
+            if len(added) >= _CANDIDATE_LIMIT:
+                return added
+    return added
 
 
 def _unique_keys(per_item: Sequence[list[Target]]) -> list[Target]:

@@ -379,3 +379,61 @@ def test_restarted_numbering_in_a_table_under_group_rows() -> None:
     plan = _plan(f"II. CHỈ TIÊU\n\n{table}\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo hằng quý.")
     assert [t.key for t in plan.targets] == ["1", "2", "II.1", "II.2"]
     _has(plan, "bảo hiểm y tế", "95", "%")
+
+
+# --- 7. the safety net ---------------------------------------------------------------------------
+
+_PROSE = (
+    "Năm 2026, toàn xã tập trung mọi nguồn lực, phát huy sức mạnh của cả hệ thống chính trị "
+    "và Nhân dân để hoàn thành thắng lợi các mục tiêu đề ra. Thu ngân sách nhà nước trên địa "
+    "bàn phấn đấu đạt 28,5 tỷ đồng. Trồng mới 12.000 cây phân tán dọc các tuyến đường liên "
+    "thôn và khu dân cư. Tỷ lệ người dân tham gia bảo hiểm y tế đạt 96% trở lên. Năm 2025 xã "
+    "đã thu được 25 tỷ đồng. Giải quyết việc làm mới cho 220 lao động, trong đó xuất khẩu lao "
+    "động 30 người."
+)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "II. CÁC CHỈ TIÊU CHỦ YẾU",
+        "II. MỤC TIÊU\n1. Mục tiêu chung\nXây dựng xã phát triển.\n2. Mục tiêu cụ thể",
+        "II. CHỈ TIÊU THI ĐUA NĂM 2026",
+        "PHẦN THỨ HAI\nCHỈ TIÊU VÀ NHIỆM VỤ NĂM 2026\nI. CHỈ TIÊU",
+    ],
+)
+def test_prose_in_a_targets_section_gives_its_measured_clauses(heading: str) -> None:
+    plan = _plan(
+        f"I. MỤC ĐÍCH, YÊU CẦU\nĐộng viên thi đua.\n\n{heading}\n{_PROSE}\n\n"
+        "III. NHIỆM VỤ, GIẢI PHÁP\nHỗ trợ 20 hộ vay vốn. Tổ chức 4 lớp tập huấn.\n\n"
+        "IV. TỔ CHỨC THỰC HIỆN\nCác thôn báo cáo hằng quý."
+    )
+    _has(plan, "Thu ngân sách", "28.5", "tỷ đồng")
+    _has(plan, "cây phân tán", "12000", "cây")
+    _has(plan, "bảo hiểm y tế", "96", "%")
+    _has(plan, "việc làm", "220", "lao động")
+    # Last year's result and the duties' figures are no targets.
+    values = {t.value for t in plan.targets}
+    assert Decimal(25) not in values and Decimal(20) not in values and Decimal(4) not in values
+    assert len({t.key for t in plan.targets}) == len(plan.targets)
+    assert not any(c.value == Decimal("28.5") for c in plan.candidates)  # not offered twice
+
+
+def test_the_net_never_reads_duties_or_reports() -> None:
+    duties = _plan(f"II. NHIỆM VỤ, GIẢI PHÁP\n{_PROSE}\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo.")
+    assert duties.targets == ()
+    report = parse_plan(
+        "ỦY BAN NHÂN DÂN XÃ ĐÔNG PHONG\n\nBÁO CÁO\nSơ kết 6 tháng đầu năm 2026\n\n"
+        f"I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU\n{_PROSE}\n\nII. CHỈ TIÊU 6 THÁNG CUỐI NĂM\n{_PROSE}"
+    )
+    assert report.kind == "bao_cao"
+    assert not any(t.value == Decimal("28.5") for t in report.targets)
+
+
+def test_the_net_stays_down_when_the_structure_was_read() -> None:
+    plan = _plan(
+        "II. CÁC CHỈ TIÊU\n1. Thu ngân sách 9,4 tỷ đồng;\n2. Trồng mới 8.000 cây;\n"
+        "3. Tỷ lệ tham gia bảo hiểm y tế đạt 95%.\n"
+        f"{_PROSE}\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    assert [t.key for t in plan.targets] == ["1", "2", "3"]
