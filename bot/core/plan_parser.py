@@ -323,6 +323,8 @@ _PART = re.compile(
     r"^phan\s+(?:th\w{0,3}\s+)?(nhat|mot|hai|ba|bon|tu|nam|sau|[ivx]{1,4}|\d|[a-h])\b\s*[.:/\-–]?\s*"
 )
 _PART_NUMBERS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6}
+# "PHỤ LỤC", "Phụ lục I:", "PHỤ LỤC SỐ 02 - …": an appendix (a part of its own).
+_APPENDIX = re.compile(r"^phu luc(?:\s+(?:so\s+)?([ivx]{1,4}|\d{1,2}))?\b\s*[.:\-–]?\s*")
 _ROMAN_TOKEN = re.compile(r"^([IVXLl1|]{1,5})\s*[.)/]\s*(?=\S)")
 _ROMAN_VALID = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?[./]?\s*(?=[^\W\d_])")
@@ -392,6 +394,13 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
             number, label = _PART_LETTERS.lower().index(token) + 1, token.upper()
         if number and (_word_count(rest) <= 12 or _is_upper(rest)):  # a heading, not prose
             return _Marker("part", number, label, text[: part.end()].strip()), rest
+    appendix = _APPENDIX.match(folded)
+    if appendix is not None:
+        token, rest = appendix.group(1) or "1", text[appendix.end() :]
+        number = int(token) if token.isdigit() else _roman_value(token.upper())
+        if number and (_word_count(rest) <= 15 or _is_upper(rest)):
+            shown = text[: appendix.end()].strip()
+            return _Marker("part", number, f"PL{number}", shown), rest
     roman = _ROMAN_TOKEN.match(text)
     if roman is not None:
         value = _roman_value(roman.group(1))
@@ -1165,6 +1174,16 @@ def _inline_targets(outline: _Outline, text: str) -> bool:
     return True
 
 
+_LED_BY_TARGETS = re.compile(
+    r"^(?:cac |mot so |nhung )?(?:chi tieu|muc tieu cu the)\b[^:;.]{0,40}:"
+)
+
+
+def _led_by_targets(text: str) -> bool:
+    """ "Chỉ tiêu: …", "Các chỉ tiêu chủ yếu: …": a line that opens with the word targets."""
+    return _LED_BY_TARGETS.match(_fold_keep_length(text[:60])) is not None
+
+
 def _in_other_section(outline: _Outline) -> bool:
     """Whether a heading around names something other than targets ("Nhiệm vụ, giải
     pháp", "Tổ chức thực hiện", "Kết quả đạt được")."""
@@ -1204,6 +1223,11 @@ def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
     marker = block.marker
     assert marker is not None
     target_section = outline.target_section()
+    if target_section is None and _led_by_targets(text):
+        depth = len(outline.stack)
+        if _inline_targets(outline, text):  # "- Chỉ tiêu: giao quân 100%; giảm 5% số vụ …"
+            del outline.stack[depth:]
+            return
     if target_section is not None:
         last = outline.items[-1] if outline.items else None
         top = outline.stack[-1] if outline.stack else None
@@ -1270,6 +1294,13 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
         _part(outline, marker, text)
         return
     region = parent.region if parent is not None and not outline.full else 0
+    if not region and marker.kind != "roman" and _led_by_targets(text) and ";" in text:
+        # "c) Chỉ tiêu: thu ngân sách 9,2 tỷ đồng; …" in a section about other things.
+        _section(outline, block, marker, parent, following, 1)
+        depth = len(outline.stack)
+        _inline_targets(outline, text)
+        del outline.stack[depth:]
+        return
     figures = _figures(text[:_ITEM_LIMIT]) if _has_digit(text) and region else []
     # What a short line without a figure names: targets, other content, or neither (a group).
     short = _word_count(text) <= 15 and not text.endswith((".", ";"))
@@ -1355,11 +1386,15 @@ def _restarts(item: _Entry, marker: _Marker) -> bool:
 
 def _part(outline: _Outline, marker: _Marker, text: str) -> None:
     path = outline.unique(marker.label)
-    title = _sentence_case(text.strip(" :.-–")) or marker.shown
+    title = _sentence_case(_KEM_THEO.sub("", text).strip(" :.-–")) or marker.shown
     outline.sections.append(Section(path, title, 0))
     region = _title_region(title) or 0
     outline.part = _Entry("part", marker.value, "", path, title, heading=True, region=region)
     outline.part_title_pending = not text.strip(" :.-–")
+
+
+# "(Kèm theo Kế hoạch số 15/KH-UBND …)" under an appendix's title: not part of the title.
+_KEM_THEO = re.compile(r"\s*\((?:ban hành )?kèm theo\b[^)]*\)?\s*$", re.IGNORECASE)
 
 
 def _part_title(outline: _Outline, block: _Block) -> bool:
@@ -1371,7 +1406,7 @@ def _part_title(outline: _Outline, block: _Block) -> bool:
         return False
     if _word_count(text) > 25:
         return False
-    part.title = _sentence_case(text.strip(" :.-–"))
+    part.title = _sentence_case(_KEM_THEO.sub("", text).strip(" :.-–"))
     part.region = _title_region(part.title) or 0
     outline.sections = [
         Section(s.path, part.title, s.level) if s.path == part.path else s for s in outline.sections
@@ -2105,7 +2140,7 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
     body = list(lines[header.body_start :])
     for i, line in enumerate(body):
         if line.text and _END_OF_BODY.match(_fold_keep_length(line.text[:40])):
-            body = body[:i]
+            body = body[:i] + [_Line("")] + _appendices(body[i:])
             break
     body = _skip_addressees(body)
     outline = _walk(_blocks(body))
@@ -2260,6 +2295,15 @@ def _unique_keys(per_item: Sequence[list[Target]]) -> list[Target]:
 def _restored(target: Target) -> Target:
     text_value = restore_diacritics(target.text_value) if target.text_value else None
     return replace(target, name=restore_diacritics(target.name), text_value=text_value)
+
+
+def _appendices(tail: Sequence[_Line]) -> list[_Line]:
+    """After the recipients and the signature: the appendices ("PHỤ LỤC", "Phụ lục I: Các
+    chỉ tiêu …"), which often hold the targets table; the signature block itself is left."""
+    for i, line in enumerate(tail):
+        if line.text and _APPENDIX.match(_fold_keep_length(line.text[:40])):
+            return list(tail[i:])
+    return []
 
 
 def _is_addressee(line: _Line) -> bool:

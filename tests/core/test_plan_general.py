@@ -437,3 +437,53 @@ def test_the_net_stays_down_when_the_structure_was_read() -> None:
         f"{_PROSE}\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
     )
     assert [t.key for t in plan.targets] == ["1", "2", "3"]
+
+
+# --- appendices after the signature, "Chỉ tiêu:" lines inside content sections -----------------
+
+_APPENDIX_TABLE = _table_text(
+    ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch 2026"],
+    [
+        ["1", "Thu ngân sách trên địa bàn", "tỷ đồng", "12,5"],
+        ["2", "Trồng mới cây phân tán", "cây", "15.000"],
+        ["3", "Tỷ lệ tham gia bảo hiểm y tế", "%", "95"],
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    "appendix",
+    [
+        "PHỤ LỤC\nCÁC CHỈ TIÊU THI ĐUA NĂM 2026\n(Kèm theo Kế hoạch số 15/KH-UBND ngày "
+        "20/01/2026 của UBND xã)",
+        "Phụ lục I: CÁC CHỈ TIÊU THI ĐUA NĂM 2026",
+        "PHỤ LỤC SỐ 01\nBIỂU CHỈ TIÊU NĂM 2026",
+    ],
+)
+def test_targets_table_in_an_appendix_after_the_signature(appendix: str) -> None:
+    plan = _plan(
+        "I. MỤC ĐÍCH, YÊU CẦU\nPhát huy tinh thần thi đua.\n\nII. NỘI DUNG THI ĐUA\nThi đua "
+        "hoàn thành các chỉ tiêu năm 2026 (có Phụ lục kèm theo).\n\nIII. TỔ CHỨC THỰC HIỆN\n"
+        "Các thôn đăng ký thi đua trước ngày 15/02/2026.\n\nNơi nhận:\n- UBND huyện;\n"
+        "- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nNguyễn Văn An\n\n"
+        f"{appendix}\n\n{_APPENDIX_TABLE}\n"
+    )
+    assert [t.key for t in plan.targets] == ["1", "2", "3"]
+    _has(plan, "Thu ngân sách", "12.5", "tỷ đồng")
+    assert all(t.section_path.startswith("PL") for t in plan.targets)
+    titles = [s.title for s in plan.sections if s.path.startswith("PL")]
+    assert titles and "kèm theo" not in fold(titles[0])
+    assert not any("nguyen van an" in fold(p.text) for p in plan.passages)  # the signature
+
+
+@pytest.mark.parametrize("marker", ["-", "+", "c)", "3."])
+def test_a_targets_line_inside_a_content_section(marker: str) -> None:
+    plan = _plan(
+        "I. NỘI DUNG THI ĐUA\n1. Thi đua bảo đảm quốc phòng, an ninh\na) Mục tiêu: Giữ vững "
+        "ổn định chính trị.\nb) Giải pháp: Tăng cường tuần tra.\n"
+        f"{marker} Chỉ tiêu: hoàn thành 100% chỉ tiêu giao quân; xây dựng 5 mô hình tự quản; "
+        "giảm 5% số vụ phạm pháp hình sự.\n\nII. TỔ CHỨC THỰC HIỆN\nCác thôn báo cáo."
+    )
+    _has(plan, "giao quân", "100", "%")
+    _has(plan, "mô hình tự quản", "5", "mô hình")
+    assert len(_figures(plan)) == 3
