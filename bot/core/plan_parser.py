@@ -2140,7 +2140,7 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
     body = list(lines[header.body_start :])
     for i, line in enumerate(body):
         if line.text and _END_OF_BODY.match(_fold_keep_length(line.text[:40])):
-            body = body[:i] + [_Line("")] + _appendices(body[i:])
+            body = [*body[:i], _Line(""), *_appendices(body[i:])]
             break
     body = _skip_addressees(body)
     outline = _walk(_blocks(body))
