@@ -26,7 +26,9 @@ __all__ = [
     "convert",
     "find_measure_prefix",
     "lookup_measure",
+    "marks_mismatch",
     "measures_in",
+    "spelled_so",
 ]
 
 # Categories whose members convert into each other through factor_to_base. In the other
@@ -242,6 +244,45 @@ _EXACT = _exact_spellings()
 _SHARED_KEYS = frozenset(_key(alias) for alias in _EXACT)
 
 
+def _spellings() -> dict[str, frozenset[str]]:
+    """Each folded alias and the ways it is written with its marks."""
+    found: dict[str, set[str]] = {}
+    for measure, aliases in _TABLE:
+        for alias in (measure.name, *aliases):
+            found.setdefault(_key(alias), set()).add(_marked(alias))
+    for alias, _ in _OCR_ALIASES:
+        found.setdefault(_key(alias), set()).add(_marked(alias))
+    return {key: frozenset(forms) for key, forms in found.items()}
+
+
+_SPELLINGS = _spellings()
+
+
+def spelled_so(text: str) -> bool:
+    """Whether *text* is written exactly as one of the unit's spellings, marks included."""
+    forms = _SPELLINGS.get(_key(text).strip(" ().,;:"))
+    return forms is not None and _marked(text).strip(" ().,;:") in forms
+
+
+def marks_mismatch(text: str) -> int | None:
+    """Where the marks of *text*, a unit named as a whole, first disagree with every way
+    that unit is written ("hộ so" against "hồ sơ": 1), or None when they agree or *text*
+    is written without marks (typed without them, or stripped by OCR)."""
+    key = _key(text).strip(" ().,;:")
+    written = _marked(text).strip(" ().,;:")
+    forms = _SPELLINGS.get(key)
+    if not forms or written == key or written in forms:
+        return None
+    best = 0
+    for form in forms:
+        same = next(
+            (i for i, (a, b) in enumerate(zip(written, form, strict=False)) if a != b),
+            min(len(written), len(form)),
+        )
+        best = max(best, same)
+    return best
+
+
 def _build(ocr: bool) -> tuple[dict[str, Measure], list[int]]:
     by_alias: dict[str, Measure] = {}
     by_name = {m.name: m for m in MEASURES}
@@ -294,6 +335,8 @@ def find_measure_prefix(text: str, *, ocr: bool = False) -> tuple[Measure, int] 
     # Only the longest alias and the character after it are ever compared: folding the
     # whole rest of a message for each of its figures would be quadratic.
     body, ends = _fold_with_ends(stripped, limit=lengths[0] + 1)
+    found: tuple[Measure, int] | None = None
+    mismatch: int | None = None
     for length in lengths:
         alias = body[:length]
         if len(alias) < length or alias not in by_alias:
@@ -302,12 +345,16 @@ def find_measure_prefix(text: str, *, ocr: bool = False) -> tuple[Measure, int] 
         if alias[-1].isalnum() and after.isalnum():
             continue
         end = lead + ends[length - 1]
+        measure = by_alias[alias]
         if alias in _SHARED_KEYS:  # "căn" or "cân": the marks tell
-            exact = _EXACT.get(_marked(text[lead:end]))
-            if exact is not None:
-                return exact, end
-        return by_alias[alias], end
-    return None
+            measure = _EXACT.get(_marked(text[lead:end]), measure)
+        if found is None:
+            found, mismatch = (measure, end), marks_mismatch(text[lead:end])
+            if mismatch is None:
+                return found
+        elif mismatch is not None and end - lead > mismatch and spelled_so(text[lead:end]):
+            return measure, end  # "3 hộ so với …": folds like "hồ sơ", its marks spell "hộ"
+    return found
 
 
 def convert(value: Decimal, from_measure: Measure, to_measure: Measure) -> Decimal | None:

@@ -53,7 +53,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from bot.core.diacritics import looks_ocr_damaged, restore_diacritics
-from bot.core.measures import Measure, lookup_measure
+from bot.core.measures import Measure, lookup_measure, marks_mismatch, spelled_so
 from bot.core.numbers import AmbiguousNumberError, NumberError, parse_number
 from bot.core.plan import ParsedPlan, Passage, Qualifier, Section, Target
 from bot.core.plan_deadlines import find_deadlines
@@ -208,10 +208,19 @@ def _prepare(text: str) -> list[_Line]:
         else 0
         for i, raw in enumerate(raw_lines)
     ]
+    boxed = [pipes[i] == 1 and _boxed(raw) for i, raw in enumerate(raw_lines)]
     lines: list[_Line] = []
     for i, raw in enumerate(raw_lines):
         if _is_row(pipes, i) or (
-            pipes[i] == 1 and (_is_row(pipes, i - 1) or _is_row(pipes, i + 1))
+            pipes[i] == 1
+            and (
+                _is_row(pipes, i - 1)
+                or _is_row(pipes, i + 1)
+                # "| Chỉ tiêu | Mức phấn đấu |" over rows boxed alike: a two-column table
+                or (
+                    boxed[i] and ((i > 0 and boxed[i - 1]) or (i + 1 < len(boxed) and boxed[i + 1]))
+                )
+            )
         ):
             lines.append(_row_line(_split_row(raw)))
         elif _is_row(gaps, i) or (gaps[i] == 1 and (_is_row(gaps, i - 1) or _is_row(gaps, i + 1))):
@@ -251,6 +260,12 @@ def _pipe_cells(raw: str) -> int:
     if "|" not in raw or len(raw) > _TABLE_ROW_LEN:
         return 0
     return len(_split_row(raw)) - 1
+
+
+def _boxed(raw: str) -> bool:
+    """ "| a | b |": a Markdown table row, cells between bars."""
+    text = raw.strip()
+    return len(text) > 2 and text.startswith("|") and text.endswith("|")
 
 
 def _is_row(separators: Sequence[int], i: int) -> bool:
@@ -1734,7 +1749,7 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
     if not _DIGIT.search(clause):
         return ()
     folded = _fold_keep_length(clause)
-    found: list[tuple[int, int, int, Decimal, Measure | None]] = []  # start, number end, end
+    found: list[_Found] = []  # start, number end, end, value, unit
     for match in _NUMBER_TOKEN.finditer(clause):
         after = clause[match.end() : match.end() + _WINDOW]  # units and years are short
         if _REFERENCE_AFTER.match(after) or _not_a_figure(match, folded, after):
@@ -1749,6 +1764,7 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
         value = _document_number(match.group(0), measure)
         if value is not None:
             found.append((match.start(), number_end, number_end + length, value, measure))
+    found, ranges = _ranges(clause, found)
     if any(f[4] is not None for f in found):
         found = [f for f in found if f[4] is not None]  # "mức độ 2" beside "30%": not a figure
     figures: list[_Figure] = []
@@ -1756,6 +1772,8 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
     for position, (start, number_end, end, value, measure) in enumerate(found):
         qualifier, name_end = _qualifier_before(clause, floor, start)
         qualifier = _qualifier_after(clause[end:], qualifier)
+        if start in ranges and qualifier in {Qualifier.EXACT, Qualifier.ABOUT}:
+            qualifier = Qualifier.AT_LEAST  # "từ 7 - 8%": at least the lower bound
         name = _clean_name(clause[floor:name_end], first=position == 0)
         if len(name.split()) <= 2:
             next_start = found[position + 1][0] if position + 1 < len(found) else len(clause)
@@ -1764,6 +1782,35 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
         figures.append(_Figure(value, measure, qualifier, name))
         floor = end
     return tuple(figures)
+
+
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|đến|den|tới|toi)\s*$", re.IGNORECASE)
+_Found = tuple[int, int, int, Decimal, Measure | None]
+
+
+def _ranges(clause: str, found: list[_Found]) -> tuple[list[_Found], set[int]]:
+    """ "7 - 8%", "từ 5 đến 7 tỷ đồng": one figure, the lower bound, in the upper's unit
+    (the plan aims at the range; reaching its floor is reaching the target)."""
+    merged: list[_Found] = []
+    starts: set[int] = set()
+    i = 0
+    while i < len(found):
+        first = found[i]
+        second = found[i + 1] if i + 1 < len(found) else None
+        if (
+            second is not None
+            and first[4] is None
+            and second[4] is not None
+            and first[3] < second[3]
+            and _RANGE_JOIN.match(clause[first[1] : second[0]])
+        ):
+            merged.append((first[0], first[1], second[2], first[3], second[4]))
+            starts.add(first[0])
+            i += 2
+            continue
+        merged.append(first)
+        i += 1
+    return merged, starts
 
 
 _UNIT_SPAN = 26  # the longest unit alias ("triệu đồng/người/ năm") with room for spaces
@@ -1805,11 +1852,24 @@ def _unit_after(after: str) -> tuple[Measure, int] | None:
         at_end = i == len(window) or not (ch.isalnum() and window[i].isalnum())
         if at_end and ch not in ".":
             ends.append(i)
+    found: tuple[Measure, int] | None = None
+    mismatch: int | None = None
     for end in reversed(ends):
         measure = _unit_named(window[:end])
-        if measure is not None:
-            return measure, end
-    return None
+        if measure is None:
+            continue
+        if found is None:
+            found, mismatch = (measure, end), _marks_mismatch(window[start:end])
+            if mismatch is None:
+                return found
+        elif mismatch is not None and end - start > mismatch and spelled_so(window[start:end]):
+            return measure, end  # "3 hộ so với": "hộ", not "hồ sơ"
+    return found
+
+
+@functools.lru_cache(maxsize=16384)
+def _marks_mismatch(text: str) -> int | None:
+    return marks_mismatch(text)
 
 
 _UNIT_STOPS = frozenset("(),;:")

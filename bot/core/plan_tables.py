@@ -148,9 +148,8 @@ def _columns_from_header(header: Sequence[str]) -> _Columns | None:
             and i != group
             and i not in roles["number"] + roles["unit"] + roles["other"]
         ]
-        if not free:
-            return None
-        value = free[0]
+        # No figure column ("TT | Nội dung chỉ tiêu"): the figure stands in the name cell.
+        value = free[0] if free else name
     number = roles["number"][0] if roles["number"] else None
     unit = roles["unit"][0] if roles["unit"] else None
     after = name + 1
@@ -357,7 +356,7 @@ def _row(row: Sequence[str], columns: _Columns, previous_unit: str) -> TableRow 
     filled = [c.strip() for c in row if c.strip()]
     number = _cell(row, columns.number)
     name = _cell(row, columns.name)
-    value = _cell(row, columns.value)
+    value = _cell(row, columns.value) if columns.value != columns.name else ""
     unit = _cell(row, columns.unit)
     if not filled:
         return None

@@ -487,3 +487,66 @@ def test_a_targets_line_inside_a_content_section(marker: str) -> None:
     _has(plan, "giao quân", "100", "%")
     _has(plan, "mô hình tự quản", "5", "mô hình")
     assert len(_figures(plan)) == 3
+
+
+# --- two-column tables, ranges ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "rows"),
+    [
+        (
+            ["Chỉ tiêu", "Mức phấn đấu năm 2026"],
+            [
+                ["Thu ngân sách trên địa bàn", "28,5 tỷ đồng"],
+                ["Tỷ lệ tham gia bảo hiểm y tế", "≥ 96%"],
+                ["Trồng mới cây xanh", "1.200 cây"],
+            ],
+        ),
+        (
+            ["TT", "Nội dung chỉ tiêu"],
+            [
+                ["1", "Thu ngân sách trên địa bàn: 28,5 tỷ đồng"],
+                ["2", "Tỷ lệ tham gia bảo hiểm y tế đạt 96%"],
+                ["3", "Trồng mới 1.200 cây xanh"],
+            ],
+        ),
+    ],
+)
+def test_two_column_target_tables(header: list[str], rows: list[list[str]]) -> None:
+    plan = _plan(
+        f"II. CHỈ TIÊU THI ĐUA\n\n{_table_text(header, rows)}\n\nIII. TỔ CHỨC THỰC HIỆN\n"
+        "Các tổ dân phố báo cáo."
+    )
+    assert len(_figures(plan)) == 3, [(t.name, t.value) for t in plan.targets]
+    revenue = _has(plan, "Thu ngân sách", "28.5", "tỷ đồng")
+    assert "|" not in revenue.name
+    assert _has(plan, "bảo hiểm y tế", "96", "%").qualifier is Qualifier.AT_LEAST
+    _has(plan, "Trồng mới", "1200", "cây")
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "measure"),
+    [
+        ("Tốc độ tăng giá trị sản xuất từ 7 - 8%", "7", "%"),
+        ("Tốc độ tăng giá trị sản xuất 7–8%", "7", "%"),
+        ("Thu ngân sách từ 5 đến 6 tỷ đồng", "5", "tỷ đồng"),
+    ],
+)
+def test_a_range_aims_at_its_lower_bound(line: str, value: str, measure: str) -> None:
+    plan = _plan(
+        f"I. CHỈ TIÊU\n1. {line};\n2. Trồng mới 500 cây.\n\nII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    target = plan.targets[0]
+    assert (target.value, target.measure) == (Decimal(value), measure)
+    assert target.qualifier is Qualifier.AT_LEAST
+    assert len(_figures(plan)) == 2
+
+
+def test_years_and_references_are_no_ranges() -> None:
+    plan = _plan(
+        "I. CHỈ TIÊU\n1. Giai đoạn 2021 - 2025 trồng mới 5.000 cây;\n"
+        "2. Tỷ lệ hộ nghèo giảm 2 - 3 hộ so với năm trước.\n\nII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    _has(plan, "trồng mới", "5000", "cây")
+    _has(plan, "hộ nghèo", "2", "hộ")  # "hộ so với": not "hồ sơ"

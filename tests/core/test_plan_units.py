@@ -56,3 +56,35 @@ def test_a_yield_is_not_a_mass() -> None:
     assert yield_unit is not None and mass is not None
     assert yield_unit.category != mass.category
     assert mass.factor_to_base == Decimal(100)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "length"),
+    [
+        ("hộ so với năm trước", "hộ", 2),  # folds like "hồ sơ", but its marks spell "hộ"
+        ("hồ sơ hành chính", "hồ sơ", 5),
+        ("ho so", "hồ sơ", 5),  # typed without marks: the longest unit
+        ("triệu đồng/ngưòi/năm", "triệu đồng/người/năm", 20),  # OCR's wrong mark, later on
+        ("ngưòi", "người", 5),
+    ],
+)
+def test_marks_choose_between_a_long_and_a_short_unit(text: str, name: str, length: int) -> None:
+    found = find_measure_prefix(text, ocr=True)
+    assert found is not None
+    assert (found[0].name, found[1]) == (name, length)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "length"),
+    [
+        ("trieu đồng/người/nam", "triệu đồng/người/năm", 20),  # marks half lost by OCR
+        ("Ty đồng", "tỷ đồng", 7),
+        ("tan lúa", "tấn", 3),
+    ],
+)
+def test_units_half_stripped_of_marks_keep_their_whole_span(
+    text: str, name: str, length: int
+) -> None:
+    found = find_measure_prefix(text, ocr=True)
+    assert found is not None
+    assert (found[0].name, found[1]) == (name, length)
