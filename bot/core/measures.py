@@ -149,6 +149,7 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("cơ sở", "organisations"), ("cơ sở",)),
     # Works and events
     (_m("công trình", "works"), ("công trình",)),
+    (_m("tuyến", "works"), ("tuyến", "tuyến đường")),
     (_m("dự án", "works"), ("dự án",)),
     (_m("vụ", "cases"), ("vụ", "vụ việc", "vụ án")),
     (_m("cuộc", "events"), ("cuộc",)),

@@ -342,9 +342,13 @@ _PART_NUMBERS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam
 _APPENDIX = re.compile(r"^phu luc(?:\s+(?:so\s+)?([ivx]{1,4}|\d{1,2}))?\b\s*[.:\-–]?\s*")
 _ROMAN_TOKEN = re.compile(r"^([IVXLl1|]{1,5})\s*[.)/]\s*(?=\S)")
 _ROMAN_VALID = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?[./]?\s*(?=[^\W\d_])")
+_DOTTED = re.compile(
+    r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?(?:[./]?\s*(?=[^\W\d_])|[./]\s+(?=\d))"
+)
 # Up to four digits (long target lists), but a year opening a wrapped line is no number.
-_ARABIC = re.compile(r"^(?!(?:19|20)\d\d\b)(\d{1,4})\s*\.\s*(?=[^\d\s.,])")
+_ARABIC = re.compile(
+    r"^(?!(?:19|20)\d\d\b)(\d{1,4})\s*\.(?:\s*(?=[^\d\s.,])|\s+(?=\d[\d.,]*\s*(?:%|[^\W\d_])))"
+)  # "3. Tỷ lệ …", and "3. 100% thôn …" (a figure opening the item, after a space)
 _ARABIC_PAREN = re.compile(r"^(\d{1,2})\)\s*(?=\S)")
 _PAREN = re.compile(r"^\((\d{1,4})\)\s*")
 # "1/ Thu ngân sách …": a slash after the number, a word after it (not a date, not "1/2").
@@ -1658,7 +1662,7 @@ def _targets(item: _Item) -> list[Target]:
         figure = figures[0]
         if figure.measure is None:  # "Sản lượng lương thực (tấn): 4.200"
             name, figure = _unit_from_name(name, figure)
-        full = _combine(name, figure.name) or _squash(body)
+        full = _capitalise(_combine(name, figure.name) or _squash(body))
         return [
             Target(
                 item.key,
@@ -1775,9 +1779,11 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
         if start in ranges and qualifier in {Qualifier.EXACT, Qualifier.ABOUT}:
             qualifier = Qualifier.AT_LEAST  # "từ 7 - 8%": at least the lower bound
         name = _clean_name(clause[floor:name_end], first=position == 0)
-        if len(name.split()) <= 2:
-            next_start = found[position + 1][0] if position + 1 < len(found) else len(clause)
-            tail = _words_after(clause, number_end, end, next_start, measure)
+        next_start = found[position + 1][0] if position + 1 < len(found) else len(clause)
+        tail = _words_after(clause, number_end, end, next_start, measure)
+        # "Trồng mới 12.000 cây phân tán", "Làm mới, nâng cấp 12 km đường giao thông": what
+        # is counted is named after the figure too.
+        if len(name.split()) <= 2 or (tail and _word_count(tail) <= 6 and _ends_verb(name)):
             name = _clean_name(f"{name} {tail}", first=True)
         figures.append(_Figure(value, measure, qualifier, name))
         floor = end
@@ -1811,6 +1817,18 @@ def _ranges(clause: str, found: list[_Found]) -> tuple[list[_Found], set[int]]:
         merged.append(first)
         i += 1
     return merged, starts
+
+
+# Verbs a target opens with before its figure: what follows the figure names the thing.
+_VERBS = re.compile(
+    r"\b(?:lam moi|nang cap|xay dung|trong moi|trong|ho tro|cai tao|sua chua|mo|mo moi|"
+    r"tuyen|tuyen moi|dao tao|tap huan|to chuc|thanh lap|phat trien|ket nap|cap|cap moi|"
+    r"giai quyet|xoa|ban giao|be tong hoa|cung co|kien co hoa|hien|van dong|thu hut|nuoi)$"
+)
+
+
+def _ends_verb(name: str) -> bool:
+    return _VERBS.search(_fold_keep_length(name.rstrip(" ,:"))[-40:]) is not None
 
 
 _UNIT_SPAN = 26  # the longest unit alias ("triệu đồng/người/ năm") with room for spaces

@@ -550,3 +550,38 @@ def test_years_and_references_are_no_ranges() -> None:
     )
     _has(plan, "trồng mới", "5000", "cây")
     _has(plan, "hộ nghèo", "2", "hộ")  # "hộ so với": not "hồ sơ"
+
+
+# --- an item opening with its figure, the thing counted named after it -------------------------
+
+
+@pytest.mark.parametrize("marker", ["{n}.", "2.{n}.", "({n})", "{n})"])
+def test_an_item_that_opens_with_its_figure(marker: str) -> None:
+    items = [
+        "Thu ngân sách 9 tỷ đồng;",
+        "100% thôn có nhà văn hóa;",
+        "02 xã đạt chuẩn nông thôn mới.",
+    ]
+    lines = [marker.format(n=n) + " " + text for n, text in enumerate(items, start=1)]
+    plan = _plan("II. CHỈ TIÊU\n" + "\n".join(lines) + "\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo.")
+    village = _has(plan, "thôn có nhà văn hóa", "100", "%")
+    assert village.name[0].isupper() and not village.name[0].isdigit()
+    _has(plan, "xã đạt chuẩn", "2", "xã")
+    assert len(_figures(plan)) == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("Làm mới, nâng cấp 12 km đường giao thông nông thôn", "đường giao thông"),
+        ("Xây dựng 02 tuyến đường hoa kiểu mẫu", "đường hoa"),
+        ("Vận động Nhân dân hiến 3.500 m2 đất làm đường", "đất làm đường"),
+        ("Hỗ trợ xây mới, sửa chữa 15 căn nhà cho hộ nghèo", "hộ nghèo"),
+    ],
+)
+def test_what_is_counted_after_the_figure_stays_in_the_name(line: str, words: str) -> None:
+    plan = _plan(
+        f"II. CHỈ TIÊU\n1. {line};\n2. Trồng mới 500 cây.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    assert fold(words) in fold(plan.targets[0].name), plan.targets[0]
+    assert plan.targets[0].measure is not None
