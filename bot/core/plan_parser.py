@@ -1324,7 +1324,16 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
     # What a short line without a figure names: targets, other content, or neither (a group).
     short = _word_count(text) <= 15 and not text.endswith((".", ";"))
     own = _title_region(text) if short and not figures else None
-    if parent is not None and region and marker.kind != "roman":
+    # "1. Nhóm chỉ tiêu kinh tế …" above "1.1.", "1.2.": a group heading unless it states a
+    # figure of its own ("1. Tổng đàn gia súc 12.000 con" above its parts stays a target).
+    heads_children = (
+        following is not None
+        and following.marker is not None
+        and bool(marker.number)
+        and following.marker.prefix == marker.number
+        and not any(f.measure is not None for f in figures)
+    )
+    if parent is not None and region and marker.kind != "roman" and not heads_children:
         if figures and (own != 2 or any(f.measure is not None for f in figures)):
             _add_item(outline, parent, marker, text)
             return
@@ -1584,7 +1593,8 @@ _ORDINAL_BEFORE = re.compile(
     r"\btuyen|\bquy|\bduong tinh|\bdieu|\bkhoan|\bchuong|\bphu luc|\bmuc|\bdiem)\s*$"
 )
 _OCR_TY_LE = re.compile(r"\bt[yi]\s*$")  # OCR's "Tỷ lệ" read as "Ty 18", "Ty 1&"
-_AFTER_NOT_FIGURE = re.compile(r"^\s*(tuoi|thang|ngay|gio|nam|sao|ky|khoa)\b")
+# "(05 chỉ tiêu)" after a group heading counts the targets below it; it is none of them.
+_AFTER_NOT_FIGURE = re.compile(r"^\s*(tuoi|thang|ngay|gio|nam|sao|ky|khoa|chi tieu)\b")
 _REFERENCE_AFTER = re.compile(r"^(?:\s*[-/]\s*[^\W\d_]|/\d{1,2}/\d{2,4})")
 _FRACTION_AFTER = re.compile(r"^/\d+")
 _WINDOW = 60  # characters around a number that can bear on it (unit, year words, ordinals)

@@ -585,3 +585,22 @@ def test_what_is_counted_after_the_figure_stays_in_the_name(line: str, words: st
     )
     assert fold(words) in fold(plan.targets[0].name), plan.targets[0]
     assert plan.targets[0].measure is not None
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        "Nhóm chỉ tiêu kinh tế (05 chỉ tiêu)",
+        "Nhóm chỉ tiêu kinh tế (05 chỉ tiêu):",
+        "Kinh tế: 3 chỉ tiêu",
+    ],
+)
+def test_a_numbered_group_counting_its_targets_is_no_target(group: str) -> None:
+    plan = _plan(
+        f"II. CÁC CHỈ TIÊU THI ĐUA (15 chỉ tiêu)\n1. {group}\n1.1. Tổng giá trị sản xuất tăng "
+        "9%;\n1.2. Thu ngân sách 12 tỷ đồng;\n2. Nhóm chỉ tiêu xã hội (02 chỉ tiêu)\n2.1. Tỷ lệ "
+        "hộ nghèo còn 1,2%;\n2.2. Tỷ lệ tham gia BHYT 95%.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    assert [t.key for t in plan.targets] == ["1.1", "1.2", "2.1", "2.2"]
+    assert all(t.parent_key is None for t in plan.targets)
+    _has(plan, "Thu ngân sách", "12", "tỷ đồng")
