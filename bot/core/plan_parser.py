@@ -236,21 +236,39 @@ _HTML_CELL = re.compile(
     r"<t([dh])\b([^>]*)>(.*?)(?:</t[dh]\s*>|(?=<t[dh]\b)|$)", re.IGNORECASE | re.DOTALL
 )
 _COLSPAN = re.compile(r"colspan\s*=\s*[\"']?(\d{1,2})", re.IGNORECASE)
+_ROWSPAN = re.compile(r"rowspan\s*=\s*[\"']?(\d{1,3})", re.IGNORECASE)
+
+
+def _span(pattern: re.Pattern[str], attributes: str) -> int:
+    found = pattern.search(attributes)
+    return max(1, min(int(found.group(1)), 20)) if found is not None else 1
 
 
 def _html_table(match: re.Match[str]) -> str:
     """An HTML table (Markdown made from Word keeps complex tables so) as rows
     "| c1 | c2 |" between blank lines; a cell spanning columns leaves the others empty."""
     rows: list[str] = []
+    below: dict[int, int] = {}  # column → rows still covered by a cell spanning down
     for row in _HTML_ROW.finditer(match.group(0)):
         cells: list[str] = []
+
+        def covered() -> None:
+            while below.get(len(cells), 0) > 0:  # a merged cell from a row above
+                below[len(cells)] -= 1
+                cells.append("")
+
         for cell in _HTML_CELL.finditer(row.group(0)):
+            covered()
             inner = html.unescape(_TAG.sub(" ", cell.group(3)))
-            cells.append(_squash(inner.replace("|", "/")))
-            span = _COLSPAN.search(cell.group(2))
-            if span is not None:
-                cells.extend([""] * (min(int(span.group(1)), 20) - 1))
+            width = _span(_COLSPAN, cell.group(2))
+            height = _span(_ROWSPAN, cell.group(2))
+            for _ in range(width):
+                if height > 1:
+                    below[len(cells)] = height - 1
+                cells.append("")
+            cells[-width] = _squash(inner.replace("|", "/"))
         if cells:
+            covered()
             rows.append("| " + " | ".join(cells) + " |")
     return "\n\n" + "\n".join(rows) + "\n\n"
 

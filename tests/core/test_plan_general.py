@@ -604,3 +604,28 @@ def test_a_numbered_group_counting_its_targets_is_no_target(group: str) -> None:
     assert [t.key for t in plan.targets] == ["1.1", "1.2", "2.1", "2.2"]
     assert all(t.parent_key is None for t in plan.targets)
     _has(plan, "Thu ngân sách", "12", "tỷ đồng")
+
+
+_HTML = """<table>
+<tr><th>{first}</th><th>STT</th><th>Chỉ tiêu</th><th>ĐVT</th><th>Kế hoạch 2026</th></tr>
+<tr><td rowspan="2">Kinh tế</td><td>1</td><td>Thu ngân sách</td><td>tỷ đồng</td><td>12,5</td></tr>
+<tr><td>2</td><td>Trồng mới cây phân tán</td><td>cây</td><td>8.000</td></tr>
+<tr><td rowspan={rows}>Xã hội</td><td>3</td><td>Tỷ lệ hộ nghèo</td><td rowspan="2">%</td>
+<td>giảm còn 1,2</td></tr>
+<tr><td>4</td><td>Tỷ lệ tham gia bảo hiểm y tế</td><td>95</td></tr>
+</table>"""
+
+
+@pytest.mark.parametrize(
+    ("first", "rows"), [("Lĩnh vực", '"2"'), ("Nhóm", "2"), ("Lĩnh vực", "'2'")]
+)
+def test_html_table_cells_spanning_rows(first: str, rows: str) -> None:
+    table = _HTML.format(first=first, rows=rows)
+    plan = parse_plan(
+        "# KẾ HOẠCH\n## Thi đua năm 2026 của phường Tân Mai\n\n## II. CHỈ TIÊU\n\n"
+        f"{table}\n\n## III. TỔ CHỨC THỰC HIỆN\nCác tổ dân phố báo cáo kết quả."
+    )
+    assert [t.key for t in plan.targets] == ["1", "2", "3", "4"]
+    _has(plan, "cây phân tán", "8000", "cây")
+    assert _has(plan, "hộ nghèo", "1.2", "%").qualifier is Qualifier.AT_MOST
+    _has(plan, "bảo hiểm y tế", "95", "%")  # its unit cell merged down from the row above
