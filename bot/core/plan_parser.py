@@ -239,6 +239,13 @@ _COLSPAN = re.compile(r"colspan\s*=\s*[\"']?(\d{1,2})", re.IGNORECASE)
 _ROWSPAN = re.compile(r"rowspan\s*=\s*[\"']?(\d{1,3})", re.IGNORECASE)
 
 
+def _covered(cells: list[str], below: dict[int, int]) -> None:
+    """Empty cells where cells of rows above span down into this row."""
+    while below.get(len(cells), 0) > 0:
+        below[len(cells)] -= 1
+        cells.append("")
+
+
 def _span(pattern: re.Pattern[str], attributes: str) -> int:
     found = pattern.search(attributes)
     return max(1, min(int(found.group(1)), 20)) if found is not None else 1
@@ -251,14 +258,8 @@ def _html_table(match: re.Match[str]) -> str:
     below: dict[int, int] = {}  # column → rows still covered by a cell spanning down
     for row in _HTML_ROW.finditer(match.group(0)):
         cells: list[str] = []
-
-        def covered() -> None:
-            while below.get(len(cells), 0) > 0:  # a merged cell from a row above
-                below[len(cells)] -= 1
-                cells.append("")
-
         for cell in _HTML_CELL.finditer(row.group(0)):
-            covered()
+            _covered(cells, below)
             inner = html.unescape(_TAG.sub(" ", cell.group(3)))
             width = _span(_COLSPAN, cell.group(2))
             height = _span(_ROWSPAN, cell.group(2))
@@ -268,7 +269,7 @@ def _html_table(match: re.Match[str]) -> str:
                 cells.append("")
             cells[-width] = _squash(inner.replace("|", "/"))
         if cells:
-            covered()
+            _covered(cells, below)
             rows.append("| " + " | ".join(cells) + " |")
     return "\n\n" + "\n".join(rows) + "\n\n"
 
