@@ -373,7 +373,9 @@ _PAREN = re.compile(r"^\((\d{1,4})\)\s*")
 # "1/ Thu ngân sách …": a slash after the number, a word after it (not a date, not "1/2").
 _SLASH = re.compile(r"^(\d{1,3})\s*/\s*(?=[^\W\d_])")
 _NAMED = re.compile(r"^chi tieu (?:so )?(\d{1,3})\s*[:.)\-–]\s*")
-_LETTER = re.compile(r"^([a-zđ])\s?[)/]\s*(?=\S)")
+_LETTER = re.compile(r"^([a-zđ])(?:\s?[)/]\s*(?=\S)|\.\s+(?=[^\W\d_]))")
+_ARABIC_COMMA = re.compile(r"^(\d{1,2}),\s+(?=[^\W\d_])")
+_LETTER_COMMA = re.compile(r"^([a-zđ]),\s+(?=[^\W\d_])")
 _UPPER_LETTER = re.compile(r"^([A-H])[.)]\s+(?=[^\W\d_])")  # OCR's "C." for "c)"
 # "A. KẾT QUẢ …", "B- PHƯƠNG HƯỚNG …", "C/ TỔ CHỨC …": a lettered part above the Roman
 # numerals, when its title stands in capitals.
@@ -481,6 +483,17 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
         place = _PART_LETTERS.index(capital) + 1
         shown = text[: lettered.end()].strip()
         return _Marker("maybe_part", place, capital, shown), text[lettered.end() :]
+    number_comma = _ARABIC_COMMA.match(text)
+    if number_comma is not None:  # OCR's "3," for "3."
+        value = int(number_comma.group(1))
+        label = str(value)
+        marker = _Marker("maybe_arabic", value, label, f"{value},", "", label)
+        return marker, text[number_comma.end() :]
+    comma = _LETTER_COMMA.match(text)
+    if comma is not None and comma.group(1) in _LETTERS:  # OCR's "c," for "c)" or "c."
+        small = comma.group(1)
+        place = _LETTERS.index(small) + 1
+        return _Marker("maybe_letter", place, small, f"{small},"), text[comma.end() :]
     upper = _UPPER_LETTER.match(text)
     if upper is not None:
         small = upper.group(1).lower()
@@ -1312,6 +1325,12 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
         return
     if marker.kind == "maybe_part":
         marker = _letter_part_or_group(outline, marker)
+    if marker.kind == "maybe_arabic":
+        if not any(e.kind == "arabic" and e.value + 1 == marker.value for e in outline.stack):
+            plain = _Block("para", [f"{marker.shown} {text}"], blank_before=True)
+            _paragraph(outline, plain, following)
+            return
+        marker = replace(marker, kind="arabic", shown=marker.label)
     if marker.kind == "maybe_letter":
         if not any(e.kind == "letter" and e.value + 1 == marker.value for e in outline.stack):
             plain = _Block("para", [f"{marker.shown} {text}"], blank_before=True)

@@ -629,3 +629,44 @@ def test_html_table_cells_spanning_rows(first: str, rows: str) -> None:
     _has(plan, "cây phân tán", "8000", "cây")
     assert _has(plan, "hộ nghèo", "1.2", "%").qualifier is Qualifier.AT_MOST
     _has(plan, "bảo hiểm y tế", "95", "%")  # its unit cell merged down from the row above
+
+
+# --- OCR'd markers: "a." and "c," letters, "3," numbers, "Il." for "II." -------------------------
+
+_OCR_ITEMS = (
+    "Thu ngan sach tren dia ban 9,5 ty dong;",
+    "Trong moi 8.000 cay phan tan;",
+    "Ty le tham gia bao hiem y te dat 95%;",
+    "Giai quyet viec lam cho 200 lao dong;",
+    "Ty le ho ngheo giam con 1,5%.",
+)
+
+
+@pytest.mark.parametrize(
+    "markers",
+    [
+        ("a.", "b.", "c,", "d.", "e)"),
+        ("1.", "2,", "3,", "4.", "5."),
+        ("a)", "b)", "c)", "d)", "đ)"),
+        ("1.", "2.", "3 .", "4.", "5."),
+    ],
+)
+def test_ocr_damaged_markers_keep_the_list(markers: tuple[str, ...]) -> None:
+    items = "\n".join(f"{m} {t}" for m, t in zip(markers, _OCR_ITEMS, strict=True))
+    plan = parse_plan(
+        "UY BAN NHAN DAN XA KY PHU\n\nKE HOACH\nThi dua nam 2026\n\nI. MUC DICH, YEU CAU\n"
+        f"Dong vien can bo thi dua.\n\nIl. CAC CHI TIEU CHU YEU\n{items}\n\n"
+        "III. TO CHUC THUC HIEN\nCac thon bao cao."
+    )
+    assert len(_figures(plan)) == 5, [(t.key, t.name) for t in plan.targets]
+    assert all(t.parent_key is None for t in plan.targets)
+    assert {t.section_path for t in plan.targets} == {"II"}
+    _has(plan, "bảo hiểm y tế", "95", "%")
+
+
+def test_a_number_and_comma_opening_a_line_outside_a_list_is_text() -> None:
+    plan = _plan(
+        "I. CHỈ TIÊU\n1. Thu ngân sách 9 tỷ đồng;\n2. Trồng mới 500 cây.\n\nII. TỔ CHỨC THỰC HIỆN\n"
+        "Các thôn báo cáo theo các biểu mẫu số\n7, 8 và 9 kèm theo kế hoạch này."
+    )
+    assert [t.key for t in plan.targets] == ["1", "2"]
