@@ -380,7 +380,9 @@ _UPPER_LETTER = re.compile(r"^([A-H])[.)]\s+(?=[^\W\d_])")  # OCR's "C." for "c)
 # "A. KẾT QUẢ …", "B- PHƯƠNG HƯỚNG …", "C/ TỔ CHỨC …": a lettered part above the Roman
 # numerals, when its title stands in capitals.
 _LETTER_PART = re.compile(r"^([A-H])\s?[.)/\-–]\s*(?=[^\W\d_])")
-_BULLET = re.compile(r"^[-–—+•●▪◦](?:\s+(?=\D)|(?=[^\W\d_(“\"]))")
+_BULLET = re.compile(
+    r"^[-–—+•●▪◦](?:\s+(?=\D)|(?=[^\W\d_(“\"])|\s+(?=\d[\d.,]*\s?(?:%|[^\W\d_])))"
+)  # "- Trồng mới …", "+ 98% trẻ em …" (a figure opening the bullet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -2076,6 +2078,8 @@ def _clean_name(text: str, *, first: bool) -> str:
 
 
 def _combine(name: str | None, sub: str) -> str:
+    if name and sub and len(sub.split()) >= 2 and re.match(r"^v[eề]\s", name, re.IGNORECASE):
+        return sub  # "Về quốc phòng - an ninh: Hoàn thành 100% chỉ tiêu giao quân": a group
     if name and sub and fold(sub) not in fold(name):
         return f"{name}: {sub}"
     return name or sub

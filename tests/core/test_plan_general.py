@@ -670,3 +670,17 @@ def test_a_number_and_comma_opening_a_line_outside_a_list_is_text() -> None:
         "Các thôn báo cáo theo các biểu mẫu số\n7, 8 và 9 kèm theo kế hoạch này."
     )
     assert [t.key for t in plan.targets] == ["1", "2"]
+
+
+@pytest.mark.parametrize("bullet", ["+", "-", "•", "–"])
+def test_bullets_opening_with_their_figure(bullet: str) -> None:
+    plan = _plan(
+        "II. CHỈ TIÊU PHẤN ĐẤU\n- Về kinh tế:\n"
+        f"{bullet} Thu ngân sách 12 tỷ đồng;\n{bullet} 98% trẻ em trong độ tuổi được tiêm chủng;\n"
+        f"- Về quốc phòng - an ninh: Hoàn thành 100% chỉ tiêu giao quân.\n\n"
+        "III. TỔ CHỨC THỰC HIỆN\nBáo cáo ngày 15/6/2026.\n- 15/3/2026: các thôn đăng ký thi đua."
+    )
+    children = _has(plan, "trẻ em trong độ tuổi", "98", "%")
+    assert children.name.startswith("Trẻ em")
+    assert _has(plan, "giao quân", "100", "%").name.startswith("Hoàn thành")
+    assert len(_figures(plan)) == 3
