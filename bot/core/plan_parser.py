@@ -2061,7 +2061,7 @@ def _words_after(
     return tail
 
 
-_NAME_EDGES = re.compile(r"^[\s,.:;\-–]+|[\s,.:;\-–]+$")
+_NAME_EDGES = re.compile(r"^[\s,.:;\-–+•]+|[\s,.:;\-–]+$")
 _NAME_LEAD = re.compile(
     r"^(?:và|va|với|voi|còn|riêng|rieng|trong\s+(?:đó|do|d6|dó))\b\s*:?\s*", re.IGNORECASE
 )
