@@ -1237,6 +1237,23 @@ def _led_by_targets(text: str) -> bool:
     return _LED_BY_TARGETS.match(_fold_keep_length(text[:60])) is not None
 
 
+_RESULTS_TITLE = re.compile(r"^(?:\w+ )?(?:ket qua|danh gia|tinh hinh|kiem diem)\b")
+
+
+def _under_results(outline: _Outline) -> bool:
+    """Whether a heading around reviews what was done ("Kết quả thực hiện năm 2025",
+    "Đánh giá kết quả …", "Tình hình …"): its tables are results, not the plan's targets."""
+    entries = [e for e in outline.stack if e.target_key is None]
+    if outline.part is not None:
+        entries.insert(0, outline.part)
+    return any(
+        e.title
+        and _RESULTS_TITLE.match(_norm_key(e.title))
+        and not _TARGET_WORDS.search(_norm_key(e.title))  # "Kết quả 2025 và chỉ tiêu 2026"
+        for e in entries
+    )
+
+
 def _in_other_section(outline: _Outline) -> bool:
     """Whether a heading around names something other than targets ("Nhiệm vụ, giải
     pháp", "Tổ chức thực hiện", "Kết quả đạt được")."""
@@ -1531,7 +1548,8 @@ def _table(outline: _Outline, block: _Block) -> None:
     if not rows:
         return
     expect = outline.region() > 0
-    read = None if outline.full else outline.tables.read(rows, expect_targets=expect)
+    past = not expect and _under_results(outline)  # last year's results, not aims
+    read = None if outline.full or past else outline.tables.read(rows, expect_targets=expect)
     if read is None:
         _table_passages(outline, rows)
         return

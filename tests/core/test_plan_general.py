@@ -684,3 +684,46 @@ def test_bullets_opening_with_their_figure(bullet: str) -> None:
     assert children.name.startswith("Trẻ em")
     assert _has(plan, "giao quân", "100", "%").name.startswith("Hoàn thành")
     assert len(_figures(plan)) == 3
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "I. KẾT QUẢ THỰC HIỆN NĂM 2025",
+        "I. ĐÁNH GIÁ KẾT QUẢ NĂM 2025",
+        "I. TÌNH HÌNH THỰC HIỆN 2025",
+    ],
+)
+def test_last_years_results_table_gives_no_targets(heading: str) -> None:
+    results = _table_text(
+        ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch 2025", "Thực hiện 2025"],
+        [
+            ["1", "Thu ngân sách", "tỷ đồng", "8", "8,4"],
+            ["2", "Trồng cây phân tán", "cây", "9.000", "9.500"],
+        ],
+    )
+    plan_table = _table_text(
+        ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch 2026"],
+        [["1", "Thu ngân sách", "tỷ đồng", "9"], ["2", "Trồng cây phân tán", "cây", "10.000"]],
+    )
+    plan = _plan(
+        f"{heading}\n\n{results}\n\nII. CHỈ TIÊU NĂM 2026\n\n{plan_table}\n\n"
+        "III. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    assert _figures(plan) == [t for t in plan.targets]
+    assert [(t.key, t.value) for t in plan.targets] == [("1", Decimal(9)), ("2", Decimal(10000))]
+
+
+def test_a_table_under_results_and_targets_is_read() -> None:
+    table = _table_text(
+        ["STT", "Chỉ tiêu", "ĐVT", "Thực hiện 2025", "Kế hoạch 2026"],
+        [
+            ["1", "Thu ngân sách", "tỷ đồng", "8,4", "9"],
+            ["2", "Trồng cây phân tán", "cây", "9.500", "10.000"],
+        ],
+    )
+    plan = _plan(
+        f"I. ĐÁNH GIÁ KẾT QUẢ NĂM 2025 VÀ CHỈ TIÊU NĂM 2026\n\n{table}\n\n"
+        "II. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    assert [(t.key, t.value) for t in plan.targets] == [("1", Decimal(9)), ("2", Decimal(10000))]
