@@ -80,6 +80,7 @@ def _ward_docx() -> bytes:
 def test_ward_docx_with_parts_and_a_merged_field_column() -> None:
     plan = parse_plan(extract_text(_ward_docx(), "kh.docx"), filename="kh.docx")
     assert (plan.kind, plan.number, plan.year) == ("ke_hoach", "08/KH-UBND", 2026)
+    assert plan.issuer == "UBND phường Nam Thành"  # from the letterhead laid out in a table
     assert _figures(plan) == [
         ("1", Decimal(45), "tỷ đồng"),
         ("2", Decimal(78), "triệu đồng/người/năm"),
