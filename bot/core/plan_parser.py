@@ -1856,6 +1856,9 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
         # is counted is named after the figure too.
         if len(name.split()) <= 2 or (tail and _word_count(tail) <= 6 and _ends_verb(name)):
             name = _clean_name(f"{name} {tail}", first=True)
+        if not tail and measure is not None and measure.name != "%" and _DANGLING.search(name):
+            # "Giải quyết việc làm mới cho 230 lao động": the unit ends the name.
+            name = f"{name} {_squash(clause[number_end:end])}"
         figures.append(_Figure(value, measure, qualifier, name))
         floor = end
     return tuple(figures)
@@ -1896,6 +1899,9 @@ _VERBS = re.compile(
     r"tuyen|tuyen moi|dao tao|tap huan|to chuc|thanh lap|phat trien|ket nap|cap|cap moi|"
     r"giai quyet|xoa|ban giao|be tong hoa|cung co|kien co hoa|hien|van dong|thu hut|nuoi)$"
 )
+
+
+_DANGLING = re.compile(r"\s(?:cho|của|với|được|có|thêm|mới)$", re.IGNORECASE)
 
 
 def _ends_verb(name: str) -> bool:

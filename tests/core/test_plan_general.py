@@ -727,3 +727,18 @@ def test_a_table_under_results_and_targets_is_read() -> None:
         "II. TỔ CHỨC THỰC HIỆN\nBáo cáo."
     )
     assert [(t.key, t.value) for t in plan.targets] == [("1", Decimal(9)), ("2", Decimal(10000))]
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Giải quyết việc làm mới cho 230 lao động", "Giải quyết việc làm mới cho lao động"),
+        ("Hỗ trợ vốn vay có 20 hộ", "Hỗ trợ vốn vay có hộ"),
+        ("Tỷ lệ hộ nghèo còn 1,2%", "Tỷ lệ hộ nghèo"),
+    ],
+)
+def test_a_name_never_ends_on_a_dangling_word(line: str, name: str) -> None:
+    plan = _plan(
+        f"II. CHỈ TIÊU\n1. {line};\n2. Trồng mới 500 cây.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    assert plan.targets[0].name == name
