@@ -667,9 +667,9 @@ def _title_without_kind(lines: Sequence[_Line]) -> tuple[str, int]:
 def _issuer(header_lines: Sequence[str], lines: Sequence[_Line]) -> str | None:
     """ "UBND huyện Bình Sơn": from the header ("HUYỆN BÌNH SƠN" in capitals at a line's
     start), else from the opening ("Ủy ban nhân dân huyện Bình Sơn ban hành …")."""
-    for line in header_lines:
+    for row in header_lines:
         # A letterhead laid out in a table: "| ỦY BAN NHÂN DÂN XÃ … | CỘNG HÒA … |".
-        cells = [c.strip() for c in line.strip(" |").split(" | ")] if "|" in line else [line]
+        cells = [c.strip() for c in row.strip(" |").split(" | ")] if "|" in row else [row]
         for text in cells:
             found = _issuer_in(text, header=True)
             if found is not None:
