@@ -209,6 +209,12 @@ def _prepare(text: str) -> list[_Line]:
         for i, raw in enumerate(raw_lines)
     ]
     boxed = [pipes[i] == 1 and _boxed(raw) for i, raw in enumerate(raw_lines)]
+    gap_row = [
+        not pipes[i]
+        and (_is_row(gaps, i) or (gaps[i] == 1 and (_is_row(gaps, i - 1) or _is_row(gaps, i + 1))))
+        for i in range(len(raw_lines))
+    ]
+    aligned = _aligned_cells(raw_lines, gap_row)
     lines: list[_Line] = []
     for i, raw in enumerate(raw_lines):
         if _is_row(pipes, i) or (
@@ -223,8 +229,8 @@ def _prepare(text: str) -> list[_Line]:
             )
         ):
             lines.append(_row_line(_split_row(raw)))
-        elif _is_row(gaps, i) or (gaps[i] == 1 and (_is_row(gaps, i - 1) or _is_row(gaps, i + 1))):
-            lines.append(_row_line(re.split(r" {3,}|\t+", raw.strip())))
+        elif gap_row[i]:
+            lines.append(_row_line(aligned.get(i) or re.split(r" {3,}|\t+", raw.strip())))
         else:
             lines.append(_clean_line(raw))
     return lines
@@ -279,6 +285,43 @@ def _pipe_cells(raw: str) -> int:
     if "|" not in raw or len(raw) > _TABLE_ROW_LEN:
         return 0
     return len(_split_row(raw)) - 1
+
+
+_GAP_CELL = re.compile(r"\S+(?: {1,2}\S+)*")
+
+
+def _aligned_cells(raw_lines: Sequence[str], gap_row: Sequence[bool]) -> dict[int, list[str]]:
+    """Cells of the rows of a table kept in columns by spaces, each placed under the column
+    it stands in: a row with an empty cell ("3   Tỷ lệ hộ nghèo        1,2", no unit) keeps
+    its figure in the figure column. Rows with tabs (no positions to go by) are left out."""
+    out: dict[int, list[str]] = {}
+    i = 0
+    while i < len(raw_lines):
+        if not gap_row[i]:
+            i += 1
+            continue
+        run = [i]
+        while run[-1] + 1 < len(raw_lines) and gap_row[run[-1] + 1]:
+            run.append(run[-1] + 1)
+        i = run[-1] + 1
+        if any("\t" in raw_lines[j] for j in run):
+            continue
+        spans = {
+            j: [(m.start(), m.group(0)) for m in _GAP_CELL.finditer(raw_lines[j])] for j in run
+        }
+        widest = max(run, key=lambda j: len(spans[j]))
+        starts = [start for start, _ in spans[widest]]
+        for j in run:
+            if len(spans[j]) >= len(starts):
+                continue
+            cells = [""] * len(starts)
+            column = 0
+            for start, text in spans[j]:
+                nearest = min(range(column, len(starts)), key=lambda c: abs(starts[c] - start))
+                cells[nearest] = text
+                column = min(nearest + 1, len(starts) - 1)
+            out[j] = cells
+    return out
 
 
 def _boxed(raw: str) -> bool:

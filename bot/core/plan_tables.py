@@ -80,6 +80,7 @@ _NUMBERING = re.compile(r"^(?:[IVXLivx]{1,5}|[A-Za-zĐđ]|\d{1,3}(?:\.\d{1,3}){0
 _ROMAN_OR_LETTER = re.compile(r"^(?:[IVXL]{1,5}|[A-ZĐ])[.)]?$")
 _UNIT_IN_NAME = re.compile(r"\s*\(([^()]{1,25})\)\s*$")
 _DIGIT = re.compile(r"\d")
+_RATE_NAME = re.compile(r"^(?:ty le|ti le)\b")
 _FIGURE_IN_NAME = re.compile(r"\d[\d.,]*\s*(?:%|[^\W\d_])")  # "20.000 cây", "95%"
 
 
@@ -374,6 +375,8 @@ def _row(row: Sequence[str], columns: _Columns, previous_unit: str) -> TableRow 
         return TableRow(False, number, name, "", unit)  # "Trồng cây: 20.000 cây" in one cell
     if not value or (_ROMAN_OR_LETTER.match(number) and not _DIGIT.search(value)):
         return TableRow(True, number, name, "", "")
+    if not unit and _DIGIT.search(value) and _RATE_NAME.match(_key(name)) and "%" not in value:
+        unit = "%"  # "Tỷ lệ hộ nghèo | | 1,2": a rate, whatever the row above counts
     if not unit and columns.unit is not None and _DIGIT.search(value):
         unit = previous_unit  # a unit cell merged down over several rows
     return TableRow(False, number, name, value, unit)

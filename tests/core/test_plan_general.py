@@ -742,3 +742,28 @@ def test_a_name_never_ends_on_a_dangling_word(line: str, name: str) -> None:
         f"II. CHỈ TIÊU\n1. {line};\n2. Trồng mới 500 cây.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
     )
     assert plan.targets[0].name == name
+
+
+_SPACED = """STT    Chi tieu                              DVT         Ke hoach 2026
+1      Thu ngan sach tren dia ban            ty dong     6,8
+2      Trong moi cay phan tan                cay         9.000
+3      Ty le ho ngheo                                    1,2
+4      Giu vung xa dat chuan nong thon moi               Dat
+5      Giai quyet viec lam moi               lao dong    180"""
+
+
+@pytest.mark.parametrize("indent", ["", "  "])
+def test_a_table_kept_by_spaces_with_empty_cells(indent: str) -> None:
+    table = "\n".join(indent + line for line in _SPACED.splitlines())
+    plan = parse_plan(
+        f"UY BAN NHAN DAN XA DONG LAM\n\nKE HOACH\nThi dua nam 2026\n\nII. CHI TIEU\n{table}\n\n"
+        "III. TO CHUC THUC HIEN\nBao cao."
+    )
+    assert [(t.key, t.value, t.measure) for t in plan.targets] == [
+        ("1", Decimal("6.8"), "tỷ đồng"),
+        ("2", Decimal(9000), "cây"),
+        ("3", Decimal("1.2"), "%"),  # no unit written: a rate, not the trees above it
+        ("4", None, None),
+        ("5", Decimal(180), "lao động"),
+    ]
+    assert plan.targets[3].text_value is not None
