@@ -519,9 +519,10 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
     letter = _LETTER.match(text)
     if letter is not None and letter.group(1) in _LETTERS:
         small = letter.group(1)
-        return _Marker("letter", _LETTERS.index(small) + 1, small, f"{small})"), text[
-            letter.end() :
-        ]
+        dot = letter.group(0).rstrip().endswith(".")
+        shown = f"{small}." if dot else f"{small})"
+        place = _LETTERS.index(small) + 1
+        return _Marker("letter", place, small, shown), text[letter.end() :]
     lettered = _LETTER_PART.match(text)
     if lettered is not None and (line.md or _is_upper(text[lettered.end() :])):
         capital = lettered.group(1)
@@ -1558,7 +1559,10 @@ def _add_item(
 ) -> _Item:
     ordinal = outline.per_section.get(section.path, 0) + 1
     outline.per_section[section.path] = ordinal
-    numbered = marker is not None and marker.kind != "bullet"
+    # "a." items keep the place keys they had when "a." was read as plain text (reports
+    # already filed against them stay attached); "a)" items are keyed by their letter.
+    dotted_letter = marker is not None and marker.kind == "letter" and marker.shown.endswith(".")
+    numbered = marker is not None and marker.kind != "bullet" and not dotted_letter
     label = (marker.number or marker.label) if marker is not None and numbered else str(ordinal)
     if label in outline.keys and section.path and numbered:
         # Numbering restarted in the next group ("a) … 1. 2.", "b) … 1. 2."): "b.1".
@@ -1634,9 +1638,9 @@ def _group_label(number: str, outline: _Outline, base: str) -> str:
     label = number.strip(" .)")
     if label:
         return label
-    counter = f"groups:{base}"
-    outline.per_section[counter] = outline.per_section.get(counter, 0) + 1
-    return f"n{outline.per_section[counter]}"
+    # Unnumbered groups are "n1", "n1~2", "n1~3" …: the paths (and the keys of numbers
+    # restarted under them, "n1~2.1") earlier imports stored, kept so re-imports match.
+    return f"n{outline.per_section.get(f'groups:{base}', 0) + 1}"
 
 
 def _table_marker(number: str) -> _Marker | None:

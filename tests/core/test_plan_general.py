@@ -767,3 +767,13 @@ def test_a_table_kept_by_spaces_with_empty_cells(indent: str) -> None:
         ("5", Decimal(180), "lao động"),
     ]
     assert plan.targets[3].text_value is not None
+
+
+def test_dotted_letters_keep_the_keys_plain_lines_had() -> None:
+    """ "a." was read as plain text before it was read as a letter: the targets keep the
+    keys they were stored under ("1", "2" …), so reports filed against them stay attached."""
+    plan = _plan(
+        "II. CHỈ TIÊU\na. Thu ngân sách 9,4 tỷ đồng;\nb. Tổng đàn trâu 450 con, bò 1.200 con;\n"
+        "c. Trồng mới 8.000 cây.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    assert [t.key for t in plan.targets] == ["1", "2", "2.1", "2.2", "3"]
