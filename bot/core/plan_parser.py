@@ -567,7 +567,9 @@ _OTHER_KINDS = frozenset(
     {"to trinh", "thong bao", "quyet dinh", "chuong trinh", "huong dan", "cong van", "chi thi"}
 )
 _NUMBER_LINE = re.compile(
-    r"\bS[ốoóôổồ0-9bB]\s*[:.]\s*(\d{1,5})\s*/\s*([0-9A-ZĐa-zđ][\w\-Đđ]*(?:/[\w\-Đđ]+)?)"
+    r"\bS[ốoóôổồ0-9bB]\s*[:.]\s*(\d{1,5})\s*(/)\s*([0-9A-ZĐa-zđ][\w\-Đđ]*(?:/[\w\-Đđ]+)?)"
+    # The Party's and mass organisations' "Số 03-KH/HND", "Số: 27-BC/ĐTN".
+    r"|\bS[ốoóôổồ0-9bB]\s*[:.]?\s*(\d{1,5})\s*(-)\s*([A-ZĐ]{2,}[\w\-Đđ]*/[\w\-Đđ]+)"
 )
 _DATE_WORDS = re.compile(
     r"(?:^|,)\s*ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*n\w{0,2}m\s*((?:19|20)\d\d)\b"
@@ -663,7 +665,8 @@ def _read_number_and_date(header: _Header, header_lines: Sequence[str]) -> None:
         if header.number is None:
             found = _NUMBER_LINE.search(text)
             if found is not None:
-                header.number = f"{found.group(1)}/{found.group(2)}"
+                parts = [g for g in found.groups() if g is not None]
+                header.number = "".join(parts)
         if header.issued_on is None:
             folded = _fold_keep_length(text[:_HEAD])
             match = _DATE_WORDS.search(folded) or _DATE_NUMERIC.search(folded)
@@ -2306,7 +2309,7 @@ def _kind(header: _Header, lines: Sequence[_Line], outline: _Outline, filename: 
     if header.kind is not None:
         return header.kind
     if header.number is not None:
-        suffix = header.number.split("/", 1)[1].upper()
+        suffix = re.split(r"[/-]", header.number, maxsplit=1)[1].upper()
         if suffix.startswith("KH"):
             return "ke_hoach"
         if suffix.startswith("BC"):

@@ -777,3 +777,20 @@ def test_dotted_letters_keep_the_keys_plain_lines_had() -> None:
         "c. Trồng mới 8.000 cây.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
     )
     assert [t.key for t in plan.targets] == ["1", "2", "2.1", "2.2", "3"]
+
+
+@pytest.mark.parametrize(
+    ("letterhead", "number", "kind"),
+    [
+        ("HỘI NÔNG DÂN XÃ NGHI LỘC\nSố 03-KH/HND", "03-KH/HND", "ke_hoach"),
+        ("ĐOÀN TNCS HỒ CHÍ MINH\nBCH ĐOÀN XÃ QUANG PHÚ\nSố: 27-BC/ĐTN", "27-BC/ĐTN", "bao_cao"),
+        ("ĐẢNG BỘ XÃ AN PHÚ\nSố 15-KH/ĐU", "15-KH/ĐU", "ke_hoach"),
+        ("UỶ BAN NHÂN DÂN XÃ AN PHÚ\nSố: 12/KH-UBND", "12/KH-UBND", "ke_hoach"),
+    ],
+)
+def test_party_and_mass_organisation_numbers(letterhead: str, number: str, kind: str) -> None:
+    plan = parse_plan(
+        f"{letterhead}\nAn Phú, ngày 10 tháng 01 năm 2026\n\nThi đua năm 2026\n\n"
+        "I. CHỈ TIÊU\n1. Kết nạp 50 hội viên mới.\n"
+    )
+    assert (plan.number, plan.kind) == (number, kind)
