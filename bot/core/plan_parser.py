@@ -1904,7 +1904,7 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
         tail = _words_after(clause, number_end, end, next_start, measure)
         # "Trồng mới 12.000 cây phân tán", "Làm mới, nâng cấp 12 km đường giao thông": what
         # is counted is named after the figure too.
-        if len(name.split()) <= 2 or (tail and _word_count(tail) <= 6 and _ends_verb(name)):
+        if len(name.split()) <= 2 or (tail and _word_count(tail) <= 8 and _ends_verb(name)):
             name = _clean_name(f"{name} {tail}", first=True)
         if not tail and measure is not None and measure.name != "%" and _DANGLING.search(name):
             # "Giải quyết việc làm mới cho 230 lao động": the unit ends the name.
@@ -1947,7 +1947,8 @@ def _ranges(clause: str, found: list[_Found]) -> tuple[list[_Found], set[int]]:
 _VERBS = re.compile(
     r"\b(?:lam moi|nang cap|xay dung|trong moi|trong|ho tro|cai tao|sua chua|mo|mo moi|"
     r"tuyen|tuyen moi|dao tao|tap huan|to chuc|thanh lap|phat trien|ket nap|cap|cap moi|"
-    r"giai quyet|xoa|ban giao|be tong hoa|cung co|kien co hoa|hien|van dong|thu hut|nuoi)$"
+    r"giai quyet|xoa|ban giao|be tong hoa|cung co|kien co hoa|hien|van dong|thu hut|nuoi|"
+    r"ket nap|gioi thieu|mo|thanh lap)(?:\s+(?:moi|them|duoc))?$"
 )
 
 

@@ -88,3 +88,21 @@ def test_units_half_stripped_of_marks_keep_their_whole_span(
     found = find_measure_prefix(text, ocr=True)
     assert found is not None
     assert (found[0].name, found[1]) == (name, length)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("chi đoàn", "chi đoàn"),
+        ("chi bộ", "chi bộ"),
+        ("tổ hợp tác", "tổ hợp tác"),
+        ("thanh niên", "thanh niên"),
+        ("phần việc", "phần việc"),
+        ("ngày công", "ngày công"),
+        ("suất quà", "suất"),
+        ("tuyến đường", "tuyến"),
+    ],
+)
+def test_units_of_mass_organisations_and_works(text: str, name: str) -> None:
+    measure = lookup_measure(text)
+    assert measure is not None and measure.name == name

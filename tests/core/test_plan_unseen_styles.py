@@ -249,3 +249,42 @@ def test_ocr_plan_with_its_targets_in_an_appendix() -> None:
     _named(plan, "2", "cây phân tán")
     assert all(t.section_path == "PL1" for t in plan.targets)
     assert [d.kind for d in plan.deadlines] == [DeadlineKind.REGISTRATION]
+
+
+# --- a farmers' association plan: Party-style number, members and groups as units --------------
+
+FARMERS_PLAN = """HỘI NÔNG DÂN HUYỆN NAM ĐÀN          HỘI NÔNG DÂN VIỆT NAM
+BCH HỘI NÔNG DÂN XÃ NAM HƯNG
+Số 05-KH/HND                          Nam Hưng, ngày 08 tháng 01 năm 2026
+
+KẾ HOẠCH
+Tổ chức phong trào thi đua của Hội Nông dân xã năm 2026
+
+I. MỤC ĐÍCH, YÊU CẦU
+Đẩy mạnh phong trào nông dân thi đua sản xuất, kinh doanh giỏi.
+
+II. CHỈ TIÊU PHẤN ĐẤU
+1. Kết nạp mới 60 hội viên; 100% chi hội có hội viên mới.
+2. Có 85% hộ hội viên đăng ký danh hiệu sản xuất kinh doanh giỏi các cấp.
+3. Thành lập mới 02 tổ hợp tác trong lĩnh vực nông nghiệp.
+4. Thành lập 03 chi đoàn thanh niên nông thôn.
+5. Giới thiệu 05 hội viên ưu tú cho Đảng xem xét kết nạp.
+
+III. TỔ CHỨC THỰC HIỆN
+Các chi hội báo cáo kết quả về Ban Thường vụ trước ngày 25/11/2026.
+"""
+
+
+def test_farmers_association_plan() -> None:
+    plan = parse_plan(FARMERS_PLAN)
+    assert (plan.number, plan.kind, plan.year) == ("05-KH/HND", "ke_hoach", 2026)
+    assert _figures(plan) == [
+        ("1.1", Decimal(60), "hội viên"),
+        ("1.2", Decimal(100), "%"),
+        ("2", Decimal(85), "%"),
+        ("3", Decimal(2), "tổ hợp tác"),
+        ("4", Decimal(3), "chi đoàn"),
+        ("5", Decimal(5), "hội viên"),
+    ]
+    _named(plan, "3", "lĩnh vực nông nghiệp")
+    assert [(d.day, d.month, d.year) for d in plan.deadlines] == [(25, 11, 2026)]
