@@ -2,7 +2,8 @@
 
 All handlers are registered here, in one place and a deliberate order: commands first,
 then button presses, then documents, then free text (questions and reports) last, so a
-command is never mistaken for a report.
+command is never mistaken for a report. Each runs in an update scope: one database session
+and one transaction for the whole update (bot/update_scope.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.errors import UserFacingError
 from bot.logs import redact
 from bot.services import Services, attach_services, get_services
 from bot.telegram_retry import RetryingRateLimiter, RetryPolicy
+from bot.update_scope import in_update_scope
 from handlers import (
     admins,
     deadlines,
@@ -132,7 +134,11 @@ def build_application(
     )
     attach_services(application, services)
     for feature in FEATURES:
-        application.add_handlers(feature.handlers())
+        feature_handlers = feature.handlers()
+        for handler in feature_handlers:
+            # One session and one transaction per update (see bot/update_scope.py).
+            handler.callback = in_update_scope(handler.callback)
+        application.add_handlers(feature_handlers)
     application.add_error_handler(on_error)
     return application
 

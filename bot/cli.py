@@ -62,7 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="vai trong bảng điều khiển: quản trị viên (mặc định) hay thành viên đơn vị",
     )
     sub.add_parser("migrate", help="cập nhật cấu trúc cơ sở dữ liệu")
-    imp = sub.add_parser("import-plan", help="nạp một kế hoạch (.docx, .pdf, .txt, .md)")
+    imp = sub.add_parser(
+        "import-plan",
+        help="nạp một kế hoạch (.docx, .pdf, .txt, .md; bản scan hoặc ảnh chụp thì đọc bằng OCR)",
+    )
     imp.add_argument("file", help="đường dẫn tệp kế hoạch")
     imp.add_argument("--name", help="tên gọi của kế hoạch (mặc định: số hiệu hoặc tên tệp)")
     return parser
@@ -103,13 +106,17 @@ def _migrate(settings: Settings) -> int:
     return EXIT_OK
 
 
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"})
+
+
 def _import_plan(settings: Settings, file: str, name: str | None) -> int:
     from pathlib import Path
 
     from bot.console import html_to_text
-    from bot.core.documents import DocumentError
+    from bot.core.documents import DocumentError, ScannedPdf
     from bot.plans import import_plan, plan_summary
     from bot.runner import prepare_database
+    from bot.scans import ScanDesk, import_scan, ocr_note, photo_pages, scanned_pdf_pages
     from storage.db import Database
 
     path = Path(file)
@@ -119,14 +126,39 @@ def _import_plan(settings: Settings, file: str, name: str | None) -> int:
 
     data = path.read_bytes()
 
+    async def progress(page: int, pages: int) -> None:
+        print(f"Đang đọc trang {page}/{pages}…", file=sys.stderr)
+
+    async def scan(database: Database) -> str:
+        # Page images (a scanned PDF or a photo) are read with Tesseract, as in the chat.
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            sources = photo_pages([data])
+        else:
+            sources = await scanned_pdf_pages(data)
+        outcome = await import_scan(
+            database,
+            sources,
+            path.name,
+            desk=ScanDesk(),
+            name=name,
+            imported_by=None,
+            progress=progress,
+        )
+        return f"{plan_summary(outcome.imported)}\n\n{ocr_note(outcome.ocr)}"
+
     async def run() -> str:
         await prepare_database(settings)
         database = Database(settings.database_url)
         try:
-            outcome = await import_plan(database, data, path.name, name=name, imported_by=None)
+            if path.suffix.lower() in IMAGE_SUFFIXES:
+                return await scan(database)
+            try:
+                outcome = await import_plan(database, data, path.name, name=name, imported_by=None)
+            except ScannedPdf:
+                return await scan(database)
+            return plan_summary(outcome)
         finally:
             await database.dispose()
-        return plan_summary(outcome)
 
     try:
         summary = asyncio.run(run())

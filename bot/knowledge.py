@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.core.matcher import KnowledgeBase
 from bot.core.plan import ParsedPlan, kind_label
 from bot.core.synonyms import SynonymTable
@@ -47,9 +49,12 @@ def citation_label(plan: Plan) -> str:
     return title if fold(title).startswith(fold(kind)) else f"{kind} «{title}»"
 
 
-async def active_plan(services: Services) -> ActivePlan | None:
-    """The active plan's knowledge base, rebuilt only when something changed."""
-    async with services.db.session() as session:
+async def active_plan(
+    services: Services, *, session: AsyncSession | None = None
+) -> ActivePlan | None:
+    """The active plan's knowledge base, rebuilt only when something changed (read in
+    *session* when the caller has one)."""
+    async with services.db.within(session) as session:
         plan = await plans.active_plan(session)
         if plan is None:
             return None

@@ -371,37 +371,33 @@ def _claim_from_json(data: dict[str, Any]) -> Claim:
 
 
 async def unit_for_message(
-    services: Services, *, user_id: int, chat_id: int, chat_type: str, text: str
+    services: Services, session: AsyncSession, *, unit: Unit | None, user_id: int, text: str
 ) -> tuple[Unit | None, str]:
     """The unit a message reports for, and its text without a leading unit name.
 
-    The sender's unit (or the group's); a message may start with a unit's name ("Thôn 2: …"):
-    an admin reports for any unit that way, a member only for their own. A name that looks
-    like a unit but matches none is refused (:class:`InvalidInput`), never guessed. A name
-    that is exactly a unit's, in any case and with or without marks ("thon b: …"), names
-    that unit too: a member's figures for another unit are refused, never credited to
-    their own."""
-    async with services.db.session() as session:
-        unit = await units.reporting_unit(
-            session, user_telegram_id=user_id, chat_telegram_id=chat_id, chat_type=chat_type
-        )
-        name, colon, rest = text.partition(":")
-        if not colon or not name.strip() or len(name.split()) > MAX_UNIT_NAME_WORDS:
-            return unit, text
-        unit_like = looks_like_unit_name(name)
-        match = await units.match_unit(session, name.strip())
-        # Fuzzy matches only for what reads as a unit name, or from an admin; otherwise a
-        # target named before a colon ("lợn: 2.300 con") could pass for a unit.
-        named = match.unit if match.exact or unit_like else None
-        if named is None and not unit_like and await is_admin(services, user_id):
-            named = match.unit
+    *unit* is the sender's own (or the group's); a message may start with a unit's name
+    ("Thôn 2: …"): an admin reports for any unit that way, a member only for their own. A
+    name that looks like a unit but matches none is refused (:class:`InvalidInput`), never
+    guessed. A name that is exactly a unit's, in any case and with or without marks
+    ("thon b: …"), names that unit too: a member's figures for another unit are refused,
+    never credited to their own."""
+    name, colon, rest = text.partition(":")
+    if not colon or not name.strip() or len(name.split()) > MAX_UNIT_NAME_WORDS:
+        return unit, text
+    unit_like = looks_like_unit_name(name)
+    match = await units.match_unit(session, name.strip())
+    # Fuzzy matches only for what reads as a unit name, or from an admin; otherwise a
+    # target named before a colon ("lợn: 2.300 con") could pass for a unit.
+    named = match.unit if match.exact or unit_like else None
+    if named is None and not unit_like and await is_admin(services, user_id, session=session):
+        named = match.unit
     if named is None:
         if unit_like:  # "Thôn 9: …" with no such unit: say so, save nothing
             raise InvalidInput(f"Không tìm thấy đơn vị «{html.escape(name.strip())}». Xem /donvi.")
         return unit, text  # "lợn: 2.300 con" names a target, not a unit
     if unit is not None and named.id == unit.id:
         return unit, rest.strip()
-    if not await is_admin(services, user_id):
+    if not await is_admin(services, user_id, session=session):
         raise InvalidInput(
             "Chỉ quản trị viên mới báo cáo thay cho đơn vị khác. Anh/chị báo cáo cho đơn vị "
             "của mình bằng cách nhắn số liệu, không cần ghi tên đơn vị."
@@ -410,7 +406,11 @@ async def unit_for_message(
 
 
 async def submit(
-    services: Services, sender: Sender, report: ParsedReport, active: ActivePlan
+    services: Services,
+    session: AsyncSession,
+    sender: Sender,
+    report: ParsedReport,
+    active: ActivePlan,
 ) -> Outcome:
     """Save what is clear in *report*, and prepare questions for the rest. A message that
     names another year than the period's ("năm 2025 lợn 2.000 con" in 2026) saves nothing:
@@ -421,21 +421,25 @@ async def submit(
         return Outcome(sender=sender, other_year=other_years[0])
     outcome = Outcome(sender=sender, unreadable=list(report.invalid))
     for decision in decisions:
-        await _apply(services, sender, decision, active, outcome)
+        await _apply(session, sender, decision, active, outcome)
     return outcome
 
 
 async def _apply(
-    services: Services, sender: Sender, decision: Decision, active: ActivePlan, outcome: Outcome
+    session: AsyncSession,
+    sender: Sender,
+    decision: Decision,
+    active: ActivePlan,
+    outcome: Outcome,
 ) -> None:
     if isinstance(decision, Ready) and not decision.confirmed:
-        decision = await _check_running_total(services, sender, decision, active)
+        decision = await _check_running_total(session, sender, decision, active)
     if isinstance(decision, Ready):
-        await _save(services, sender, decision, active, outcome)
+        await _save(session, sender, decision, active, outcome)
     elif isinstance(decision, NoTarget):
         outcome.unmatched.append(decision.claim.source)
     else:
-        outcome.questions.append(await _ask(services, sender, decision, active))
+        outcome.questions.append(await _ask(session, sender, decision, active))
 
 
 def _own_rows(sender: Sender) -> tuple[int, int] | None:
@@ -446,7 +450,7 @@ def _own_rows(sender: Sender) -> tuple[int, int] | None:
 
 
 async def _check_running_total(
-    services: Services, sender: Sender, ready: Ready, active: ActivePlan
+    session: AsyncSession, sender: Sender, ready: Ready, active: ActivePlan
 ) -> Ready | ConfirmValue | PickMode:
     """An increment is judged by the total it makes: "+30.000 con" on a 4.200 target is
     as doubtful as "32.000 con". A cumulative count below the unit's total so far is asked
@@ -456,17 +460,16 @@ async def _check_running_total(
         counts_up = info.additive and not info.lower_is_better
         if sender.correcting or not counts_up or ready.value < 0:
             return ready  # an edit restates its own figure; rates may go down
-    async with services.db.session() as session:
-        row = (await plans.target_rows(session, active.plan_id)).get(ready.target.key)
-        if row is None:
-            return ready
-        so_far = await reports.current_total(
-            session,
-            sender.unit_id,
-            row.id,
-            sender.period.running_keys,
-            excluding=_own_rows(sender),
-        )
+    row = (await plans.target_rows(session, active.plan_id)).get(ready.target.key)
+    if row is None:
+        return ready
+    so_far = await reports.current_total(
+        session,
+        sender.unit_id,
+        row.id,
+        sender.period.running_keys,
+        excluding=_own_rows(sender),
+    )
     if not ready.claim.delta:
         if so_far is not None and ready.value < so_far:
             return PickMode(ready.claim, ready.target, ready.value, so_far)
@@ -480,48 +483,47 @@ async def _check_running_total(
 
 
 async def _save(
-    services: Services, sender: Sender, ready: Ready, active: ActivePlan, outcome: Outcome
+    session: AsyncSession, sender: Sender, ready: Ready, active: ActivePlan, outcome: Outcome
 ) -> None:
-    async with services.db.session() as session:
-        rows = await plans.target_rows(session, active.plan_id)
-        row = rows.get(ready.target.key)
-        if row is None:  # the plan changed under a pending question
-            outcome.unmatched.append(ready.claim.source)
-            return
-        stored = await reports.add_report(
-            session,
-            reports.NewReport(
-                unit_id=sender.unit_id,
-                target_id=row.id,
-                plan_id=active.plan_id,
-                period_key=sender.period.key,
-                running_keys=sender.period.running_keys,
-                excluding=_own_rows(sender),
-                value=ready.value,
-                delta=ready.claim.delta,
-                reporter_telegram_id=sender.telegram_id,
-                chat_telegram_id=sender.chat_id,
-                message_id=sender.message_id,
-                source_key=sender.source_key,
-                source_text=sender.text,
-                reported_at=sender.at,
-            ),
-        )
-        if stored is None:
-            outcome.duplicates += 1
-            return
-        await session.flush()
-        await users.audit(
-            session,
-            "report.add",
-            actor=sender.telegram_id,
-            chat=sender.chat_id,
-            message_id=sender.message_id,
-            report_id=stored.id,
+    rows = await plans.target_rows(session, active.plan_id)
+    row = rows.get(ready.target.key)
+    if row is None:  # the plan changed under a pending question
+        outcome.unmatched.append(ready.claim.source)
+        return
+    stored = await reports.add_report(
+        session,
+        reports.NewReport(
             unit_id=sender.unit_id,
-            target_key=ready.target.key,
-            value=str(ready.value),
-        )
+            target_id=row.id,
+            plan_id=active.plan_id,
+            period_key=sender.period.key,
+            running_keys=sender.period.running_keys,
+            excluding=_own_rows(sender),
+            value=ready.value,
+            delta=ready.claim.delta,
+            reporter_telegram_id=sender.telegram_id,
+            chat_telegram_id=sender.chat_id,
+            message_id=sender.message_id,
+            source_key=sender.source_key,
+            source_text=sender.text,
+            reported_at=sender.at,
+        ),
+    )
+    if stored is None:
+        outcome.duplicates += 1
+        return
+    await session.flush()
+    await users.audit(
+        session,
+        "report.add",
+        actor=sender.telegram_id,
+        chat=sender.chat_id,
+        message_id=sender.message_id,
+        report_id=stored.id,
+        unit_id=sender.unit_id,
+        target_key=ready.target.key,
+        value=str(ready.value),
+    )
     parent = active.parsed.target(ready.target.parent_key) if ready.target.parent_key else None
     outcome.saved.append(
         Saved(
@@ -536,7 +538,7 @@ async def _save(
 
 
 async def _ask(
-    services: Services,
+    session: AsyncSession,
     sender: Sender,
     decision: PickTarget | PickNumber | ConfirmValue | PickMode,
     active: ActivePlan,
@@ -553,15 +555,14 @@ async def _ask(
         step = "mode" if isinstance(decision, PickMode) else "confirm"
         payload |= {"step": step, "claim": _claim_json(decision.claim)}
         payload |= {"target_key": decision.target.key, "value": str(decision.value)}
-    async with services.db.session() as session:
-        pending_id = await pending.create(
-            session,
-            kind=PENDING_KIND,
-            chat_telegram_id=sender.chat_id,
-            user_telegram_id=sender.telegram_id,
-            payload=payload,
-            now=sender.at,
-        )
+    pending_id = await pending.create(
+        session,
+        kind=PENDING_KIND,
+        chat_telegram_id=sender.chat_id,
+        user_telegram_id=sender.telegram_id,
+        payload=payload,
+        now=sender.at,
+    )
     return _question(pending_id, decision, active)
 
 
@@ -639,23 +640,24 @@ class ChoiceError(UserFacingError):
     """A button press that cannot be honoured (expired, someone else's, plan changed)."""
 
 
-async def resolve(services: Services, pending_id: int, choice: str, user_id: int) -> Outcome:
+async def resolve(
+    services: Services, session: AsyncSession, pending_id: int, choice: str, user_id: int
+) -> Outcome:
     """Continue a report after the user pressed a button; each question is answered once."""
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            pending_id,
-            kind=PENDING_KIND,
-            user_telegram_id=user_id,
-            now=services.clock.now(),
-        )
+    payload = await pending.take(
+        session,
+        pending_id,
+        kind=PENDING_KIND,
+        user_telegram_id=user_id,
+        now=services.clock.now(),
+    )
     if payload is None:
         raise ChoiceError(
             "Câu hỏi này đã được trả lời, đã hết hiệu lực hoặc không dành cho anh/chị."
         )
     if choice == "x":
         return Outcome(sender=Sender.from_json(payload["sender"]))
-    active = await knowledge.active_plan(services)
+    active = await knowledge.active_plan(services, session=session)
     if active is None or active.plan_id != payload["plan_id"]:
         raise ChoiceError("Kế hoạch đã thay đổi; anh/chị vui lòng gửi lại số liệu.")
     # The figure stands from the moment it is confirmed: a report sent directly in between
@@ -663,31 +665,31 @@ async def resolve(services: Services, pending_id: int, choice: str, user_id: int
     sender = Sender.from_json(payload["sender"])
     if not sender.correcting:  # a correction keeps the moment of the message it corrects
         sender = replace(sender, at=services.clock.now())
-    await _check_still_reporting(services, sender, user_id)
+    await _check_still_reporting(services, session, sender, user_id)
     decision = _resolved_decision(payload, choice, active)
     if decision is None:
         raise ChoiceError("Lựa chọn không hợp lệ.")
     outcome = Outcome(sender=sender)
-    await _apply(services, sender, decision, active, outcome)
+    await _apply(session, sender, decision, active, outcome)
     return outcome
 
 
-async def _check_still_reporting(services: Services, sender: Sender, user_id: int) -> None:
+async def _check_still_reporting(
+    services: Services, session: AsyncSession, sender: Sender, user_id: int
+) -> None:
     """A question answered late: the unit must still exist, and the user still report for
     it (a member, its bound group, or an admin)."""
-    async with services.db.session() as session:
-        unit = await session.get(Unit, sender.unit_id)
+    unit = await session.get(Unit, sender.unit_id)
     if unit is None or unit.deleted_at is not None:
         raise ChoiceError("Đơn vị này đã bị xóa; số liệu không được ghi.")
-    if await is_admin(services, user_id):
+    if await is_admin(services, user_id, session=session):
         return
-    async with services.db.session() as session:
-        current = await units.reporting_unit(
-            session,
-            user_telegram_id=user_id,
-            chat_telegram_id=sender.chat_id,
-            chat_type="private" if sender.chat_id > 0 else "group",
-        )
+    current = await units.reporting_unit(
+        session,
+        user_telegram_id=user_id,
+        chat_telegram_id=sender.chat_id,
+        chat_type="private" if sender.chat_id > 0 else "group",
+    )
     if current is None or current.id != unit.id:
         raise ChoiceError("Anh/chị không còn báo cáo cho đơn vị này; số liệu không được ghi.")
 
@@ -716,35 +718,37 @@ def _resolved_decision(payload: dict[str, Any], choice: str, active: ActivePlan)
     return None
 
 
-async def undo(services: Services, report_ids: range, user_id: int, *, admin: bool) -> list[str]:
+async def undo(
+    services: Services, session: AsyncSession, report_ids: range, user_id: int, *, admin: bool
+) -> list[str]:
     """Withdraw the figures one confirmation saved ("Hoàn tác"): the rows in *report_ids*
     that came from the same message as the first (other messages' rows may sit between).
     Returns one line per withdrawn figure saying what now stands (empty: undone before);
     only the reporter or an admin may undo."""
-    async with services.db.session() as session:
-        report = await session.get(Report, report_ids.start)
-        if report is None:
-            raise ChoiceError("Không tìm thấy số liệu cần hoàn tác.")
-        if report.reporter_telegram_id != user_id and not admin:
-            raise ChoiceError("Chỉ người gửi số liệu hoặc quản trị viên mới hoàn tác được.")
-        batch = await reports.reports_with_source(session, report.source_key)
-        mine = [r.id for r in batch if r.id in report_ids]
-        withdrawn = await reports.withdraw(session, mine, services.clock.now())
-        for row in withdrawn:
-            await users.audit(session, "report.undo", actor=user_id, report_id=row.id)
-        return [await _withdrawn_line(session, row) for row in withdrawn]
+    report = await session.get(Report, report_ids.start)
+    if report is None:
+        raise ChoiceError("Không tìm thấy số liệu cần hoàn tác.")
+    if report.reporter_telegram_id != user_id and not admin:
+        raise ChoiceError("Chỉ người gửi số liệu hoặc quản trị viên mới hoàn tác được.")
+    batch = await reports.reports_with_source(session, report.source_key)
+    mine = [r.id for r in batch if r.id in report_ids]
+    withdrawn = await reports.withdraw(session, mine, services.clock.now())
+    for row in withdrawn:
+        await users.audit(session, "report.undo", actor=user_id, report_id=row.id)
+    return [await _withdrawn_line(session, row) for row in withdrawn]
 
 
-async def withdraw_last(services: Services, user_id: int, plan_id: int) -> list[str]:
+async def withdraw_last(
+    services: Services, session: AsyncSession, user_id: int, plan_id: int
+) -> list[str]:
     """/huy: withdraw the sender's most recent report (all figures of that message).
     Returns one line per withdrawn figure, with what now stands:
     "Thôn 1 — Trồng cây phân tán: rút 12.500 cây; số liệu hiện tại: 10.000 cây"."""
-    async with services.db.session() as session:
-        batch = await reports.last_report_batch(session, user_id, plan_id)
-        withdrawn = await reports.withdraw(session, [r.id for r in batch], services.clock.now())
-        for row in withdrawn:
-            await users.audit(session, "report.withdraw", actor=user_id, report_id=row.id)
-        return [await _withdrawn_line(session, row) for row in withdrawn]
+    batch = await reports.last_report_batch(session, user_id, plan_id)
+    withdrawn = await reports.withdraw(session, [r.id for r in batch], services.clock.now())
+    for row in withdrawn:
+        await users.audit(session, "report.withdraw", actor=user_id, report_id=row.id)
+    return [await _withdrawn_line(session, row) for row in withdrawn]
 
 
 async def _withdrawn_line(session: AsyncSession, row: Report) -> str:
@@ -763,6 +767,7 @@ async def _withdrawn_line(session: AsyncSession, row: Report) -> str:
 
 async def correct(
     services: Services,
+    session: AsyncSession,
     sender: Sender,
     report: ParsedReport,
     active: ActivePlan,
@@ -777,29 +782,25 @@ async def correct(
     if sender.message_id is None:
         return Outcome(sender=sender), 0
     chat_id, message_id = sender.chat_id, sender.message_id
-    async with services.db.session() as session:
-        live = await reports.reports_of_message(session, chat_id, message_id)
-        ever = live or await reports.reports_of_message(
-            session, chat_id, message_id, live_only=False
-        )
+    live = await reports.reports_of_message(session, chat_id, message_id)
+    ever = live or await reports.reports_of_message(session, chat_id, message_id, live_only=False)
     # Rows of this very version mean the edit was delivered before: it is already applied.
     already = sum(1 for r in live if r.source_key == sender.source_key)
     if not already:  # the buttons asked about the earlier version are void
-        async with services.db.session() as session:
-            await pending.close_for_message(
-                session,
-                kind=PENDING_KIND,
-                chat_telegram_id=chat_id,
-                message_id=message_id,
-                now=services.clock.now(),
-            )
+        await pending.close_for_message(
+            session,
+            kind=PENDING_KIND,
+            chat_telegram_id=chat_id,
+            message_id=message_id,
+            now=services.clock.now(),
+        )
     old = [r for r in live if r.source_key != sender.source_key]
     if not ever:
         # The first version stored nothing (no target fitted, a typo in the number): the
         # corrected one is a report like any other, where a new message would be one.
         if not may_start:
             return Outcome(sender=sender), 0
-        return await submit(services, sender, report, active), 0
+        return await submit(services, session, sender, report, active), 0
     if already or not old:
         return Outcome(sender=sender, duplicates=already), 0
     # The corrected figures stand where the first ones stood: the same moment and period
@@ -811,28 +812,32 @@ async def correct(
         period=parse_period_key(first.period_key),
         correcting=True,
     )
-    outcome = await submit(services, sender, report, active)
+    outcome = await submit(services, session, sender, report, active)
     if outcome.other_year is not None:  # nothing saved: the first version stands
         return outcome, 0
     new_ids = [report_id for saved in outcome.saved for report_id in saved.report_ids]
-    async with services.db.session() as session:
-        changed = await reports.replace_reports(
-            session, [r.id for r in old], new_ids, services.clock.now()
-        )
-        await users.audit(
-            session,
-            "report.edit",
-            actor=sender.telegram_id,
-            chat=sender.chat_id,
-            message_id=sender.message_id,
-            replaced=[r.id for r in old],
-            new=new_ids,
-        )
+    changed = await reports.replace_reports(
+        session, [r.id for r in old], new_ids, services.clock.now()
+    )
+    await users.audit(
+        session,
+        "report.edit",
+        actor=sender.telegram_id,
+        chat=sender.chat_id,
+        message_id=sender.message_id,
+        replaced=[r.id for r in old],
+        new=new_ids,
+    )
     return outcome, changed
 
 
 async def progress_table(
-    services: Services, active: ActivePlan, period: Period, *, unit: Unit | None = None
+    services: Services,
+    active: ActivePlan,
+    period: Period,
+    *,
+    unit: Unit | None = None,
+    session: AsyncSession | None = None,
 ) -> ProgressTable:
     """Every unit (or one) against every target of the plan for *period*: those with a
     figure, and the qualitative ones (no figure, no parts) with the status someone set."""
@@ -846,7 +851,7 @@ async def progress_table(
         for t in parsed.targets
         if reportable(t) or t.key not in compound
     )
-    async with services.db.session() as session:
+    async with services.db.within(session) as session:
         unit_rows = [unit] if unit is not None else await units.list_units(session)
         rows = await plans.target_rows(session, active.plan_id)
         latest = await reports.latest_figures(
@@ -896,13 +901,15 @@ async def progress_table(
     )
 
 
-async def period_for_kind(services: Services, kind: str | None) -> Period:
+async def period_for_kind(
+    services: Services, kind: str | None, *, session: AsyncSession | None = None
+) -> Period:
     """The latest period of *kind* ("6thang" or "nam") that has begun: the current one, or
     for "nam" asked during a six-month period, last year's. None means the period being
     compiled: the one just closed for a while after its deadline, else the current one."""
     if kind is None:
-        return await summary_period(services)
-    current = await current_period(services)
+        return await summary_period(services, session=session)
+    current = await current_period(services, session=session)
     if kind == current.kind:
         return current
     if kind == "nam":  # in the first half of the year the latest annual period is last year's

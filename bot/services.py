@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackContext
 
 from bot.clock import Clock
@@ -35,12 +36,15 @@ class Services:
     caches: dict[str, Any] = field(default_factory=dict)
 
 
-async def is_admin(services: Services, telegram_id: int) -> bool:
-    """Admins: ADMIN_IDS, the offline console's user for its run, and those promoted."""
+async def is_admin(
+    services: Services, telegram_id: int, *, session: AsyncSession | None = None
+) -> bool:
+    """Admins: ADMIN_IDS, the offline console's user for its run, and those promoted
+    (looked up in *session* when the caller has one)."""
     if telegram_id in services.settings.admin_ids or telegram_id in services.session_admin_ids:
         return True
-    async with services.db.session() as session:
-        return await users.is_admin(session, telegram_id)
+    async with services.db.within(session) as own:
+        return await users.is_admin(own, telegram_id)
 
 
 def attach_services(

@@ -14,10 +14,16 @@ limiter, so it wraps each call; ``getUpdates`` is left to the inbox poller).
 
 Throttling (30 calls a second in all, 20 a minute per group, as Telegram asks) happens
 before each attempt, with ``aiolimiter``.
+
+A call sent with ``rate_limit_args=CALLER_PACED`` is paced and retried by its caller (the
+reminder broadcast, reminders/broadcast.py, which keeps its own per-group 20/min rule and
+must decide itself what may be sent again so that no chat is reminded twice): it goes
+through here in one attempt, neither throttled nor retried a second time.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
@@ -63,6 +69,15 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 PERMANENT = (BadRequest, Forbidden, InvalidToken, Conflict, ChatMigrated)
 
 
+class Pacing(enum.Enum):
+    """``rate_limit_args`` values understood by :class:`RetryingRateLimiter`."""
+
+    CALLER = "caller"  # the caller paces and retries this call: one attempt, no throttle
+
+
+CALLER_PACED = Pacing.CALLER
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Backoff parameters; the defaults ride out an outage of about two minutes."""
@@ -105,7 +120,7 @@ def _retry_after_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-class RetryingRateLimiter(BaseRateLimiter[int]):
+class RetryingRateLimiter(BaseRateLimiter[Pacing]):
     """PTB's rate-limiter hook, used for throttling and the retry policy on every call."""
 
     def __init__(self, policy: RetryPolicy | None = None) -> None:
@@ -139,9 +154,12 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: Pacing | None,
     ) -> ApiResult:
-        """Call *callback*, throttled, retried according to the policy."""
+        """Call *callback*, throttled, retried according to the policy (once, untouched,
+        when its caller paces and retries it: :data:`CALLER_PACED`)."""
+        if rate_limit_args is Pacing.CALLER:
+            return await callback(*args, **kwargs)
         retrying = AsyncRetrying(
             retry=retry_if_exception(lambda error: should_retry(error, endpoint)),
             wait=self._wait,
@@ -194,4 +212,11 @@ def _log_retry(endpoint: str, state: RetryCallState) -> None:
     )
 
 
-__all__ = ["RetryPolicy", "RetryingRateLimiter", "is_creating", "should_retry"]
+__all__ = [
+    "CALLER_PACED",
+    "Pacing",
+    "RetryPolicy",
+    "RetryingRateLimiter",
+    "is_creating",
+    "should_retry",
+]

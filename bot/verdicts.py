@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.core.periods import Period
 from bot.core.plan import Target
 from bot.core.text import fold
@@ -68,6 +70,7 @@ def parse_achieved(words: str) -> bool | None:
 
 async def set_verdict(
     services: Services,
+    session: AsyncSession,
     active: ActivePlan,
     period: Period,
     target: Target,
@@ -76,52 +79,50 @@ async def set_verdict(
     sender: Sender,
 ) -> None:
     """Store the status (append-only, traceable to the message) and log it."""
-    async with services.db.session() as session:
-        rows = await plans.target_rows(session, active.plan_id)
-        row = rows.get(target.key)
-        if row is None:
-            raise UserFacingError("Chỉ tiêu này không còn trong kế hoạch đang dùng.")
-        stored = await reports.add_verdict(
-            session,
-            reports.NewVerdict(
-                plan_id=active.plan_id,
-                target_id=row.id,
-                period_key=period.key,
-                achieved=achieved,
-                unit_id=sender.unit_id,
-                set_by_telegram_id=sender.telegram_id,
-                chat_telegram_id=sender.chat_id,
-                message_id=sender.message_id,
-                source_text=sender.text,
-                set_at=services.clock.now(),
-            ),
-        )
-        await audit(
-            session,
-            "verdict.set",
-            actor=sender.telegram_id,
-            chat=sender.chat_id,
-            message_id=sender.message_id,
-            verdict=stored.id,
-            target=target.key,
-            period=period.key,
+    rows = await plans.target_rows(session, active.plan_id)
+    row = rows.get(target.key)
+    if row is None:
+        raise UserFacingError("Chỉ tiêu này không còn trong kế hoạch đang dùng.")
+    stored = await reports.add_verdict(
+        session,
+        reports.NewVerdict(
+            plan_id=active.plan_id,
+            target_id=row.id,
+            period_key=period.key,
             achieved=achieved,
-        )
-        await session.commit()
+            unit_id=sender.unit_id,
+            set_by_telegram_id=sender.telegram_id,
+            chat_telegram_id=sender.chat_id,
+            message_id=sender.message_id,
+            source_text=sender.text,
+            set_at=services.clock.now(),
+        ),
+    )
+    await audit(
+        session,
+        "verdict.set",
+        actor=sender.telegram_id,
+        chat=sender.chat_id,
+        message_id=sender.message_id,
+        verdict=stored.id,
+        target=target.key,
+        period=period.key,
+        achieved=achieved,
+    )
 
 
-async def set_commune_reporter(services: Services, unit_name: str, *, on: bool, actor: int) -> str:
+async def set_commune_reporter(
+    services: Services, session: AsyncSession, unit_name: str, *, on: bool, actor: int
+) -> str:
     """Mark or unmark the unit reporting for the whole commune; the reply text."""
-    async with services.db.session() as session:
-        unit = await units.find_unit(session, unit_name)
-        if unit is None:
-            return f"Không tìm thấy đơn vị «{html.escape(unit_name)}». Xem /donvi."
-        changed = await reports.set_commune_reporter(
-            session, unit.id, on=on, by=actor, at=services.clock.now()
-        )
-        if changed:
-            await audit(session, "commune_reporter.set", actor=actor, unit=unit.id, on=on)
-        await session.commit()
+    unit = await units.find_unit(session, unit_name)
+    if unit is None:
+        return f"Không tìm thấy đơn vị «{html.escape(unit_name)}». Xem /donvi."
+    changed = await reports.set_commune_reporter(
+        session, unit.id, on=on, by=actor, at=services.clock.now()
+    )
+    if changed:
+        await audit(session, "commune_reporter.set", actor=actor, unit=unit.id, on=on)
     name = html.escape(unit.name)
     if on:
         return (

@@ -14,6 +14,7 @@ from bot import knowledge
 from bot.exports.text import MESSAGE_LIMIT, split_messages
 from bot.knowledge import ActivePlan
 from bot.services import Services, get_services, is_admin
+from bot.update_scope import before_speaking, current_scope
 from storage import users
 
 Context = CallbackContext[Any, Any, Any, Any]
@@ -49,6 +50,9 @@ async def remember_sender(update: Update, services: Services) -> None:
 
 async def sender_is_admin(update: Update, context: Context) -> bool:
     """True when the sender of *update* is an admin."""
+    scope = current_scope()
+    if scope is not None:
+        return await scope.is_admin()
     user = update.effective_user
     return user is not None and await is_admin(get_services(context), user.id)
 
@@ -63,7 +67,11 @@ async def require_admin(update: Update, context: Context) -> bool:
 
 async def require_active_plan(update: Update, context: Context) -> ActivePlan | None:
     """The active plan's knowledge base; when there is none, say so and return None."""
-    active = await knowledge.active_plan(get_services(context))
+    scope = current_scope()
+    if scope is not None:
+        active = await scope.active_plan()
+    else:
+        active = await knowledge.active_plan(get_services(context))
     if active is None:
         await reply(update, NO_PLAN_TEXT)
     return active
@@ -83,6 +91,7 @@ async def reply(
     chat = update.effective_chat
     if chat is None:
         return None
+    await before_speaking()  # what the reply tells of is saved before it goes out
     message = update.effective_message
     parts = split_messages(text.split("\n")) if len(text) > MESSAGE_LIMIT else [text]
     sent: Message | None = None
@@ -127,6 +136,7 @@ async def acknowledge(
     query: CallbackQuery, text: str | None = None, *, alert: bool = False
 ) -> None:
     """Answer a button press (stops the spinner; *text* as a toast or an alert)."""
+    await before_speaking()
     try:
         await query.answer(text, show_alert=alert)
     except BadRequest as exc:

@@ -17,10 +17,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from bot.core.questions import looks_like_question, reads_as_report
 from bot.core.report_parser import has_figure
-from bot.services import get_services
+from bot.update_scope import scope_of
 from handlers import questions, reporting
 from handlers.common import Context, acknowledge, reply
-from storage import pending, units
+from storage import pending
 
 ROUTE_PREFIX = "route:"
 ASK_ROUTE = "Anh/chị muốn ghi số liệu này vào báo cáo, hay đang hỏi về kế hoạch?"
@@ -69,29 +69,23 @@ async def _private(update: Update, context: Context, text: str) -> None:
 
 
 async def _group(update: Update, context: Context, text: str) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    services = get_services(context)
-    async with services.db.session() as session:
-        bound = await units.unit_of_chat(session, chat.id)
-    if bound is not None:
+    if await scope_of(context).group_unit() is not None:
         await reporting.report_text(update, context, text, quiet_when_unmatched=True)
 
 
 async def _ask_route(update: Update, context: Context, text: str) -> None:
-    services = get_services(context)
+    scope = scope_of(context)
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     message = update.effective_message
-    async with services.db.session() as session:
-        pending_id = await pending.create(
-            session,
-            kind="route",
-            chat_telegram_id=chat.id,
-            user_telegram_id=user.id,
-            payload={"text": text, "message_id": message.message_id if message else None},
-            now=services.clock.now(),
-        )
+    pending_id = await pending.create(
+        scope.session,
+        kind="route",
+        chat_telegram_id=chat.id,
+        user_telegram_id=user.id,
+        payload={"text": text, "message_id": message.message_id if message else None},
+        now=scope.services.clock.now(),
+    )
     buttons = [
         [InlineKeyboardButton("Ghi số liệu", callback_data=f"{ROUTE_PREFIX}{pending_id}:r")],
         [InlineKeyboardButton("Đây là câu hỏi", callback_data=f"{ROUTE_PREFIX}{pending_id}:q")],
@@ -103,16 +97,15 @@ async def route_chosen(update: Update, context: Context) -> None:
     """The answer to "report or question?"."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    services = get_services(context)
+    scope = scope_of(context)
     pending_id, _, choice = query.data.removeprefix(ROUTE_PREFIX).partition(":")
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            int(pending_id),
-            kind="route",
-            user_telegram_id=update.effective_user.id,
-            now=services.clock.now(),
-        )
+    payload = await pending.take(
+        scope.session,
+        int(pending_id),
+        kind="route",
+        user_telegram_id=update.effective_user.id,
+        now=scope.services.clock.now(),
+    )
     if payload is None:
         await acknowledge(query, "Câu hỏi này không còn hiệu lực.", alert=True)
         return

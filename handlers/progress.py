@@ -22,13 +22,11 @@ from bot.exports.excel import build_workbook
 from bot.exports.pdf import docx_to_pdf
 from bot.exports.text import render_summary, render_unit_progress
 from bot.exports.word import build_report_draft
-from bot.periods import reporting_period
-from bot.services import get_services
+from bot.update_scope import before_speaking, scope_of
 from handlers.common import (
     Context,
     command,
     command_args,
-    remember_sender,
     reply,
     require_active_plan,
     require_admin,
@@ -78,26 +76,21 @@ COMMANDS = (
 
 async def tiendo(update: Update, context: Context) -> None:
     """/tiendo: the sender's unit, each target with its latest figure, % and a bar."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    await scope.remember_sender()
     active = await require_active_plan(update, context)
     if active is None:
         return
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
     named = command_args(update)
     admin = await sender_is_admin(update, context)
-    async with services.db.session() as session:
-        if named and admin:
-            unit = await units.find_unit(session, named)
-            if unit is None:
-                await reply(update, f"Không tìm thấy đơn vị «{html.escape(named)}». Xem /donvi.")
-                return
-        else:
-            unit = await units.reporting_unit(
-                session, user_telegram_id=user.id, chat_telegram_id=chat.id, chat_type=chat.type
-            )
-            asked = await units.find_unit(session, named) if named else None
+    if named and admin:
+        unit = await units.find_unit(scope.session, named)
+        if unit is None:
+            await reply(update, f"Không tìm thấy đơn vị «{html.escape(named)}». Xem /donvi.")
+            return
+    else:
+        unit = await scope.reporting_unit()
+        asked = await units.find_unit(scope.session, named) if named else None
     if named and not admin and (unit is None or asked is None or asked.id != unit.id):
         await reply(
             update,
@@ -108,8 +101,10 @@ async def tiendo(update: Update, context: Context) -> None:
     if unit is None:
         await reply(update, await not_member_text(update, context))
         return
-    period = await reporting_period(services, unit.id)  # where the unit's next figure goes
-    table = await reporting.progress_table(services, active, period, unit=unit)
+    period = await scope.reporting_period(unit.id)  # where the unit's next figure goes
+    table = await reporting.progress_table(
+        scope.services, active, period, unit=unit, session=scope.session
+    )
     for text in render_unit_progress(table, unit.name):
         await reply(update, text)
 
@@ -127,14 +122,16 @@ async def _asked_period(
             update, f"Cách dùng: <code>/{name} 6thang</code> hoặc <code>/{name} nam</code>."
         )
         return None
-    return await reporting.period_for_kind(get_services(context), kind)
+    scope = scope_of(context)
+    return await reporting.period_for_kind(scope.services, kind, session=scope.session)
 
 
 async def tonghop(update: Update, context: Context) -> None:
     """/tonghop [6thang|nam]: every unit against every target for the period, the units
     missing, and a chart."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    services = scope.services
+    await scope.remember_sender()
     if not await require_admin(update, context):
         return
     active = await require_active_plan(update, context)
@@ -143,7 +140,7 @@ async def tonghop(update: Update, context: Context) -> None:
     period = await _asked_period(update, context, "tonghop")
     if period is None:
         return
-    table = await reporting.progress_table(services, active, period)
+    table = await reporting.progress_table(services, active, period, session=scope.session)
     for text in render_summary(table, tz=services.settings.tz):
         await reply(update, text)
     if (table.figures or table.verdicts) and update.effective_chat is not None:
@@ -158,8 +155,9 @@ async def tonghop(update: Update, context: Context) -> None:
 
 async def xuatbaocao(update: Update, context: Context) -> None:
     """/xuatbaocao [6thang|nam]: an Excel workbook and a Word draft of the report."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    services = scope.services
+    await scope.remember_sender()
     if not await require_admin(update, context):
         return
     active = await require_active_plan(update, context)
@@ -171,10 +169,11 @@ async def xuatbaocao(update: Update, context: Context) -> None:
     period = await _asked_period(update, context, "xuatbaocao", asked)
     if period is None:
         return
-    table = await reporting.progress_table(services, active, period)
+    table = await reporting.progress_table(services, active, period, session=scope.session)
     kind = "nam" if period.key.endswith("-nam") else "6thang"
     chat = update.effective_chat
     assert chat is not None
+    await before_speaking()
     stem = f"tien-do-{period.key}"
     await chat.send_document(
         InputFile(build_workbook(table, tz=services.settings.tz), filename=f"{stem}.xlsx"),
@@ -222,8 +221,9 @@ def _verdict_list(table: ProgressTable, targets: list[Target], period_label: str
 async def danhgia(update: Update, context: Context) -> None:
     """/danhgia [số chỉ tiêu dat|chuadat]: list the qualitative targets with their status, or
     set one (an admin for the commune, a member for their unit)."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    services = scope.services
+    await scope.remember_sender()
     active = await require_active_plan(update, context)
     if active is None:
         return
@@ -232,18 +232,15 @@ async def danhgia(update: Update, context: Context) -> None:
     admin = await sender_is_admin(update, context)
     unit = None
     if not admin:
-        async with services.db.session() as session:
-            unit = await units.reporting_unit(
-                session, user_telegram_id=user.id, chat_telegram_id=chat.id, chat_type=chat.type
-            )
+        unit = await scope.reporting_unit()
         if unit is None:
             await reply(update, await not_member_text(update, context))
             return
-    period = await reporting.period_for_kind(services, None)
+    period = await reporting.period_for_kind(services, None, session=scope.session)
     targets = verdicts.qualitative_targets(active)
     words = command_args(update).split(maxsplit=1)
     if not words:
-        table = await reporting.progress_table(services, active, period)
+        table = await reporting.progress_table(services, active, period, session=scope.session)
         if not targets:
             await reply(update, "Kế hoạch đang dùng không có chỉ tiêu định tính.")
             return
@@ -268,7 +265,7 @@ async def danhgia(update: Update, context: Context) -> None:
     )
     try:
         await verdicts.set_verdict(
-            services, active, period, target, achieved=achieved, sender=sender
+            services, scope.session, active, period, target, achieved=achieved, sender=sender
         )
     except UserFacingError as exc:
         await reply(update, html.escape(exc.message_vi))
@@ -284,17 +281,16 @@ async def danhgia(update: Update, context: Context) -> None:
 
 async def sochung(update: Update, context: Context) -> None:
     """/sochung [bo] <tên đơn vị>: the unit whose figures are the commune's own."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    await scope.remember_sender()
     if not await require_admin(update, context):
         return
     user = update.effective_user
     assert user is not None
     args = command_args(update)
     if not args:
-        async with services.db.session() as session:
-            ids = await reports.commune_reporter_ids(session)
-            names = [u.name for u in await units.list_units(session) if u.id in ids]
+        ids = await reports.commune_reporter_ids(scope.session)
+        names = [u.name for u in await units.list_units(scope.session) if u.id in ids]
         listed = ", ".join(html.escape(n) for n in names) or "chưa có"
         await reply(
             update,
@@ -305,9 +301,10 @@ async def sochung(update: Update, context: Context) -> None:
     first, _, rest = args.partition(" ")
     off = fold(first) == "bo" and bool(rest.strip())
     name = rest.strip() if off else args
-    await reply(
-        update, await verdicts.set_commune_reporter(services, name, on=not off, actor=user.id)
+    answer = await verdicts.set_commune_reporter(
+        scope.services, scope.session, name, on=not off, actor=user.id
     )
+    await reply(update, answer)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

@@ -16,13 +16,12 @@ from bot.core.matcher import Answer
 from bot.core.questions import asks_about_deadline, is_small_talk
 from bot.core.text import fold
 from bot.plans import target_block
-from bot.services import get_services
+from bot.update_scope import scope_of
 from handlers.common import (
     Context,
     acknowledge,
     command,
     command_args,
-    remember_sender,
     remove_buttons,
     reply,
     require_active_plan,
@@ -85,13 +84,14 @@ async def hoi(update: Update, context: Context) -> None:
 
 async def answer_text(update: Update, context: Context, question: str) -> None:
     """Answer *question*: a figure, a passage, a choice of close matches, or a plain "no"."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    services = scope.services
+    await scope.remember_sender()
     if is_small_talk(question):
         await reply(update, SMALL_TALK_REPLY)
         return
     if asks_about_deadline(question):  # the reporting calendar answers, not the plan
-        views = await service.list_deadlines_with_counts(services)
+        views = await service.list_deadlines_with_counts(services, session=scope.session)
         await reply(update, list_text(views, usage_year=None))
         return
     active = await require_active_plan(update, context)
@@ -112,17 +112,16 @@ async def _choice_markup(
     """The close matches as buttons, and "Không phải". The plan's id rides in every button
     (after a switch of plan, "t:5" is another target); the question that "Không phải" records
     is kept in the database, so a restart or a later question does not lose it."""
-    services = get_services(context)
+    scope = scope_of(context)
     user, chat = update.effective_user, update.effective_chat
-    async with services.db.session() as session:
-        pending_id = await pending.create(
-            session,
-            kind=NONE_KIND,
-            chat_telegram_id=chat.id if chat else 0,
-            user_telegram_id=user.id if user else 0,
-            payload={"question": question, "plan_id": plan_id},
-            now=services.clock.now(),
-        )
+    pending_id = await pending.create(
+        scope.session,
+        kind=NONE_KIND,
+        chat_telegram_id=chat.id if chat else 0,
+        user_telegram_id=user.id if user else 0,
+        payload={"question": question, "plan_id": plan_id},
+        now=scope.services.clock.now(),
+    )
     prefix = f"{QA_PREFIX}{plan_id}:"
     rows = [
         [InlineKeyboardButton(label[:60], callback_data=f"{prefix}{hit_id}")]
@@ -134,16 +133,14 @@ async def _choice_markup(
 
 
 async def _record_unanswered(update: Update, context: Context, question: str, plan_id: int) -> None:
-    services = get_services(context)
     user, chat = update.effective_user, update.effective_chat
-    async with services.db.session() as session:
-        await plans.record_unanswered(
-            session,
-            question,
-            plan_id=plan_id,
-            asked_by=user.id if user else None,
-            chat_id=chat.id if chat else None,
-        )
+    await plans.record_unanswered(
+        scope_of(context).session,
+        question,
+        plan_id=plan_id,
+        asked_by=user.id if user else None,
+        chat_id=chat.id if chat else None,
+    )
 
 
 async def choice_pressed(update: Update, context: Context) -> None:
@@ -177,15 +174,14 @@ async def _record_rejected(update: Update, context: Context, choice: str, plan_i
     user = update.effective_user
     if not pending_text.isdigit() or user is None:
         return False
-    services = get_services(context)
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            int(pending_text),
-            kind=NONE_KIND,
-            user_telegram_id=user.id,
-            now=services.clock.now(),
-        )
+    scope = scope_of(context)
+    payload = await pending.take(
+        scope.session,
+        int(pending_text),
+        kind=NONE_KIND,
+        user_telegram_id=user.id,
+        now=scope.services.clock.now(),
+    )
     if payload is None or payload.get("plan_id") != plan_id:
         return False
     await _record_unanswered(update, context, str(payload["question"]), plan_id)
@@ -194,8 +190,7 @@ async def _record_rejected(update: Update, context: Context, choice: str, plan_i
 
 async def chitieu(update: Update, context: Context) -> None:
     """/chitieu [trang]: the active plan's targets, grouped, paged with buttons when long."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    await scope_of(context).remember_sender()
     asked = command_args(update)
     page = int(asked) - 1 if asked.isdigit() and int(asked) > 0 else 0
     await _send_targets_page(update, context, page, edit=False)
@@ -241,11 +236,9 @@ async def _send_targets_page(update: Update, context: Context, page: int, *, edi
 
 async def cauhoi(update: Update, context: Context) -> None:
     """/cauhoi (admins): recent questions the bot could not answer, to improve synonyms."""
-    services = get_services(context)
     if not await require_admin(update, context):
         return
-    async with services.db.session() as session:
-        rows = await plans.list_unanswered(session, limit=20)
+    rows = await plans.list_unanswered(scope_of(context).session, limit=20)
     if not rows:
         await reply(update, "Chưa có câu hỏi nào bot không trả lời được.")
         return
@@ -269,28 +262,28 @@ TUVUNG_USAGE = (
 
 async def tuvung(update: Update, context: Context) -> None:
     """/tuvung (admins): list, add (`them từ = nghĩa`) or remove (`xoa từ`) synonyms."""
-    services = get_services(context)
+    scope = scope_of(context)
     if not await require_admin(update, context):
         return
     action, _, rest = command_args(update).partition(" ")
     action, rest = fold(action), rest.strip()
     user_id = update.effective_user.id if update.effective_user else None
-    async with services.db.session() as session:
-        if action == "them":
-            phrase, _, expansion = rest.partition("=")
-            if not phrase.strip() or not expansion.strip():
-                await reply(update, TUVUNG_USAGE)
-                return
-            await plans.add_synonym(session, phrase.strip(), expansion.strip(), user_id)
-            text = f"Đã thêm: «{html.escape(phrase.strip())}» = «{html.escape(expansion.strip())}»."
-        elif action == "xoa" and rest:
-            removed = await plans.remove_synonym(session, rest)
-            text = "Đã xóa." if removed else f"Không có từ «{html.escape(rest)}»."
-        elif not action:
-            text = _synonyms_text(await plans.list_synonyms(session))
-        else:
-            text = TUVUNG_USAGE
-    knowledge.invalidate(services)
+    session = scope.session
+    if action == "them":
+        phrase, _, expansion = rest.partition("=")
+        if not phrase.strip() or not expansion.strip():
+            await reply(update, TUVUNG_USAGE)
+            return
+        await plans.add_synonym(session, phrase.strip(), expansion.strip(), user_id)
+        text = f"Đã thêm: «{html.escape(phrase.strip())}» = «{html.escape(expansion.strip())}»."
+    elif action == "xoa" and rest:
+        removed = await plans.remove_synonym(session, rest)
+        text = "Đã xóa." if removed else f"Không có từ «{html.escape(rest)}»."
+    elif not action:
+        text = _synonyms_text(await plans.list_synonyms(session))
+    else:
+        text = TUVUNG_USAGE
+    knowledge.invalidate(scope.services)
     await reply(update, text)
 
 

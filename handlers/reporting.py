@@ -9,29 +9,26 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import knowledge, reporting
+from bot import reporting
 from bot.commands import Audience, Command
 from bot.core.questions import reads_as_report
 from bot.core.report_parser import parse_report
 from bot.core.text import shorten
 from bot.errors import UserFacingError
 from bot.exports.text import render_confirmation
-from bot.periods import reporting_period
 from bot.reporting import Outcome, Saved, Sender, target_info
-from bot.services import Services, get_services
+from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
     acknowledge,
     command,
     command_args,
-    remember_sender,
     remove_buttons,
     reply,
     require_active_plan,
     sender_is_admin,
 )
 from reminders.service import REPORT_CALLBACK
-from storage import units
 from storage.models import Unit
 
 COMMANDS = (
@@ -89,8 +86,8 @@ async def report_text(
 
     In a unit's group chat (*quiet_when_unmatched*) a message none of whose figures fits a
     target is ordinary chatter, so the bot stays silent instead of complaining."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    await scope.remember_sender()
     try:
         unit, text = await _unit_and_text(update, context, text)
     except UserFacingError as exc:
@@ -107,8 +104,8 @@ async def report_text(
     if parsed.empty:
         await reply(update, f"Tôi không thấy số liệu nào trong tin nhắn.\n\n{USAGE}")
         return
-    sender = await _sender(update, services, unit, text, edited=False, message_id=message_id)
-    outcome = await reporting.submit(services, sender, parsed, active)
+    sender = await _sender(update, scope, unit, text, edited=False, message_id=message_id)
+    outcome = await reporting.submit(scope.services, scope.session, sender, parsed, active)
     heard = outcome.saved or outcome.questions or outcome.duplicates or outcome.other_year
     if quiet_when_unmatched and not heard:
         return
@@ -117,20 +114,21 @@ async def report_text(
 
 async def _unit_and_text(update: Update, context: Context, text: str) -> tuple[Unit | None, str]:
     """The unit the message reports for, and the text left once a unit's name is read."""
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
+    user = update.effective_user
+    assert user is not None
+    scope = scope_of(context)
     return await reporting.unit_for_message(
-        get_services(context),
+        scope.services,
+        scope.session,
+        unit=await scope.reporting_unit(),
         user_id=user.id,
-        chat_id=chat.id,
-        chat_type=chat.type,
         text=text,
     )
 
 
 async def _sender(
     update: Update,
-    services: Services,
+    scope: UpdateScope,
     unit: Unit,
     text: str,
     *,
@@ -152,8 +150,8 @@ async def _sender(
         message_id=message_id,
         source_key=f"tg:{chat.id}:{message_id}:{version}",
         text=text,
-        at=services.clock.now(),
-        period=await reporting_period(services, unit.id),
+        at=scope.services.clock.now(),
+        period=await scope.reporting_period(unit.id),
     )
 
 
@@ -216,10 +214,12 @@ async def choice_pressed(update: Update, context: Context) -> None:
     """A button under a report question: which target, which number, save anyway, skip."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    services = get_services(context)
+    scope = scope_of(context)
     pending, _, choice = query.data.removeprefix(reporting.CALLBACK_PREFIX).partition(":")
     try:
-        outcome = await reporting.resolve(services, int(pending), choice, update.effective_user.id)
+        outcome = await reporting.resolve(
+            scope.services, scope.session, int(pending), choice, update.effective_user.id
+        )
     except UserFacingError as exc:
         await acknowledge(query, exc.message_vi, alert=True)
         return
@@ -235,12 +235,14 @@ async def undo_pressed(update: Update, context: Context) -> None:
     """The "Hoàn tác" button: withdraw the figures the confirmed message stored."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    services = get_services(context)
+    scope = scope_of(context)
     first, _, last = query.data.removeprefix(UNDO_PREFIX).partition("-")
     ids = range(int(first), int(last or first) + 1)
     admin = await sender_is_admin(update, context)
     try:
-        undone = await reporting.undo(services, ids, update.effective_user.id, admin=admin)
+        undone = await reporting.undo(
+            scope.services, scope.session, ids, update.effective_user.id, admin=admin
+        )
     except UserFacingError as exc:
         await acknowledge(query, exc.message_vi, alert=True)
         return
@@ -258,13 +260,15 @@ async def undo_pressed(update: Update, context: Context) -> None:
 
 async def huy(update: Update, context: Context) -> None:
     """/huy: withdraw the sender's most recent report."""
-    services = get_services(context)
+    scope = scope_of(context)
     user = update.effective_user
     assert user is not None
     active = await require_active_plan(update, context)
     if active is None:
         return
-    withdrawn = await reporting.withdraw_last(services, user.id, active.plan_id)
+    withdrawn = await reporting.withdraw_last(
+        scope.services, scope.session, user.id, active.plan_id
+    )
     if not withdrawn:
         await reply(update, "Anh/chị chưa có báo cáo nào để rút lại.")
         return
@@ -278,7 +282,7 @@ async def huy(update: Update, context: Context) -> None:
 
 async def message_edited(update: Update, context: Context) -> None:
     """An edited message that had stored figures: correct them from the new text."""
-    services = get_services(context)
+    scope = scope_of(context)
     message = update.edited_message
     if message is None or not message.text or message.text.startswith("/"):
         return
@@ -288,13 +292,13 @@ async def message_edited(update: Update, context: Context) -> None:
         if message.chat.type == ChatType.PRIVATE:  # group chatter edited stays unanswered
             await reply(update, exc.message_vi)
         return
-    active = await knowledge.active_plan(services)
+    active = await scope.active_plan()
     if unit is None or active is None:
         return
-    sender = await _sender(update, services, unit, text, edited=True)
-    may_start = await _reads_as_new_report(update, services, text)
+    sender = await _sender(update, scope, unit, text, edited=True)
+    may_start = await _reads_as_new_report(update, scope, text)
     outcome, replaced = await reporting.correct(
-        services, sender, parse_report(text), active, may_start=may_start
+        scope.services, scope.session, sender, parse_report(text), active, may_start=may_start
     )
     if replaced:
         await reply(update, f"Đã cập nhật theo tin nhắn vừa sửa ({replaced} số liệu cũ được thay).")
@@ -303,7 +307,7 @@ async def message_edited(update: Update, context: Context) -> None:
         await _send_outcome(update, outcome)
 
 
-async def _reads_as_new_report(update: Update, services: Services, text: str) -> bool:
+async def _reads_as_new_report(update: Update, scope: UpdateScope, text: str) -> bool:
     """Whether this text, sent new, would have been read as a report (see handlers.messages):
     figures and no question, in a private chat or a group bound to a unit."""
     chat = update.effective_chat
@@ -313,8 +317,7 @@ async def _reads_as_new_report(update: Update, services: Services, text: str) ->
         return reads_as_report(text)
     if not reads_as_report(text, in_group=True):
         return False
-    async with services.db.session() as session:
-        return await units.unit_of_chat(session, chat.id) is not None
+    return await scope.group_unit() is not None
 
 
 async def report_button(update: Update, context: Context) -> None:

@@ -9,8 +9,8 @@ from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot.commands import Audience, Command, for_audience
-from bot.services import get_services
-from handlers.common import Context, command, remember_sender, reply, sender_is_admin
+from bot.update_scope import scope_of
+from handlers.common import Context, command, reply, sender_is_admin
 from storage import units
 
 COMMANDS = (
@@ -38,8 +38,7 @@ JOIN_HINT = (
 
 async def start(update: Update, context: Context) -> None:
     """Greet the user, say what the bot does and, for newcomers, how to join a unit."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    await scope_of(context).remember_sender()
     user = update.effective_user
     name = f", {html.escape(user.first_name)}" if user and user.first_name else ""
     text = WELCOME.format(name=name)
@@ -52,8 +51,8 @@ async def _is_member(update: Update, context: Context) -> bool:
     """True when the sender already belongs to a unit."""
     if update.effective_user is None:
         return False
-    async with get_services(context).db.session() as session:
-        return await units.unit_of_user(session, update.effective_user.id) is not None
+    session = scope_of(context).session
+    return await units.unit_of_user(session, update.effective_user.id) is not None
 
 
 def help_text(commands: tuple[Command, ...], *, admin: bool) -> str:
@@ -80,10 +79,10 @@ def help_text(commands: tuple[Command, ...], *, admin: bool) -> str:
 
 async def show_help(update: Update, context: Context) -> None:
     """List the commands, grouped for staff and (to admins only) for admins."""
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    await scope.remember_sender()
     admin = await sender_is_admin(update, context)
-    await reply(update, help_text(services.commands, admin=admin))
+    await reply(update, help_text(scope.services.commands, admin=admin))
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

@@ -18,7 +18,7 @@ from bot.core.text import fold
 from bot.errors import NotFound, UserFacingError
 from bot.exports.targets_sheet import build_targets_sheet, read_targets_sheet
 from bot.plans import paginate
-from bot.services import get_services
+from bot.update_scope import before_speaking, scope_of
 from handlers import questions
 from handlers.common import (
     NO_PLAN_TEXT,
@@ -26,7 +26,6 @@ from handlers.common import (
     acknowledge,
     command,
     command_args,
-    remember_sender,
     remove_buttons,
     reply,
     require_admin,
@@ -65,13 +64,14 @@ async def chitieu(update: Update, context: Context) -> None:
     ):  # the listing, as before; "/chitieu bhyt" from a member lists too
         await questions.chitieu(update, context)
         return
-    services = get_services(context)
-    await remember_sender(update, services)
+    scope = scope_of(context)
+    await scope.remember_sender()
     if fold(word) not in READ_ONLY and not await require_admin(update, context):
         return
     try:
         text, markup = await _run(update, context, fold(word), rest.strip())
     except UserFacingError as exc:
+        await scope.rollback()  # a refused change leaves nothing of itself behind
         text, markup = html.escape(exc.message_vi, quote=False), None
     pages = paginate(text.split("\n")) if text else []
     for page in pages[:-1]:
@@ -87,7 +87,7 @@ async def sheet_received(update: Update, context: Context) -> None:
         return
     name = (message.document.file_name or "").lower()
     if not name.endswith(".xlsx"):
-        await remember_sender(update, get_services(context))
+        await scope_of(context).remember_sender()
         if await require_admin(update, context):
             await reply(update, texts.NOT_XLSX)
         return
@@ -95,21 +95,22 @@ async def sheet_received(update: Update, context: Context) -> None:
 
 
 async def _send_sheet(update: Update, context: Context, *, blank: bool) -> None:
-    services = get_services(context)
+    scope = scope_of(context)
     chat = update.effective_chat
     assert chat is not None
-    async with services.db.session() as session:
-        plan = await plans.active_plan(session)
-        if plan is None and not blank:
-            raise NotFound(NO_PLAN_TEXT)
-        current = [] if blank or plan is None else await use.live_targets(session, plan.id)
-        label = knowledge.citation_label(plan) if plan is not None else "Kế hoạch"
+    session = scope.session
+    plan = await plans.active_plan(session)
+    if plan is None and not blank:
+        raise NotFound(NO_PLAN_TEXT)
+    current = [] if blank or plan is None else await use.live_targets(session, plan.id)
+    label = knowledge.citation_label(plan) if plan is not None else "Kế hoạch"
     data = build_targets_sheet(
         current,
         title=f"Chỉ tiêu — {label}",
         direction_of=use.direction_of,
         scope_of=use.scope_of,
     )
+    await before_speaking()
     await chat.send_document(
         InputFile(data, filename="mau-chi-tieu.xlsx" if blank else "chi-tieu.xlsx"),
         caption=texts.TEMPLATE_CAPTION if blank else texts.SHEET_CAPTION,
@@ -120,26 +121,28 @@ async def _import_sheet(
     update: Update, context: Context, file_id: str, *, apply: bool
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Read a returned sheet; problems → nothing changes; removals → asked first."""
-    services = get_services(context)
+    scope = scope_of(context)
+    services = scope.services
+    await before_speaking()  # no lock held while the file comes from Telegram
     telegram_file = await context.bot.get_file(file_id)
     data = bytes(await telegram_file.download_as_bytearray())
     rows, problems = read_targets_sheet(data)
     if problems:
         return "\n".join(texts.sheet_problems_lines(problems)), None
     actor = update.effective_user.id if update.effective_user else None
-    async with services.db.session() as session:
-        plan = await plans.active_plan(session)
-        if plan is None:
-            return NO_PLAN_TEXT, None
-        outcome = await use.apply_sheet(session, plan.id, rows, actor=actor, apply=False)
-        if outcome.problems:
-            return "\n".join(texts.sheet_problems_lines(outcome.problems)), None
-        if outcome.removed and not apply:
-            payload: dict[str, Any] = {"action": "sheet", "file_id": file_id}
-            markup = await _ask(update, context, session, plan.id, payload)
-            return "\n".join(texts.sheet_lines(outcome, done=False)), markup
-        if outcome.changes:
-            outcome = await use.apply_sheet(session, plan.id, rows, actor=actor, apply=True)
+    session = scope.session
+    plan = await plans.active_plan(session)
+    if plan is None:
+        return NO_PLAN_TEXT, None
+    outcome = await use.apply_sheet(session, plan.id, rows, actor=actor, apply=False)
+    if outcome.problems:
+        return "\n".join(texts.sheet_problems_lines(outcome.problems)), None
+    if outcome.removed and not apply:
+        payload: dict[str, Any] = {"action": "sheet", "file_id": file_id}
+        markup = await _ask(update, context, session, plan.id, payload)
+        return "\n".join(texts.sheet_lines(outcome, done=False)), markup
+    if outcome.changes:
+        outcome = await use.apply_sheet(session, plan.id, rows, actor=actor, apply=True)
     knowledge.invalidate(services)
     return "\n".join(texts.sheet_lines(outcome, done=True)), None
 
@@ -147,7 +150,7 @@ async def _import_sheet(
 async def _run(
     update: Update, context: Context, word: str, rest: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    services = get_services(context)
+    services = scope_of(context).services
     actor = update.effective_user.id if update.effective_user else None
     if word in {"huongdan", "help", "?"}:
         return texts.USAGE, None
@@ -159,75 +162,69 @@ async def _run(
         if message is None or message.document is None:
             return texts.SEND_SHEET_TEXT, None
         return await _import_sheet(update, context, message.document.file_id, apply=False)
-    async with services.db.session() as session:
-        plan = await plans.active_plan(session)
-        if plan is None:
-            return NO_PLAN_TEXT, None
-        key, _, tail = rest.partition(" ")
-        tail = tail.strip()
-        if word in ONE_KEY and (tail or not key):  # "/chitieu xoa 10 11": say so, do nothing
-            return texts.one_key(word), None
-        if word == "xem":
-            return texts.detail_text(await use.describe(session, plan.id, key)), None
-        if word == "them":
-            explicit = use.normalise_key(key) is not None and bool(tail)
-            change = await use.add_target(
-                session,
-                plan.id,
-                tail if explicit else rest,
-                actor=actor,
-                key=key if explicit else None,
-            )
-        elif word == "sua":
-            field, _, value = tail.partition(" ")
-            if fold(field) in {"ten", "so", "dvt", "loai"}:
-                change = await use.edit_target(
-                    session, plan.id, key, fold(field), value, actor=actor
-                )
-            else:
-                change = await use.edit_target(session, plan.id, key, "dong", tail, actor=actor)
-        elif word in {"khoiphuc", "laylai"}:
-            change = await use.restore_target(session, plan.id, key, actor=actor)
-        elif word == "huong":
-            direction = texts.DIRECTION_WORDS.get(fold(tail).replace(" ", ""))
-            if direction is None:
-                return texts.unknown_word(tail, texts.DIRECTION_WORDS), None
-            change = await use.set_direction(session, plan.id, key, direction, actor=actor)
-        elif word == "phamvi":
-            scope = texts.SCOPE_WORDS.get(fold(tail).replace(" ", ""))
-            if scope is None:
-                return texts.unknown_word(tail, texts.SCOPE_WORDS), None
-            change = await use.set_scope(session, plan.id, key, scope, actor=actor)
-        elif word == "xoa":
-            change = await use.remove_target(session, plan.id, key, actor=actor, apply=False)
-            payload: dict[str, Any] = {"action": "remove", "key": change.before[0].target.key}
-            return texts.preview_text(change), await _ask(
-                update, context, session, plan.id, payload
-            )
-        elif word == "gop":
-            keys_text, _, line = rest.partition("|")
-            change = await use.merge_targets(
-                session, plan.id, keys_text.split(), actor=actor, apply=False, line=line.strip()
-            )
-            payload = {
-                "action": "merge",
-                "keys": [ref.target.key for ref in change.before],
-                "line": line.strip() or None,
-            }
-            return texts.preview_text(change), await _ask(
-                update, context, session, plan.id, payload
-            )
-        elif word == "tach":
-            parts = [p for p in tail.replace("\n", ";").split(";") if p.strip()]
-            change = await use.split_target(session, plan.id, key, parts, actor=actor, apply=False)
-            if change.destructive:  # the target has reports: say what happens to them first
-                payload = {"action": "split", "key": change.before[0].target.key, "parts": parts}
-                return texts.preview_text(change), await _ask(
-                    update, context, session, plan.id, payload
-                )
-            change = await use.split_target(session, plan.id, key, parts, actor=actor, apply=True)
+    session = scope_of(context).session
+    plan = await plans.active_plan(session)
+    if plan is None:
+        return NO_PLAN_TEXT, None
+    key, _, tail = rest.partition(" ")
+    tail = tail.strip()
+    if word in ONE_KEY and (tail or not key):  # "/chitieu xoa 10 11": say so, do nothing
+        return texts.one_key(word), None
+    if word == "xem":
+        return texts.detail_text(await use.describe(session, plan.id, key)), None
+    if word == "them":
+        explicit = use.normalise_key(key) is not None and bool(tail)
+        change = await use.add_target(
+            session,
+            plan.id,
+            tail if explicit else rest,
+            actor=actor,
+            key=key if explicit else None,
+        )
+    elif word == "sua":
+        field, _, value = tail.partition(" ")
+        if fold(field) in {"ten", "so", "dvt", "loai"}:
+            change = await use.edit_target(session, plan.id, key, fold(field), value, actor=actor)
         else:
-            return f"Không hiểu «{html.escape(word)}».\n{texts.USAGE}", None
+            change = await use.edit_target(session, plan.id, key, "dong", tail, actor=actor)
+    elif word in {"khoiphuc", "laylai"}:
+        change = await use.restore_target(session, plan.id, key, actor=actor)
+    elif word == "huong":
+        direction = texts.DIRECTION_WORDS.get(fold(tail).replace(" ", ""))
+        if direction is None:
+            return texts.unknown_word(tail, texts.DIRECTION_WORDS), None
+        change = await use.set_direction(session, plan.id, key, direction, actor=actor)
+    elif word == "phamvi":
+        scope = texts.SCOPE_WORDS.get(fold(tail).replace(" ", ""))
+        if scope is None:
+            return texts.unknown_word(tail, texts.SCOPE_WORDS), None
+        change = await use.set_scope(session, plan.id, key, scope, actor=actor)
+    elif word == "xoa":
+        change = await use.remove_target(session, plan.id, key, actor=actor, apply=False)
+        payload: dict[str, Any] = {"action": "remove", "key": change.before[0].target.key}
+        return texts.preview_text(change), await _ask(update, context, session, plan.id, payload)
+    elif word == "gop":
+        keys_text, _, line = rest.partition("|")
+        change = await use.merge_targets(
+            session, plan.id, keys_text.split(), actor=actor, apply=False, line=line.strip()
+        )
+        payload = {
+            "action": "merge",
+            "keys": [ref.target.key for ref in change.before],
+            "line": line.strip() or None,
+        }
+        return texts.preview_text(change), await _ask(update, context, session, plan.id, payload)
+    elif word == "tach":
+        parts = [p for p in tail.replace("\n", ";").split(";") if p.strip()]
+        change = await use.split_target(session, plan.id, key, parts, actor=actor, apply=False)
+        if change.destructive:  # the target has reports: say what happens to them first
+            payload = {"action": "split", "key": change.before[0].target.key, "parts": parts}
+            return texts.preview_text(change), await _ask(
+                update, context, session, plan.id, payload
+            )
+        change = await use.split_target(session, plan.id, key, parts, actor=actor, apply=True)
+    else:
+        return f"Không hiểu «{html.escape(word)}».\n{texts.USAGE}", None
     knowledge.invalidate(services)
     return texts.done_text(change), None
 
@@ -240,7 +237,7 @@ async def _ask(
     payload: dict[str, Any],
 ) -> InlineKeyboardMarkup:
     """Keep the change as a pending choice (survives restarts) and ask with two buttons."""
-    services = get_services(context)
+    services = scope_of(context).services
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     pending_id = await pending.create(
@@ -272,34 +269,35 @@ async def confirm_pressed(update: Update, context: Context) -> None:
     if not await require_admin(update, context):
         return
     await remove_buttons(query.message)
-    services = get_services(context)
+    scope = scope_of(context)
+    services = scope.services
     pending_id, _, answer = query.data.removeprefix(CONFIRM_PREFIX).partition(":")
     user = update.effective_user
     assert user is not None
     text: str
-    async with services.db.session() as session:
-        payload = await pending.take(
-            session,
-            int(pending_id),
-            kind=CONFIRM_KIND,
-            user_telegram_id=user.id,
-            now=services.clock.now(),
-        )
-        plan = await plans.active_plan(session)
-        if payload is None:
-            text = texts.EXPIRED
-        elif answer != "1":
-            text = texts.CANCELLED
-        elif plan is None or plan.id != payload.get("plan_id"):
-            text = texts.PLAN_CHANGED
-        elif payload.get("action") != "sheet":
-            try:
-                change = await use.apply_change(session, plan.id, payload, user.id)
-                text = texts.done_text(change)
-            except UserFacingError as exc:
-                text = html.escape(exc.message_vi, quote=False)
-        else:
-            text = ""
+    session = scope.session
+    payload = await pending.take(
+        session,
+        int(pending_id),
+        kind=CONFIRM_KIND,
+        user_telegram_id=user.id,
+        now=services.clock.now(),
+    )
+    plan = await plans.active_plan(session)
+    if payload is None:
+        text = texts.EXPIRED
+    elif answer != "1":
+        text = texts.CANCELLED
+    elif plan is None or plan.id != payload.get("plan_id"):
+        text = texts.PLAN_CHANGED
+    elif payload.get("action") != "sheet":
+        try:
+            change = await use.apply_change(session, plan.id, payload, user.id)
+            text = texts.done_text(change)
+        except UserFacingError as exc:
+            text = html.escape(exc.message_vi, quote=False)
+    else:
+        text = ""
     if payload is not None and payload.get("action") == "sheet" and not text:
         try:
             text, _ = await _import_sheet(update, context, payload["file_id"], apply=True)

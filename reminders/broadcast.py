@@ -5,7 +5,9 @@ about one a second into one chat. :class:`RateLimiter` paces sends at
 ``settings.broadcast_per_second`` overall, one a second per chat and 20 a minute per group
 (group and supergroup ids are negative), and a 429 (:class:`~telegram.error.RetryAfter`)
 pauses every sender for the time Telegram asks. Sleeping and the monotonic clock are
-injected, so tests run in virtual time.
+injected, so tests run in virtual time. It is the only limiter and :meth:`Broadcaster._send`
+the only retry loop a reminder goes through: the bot's own limiter and retry policy
+(bot/telegram_retry.py) let calls marked ``CALLER_PACED`` through in one attempt.
 
 **At most once per chat.** Each (deadline, reminder, chat) has one delivery row. All rows of
 a broadcast are claimed first (``pending``, attempts 0) in one transaction. A sender waits for
@@ -39,7 +41,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions
@@ -55,6 +57,7 @@ from telegram.error import (
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.telegram_retry import CALLER_PACED, RetryingRateLimiter
 from storage import deadlines as store
 from storage import users
 from storage.db import Database
@@ -85,6 +88,7 @@ class MessageSender(Protocol):
         parse_mode: str,
         reply_markup: InlineKeyboardMarkup | None,
         link_preview_options: LinkPreviewOptions,
+        **kwargs: Any,
     ) -> object: ...
 
 
@@ -240,6 +244,10 @@ class Broadcaster:
         self.max_attempts = max_attempts
         self.concurrency = concurrency
         self.retry_uncertain = retry_uncertain
+        # The application's bot paces and retries every call itself; a broadcast is paced
+        # and retried here, so it tells that limiter to make one plain attempt.
+        own_pacing = isinstance(getattr(bot, "rate_limiter", None), RetryingRateLimiter)
+        self._send_options: dict[str, Any] = {"rate_limit_args": CALLER_PACED} if own_pacing else {}
 
     async def broadcast(
         self, deadline_id: int, reminder_key: str, messages: Sequence[Outgoing]
@@ -360,6 +368,7 @@ class Broadcaster:
                     parse_mode=ParseMode.HTML,
                     reply_markup=message.markup,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    **self._send_options,
                 )
                 return _Outcome(store.SENT, attempts)
             except RetryAfter as exc:

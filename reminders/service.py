@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.numbers import DateFormatError, format_number, parse_date
@@ -116,8 +117,11 @@ def _lock(services: Services, name: str) -> asyncio.Lock:
     return locks.setdefault(name, asyncio.Lock())
 
 
-async def ensure_default_deadlines(services: Services) -> None:
-    """Default rows for this year and next exist and follow the settings."""
+async def ensure_default_deadlines(
+    services: Services, *, session: AsyncSession | None = None
+) -> None:
+    """Default rows for this year and next exist and follow the settings (written in
+    *session* when the caller has one)."""
     this_year = local_today(services).year
     wanted = []
     for year in (this_year, this_year + 1):
@@ -126,8 +130,8 @@ async def ensure_default_deadlines(services: Services) -> None:
             store.DefaultDeadline(year, cal.SIX_MONTH, dates.six_month),
             store.DefaultDeadline(year, cal.YEAR_END, dates.year_end),
         ]
-    async with services.db.session() as session:
-        await store.ensure_defaults(session, wanted)
+    async with services.db.within(session) as own:
+        await store.ensure_defaults(own, wanted)
 
 
 # ---------------------------------------------------------------- deadlines
@@ -165,17 +169,19 @@ def _view(row: Deadline, counts: tuple[int, int] | None = None) -> DeadlineView:
     )
 
 
-async def list_deadlines_with_counts(services: Services, limit: int = 8) -> list[DeadlineView]:
+async def list_deadlines_with_counts(
+    services: Services, limit: int = 8, *, session: AsyncSession | None = None
+) -> list[DeadlineView]:
     """Coming deadlines (today included), soonest first, with how many units have reported
-    for each period deadline."""
-    await ensure_default_deadlines(services)
-    async with services.db.session() as session:
-        rows = (await store.deadlines_from(session, local_today(services)))[:limit]
+    for each period deadline (read in *session* when the caller has one)."""
+    await ensure_default_deadlines(services, session=session)
+    async with services.db.within(session) as own:
+        rows = (await store.deadlines_from(own, local_today(services)))[:limit]
         views = []
         for row in rows:
             counts = None
             if row.kind in cal.PERIOD_KINDS:
-                counts = await store.reported_count(session, cal.period_key(row.kind, row.year))
+                counts = await store.reported_count(own, cal.period_key(row.kind, row.year))
             views.append(_view(row, counts))
     return views
 

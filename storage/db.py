@@ -87,6 +87,16 @@ class Database:
                 await session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def within(self, session: AsyncSession | None) -> AsyncIterator[AsyncSession]:
+        """*session* when the caller already has one (its transaction, committed by its
+        owner), else a unit of work of its own, as :meth:`session`."""
+        if session is not None:
+            yield session
+            return
+        async with self.session() as own:
+            yield own
+
     async def check_connection(self, timeout: float = 10.0) -> None:
         """Fail fast with one clear line when the database cannot be reached."""
         try:

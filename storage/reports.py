@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CommuneReporter, PlanTarget, Report, TargetVerdict, User
@@ -99,7 +100,7 @@ async def add_report(session: AsyncSession, new: NewReport) -> Report | None:
     reporter_id = await session.scalar(
         select(User.id).where(User.telegram_id == new.reporter_telegram_id)
     )
-    report = Report(
+    values = dict(
         unit_id=new.unit_id,
         target_id=new.target_id,
         plan_id=new.plan_id,
@@ -115,12 +116,17 @@ async def add_report(session: AsyncSession, new: NewReport) -> Report | None:
         source_key=new.source_key,
         source_text=new.source_text,
     )
-    try:
-        async with session.begin_nested():
-            session.add(report)
-    except IntegrityError:  # a concurrent delivery of the same update won the race
-        return None
-    return report
+    # ON CONFLICT rather than a savepoint: a concurrent delivery of the same update that won
+    # the race leaves this one a no-op, and the caller's transaction stays whole (on SQLite a
+    # savepoint outside an explicit BEGIN commits when released).
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(Report)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[Report.source_key, Report.target_id])
+        .returning(Report)
+    )
+    return await session.scalar(statement)
 
 
 async def withdraw(session: AsyncSession, report_ids: Sequence[int], now: datetime) -> list[Report]:

@@ -3,7 +3,9 @@ settings, the seed documents, and the Telegram harnesses from tests/support."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -11,6 +13,7 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from storage.db import Database
@@ -55,11 +58,44 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield from _postgres_schema_url()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database at the newest revision, migrated once per test run: each
+    test's database starts as a copy of it instead of running every migration again."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+
+    async def migrate() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        try:
+            await upgrade_to_head(db)
+        finally:
+            await db.dispose()  # the last connection to close checkpoints the WAL into the file
+
+    asyncio.run(migrate())
+    return path
+
+
+def _copy_template(database_url: str, template: Path) -> bool:
+    """Start the SQLite database at *database_url* as a copy of *template*; False when it
+    is not a new SQLite file."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return False
+    target = Path(url.database)
+    if target.exists():
+        return False
+    shutil.copyfile(template, target)
+    return True
+
+
 @pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    """A migrated, empty database."""
+async def database(database_url: str, migrated_sqlite: Path) -> AsyncIterator[Database]:
+    """A migrated, empty database: a copy of the migrated template (SQLite), or a fresh
+    schema brought to the newest revision (PostgreSQL)."""
+    copied = await asyncio.to_thread(_copy_template, database_url, migrated_sqlite)
     db = Database(database_url)
-    await upgrade_to_head(db)
+    if not copied:
+        await upgrade_to_head(db)
     try:
         yield db
     finally:

@@ -14,6 +14,7 @@ import pytest
 from bot.cli import EXIT_CONFIG, EXIT_OK, EXIT_STARTUP
 from tests.conftest import TEST_TOKEN
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.scans import SCAN_300_PDF, needs_tesseract
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -158,6 +159,15 @@ async def test_migrate_and_import_plan(tmp_path: Path) -> None:
     assert "<b>" not in out  # the terminal gets plain text
     code, out, _ = await run_cli(tmp_path, "import-plan", str(plan))
     assert "cập nhật" in out.lower()
+
+
+@needs_tesseract
+async def test_import_plan_reads_a_scanned_pdf_with_ocr(tmp_path: Path) -> None:
+    code, out, err = await run_cli(tmp_path, "import-plan", str(SCAN_300_PDF))
+    assert code == EXIT_OK, err
+    assert "Đang đọc trang 1/" in err  # progress, page by page
+    assert "Đã nạp kế hoạch mới" in out
+    assert "Đã đọc chữ từ ảnh" in out  # how sure the OCR was
 
 
 async def test_import_plan_refuses_unreadable_file(tmp_path: Path) -> None:

@@ -185,11 +185,16 @@ async def test_updates_of_one_chat_run_in_order_chats_side_by_side(database: Dat
     recorder = Recorder()
     recorder.gate.set()
     original = recorder.__call__
+    second_done = asyncio.Event()
 
     async def slow_first(update: Update) -> None:
         if update.update_id == 1:
-            await asyncio.sleep(0.2)  # chat 1's first update is slow: chat 0 goes on
+            # Chat 1's first update is held until chat 0's has finished: one chat waiting
+            # must not hold up another (a fixed sleep lost the race on a loaded machine).
+            await second_done.wait()
         await original(update)
+        if update.update_id == 2:
+            second_done.set()
 
     drainer = Drainer(database, slow_first, decode, settings=FAST, claimant="t")
     await drain_until(database, drainer, 10)

@@ -8,14 +8,19 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 
 import pytest
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.telegram_retry import RetryingRateLimiter, RetryPolicy, should_retry
+from reminders.broadcast import MAX_ATTEMPTS, Broadcaster, Outgoing
+from storage import deadlines as store
+from storage.db import Database
 from tests.support.fake_bot_api import FakeBotApi
 from tests.test_e2e import MEMBER, running_bot, sent_to
 
@@ -79,8 +84,8 @@ async def test_an_idempotent_call_without_answer_is_repeated(
     fake_bot_api: FakeBotApi, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake = fake_bot_api
-    async with bot_for(fake, read_timeout=0.3) as bot:
-        fake.fail_next("getMyCommands", 1, kind="delay", delay=1.0)
+    async with bot_for(fake, read_timeout=1.0) as bot:
+        fake.fail_next("getMyCommands", 1, kind="delay", delay=3.0)
         assert await bot.get_my_commands() == ()  # the second attempt's answer
     assert "getMyCommands failed (Timed out); attempt 1" in caplog.text
 
@@ -160,3 +165,29 @@ async def test_ten_replies_under_five_server_errors_all_arrive(
     answers = [c for c in fake.calls("sendMessage") if c.chat_id in users]
     assert sum(1 for c in answers if c.ok) == 10
     assert sum(1 for c in answers if c.status == 500) == 5
+
+
+async def test_a_reminder_broadcast_is_paced_and_retried_once_not_twice(
+    fake_bot_api: FakeBotApi, settings: Settings, database: Database
+) -> None:
+    """The broadcaster paces and retries its sends itself; the bot's limiter lets them
+    through in one attempt each, so five server errors are the broadcaster's MAX_ATTEMPTS
+    requests and a failure to report, not five retries hidden under each of its attempts."""
+    fake = fake_bot_api
+    async with database.session() as session:
+        deadline = await store.set_period_deadline(
+            session, 2026, "6thang", date(2026, 6, 14), actor=None
+        )
+
+    async def no_wait(_seconds: float) -> None:
+        await asyncio.sleep(0)
+
+    async with bot_for(fake) as bot:
+        fake.fail_next("sendMessage", 5, kind="500", chat_id=CHAT)
+        broadcaster = Broadcaster(bot, database, settings, SystemClock(), no_wait)
+        result = await broadcaster.broadcast(
+            deadline.id, "d-3", [Outgoing(CHAT, "Nhắc hạn"), Outgoing(CHAT + 1, "Nhắc hạn")]
+        )
+    assert [m.chat_id for m in result.sent] == [CHAT + 1]
+    assert [m.chat_id for m, _ in result.failed] == [CHAT]
+    assert len([c for c in fake.calls("sendMessage") if c.chat_id == CHAT]) == MAX_ATTEMPTS

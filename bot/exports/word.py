@@ -403,10 +403,13 @@ def _table_rows(rows: list[Assessment]) -> list[tuple[str, Cells]]:
         if show_groups and target.section != section:
             section = target.section
             out.append(("group", [[(section or "Chỉ tiêu khác", True, False)]]))
+            parent = None
         child = target.parent_name is not None
         if child and (target.number, target.parent_name) != parent:
             out.append(("parent", _parent_cells(done)))
-        parent = (target.number, target.parent_name) if child else None
+        # A line with a figure of its own and parts under it ("9. Trường chuẩn: 1 trường",
+        # then "9.1 Tỷ lệ …") is its parts' heading already: no second row with its name.
+        parent = (target.number, target.parent_name if child else target.name)
         out.append(("target", _row_cells(done, child=child)))
     return out
 

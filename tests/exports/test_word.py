@@ -260,3 +260,20 @@ def test_page_and_font_follow_the_decree() -> None:
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="kind"):
         build_report_draft(make_table(), kind="quy")
+
+
+def test_a_line_with_its_own_figure_heads_its_parts_without_a_second_row() -> None:
+    school = "Trường đạt chuẩn quốc gia"
+    targets = (
+        TargetInfo("9", "(9)", school, Decimal(1), "trường"),
+        TargetInfo(
+            "9.1", "(9)", "Tỷ lệ trường đạt chuẩn", Decimal("81.69"), "%", parent_name=school
+        ),
+        TargetInfo("10", "(10)", "Giải quyết việc làm", Decimal(1600), "người"),
+    )
+    rows = _progress_rows(_draft(targets=targets))
+    assert [row[:2] for row in rows[1:]] == [
+        ["9", school],
+        ["-", "Tỷ lệ trường đạt chuẩn"],
+        ["10", "Giải quyết việc làm"],
+    ]

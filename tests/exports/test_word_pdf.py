@@ -3,6 +3,8 @@ a 22-target plan fits in three pages, the header row repeats, the signature is n
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -17,7 +19,31 @@ from bot.exports.pdf import docx_to_pdf, libreoffice
 from bot.exports.word import build_report_draft
 from tests.exports import UNITS, make_table
 
-pytestmark = pytest.mark.skipif(libreoffice() is None, reason="LibreOffice is not installed")
+
+def _times_metrics_font() -> bool:
+    """Whether Times New Roman, or its metric twin Liberation Serif, is installed: page
+    breaks are judged in the font the draft asks for, not in a wider fallback."""
+    program = shutil.which("fc-match")
+    if program is None:
+        return False
+    found = subprocess.run(
+        [program, "-f", "%{family}", "Times New Roman"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    ).stdout
+    return "Times New Roman" in found or "Liberation Serif" in found
+
+
+pytestmark = [
+    pytest.mark.skipif(libreoffice() is None, reason="LibreOffice is not installed"),
+    pytest.mark.skipif(
+        libreoffice() is not None and not _times_metrics_font(),
+        reason="neither Times New Roman nor Liberation Serif is installed "
+        "(apt-get install fonts-liberation): the layout would be judged in another font",
+    ),
+]
 
 _NAMES = (
     ("Tổng giá trị sản xuất trên địa bàn", Decimal("28603.61"), "tỷ đồng", Qualifier.ABOUT),
