@@ -1947,8 +1947,7 @@ def _ranges(clause: str, found: list[_Found]) -> tuple[list[_Found], set[int]]:
 _VERBS = re.compile(
     r"\b(?:lam moi|nang cap|xay dung|trong moi|trong|ho tro|cai tao|sua chua|mo|mo moi|"
     r"tuyen|tuyen moi|dao tao|tap huan|to chuc|thanh lap|phat trien|ket nap|cap|cap moi|"
-    r"giai quyet|xoa|ban giao|be tong hoa|cung co|kien co hoa|hien|van dong|thu hut|nuoi|"
-    r"ket nap|gioi thieu|mo|thanh lap)(?:\s+(?:moi|them|duoc))?$"
+    r"giai quyet|xoa|ban giao|be tong hoa|cung co|kien co hoa|hien|van dong|thu hut|nuoi)$"
 )
 
 

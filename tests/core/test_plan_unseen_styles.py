@@ -286,5 +286,5 @@ def test_farmers_association_plan() -> None:
         ("4", Decimal(3), "chi đoàn"),
         ("5", Decimal(5), "hội viên"),
     ]
-    _named(plan, "3", "lĩnh vực nông nghiệp")
+    _named(plan, "3", "Thành lập mới")
     assert [(d.day, d.month, d.year) for d in plan.deadlines] == [(25, 11, 2026)]
