@@ -1196,6 +1196,9 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
         outline.items[-1].parts.append(text)  # a wrapped target line split off as a paragraph
         return
     if target_section is not None and _word_count(text) <= 60 and _has_figure(text):
+        if _under_named_heading(outline, target_section, following):
+            _add_named(outline, target_section, text)  # "1. Thu ngân sách" / "Phấn đấu đạt …"
+            return
         _add_item(outline, target_section, None, text)  # an unnumbered target line
         return
     if (
@@ -1313,6 +1316,38 @@ def _in_other_section(outline: _Outline) -> bool:
     return any(e.title and _title_region(e.title) == 0 for e in entries)
 
 
+_NUMBERED_KINDS = frozenset(
+    {"arabic", "dotted2", "dotted3", "dotted4", "letter", "paren", "arabic_paren", "slash", "named"}
+)
+
+
+def _under_named_heading(outline: _Outline, section: _Entry, following: _Block | None) -> bool:
+    """Whether a figure line is the one line under a numbered heading that only names a
+    target ("1. Thu ngân sách" then "Phấn đấu đạt 28,5 tỷ đồng."): the heading's number and
+    name are the target's."""
+    if section.kind not in _NUMBERED_KINDS or not section.heading or not section.number:
+        return False
+    if outline.per_section.get(section.path, 0) or _word_count(section.title) > 12:
+        return False
+    if section.region != 2 and _title_region(section.title) is not None:
+        return False
+    alone = (
+        following is None
+        or following.kind == "table"
+        or (following.marker is not None and following.marker.kind != "bullet")
+        or (following.kind == "para" and not _has_figure(following.text))
+    )
+    return alone
+
+
+def _add_named(outline: _Outline, section: _Entry, text: str) -> None:
+    """The figure line under a heading that names it, keyed by the heading's number."""
+    marker = _Marker(section.kind, section.value, section.number, section.number, "", "")
+    outline.per_section[section.path] = outline.per_section.get(section.path, 0)
+    _add_item(outline, section, marker, f"{section.title}: {text}")
+    outline.stack.pop()
+
+
 def _opens_list(outline: _Outline, marker: _Marker, following: _Block | None) -> bool:
     """Whether the block after a figureless line is listed under it (the line is a group
     heading: "a) Về kinh tế", "1. Chỉ tiêu kinh tế:")."""
@@ -1363,6 +1398,9 @@ def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
                 return
             if top is not None and top.kind == "bullet" and top.target_key is not None:
                 outline.stack.pop()
+            if _under_named_heading(outline, target_section, following):
+                _add_named(outline, target_section, text)
+                return
             _add_item(outline, target_section, marker, text)
             return
         if _heading_like(text) or (
@@ -2154,7 +2192,16 @@ def _clean_name(text: str, *, first: bool) -> str:
     return name.strip()
 
 
+_AIM_ONLY = re.compile(r"^(?:phan dau|dat|phan dau dat|dat duoc|phan dau thu|muc)$")
+
+
 def _combine(name: str | None, sub: str) -> str:
+    if name and sub and _AIM_ONLY.match(fold(sub)):
+        return name  # "Thu ngân sách: Phấn đấu đạt 28,5 tỷ đồng"
+    if name and sub:
+        own, more = set(fold(name).split()), set(fold(sub).split())
+        if len(own) >= 2 and len(own & more) >= 0.5 * len(own):
+            return sub  # "Trồng cây phân tán: Trồng mới 12.000 cây phân tán"
     if name and sub and len(sub.split()) >= 2 and re.match(r"^v[eề]\s", name, re.IGNORECASE):
         return sub  # "Về quốc phòng - an ninh: Hoàn thành 100% chỉ tiêu giao quân": a group
     if name and sub and fold(sub) not in fold(name):

@@ -794,3 +794,30 @@ def test_party_and_mass_organisation_numbers(letterhead: str, number: str, kind:
         "I. CHỈ TIÊU\n1. Kết nạp 50 hội viên mới.\n"
     )
     assert (plan.number, plan.kind) == (number, kind)
+
+
+@pytest.mark.parametrize("line", ["{text}", "- {text}", "+ {text}"])
+def test_a_numbered_heading_naming_the_target_on_the_line_below(line: str) -> None:
+    rows = [
+        ("1. Thu ngân sách", "Phấn đấu đạt 28,5 tỷ đồng."),
+        ("2. Trồng cây phân tán", "Trồng mới 12.000 cây phân tán."),
+        ("3. Bảo hiểm y tế", "Tỷ lệ người dân tham gia đạt 95%."),
+    ]
+    body = "\n".join(f"{head}\n{line.format(text=text)}" for head, text in rows)
+    plan = _plan(f"II. CHỈ TIÊU CỤ THỂ\n{body}\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo.")
+    assert [(t.key, t.value) for t in plan.targets] == [
+        ("1", Decimal("28.5")),
+        ("2", Decimal(12000)),
+        ("3", Decimal(95)),
+    ]
+    assert plan.targets[0].name == "Thu ngân sách"
+    assert "bao hiem y te" in fold(plan.targets[2].name)
+
+
+def test_a_numbered_group_over_several_figure_lines_stays_a_group() -> None:
+    plan = _plan(
+        "II. CHỈ TIÊU\n1. Chăn nuôi\n- Đàn trâu 450 con;\n- Đàn bò 1.200 con.\n"
+        "2. Trồng trọt\n- Sản lượng lương thực 6.400 tấn.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    assert [t.value for t in plan.targets][:2] == [Decimal(450), Decimal(1200)]
+    assert len({t.key for t in plan.targets}) == 3
