@@ -1248,7 +1248,7 @@ def _inline_targets(outline: _Outline, text: str) -> bool:
     after the colon are targets, one each (a clause "X, trong đó Y" or "trâu 450 con, bò
     1.200 con" stays one target with its parts). Only clauses of an aim: never in a
     section about duties, results or how the plan is carried out."""
-    if outline.full or ";" not in text or not _has_digit(text):
+    if outline.full or not _has_digit(text) or (";" not in text and text.count(",") < 2):
         return False
     folded = _fold_keep_length(text[:_ITEM_LIMIT])
     intro = _INLINE_INTRO.search(folded)
@@ -1262,11 +1262,16 @@ def _inline_targets(outline: _Outline, text: str) -> bool:
         if aim is None and outline.region() == 0:
             return False
         start = aim.end() if aim is not None else 0
-    clauses = [c.strip(" .") for c in text[start:_ITEM_LIMIT].split(";")]
+    rest = text[start:_ITEM_LIMIT]
+    if ";" not in rest and not start:
+        return False  # "Tổng đàn: trâu 450 con, bò 1.200 con" is one target with its parts
+    clauses = [c.strip(" .") for c in (rest.split(";") if ";" in rest else _comma_clauses(rest))]
     with_figures = [c for c in clauses if c and _has_figure(c)]
     measured = [c for c in with_figures if any(f.measure for f in _figures(c))]
     if len(measured) < 2 or len(with_figures) < len([c for c in clauses if c]) / 2:
         return False
+    if ";" not in rest and len(measured) < 0.75 * len([c for c in clauses if c]):
+        return False  # commas join words as often as clauses: only a list of figures
     outline.passage(text)
     title = _short_title(text[:start]) if start else outline.heading()
     if intro is not None or outline.region() == 0:
@@ -1305,6 +1310,38 @@ def _under_results(outline: _Outline) -> bool:
         and not _TARGET_WORDS.search(_norm_key(e.title))  # "Kết quả 2025 và chỉ tiêu 2026"
         for e in entries
     )
+
+
+def _comma_clauses(text: str) -> list[str]:
+    """ "thu ngân sách 28,5 tỷ đồng, trồng mới 12.000 cây, …": clauses split on commas outside
+    parentheses and numbers; "…, trong đó …" stays with the clause before it."""
+    pieces: list[str] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        decimal = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+        if ch == "," and depth <= 0 and not decimal:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    clauses: list[str] = []
+    for piece in pieces:
+        if clauses and (
+            _TRONG_DO.match(piece) or not _has_digit(piece) or _part_of(clauses[-1], piece)
+        ):
+            clauses[-1] = f"{clauses[-1]},{piece}"  # "…, trong đó Y", or words without a figure
+        else:
+            clauses.append(piece)
+    return clauses
+
+
+def _part_of(clause: str, piece: str) -> bool:
+    """ "tổng đàn trâu 450 con" then "bò 1.200 con": a short piece counting in the same unit
+    is a part of the same target."""
+    before, after = _figures(clause), _figures(piece)
+    if not before or len(after) != 1 or after[0].measure is None:
+        return False
+    return before[-1].measure == after[0].measure and len(after[0].name.split()) <= 2
 
 
 def _in_other_section(outline: _Outline) -> bool:

@@ -821,3 +821,25 @@ def test_a_numbered_group_over_several_figure_lines_stays_a_group() -> None:
     )
     assert [t.value for t in plan.targets][:2] == [Decimal(450), Decimal(1200)]
     assert len({t.key for t in plan.targets}) == 3
+
+
+@pytest.mark.parametrize("heading", ["II. MỤC TIÊU", "II. CÁC CHỈ TIÊU CHỦ YẾU"])
+def test_an_aim_listed_with_commas(heading: str) -> None:
+    plan = _plan(
+        f"I. MỤC ĐÍCH\nThi đua.\n\n{heading}\nPhấn đấu năm 2026: thu ngân sách 28,5 tỷ đồng, tổng "
+        "đàn trâu 450 con, bò 1.200 con, lợn 3.800 con, trồng mới 12.000 cây phân tán, sản "
+        "lượng lương thực 6.400 tấn, trong đó lúa 5.900 tấn.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    parents = [t.key for t in plan.targets if t.parent_key is None]
+    assert parents == ["1", "2", "3", "4"]
+    assert _has(plan, "bò", "1200", "con").parent_key == "2"  # the herd stays one target
+    assert _has(plan, "lúa", "5900", "tấn").parent_key == "4"
+    _has(plan, "cây phân tán", "12000", "cây")
+
+
+def test_commas_in_a_plain_sentence_split_nothing() -> None:
+    plan = _plan(
+        "II. MỤC TIÊU\nNăm 2026, xã tiếp tục giữ vững an ninh, trật tự, phấn đấu để 100% thôn "
+        "đạt chuẩn văn hóa.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    assert len(_figures(plan)) <= 1
