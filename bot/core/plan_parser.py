@@ -1378,10 +1378,10 @@ def _under_named_heading(outline: _Outline, section: _Entry, following: _Block |
 
 
 def _add_named(outline: _Outline, section: _Entry, text: str) -> None:
-    """The figure line under a heading that names it, keyed by the heading's number."""
-    marker = _Marker(section.kind, section.value, section.number, section.number, "", "")
-    outline.per_section[section.path] = outline.per_section.get(section.path, 0)
-    _add_item(outline, section, marker, f"{section.title}: {text}")
+    """The figure line under a heading that names it. Its key stays the one such a line
+    always had (its place under the heading: "1", "1~2" …) so re-imports keep reports
+    attached; the heading gives it its name."""
+    _add_item(outline, section, None, f"{section.title}: {text}")
     outline.stack.pop()
 
 
@@ -1466,6 +1466,13 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
     text = block.text
     if marker.kind == "bullet":
         _bullet(outline, block, following)
+        return
+    dotted_letter = marker.kind == "letter" and marker.shown.endswith(".")
+    if dotted_letter and not _has_figure(text) and _word_count(text) <= 15:
+        # "a. Về kinh tế:" names a group as it did when "a." was read as plain text (the
+        # keys of the numbers restarted under it stay as earlier imports stored them).
+        plain = _Block("para", [f"{marker.shown} {text}"], blank_before=block.blank_before)
+        _paragraph(outline, plain, following)
         return
     if marker.kind == "maybe_part":
         marker = _letter_part_or_group(outline, marker)

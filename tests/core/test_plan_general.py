@@ -797,7 +797,7 @@ def test_party_and_mass_organisation_numbers(letterhead: str, number: str, kind:
 
 
 @pytest.mark.parametrize("line", ["{text}", "- {text}", "+ {text}"])
-def test_a_numbered_heading_naming_the_target_on_the_line_below(line: str) -> None:
+def test_a_numbered_heading_names_the_target_on_the_line_below(line: str) -> None:
     rows = [
         ("1. Thu ngân sách", "Phấn đấu đạt 28,5 tỷ đồng."),
         ("2. Trồng cây phân tán", "Trồng mới 12.000 cây phân tán."),
@@ -805,11 +805,13 @@ def test_a_numbered_heading_naming_the_target_on_the_line_below(line: str) -> No
     ]
     body = "\n".join(f"{head}\n{line.format(text=text)}" for head, text in rows)
     plan = _plan(f"II. CHỈ TIÊU CỤ THỂ\n{body}\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo.")
+    # Keys as such lines always had (their place under the heading), for stored reports.
     assert [(t.key, t.value) for t in plan.targets] == [
         ("1", Decimal("28.5")),
-        ("2", Decimal(12000)),
-        ("3", Decimal(95)),
+        ("1~2", Decimal(12000)),
+        ("1~3", Decimal(95)),
     ]
+    assert [t.section_path for t in plan.targets] == ["II.1", "II.2", "II.3"]
     assert plan.targets[0].name == "Thu ngân sách"
     assert "bao hiem y te" in fold(plan.targets[2].name)
 
