@@ -10,17 +10,21 @@ Parsing never fails on such noise; it reads what it can, in four steps.
    "Chi tiéu" and the clean "Chỉ tiêu" meet.
 2. **Header.** Before the body: the number ("Số: 21 /KH-UBND"), the place-and-date line
    ("Bình Sơn, ngày 03 tháng 02 năm 2025"), the kind heading (KẾ HOẠCH / BÁO CÁO) and the title
-   lines under it. "Nơi nhận:" ends the body (recipients and signature follow).
+   lines under it. "Nơi nhận:" ends the body (recipients and signature follow); appendices
+   after the signature ("PHỤ LỤC", "Phụ lục I: …", often the targets table) are read on.
 3. **Outline.** Lines become blocks: a *marker* line ("Phần thứ hai", "II.", "2.", "1.1.", "a)",
    "(3)", "-") with the lines that continue it, paragraphs (wrapped lines joined; a paragraph
    broken by a page continues when the next one starts in lower case), and table rows. Markers
    are placed by numbering, not by Markdown level or indentation (both unreliable): a marker
    that continues an open list ("3." after "2.") is a sibling; a first item ("1.", "a)") opens
-   a list under the current section. Section paths join the labels: "II.2", "III.1.a"; after
-   "Phần thứ hai" they start with "P2" ("P2.II"). A numbered line that is a heading (short,
-   upper case or ending in ":") becomes a section; a numbered paragraph (a duty: "4. Phòng Nội
-   vụ thẩm định hồ sơ …") becomes a section *and* its own passage, so one question finds one
-   duty. Paragraphs and bullets are passages of the innermost section.
+   a list under the current section; a list restarting at "1." under the next group is a new
+   list, not a part of the last item. Section paths join the labels: "II.2", "III.1.a"; after
+   "Phần thứ hai" they start with "P2" ("P2.II"), after a lettered part ("A.", "B-", "PHẦN B",
+   when the letters come before any Roman numeral) with its letter ("B.I"), in an appendix
+   with "PL1". Slashes number too ("I/", "1/", "a/", "1.1/"). A numbered line that is a
+   heading (short, upper case or ending in ":") becomes a section; a numbered paragraph (a
+   duty: "4. Phòng Nội vụ thẩm định hồ sơ …") becomes a section *and* its own passage, so one
+   question finds one duty. Paragraphs and bullets are passages of the innermost section.
 4. **Targets.** Items of a list directly under a section whose title starts with "Chỉ tiêu"
    are targets (so are the rows of a table with a "Chỉ tiêu"/"ĐVT" header). Each item is split
    into a name (before the first ":" when that part holds no figure) and clauses (";",
@@ -31,6 +35,10 @@ Parsing never fails on such noise; it reads what it can, in four steps.
    ("trở lên"). One figure makes a simple target; several make a compound target whose
    children are keyed "<n>.1", "<n>.2" …; "X, trong đó Y" keeps X on the parent. A target with
    no figure keeps its text ("Giảm tai nạn giao thông cả 3 tiêu chí", "vào năm 2027").
+   An aim written as one paragraph ("Phấn đấu năm 2026: thu ngân sách 28,5 tỷ đồng; trồng
+   mới 12.000 cây; …") gives a target per clause; a table under a heading that reviews last
+   year gives none. When all this yields fewer than three targets, the measured clauses of a
+   section headed as targets are taken (a safety net, never in duties, results or reports).
 
 In a damaged document (OCR output, :func:`bot.core.diacritics.looks_ocr_damaged`) target names
 and the title get their diacritics back where the lexicon is sure ("Trong méi cay phan tan" →
