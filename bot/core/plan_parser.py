@@ -2309,6 +2309,8 @@ def _compound(
     "X, trong đó Y" and "X (Y)" keep X on the parent when X stands alone ("2.210 tấn").
     """
     parent, children = _parent_and_children(readings)
+    if parent is None and name is None:
+        name, children = _shared_head(children)
     child_measures = {_measure_name(f) for _, f, _ in children}
     if parent is not None:
         parent_name = name or parent.name or "; ".join(n for n, _, _ in children)
@@ -2345,6 +2347,32 @@ def _compound(
             )
         )
     return targets
+
+
+# What a line lists kind by kind: herds, crops, areas, harvests.
+_LISTED_KINDS = frozenset({"animals", "plants", "area", "mass"})
+
+
+def _shared_head(
+    children: list[tuple[str, _Figure | None, str]],
+) -> tuple[str | None, list[tuple[str, _Figure | None, str]]]:
+    """ "tổng đàn trâu 420 con, bò 1.150 con, lợn 3.600 con": the words the first part shares
+    with the others name the whole ("Tổng đàn"), the last word names the first part ("Trâu")."""
+    names = [n.split() for n, _, _ in children]
+    if len(names) < 2 or any(not 1 <= len(n) <= 2 for n in names[1:]) or len(names[0]) < 2:
+        return None, children
+    measures = {f.measure for _, f, _ in children if f is not None}
+    if any(f is None for _, f, _ in children) or len(measures) != 1:
+        return None, children
+    (measure,) = measures
+    if measure is None or measure.category not in _LISTED_KINDS:
+        return None, children  # "thu ngân sách 9 tỷ đồng, chi 8 tỷ đồng" names no herd
+    width = len(names[1])
+    head, own = names[0][:-width], names[0][-width:]
+    if not head or len(head) > 4:
+        return None, children
+    first = (" ".join(own), children[0][1], children[0][2])
+    return _capitalise(" ".join(head)), [first, *children[1:]]
 
 
 def _parent_and_children(

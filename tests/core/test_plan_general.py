@@ -845,3 +845,24 @@ def test_commas_in_a_plain_sentence_split_nothing() -> None:
         "đạt chuẩn văn hóa.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
     )
     assert len(_figures(plan)) <= 1
+
+
+@pytest.mark.parametrize(
+    ("line", "whole", "parts"),
+    [
+        ("Tổng đàn trâu 450 con, bò 1.200 con, lợn 3.800 con", "Tổng đàn", ["Trâu", "Bò", "Lợn"]),
+        ("Sản lượng lúa 5.000 tấn; ngô 300 tấn", "Sản lượng", ["Lúa", "Ngô"]),
+        ("Thu ngân sách 9 tỷ đồng, chi 8 tỷ đồng", None, ["Thu ngân sách", "Chi"]),
+    ],
+)
+def test_a_compound_line_named_by_the_words_its_parts_share(
+    line: str, whole: str | None, parts: list[str]
+) -> None:
+    plan = _plan(
+        f"II. CHỈ TIÊU\n1. {line};\n2. Trồng mới 500 cây.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    parent = plan.targets[0]
+    children = [t for t in plan.targets if t.parent_key == parent.key]
+    assert [t.name for t in children] == parts
+    if whole is not None:
+        assert parent.name == whole
