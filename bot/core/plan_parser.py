@@ -2483,7 +2483,9 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
     if kind != "bao_cao" and sum(t.value is not None for t in targets) < _FEW_TARGETS:
         targets = targets + _safety_net(outline, targets)
     # A report's figures are results, not aims: only a plan offers candidates.
-    candidates = _candidates(outline.outside) if kind != "bao_cao" else []
+    reviews = _reviewing_paths(outline)
+    aims = [(path, text) for path, text in outline.outside if path not in reviews]
+    candidates = _candidates(aims) if kind != "bao_cao" else []
     taken = {(t.value, t.measure) for t in targets if t.value is not None}
     candidates = [c for c in candidates if (c.value, c.measure) not in taken]
     title = header.title or PurePath(filename).stem or "Văn bản không có tiêu đề"
@@ -2552,6 +2554,18 @@ def _candidates(outside: Sequence[tuple[str, str]]) -> list[Target]:
 
 
 _FEW_TARGETS = 3  # fewer targets with a figure than this: the structure was not understood
+
+
+def _reviewing_paths(outline: _Outline) -> set[str]:
+    """The sections that review what was done, and those inside them: their figures are
+    results ("Năm 2025 trồng mới 14.000 cây"), not aims to offer as targets."""
+    found: set[str] = set()
+    for section in outline.sections:  # in document order: a section follows its parent
+        key = _norm_key(section.title[:200])
+        parent = section.path.rsplit(".", 1)[0] if "." in section.path else ""
+        if parent in found or (_RESULTS_TITLE.match(key) and not _TARGET_WORDS.search(key)):
+            found.add(section.path)
+    return found
 
 
 def _safety_net(outline: _Outline, found: Sequence[Target]) -> list[Target]:

@@ -866,3 +866,14 @@ def test_a_compound_line_named_by_the_words_its_parts_share(
     assert [t.name for t in children] == parts
     if whole is not None:
         assert parent.name == whole
+
+
+def test_last_years_results_are_not_offered_as_candidates() -> None:
+    plan = _plan(_PART_BODY.format(a="A.", b="B.", c="C."))
+    assert not any(c.value == Decimal(14000) for c in plan.candidates)  # part A: a result
+    offered = _plan(
+        "I. CHỈ TIÊU\n1. Thu ngân sách 9 tỷ đồng;\n2. Trồng mới 500 cây.\n\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\nPhấn đấu trồng thêm 50 ha rau an toàn.\n\n"
+        "III. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    assert [c.value for c in offered.candidates] == [Decimal(50)]
