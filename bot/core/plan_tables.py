@@ -257,12 +257,39 @@ class TableReader:
                 row = [c if i != columns.group else "" for i, c in enumerate(row)]
             if columns.subname is not None:
                 row, main = _joined_name(row, columns, main)
+            if out and _continues_row(out[-1], row, columns):
+                out[-1] = _joined_rows(out[-1], row, columns)  # a row split by a page break
+                continue
             read = _row(row, columns, previous_unit)
             if read is not None:
                 out.append(read)
                 if not read.group:
                     previous_unit = read.unit
         return out
+
+
+def _continues_row(above: TableRow, row: Sequence[str], columns: _Columns) -> bool:
+    """A row with no number whose name cell goes on in lower case ("| | phân tán | cây |
+    500 |") under a numbered row still missing its figure, or adding none of its own: the
+    rest of a row a page cut ("| | trong đó: thóc | tấn | 5.900 |" is a part, not this)."""
+    if above.group and not _DIGIT.search(above.number):
+        return False
+    if _cell(row, columns.number) or (columns.number is None and columns.group is None):
+        return False
+    value = _cell(row, columns.value) if columns.value != columns.name else ""
+    if above.value and _DIGIT.search(value):
+        return False
+    name = _cell(row, columns.name)
+    return bool(name) and name[:1].islower() and not _DIGIT.search(name)
+
+
+def _joined_rows(above: TableRow, row: Sequence[str], columns: _Columns) -> TableRow:
+    name = f"{above.name} {_cell(row, columns.name)}".strip()
+    value = above.value or (_cell(row, columns.value) if columns.value != columns.name else "")
+    unit = above.unit or _cell(row, columns.unit)
+    # The top half of a split row, without its figure yet, was taken for a group row.
+    group = above.group and not _DIGIT.search(value)
+    return replace(above, group=group, name=name, value=value, unit=unit)
 
 
 def _checked(columns: _Columns, body: Sequence[Sequence[str]]) -> _Columns:

@@ -877,3 +877,34 @@ def test_last_years_results_are_not_offered_as_candidates() -> None:
         "III. TỔ CHỨC THỰC HIỆN\nBáo cáo."
     )
     assert [c.value for c in offered.candidates] == [Decimal(50)]
+
+
+@pytest.mark.parametrize(
+    ("top", "rest"),
+    [
+        (["2", "Trồng mới cây", "", ""], ["", "phân tán", "cây", "500"]),
+        (["2", "Trồng mới cây", "cây", ""], ["", "phân tán", "", "500"]),
+        (["2", "Trồng mới cây", "cây", "500"], ["", "phân tán", "", ""]),
+    ],
+)
+def test_a_table_row_cut_by_a_page_break(top: list[str], rest: list[str]) -> None:
+    table = _table_text(
+        ["STT", "Chỉ tiêu", "ĐVT", "KH 2026"],
+        [["1", "Thu ngân sách", "tỷ đồng", "9"], top, rest, ["3", "Tỷ lệ hộ nghèo", "%", "1,2"]],
+    )
+    plan = _plan(f"II. CHỈ TIÊU\n\n{table}\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo.")
+    assert [(t.key, t.value) for t in plan.targets] == [
+        ("1", Decimal(9)),
+        ("2", Decimal(500)),
+        ("3", Decimal("1.2")),
+    ]
+    assert plan.targets[1].name == "Trồng mới cây phân tán"
+
+
+def test_a_lower_case_part_row_with_its_own_figure_stays_a_row() -> None:
+    table = _table_text(
+        ["STT", "Chỉ tiêu", "ĐVT", "KH 2026"],
+        [["1", "Sản lượng lương thực", "tấn", "6.400"], ["", "trong đó: thóc", "tấn", "5.900"]],
+    )
+    plan = _plan(f"II. CHỈ TIÊU\n\n{table}\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo.")
+    assert {t.value for t in plan.targets} >= {Decimal(6400), Decimal(5900)}
