@@ -12,10 +12,12 @@ import time
 
 BENCHMARKS = (
     "benchmarks.qa",
+    "benchmarks.conversations",
     "benchmarks.plans",
     "benchmarks.documents",
     "benchmarks.adversarial",
     "benchmarks.ocr",
+    "benchmarks.replies",
     "benchmarks.reports",
     "benchmarks.broadcast",
 )

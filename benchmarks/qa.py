@@ -164,6 +164,7 @@ class Tally:
     none_right: int = 0
     wrong_figures: int = 0  # a figure stated with confidence for the wrong target
     wrong_figures_on_none: int = 0
+    wrong_quotes: int = 0  # a passage quoted with confidence that is not the answer
     failures: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -185,6 +186,7 @@ class Tally:
             f"none P {pct(self.none_right, self.none_given)} "
             f"R {pct(self.none_right, self.none_questions)}  "
             f"confident wrong figures {self.wrong_figures} (on none: {self.wrong_figures_on_none})"
+            f", quotes {self.wrong_quotes}"
         )
 
 
@@ -205,6 +207,8 @@ def judge(question: Question, answer: Answer) -> Tally:
         if answer.kind == "target" and not first:
             tally.wrong_figures = 1
             tally.wrong_figures_on_none = int(question.none)
+        if answer.kind == "passage" and not first:
+            tally.wrong_quotes = 1
     if not tally.answered:
         shown = ", ".join(f"{kind}:{key or section}" for kind, key, section, _ in hits[:3])
         tally.failures.append(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.matcher import KnowledgeBase
 from bot.core.plan import ParsedPlan, kind_label
+from bot.core.signature import find_signer
 from bot.core.synonyms import SynonymTable
 from bot.core.text import fold, shorten
 from bot.services import Services
@@ -67,7 +68,9 @@ async def active_plan(
         parsed = await plans.load_parsed_plan(session, plan.id)
     label = citation_label(plan)
     table = SynonymTable.builtin().with_extra((s.phrase, s.expansion) for s in synonym_rows)
-    kb = KnowledgeBase.build(parsed, citation_label=label, synonyms=table)
+    # The signature block is not among the parsed passages: it is read from the stored text.
+    signer = find_signer(plan.raw_text) if plan.raw_text else None
+    kb = KnowledgeBase.build(parsed, citation_label=label, synonyms=table, signer=signer)
     active = ActivePlan(plan_id=plan.id, label=label, parsed=parsed, kb=kb)
     services.caches[CACHE_KEY] = (version, active)
     return active

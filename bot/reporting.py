@@ -14,6 +14,7 @@ No Telegram and no SQL here: handlers act on the decisions, storage keeps the re
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -43,7 +44,7 @@ from bot.core.report_parser import (
     looks_like_unit_name,
     named_years,
 )
-from bot.core.text import shorten
+from bot.core.text import fold, shorten
 from bot.errors import InvalidInput, UserFacingError
 from bot.exports import amount_text
 from bot.knowledge import ActivePlan
@@ -164,7 +165,11 @@ def convert_to_target(value: Decimal, measure: Measure | None, target: Target) -
     if target_measure is None or target_measure.name == measure.name:
         return value
     converted = convert(value, measure, target_measure)
-    return None if converted is None else bounded_figure(converted, f"{value:f} {measure.name}")
+    return (
+        None
+        if converted is None
+        else bounded_figure(converted, f"{format_number(value, max_decimals=6)} {measure.name}")
+    )
 
 
 def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:
@@ -176,11 +181,22 @@ def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:
             decisions.append(_decide_claim(ambiguous.read_as(possible[0]), matcher))
             continue
         matches = _candidates(matcher, ambiguous.fragment, ambiguous.measure)
-        if matches:
-            decisions.append(PickNumber(ambiguous, tuple(m.target for m in matches)))
+        counted = _counted_in(ambiguous.measure, matcher.plan)  # "1.5 tấn": the unit says it
+        if matches or counted:
+            targets = tuple(m.target for m in matches) if matches else counted
+            decisions.append(PickNumber(ambiguous, targets))
         else:  # "họp lúc 7.30": no target, so no reason to ask which number it is
             decisions.append(NoTarget(ambiguous.read_as(ambiguous.readings[0])))
     return decisions
+
+
+def fits_a_target(report: ParsedReport, matcher: TargetMatcher) -> bool:
+    """Whether any figure in *report* points to a target of the plan (by a word or by its
+    unit of measure): "asdkjh qwe 123" has a number but nothing that says what it counts."""
+    try:
+        return any(not isinstance(d, NoTarget) for d in decide(report, matcher))
+    except UserFacingError:  # a figure too large to convert: the report path says so
+        return True
 
 
 def _possible_readings(claim: AmbiguousClaim) -> list[Decimal]:
@@ -226,15 +242,21 @@ def _decide_by_measure(claim: Claim, plan: ParsedPlan) -> Decision:
     """No target is named, but the unit may say it: "thêm 300 cây" when one target counts
     trees is that target; when several count in that unit, the user picks one. A unit that
     many targets may share (people, money, %) says nothing on its own."""
-    measure = claim.measure
-    if measure is None or measure.category in SHARED_CATEGORIES:
-        return NoTarget(claim)  # "3 người đi tập huấn" is chatter, not a report to ask about
-    counted = [t for t in plan.targets if reportable(t) and _same_measure(t, measure)]
+    counted = _counted_in(claim.measure, plan)
     if len(counted) == 1:
         return settle(claim, counted[0])
-    if 1 <= len(counted) <= MEASURE_CHOICES:
-        return PickTarget(claim, tuple(counted))
-    return NoTarget(claim)
+    if counted:
+        return PickTarget(claim, counted)
+    return NoTarget(claim)  # "3 người đi tập huấn" is chatter, not a report to ask about
+
+
+def _counted_in(measure: Measure | None, plan: ParsedPlan) -> tuple[Target, ...]:
+    """The few targets that count in *measure* (or a unit of its scale); none for a unit
+    many targets may share (people, money, %), or when too many count in it to offer."""
+    if measure is None or measure.category in SHARED_CATEGORIES:
+        return ()
+    counted = tuple(t for t in plan.targets if reportable(t) and _same_measure(t, measure))
+    return counted if len(counted) <= MEASURE_CHOICES else ()
 
 
 def _same_measure(target: Target, measure: Measure) -> bool:
@@ -376,24 +398,34 @@ async def unit_for_message(
     """The unit a message reports for, and its text without a leading unit name.
 
     *unit* is the sender's own (or the group's); a message may start with a unit's name
-    ("Thôn 2: …"): an admin reports for any unit that way, a member only for their own. A
-    name that looks like a unit but matches none is refused (:class:`InvalidInput`), never
-    guessed. A name that is exactly a unit's, in any case and with or without marks
-    ("thon b: …"), names that unit too: a member's figures for another unit are refused,
-    never credited to their own."""
+    ("Thôn 2: …", or with no colon: "Thôn 2 lợn 300 con"): an admin reports for any unit that
+    way, a member only for their own. The name must be a unit's whole name, in any case and
+    with or without marks ("thon b: …"); a near name or a part of one is refused
+    (:class:`InvalidInput`, naming the near units), never guessed. A member's figures for
+    another unit are refused, never credited to their own."""
     name, colon, rest = text.partition(":")
-    if not colon or not name.strip() or len(name.split()) > MAX_UNIT_NAME_WORDS:
-        return unit, text
-    unit_like = looks_like_unit_name(name)
-    match = await units.match_unit(session, name.strip())
-    # Fuzzy matches only for what reads as a unit name, or from an admin; otherwise a
-    # target named before a colon ("lợn: 2.300 con") could pass for a unit.
-    named = match.unit if match.exact or unit_like else None
-    if named is None and not unit_like and await is_admin(services, user_id, session=session):
-        named = match.unit
+    named: Unit | None = None
+    unit_like = False
+    match = None
+    if colon and name.strip() and len(name.split()) <= MAX_UNIT_NAME_WORDS:
+        unit_like = looks_like_unit_name(name)
+        match = await units.match_unit(session, name.strip())
+        named = match.unit if match.exact else None
+    if named is None:  # "Thôn An Phú BHYT 95,5%": a unit's whole name, with no colon
+        leading = _unit_at_start(text, await units.list_units(session))
+        if leading is not None:
+            (named, rest), unit_like = leading, False
+    # A near name ("Thôn An" for "Thôn An Phú") never takes the figures: it is offered.
+    # Only what reads as a unit name, or an admin's near hit, is worth the question;
+    # otherwise a target named before a colon ("lợn: 2.300 con") is just that.
+    near = match.candidates if match is not None and named is None else ()
+    if near and not unit_like and not await is_admin(services, user_id, session=session):
+        near = ()
     if named is None:
-        if unit_like:  # "Thôn 9: …" with no such unit: say so, save nothing
-            raise InvalidInput(f"Không tìm thấy đơn vị «{html.escape(name.strip())}». Xem /donvi.")
+        if unit_like or near:  # "Thôn 9: …" with no such unit: say so, save nothing
+            close = ", ".join(f"«{html.escape(u.name)}»" for u in near[:5])
+            hint = f" Có phải {close}? Hãy ghi đúng tên đơn vị." if close else " Xem /donvi."
+            raise InvalidInput(f"Không tìm thấy đơn vị «{html.escape(name.strip())}».{hint}")
         return unit, text  # "lợn: 2.300 con" names a target, not a unit
     if unit is not None and named.id == unit.id:
         return unit, rest.strip()
@@ -403,6 +435,23 @@ async def unit_for_message(
             "của mình bằng cách nhắn số liệu, không cần ghi tên đơn vị."
         )
     return named, rest.strip()
+
+
+_PUNCTUATION_AFTER_NAME = " \t,;:.-–—"
+
+
+def _unit_at_start(text: str, live: Sequence[Unit]) -> tuple[Unit, str] | None:
+    """The unit whose whole name, folded (case and marks aside), opens *text*, and the text
+    after it: "thon an phu BHYT 95,5%" → (Thôn An Phú, "BHYT 95,5%"). The longest name
+    wins ("Thôn 1" is not "Thôn 12"); a part of a name or a near spelling names nothing."""
+    tokens = list(re.finditer(r"\S+", text))
+    by_name = {u.folded_name: u for u in live}
+    for size in range(min(MAX_UNIT_NAME_WORDS, len(tokens) - 1), 0, -1):
+        head = text[: tokens[size - 1].end()].rstrip(_PUNCTUATION_AFTER_NAME)
+        found = by_name.get(fold(head))
+        if found is not None:
+            return found, text[tokens[size - 1].end() :].strip(_PUNCTUATION_AFTER_NAME)
+    return None
 
 
 async def submit(

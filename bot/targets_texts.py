@@ -186,6 +186,64 @@ def unknown_word(word: str, choices: Mapping[str, object]) -> str:
     return f"Không hiểu «{_e(word)}». Chọn một trong: {listed}."
 
 
+ACTION_USAGE = {
+    "them": (
+        "Cách dùng: <code>/chitieu them Tên: con số</code>, ví dụ "
+        "<code>/chitieu them Trồng cây phân tán: 58.000 cây</code> (ghi số trước nếu muốn: "
+        "<code>/chitieu them 23 Tên: 100 cây</code>). Không thay đổi gì."
+    ),
+    "sua": (
+        "Cách dùng: <code>/chitieu sua 5 Tên: con số</code>, hoặc sửa một phần: "
+        "<code>sua 5 ten …</code>, <code>sua 5 so tối thiểu 95%</code>, "
+        "<code>sua 5 dvt cây</code>, <code>sua 5 loai toithieu|tren|khongqua|khoang|giam|"
+        "tang|dung</code>. Không thay đổi gì."
+    ),
+    "tach": (
+        "Cách dùng: <code>/chitieu tach 5 Lợn: 5.500 con; Dê: 380 con</code> — số chỉ tiêu rồi "
+        "ít nhất hai phần, cách nhau bằng dấu «;». Không thay đổi gì."
+    ),
+}
+
+
+def missing_part(word: str, key: str, rest: str) -> str | None:
+    """/chitieu them|sua|tach typed without what it needs: what is missing, and the
+    command's own usage; None when the parts are there."""
+    usage = ACTION_USAGE.get(word)
+    if usage is None:
+        return None
+    if word == "them":
+        return None if rest.strip() else f"Thiếu tên chỉ tiêu và con số. {usage}"
+    if not key:
+        return f"Thiếu số chỉ tiêu. {usage}"
+    if not rest.strip():
+        wanted = "nội dung cần sửa" if word == "sua" else "các phần cần tách"
+        return f"Thiếu {wanted}. {usage}"
+    return None
+
+
+DIRECTION_USAGE = (
+    "Cách dùng: <code>/chitieu huong 7 cao</code> — số chỉ tiêu rồi một trong: "
+    "<code>cao</code> (càng cao càng tốt), <code>thap</code> (càng thấp càng tốt), "
+    "<code>tran</code> (không vượt quá), <code>dinhtinh</code> (định tính, đánh giá đạt/chưa "
+    "đạt). Không thay đổi gì."
+)
+SCOPE_USAGE = (
+    "Cách dùng: <code>/chitieu phamvi 7 donvi</code> — số chỉ tiêu rồi một trong: "
+    "<code>donvi</code> (các đơn vị báo cáo, số liệu cộng dồn), <code>xa</code> (một số liệu "
+    "chung của cả xã; <code>phuong</code> cũng được). Không thay đổi gì."
+)
+
+
+def choice_problem(key: str, word: str, choices: Mapping[str, object], usage: str) -> str:
+    """/chitieu huong|phamvi with the target or the choice missing, or a word not among
+    *choices*: what was wrong, and the command's own usage."""
+    if not key or not word:
+        # "/chitieu huong cao": the choice is there, the target number is not.
+        missing = "lựa chọn" if key and key.lower() not in choices else "số chỉ tiêu"
+        return f"Thiếu {missing}. {usage}"
+    return f"{unknown_word(word, choices)}\n{usage}"
+
+
 # ---------------------------------------------------------------- the Excel round trip
 
 MAX_PROBLEMS = 40  # listed one by one; more are counted

@@ -115,9 +115,12 @@ async def set_commune_reporter(
     services: Services, session: AsyncSession, unit_name: str, *, on: bool, actor: int
 ) -> str:
     """Mark or unmark the unit reporting for the whole commune; the reply text."""
-    unit = await units.find_unit(session, unit_name)
+    match = await units.match_unit(session, unit_name)
+    unit = match.unit if match.exact else None  # the commune's figure: never a guess
     if unit is None:
-        return f"Không tìm thấy đơn vị «{html.escape(unit_name)}». Xem /donvi."
+        close = ", ".join(html.escape(u.name) for u in match.candidates[:5])
+        hint = f" Có phải: {close}? Hãy gõ đúng tên." if close else " Xem /donvi."
+        return f"Không tìm thấy đơn vị «{html.escape(unit_name)}».{hint}"
     changed = await reports.set_commune_reporter(
         session, unit.id, on=on, by=actor, at=services.clock.now()
     )

@@ -12,15 +12,24 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
-from telegram.ext import BaseHandler
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.commands import Audience, Command
 from bot.core.text import fold
 from bot.services import Services, get_services
-from handlers.common import Context, command, command_args, remember_sender, reply, require_admin
+from handlers.common import (
+    Context,
+    acknowledge,
+    command,
+    command_args,
+    remember_sender,
+    remove_buttons,
+    reply,
+    require_admin,
+)
 from handlers.units import Origin, esc
-from storage import users
+from storage import pending, users
 from storage.models import Role, User
 
 COMMANDS = (
@@ -43,6 +52,8 @@ USAGE = (
 )
 PROMOTE_WORDS = {"them", "cap", "add"}
 DEMOTE_WORDS = {"bo", "go", "xoa", "remove"}
+DEMOTE_PREFIX = "admin:bo:"
+DEMOTE_KIND = "admin.demote"
 _TELEGRAM_ID = re.compile(r"-?\d{1,20}")
 
 
@@ -153,25 +164,107 @@ async def _promote_text(session: AsyncSession, update: Update, rest: str) -> str
 
 
 async def _demote(update: Update, services: Services, rest: str) -> None:
-    """Take the admin role back (never from ADMIN_IDS)."""
+    """Ask before taking the admin role back (never from ADMIN_IDS), saying what changes;
+    the buttons run :func:`demote_pressed`."""
+    chat, sender = update.effective_chat, update.effective_user
+    assert chat is not None and sender is not None
     async with services.db.session() as session:
-        text = await _demote_text(session, update, services, rest)
-    await reply(update, text)
+        telegram_id, problem = await _demotable(session, update, services, rest)
+        if telegram_id is not None:
+            described = person(await users.get_user(session, telegram_id), telegram_id)
+            pending_id = await pending.create(
+                session,
+                kind=DEMOTE_KIND,
+                chat_telegram_id=chat.id,
+                user_telegram_id=sender.id,
+                payload={"telegram_id": telegram_id},
+                now=services.clock.now(),
+            )
+    if telegram_id is None:
+        await reply(update, problem)
+        return
+    itself = " (chính anh/chị)" if sender.id == telegram_id else ""
+    text = (
+        f"Gỡ quyền quản trị viên của {described}{itself}? Người đó sẽ không dùng được các lệnh "
+        "quản trị nữa (/donvi, /kehoach, /tonghop, /quantri…); cấp lại bằng "
+        f"<code>/quantri them {telegram_id}</code>."
+    )
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Gỡ quyền", callback_data=f"{DEMOTE_PREFIX}{pending_id}:1"),
+                InlineKeyboardButton(
+                    "Thôi, giữ nguyên", callback_data=f"{DEMOTE_PREFIX}{pending_id}:0"
+                ),
+            ]
+        ]
+    )
+    await reply(update, text, markup=markup)
 
 
-async def _demote_text(session: AsyncSession, update: Update, services: Services, rest: str) -> str:
+async def _demotable(
+    session: AsyncSession, update: Update, services: Services, rest: str
+) -> tuple[int | None, str]:
+    """The admin *rest* names, if the role can be taken back; else why not."""
     telegram_id, problem = await _target(update, session, rest)
     if telegram_id is None:
-        return problem
+        return None, problem
     user = await users.get_user(session, telegram_id)
     described = person(user, telegram_id)
     if telegram_id in services.settings.admin_ids:
-        return (
+        return None, (
             f"{described} được khai báo trong ADMIN_IDS nên không gỡ quyền bằng lệnh được; "
             "hãy sửa cấu hình rồi khởi động lại bot."
         )
+    if telegram_id in services.session_admin_ids:
+        return None, (
+            f"{described} là quản trị viên trong phiên bảng điều khiển này (chỉ trong phiên "
+            "đó) nên không gỡ quyền bằng lệnh được."
+        )
     if user is None or user.role != Role.ADMIN:
-        return f"{described} không phải quản trị viên."
+        return None, f"{described} không phải quản trị viên."
+    return telegram_id, ""
+
+
+async def demote_pressed(update: Update, context: Context) -> None:
+    """ "Gỡ quyền" / "Thôi" under the question /quantri bo asked."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await acknowledge(query)
+    if not await require_admin(update, context):
+        return
+    await remove_buttons(query.message)
+    services = get_services(context)
+    sender = update.effective_user
+    assert sender is not None
+    pending_id, _, answer = query.data.removeprefix(DEMOTE_PREFIX).partition(":")
+    async with services.db.session() as session:
+        payload = await pending.take(
+            session,
+            int(pending_id),
+            kind=DEMOTE_KIND,
+            user_telegram_id=sender.id,
+            now=services.clock.now(),
+        )
+        if payload is None:
+            text = (
+                "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+            )
+        elif answer != "1":
+            text = "Đã hủy; quyền quản trị viên giữ nguyên."
+        else:
+            text = await _demote_now(session, update, services, int(payload["telegram_id"]))
+    await reply(update, text)
+
+
+async def _demote_now(
+    session: AsyncSession, update: Update, services: Services, telegram_id: int
+) -> str:
+    """Take the role back, checking again: things may have changed since the question."""
+    user = await users.get_user(session, telegram_id)
+    described = person(user, telegram_id)
+    if telegram_id in services.settings.admin_ids or user is None or user.role != Role.ADMIN:
+        return f"{described} hiện không phải quản trị viên gỡ được bằng lệnh; không thay đổi gì."
     await users.set_role(session, telegram_id, Role.USER)
     await Origin.of(update).audit(
         session, "admin.demote", telegram_id=telegram_id, name=user.full_name
@@ -183,4 +276,7 @@ async def _demote_text(session: AsyncSession, update: Update, services: Services
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root (new messages only)."""
-    return [command("quantri", quantri)]
+    return [
+        command("quantri", quantri),
+        CallbackQueryHandler(demote_pressed, pattern=rf"^{DEMOTE_PREFIX}\d+:[01]$"),
+    ]

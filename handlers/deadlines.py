@@ -179,8 +179,9 @@ async def _custom(services: Services, word: str, rest: str, actor: int) -> str:
     else:
         name, _, date_text = rest.rpartition(" ")
     if not name.strip() or not date_text.strip():
+        coming = periods.local_today(services).year + 1
         raise UserFacingError(
-            'Cần tên và ngày, ví dụ: /hanchot them "Hồ sơ khen thưởng" 31/07/2026'
+            f'Cần tên và ngày, ví dụ: /hanchot them "Hồ sơ khen thưởng" 31/07/{coming}'
         )
     due = service.parse_future_day(services, date_text.strip())
     view, created = await service.add_custom_deadline(services, name, due, actor)

@@ -16,7 +16,8 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.core.questions import looks_like_question, reads_as_report
-from bot.core.report_parser import has_figure
+from bot.core.report_parser import has_figure, parse_report
+from bot.reporting import fits_a_target
 from bot.update_scope import scope_of
 from handlers import questions, reporting
 from handlers.common import Context, acknowledge, reply
@@ -62,10 +63,20 @@ async def _private(update: Update, context: Context, text: str) -> None:
     question, figures = looks_like_question(text), has_figure(text)
     if figures and not question:
         await reporting.report_text(update, context, text)
-    elif figures and question:
+    elif figures and question and await _could_be_a_report(context, text):
         await _ask_route(update, context, text)
     else:
         await questions.answer_text(update, context, text)
+
+
+async def _could_be_a_report(context: Context, text: str) -> bool:
+    """A question with figures is worth asking "report or question?" about only when some
+    figure would fit a target ("năm 2025 có mấy xã đạt chuẩn?" is just a question)."""
+    active = await scope_of(context).active_plan()
+    if active is None:
+        return False
+    parsed = parse_report(text)
+    return not parsed.empty and fits_a_target(parsed, active.kb)
 
 
 async def _group(update: Update, context: Context, text: str) -> None:
@@ -117,9 +128,21 @@ async def route_chosen(update: Update, context: Context) -> None:
         await questions.answer_text(update, context, text)
 
 
+STALE_BUTTON = "Nút này không còn dùng được; không có gì thay đổi. Hãy gõ lại lệnh."
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """A button no feature knows (from an older version of the bot, or altered data): stop
+    the spinner and say so, instead of leaving the press unanswered."""
+    query = update.callback_query
+    if query is not None:
+        await acknowledge(query, STALE_BUTTON, alert=True)
+
+
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root (registered last)."""
     return [
         CallbackQueryHandler(route_chosen, pattern=rf"^{ROUTE_PREFIX}\d+:[rq]$"),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, text_received),
+        CallbackQueryHandler(stale_button),  # registered last: after every feature's buttons
     ]

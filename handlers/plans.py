@@ -49,7 +49,8 @@ from reminders import service
 from reminders.calendar import SIX_MONTH, YEAR_END, format_day_long
 from reminders.schedule import rebuild_schedule
 from reminders.service import DeadlineView
-from storage import pending, plans
+from storage import pending, plans, users
+from storage.models import Plan
 
 COMMANDS = (
     Command(
@@ -67,8 +68,12 @@ ACTIVATE_PREFIX = "plan:activate:"
 CANDIDATE_PREFIX = "plan:cand:"
 REIMPORT_PREFIX = "plan:re:"
 REIMPORT_KIND = "plan.reimport"
+USE_PREFIX = "plan:use:"
+ACTIVATE_KIND = "plan.activate"
 DEADLINE_PREFIX = "plan:dl:"
-ALREADY_ANSWERED = "Nút này đã được dùng hoặc không còn hiệu lực; không thay đổi gì."
+ALREADY_ANSWERED = (
+    "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+)
 
 SEND_FILE_TEXT = (
     "Hãy gửi tệp kế hoạch (.docx, .pdf có chữ, .txt hoặc .md, tối đa 10 MB) ngay sau tin nhắn này; "
@@ -380,17 +385,34 @@ async def activate_pressed(update: Update, context: Context) -> None:
     await _activate(update, context, query.data.removeprefix(ACTIVATE_PREFIX))
 
 
+ACTIVATE_USAGE = "Cách dùng: <code>/kehoach chon &lt;số kế hoạch&gt;</code>, ví dụ {example}."
+
+
+def _choices_text(all_plans: list[Plan]) -> str:
+    """The plans one may choose, by the number to type: "số 1 (21/KH-UBND), số 2 (…)"."""
+    usable = [p for p in all_plans if p.kind != "bao_cao"]
+    if not usable:
+        return "Chưa có kế hoạch nào để chọn; hãy nạp tệp kế hoạch bằng /kehoach."
+    listed = ", ".join(
+        f"số {p.id} ({html.escape(knowledge.citation_label(p))})" for p in usable[:20]
+    )
+    example = f"<code>/kehoach chon {usable[-1].id}</code>"
+    return f"Các kế hoạch có thể chọn: {listed}.\n{ACTIVATE_USAGE.format(example=example)}"
+
+
 async def _activate(update: Update, context: Context, which: str) -> None:
+    """/kehoach chon N (or the list's button): say what switching changes, and ask first."""
     services = get_services(context)
     if not await require_admin(update, context):
         return
-    if not which.strip():
-        await reply(update, "Cách dùng: <code>/kehoach chon &lt;số kế hoạch&gt;</code>")
-        return
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
     async with services.db.session() as session:
-        plan = await plans.find_plan(session, which.strip())
+        all_plans = await plans.list_plans(session)
+        plan = await plans.find_plan(session, which.strip()) if which.strip() else None
         if plan is None:
-            await reply(update, f"Không tìm thấy kế hoạch «{html.escape(which)}».")
+            problem = f"Không tìm thấy kế hoạch «{html.escape(which.strip())}». " if which else ""
+            await reply(update, problem + _choices_text(all_plans))
             return
         if plan.kind == "bao_cao":
             await reply(
@@ -399,7 +421,84 @@ async def _activate(update: Update, context: Context, which: str) -> None:
                 "hoạch đang dùng. Hãy nạp tệp kế hoạch thi đua rồi chọn nó.",
             )
             return
+        label = html.escape(knowledge.citation_label(plan))
+        if plan.is_active:
+            await reply(
+                update,
+                f"<b>{label}</b> (số {plan.id}) đang là kế hoạch đang dùng; không thay đổi gì.",
+            )
+            return
+        current = await plans.active_plan(session)
+        reported = await plans.plan_report_count(session, current.id) if current else 0
+        pending_id = await pending.create(
+            session,
+            kind=ACTIVATE_KIND,
+            chat_telegram_id=chat.id,
+            user_telegram_id=user.id,
+            payload={"plan_id": plan.id, "from": current.id if current else None},
+            now=services.clock.now(),
+        )
+    lines = [
+        f"Chọn <b>{label}</b> (số {plan.id}) làm kế hoạch đang dùng?",
+        "• Từ lúc đó bot trả lời câu hỏi và ghi số liệu theo các chỉ tiêu của kế hoạch này.",
+    ]
+    if current is not None:
+        lines.append(
+            f"• <b>{html.escape(knowledge.citation_label(current))}</b> thôi nhận số liệu mới; "
+            f"{reported} số liệu đã báo cáo theo nó vẫn được giữ, chọn lại lúc nào cũng được."
+        )
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"Dùng kế hoạch số {plan.id}", callback_data=f"{USE_PREFIX}{pending_id}:1"
+                ),
+                InlineKeyboardButton(
+                    "Thôi, giữ nguyên", callback_data=f"{USE_PREFIX}{pending_id}:0"
+                ),
+            ]
+        ]
+    )
+    await reply(update, "\n".join(lines), markup=markup)
+
+
+async def use_pressed(update: Update, context: Context) -> None:
+    """ "Dùng kế hoạch số N" / "Thôi" under the question about switching the plan in use."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await acknowledge(query)
+    if not await require_admin(update, context):
+        return
+    await remove_buttons(query.message)
+    services = get_services(context)
+    user = update.effective_user
+    assert user is not None
+    pending_id, _, answer = query.data.removeprefix(USE_PREFIX).partition(":")
+    async with services.db.session() as session:
+        payload = await pending.take(
+            session,
+            int(pending_id),
+            kind=ACTIVATE_KIND,
+            user_telegram_id=user.id,
+            now=services.clock.now(),
+        )
+        if payload is None:
+            await reply(update, ALREADY_ANSWERED)
+            return
+        if answer != "1":
+            await reply(update, "Đã hủy; kế hoạch đang dùng giữ nguyên.")
+            return
+        plan = await plans.get_plan(session, int(payload["plan_id"]))
+        current = await plans.active_plan(session)
+        if plan is None or (current.id if current else None) != payload["from"]:
+            await reply(
+                update,
+                "Kế hoạch đang dùng đã thay đổi trong lúc chờ, nên tôi không đổi gì. "
+                "Xem lại bằng /kehoach.",
+            )
+            return
         await plans.activate_plan(session, plan.id)
+        await users.audit(session, "plan.activate", actor=user.id, plan_id=plan.id)
         label, year = knowledge.citation_label(plan), plan.year
     knowledge.invalidate(services)
     note = await _year_note(services, year)
@@ -429,7 +528,8 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         command("kehoach", kehoach),
         MessageHandler(caption_command, kehoach),
-        CallbackQueryHandler(activate_pressed, pattern=f"^{ACTIVATE_PREFIX}"),
+        CallbackQueryHandler(activate_pressed, pattern=rf"^{ACTIVATE_PREFIX}\d+$"),
+        CallbackQueryHandler(use_pressed, pattern=rf"^{USE_PREFIX}\d+:[01]$"),
         CallbackQueryHandler(reimport_pressed, pattern=rf"^{REIMPORT_PREFIX}\d+:[01]$"),
         CallbackQueryHandler(candidate_pressed, pattern=rf"^{CANDIDATE_PREFIX}\d+$"),
         CallbackQueryHandler(deadline_pressed, pattern=rf"^{DEADLINE_PREFIX}\d+$"),

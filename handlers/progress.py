@@ -74,6 +74,32 @@ COMMANDS = (
 )
 
 
+TIENDO_ADMIN_USAGE = (
+    "Cách dùng: <code>/tiendo tên đơn vị</code> — tiến độ một đơn vị, ví dụ "
+    "<code>/tiendo {example}</code>; mọi đơn vị: /tonghop."
+)
+MAX_NAMES_LISTED = 20
+
+
+def _units_hint(names: list[str]) -> str:
+    """The units to choose from, for a /tiendo that named none or none that exists."""
+    if not names:
+        return "Chưa có đơn vị nào; tạo đơn vị bằng <code>/donvi them Thôn 1</code>."
+    shown = ", ".join(html.escape(n) for n in names[:MAX_NAMES_LISTED])
+    more = (
+        f" và {len(names) - MAX_NAMES_LISTED} đơn vị khác (xem /donvi)"
+        if len(names) > MAX_NAMES_LISTED
+        else ""
+    )
+    return f"Các đơn vị: {shown}{more}."
+
+
+def _tiendo_admin_text(names: list[str], problem: str = "") -> str:
+    example = html.escape(names[0]) if names else "Thôn 1"
+    usage = TIENDO_ADMIN_USAGE.format(example=example)
+    return "\n".join(part for part in (problem, usage, _units_hint(names)) if part)
+
+
 async def tiendo(update: Update, context: Context) -> None:
     """/tiendo: the sender's unit, each target with its latest figure, % and a bar."""
     scope = scope_of(context)
@@ -83,10 +109,12 @@ async def tiendo(update: Update, context: Context) -> None:
         return
     named = command_args(update)
     admin = await sender_is_admin(update, context)
+    names = [u.name for u in await units.list_units(scope.session)] if admin else []
     if named and admin:
         unit = await units.find_unit(scope.session, named)
         if unit is None:
-            await reply(update, f"Không tìm thấy đơn vị «{html.escape(named)}». Xem /donvi.")
+            problem = f"Không tìm thấy đơn vị «{html.escape(named)}»."
+            await reply(update, _tiendo_admin_text(names, problem))
             return
     else:
         unit = await scope.reporting_unit()
@@ -97,6 +125,9 @@ async def tiendo(update: Update, context: Context) -> None:
             "Chỉ quản trị viên mới xem được tiến độ của đơn vị khác. Gõ /tiendo (không kèm tên) "
             "để xem đơn vị của anh/chị.",
         )
+        return
+    if unit is None and admin:  # an admin in no unit: which unit to look at, and how
+        await reply(update, _tiendo_admin_text(names))
         return
     if unit is None:
         await reply(update, await not_member_text(update, context))
@@ -288,6 +319,13 @@ async def sochung(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     args = command_args(update)
+    if fold(args) == "bo":  # "/sochung bo" with no unit: say how, not "no unit «bo»"
+        await reply(
+            update,
+            "Cách dùng: <code>/sochung bo tên đơn vị</code> — bỏ một đơn vị "
+            "báo cáo số chung của xã; xem các đơn vị đang báo cáo số chung: /sochung.",
+        )
+        return
     if not args:
         ids = await reports.commune_reporter_ids(scope.session)
         names = [u.name for u in await units.list_units(scope.session) if u.id in ids]

@@ -101,7 +101,9 @@ async def answer_text(update: Update, context: Context, question: str) -> None:
     markup = None
     if answer.kind == "choices":
         markup = await _choice_markup(update, context, answer, question, active.plan_id)
-    elif answer.kind == "none":
+    elif answer.kind == "none" and not answer.settled:
+        # A question the plan may answer in other words is kept for the officer; one nothing
+        # could answer ("chỉ tiêu số 20" of 14) is not.
         await _record_unanswered(update, context, question, active.plan_id)
     await reply(update, render_answer(answer), markup=markup)
 

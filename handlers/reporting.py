@@ -60,6 +60,23 @@ ADMIN_NOT_MEMBER = (
 )
 
 
+NOT_UNDERSTOOD = (
+    "Tôi chưa hiểu tin nhắn «{echo}»: không thấy số liệu nào ứng với một chỉ tiêu của kế "
+    "hoạch, nên chưa ghi gì.\n"
+    "Cách báo cáo: ghi tên chỉ tiêu kèm số liệu, ví dụ «lợn 2.300 con» hay «BHYT 95,5%»; "
+    "xem các chỉ tiêu bằng /chitieu."
+)
+NOT_UNDERSTOOD_ADMIN = (
+    " Quản trị viên báo cáo thay đơn vị thì ghi tên đơn vị trước: "
+    "<code>/baocao Thôn 1 BHYT 95,5%</code>."
+)
+
+
+def not_understood_text(text: str, *, admin: bool) -> str:
+    """Nothing in *text* points to a target: say so plainly, and how to report."""
+    return NOT_UNDERSTOOD.format(echo=_echo(text)) + (NOT_UNDERSTOOD_ADMIN if admin else "")
+
+
 async def not_member_text(update: Update, context: Context) -> str:
     """Why the sender cannot report or see their unit, and what to do instead."""
     return ADMIN_NOT_MEMBER if await sender_is_admin(update, context) else NOT_MEMBER
@@ -94,15 +111,20 @@ async def report_text(
         if not quiet_when_unmatched:  # group chatter ("Tổ 3: 15 người dự họp") gets no reply
             await reply(update, exc.message_vi)
         return
-    if unit is None:
-        await reply(update, await not_member_text(update, context))
-        return
     active = await require_active_plan(update, context)
     if active is None:
         return
     parsed = parse_report(text)
     if parsed.empty:
         await reply(update, f"Tôi không thấy số liệu nào trong tin nhắn.\n\n{USAGE}")
+        return
+    if unit is None:
+        # Being in no unit matters only for figures that would fit a target.
+        if reporting.fits_a_target(parsed, active.kb):
+            await reply(update, await not_member_text(update, context))
+        else:
+            admin = await sender_is_admin(update, context)
+            await reply(update, not_understood_text(text, admin=admin))
         return
     sender = await _sender(update, scope, unit, text, edited=False, message_id=message_id)
     outcome = await reporting.submit(scope.services, scope.session, sender, parsed, active)
@@ -184,6 +206,10 @@ async def _send_outcome(update: Update, outcome: Outcome) -> None:
             [InlineKeyboardButton(label, callback_data=data)] for label, data in question.options
         ]
         await reply(update, question.text, markup=InlineKeyboardMarkup(buttons))
+    heard = outcome.saved or outcome.questions or outcome.duplicates or outcome.unreadable
+    if outcome.unmatched and not heard and outcome.sender is not None:
+        await reply(update, not_understood_text(outcome.sender.text, admin=False))
+        return
     problems = [
         *(f"• Không có chỉ tiêu nào khớp với «{_echo(c)}»." for c in outcome.unmatched),
         *(f"• Không đọc được số trong «{_echo(c)}»." for c in outcome.unreadable),

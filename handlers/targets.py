@@ -170,6 +170,9 @@ async def _run(
     tail = tail.strip()
     if word in ONE_KEY and (tail or not key):  # "/chitieu xoa 10 11": say so, do nothing
         return texts.one_key(word), None
+    missing = texts.missing_part(word, key, rest if word == "them" else tail)
+    if missing is not None:
+        return missing, None
     if word == "xem":
         return texts.detail_text(await use.describe(session, plan.id, key)), None
     if word == "them":
@@ -192,12 +195,14 @@ async def _run(
     elif word == "huong":
         direction = texts.DIRECTION_WORDS.get(fold(tail).replace(" ", ""))
         if direction is None:
-            return texts.unknown_word(tail, texts.DIRECTION_WORDS), None
+            usage = texts.DIRECTION_USAGE
+            return texts.choice_problem(key, tail, texts.DIRECTION_WORDS, usage), None
         change = await use.set_direction(session, plan.id, key, direction, actor=actor)
     elif word == "phamvi":
         scope = texts.SCOPE_WORDS.get(fold(tail).replace(" ", ""))
         if scope is None:
-            return texts.unknown_word(tail, texts.SCOPE_WORDS), None
+            usage = texts.SCOPE_USAGE
+            return texts.choice_problem(key, tail, texts.SCOPE_WORDS, usage), None
         change = await use.set_scope(session, plan.id, key, scope, actor=actor)
     elif word == "xoa":
         change = await use.remove_target(session, plan.id, key, actor=actor, apply=False)

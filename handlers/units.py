@@ -16,8 +16,8 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.commands import Audience, Command
 from bot.core.text import fold
@@ -26,14 +26,16 @@ from bot.exports.text import split_messages
 from bot.services import Services, get_services
 from handlers.common import (
     Context,
+    acknowledge,
     command,
     command_args,
     remember_sender,
+    remove_buttons,
     reply,
     require_admin,
     sender_is_admin,
 )
-from storage import units, users
+from storage import pending, units, users
 from storage.models import InviteCode, Unit
 
 logger = logging.getLogger(__name__)
@@ -79,6 +81,8 @@ JOIN_USAGE = (
 )
 REPORT_HINT = "chỉ cần nhắn số liệu, ví dụ «Đã trồng được 12.500 cây phân tán»"
 BOUND_PREFIX = "Đã gắn nhóm này với đơn vị"
+DELETE_PREFIX = "unit:del:"
+DELETE_KIND = "unit.delete"
 # With Telegram's privacy mode on (the default for new bots), a bot in a group sees only
 # commands, so plain reports would silently never arrive.
 PRIVACY_NOTE = (
@@ -311,6 +315,8 @@ async def _rename(update: Update, services: Services, rest: str) -> None:
         match = await units.match_unit(session, old_name)
         if match.unit is None or not match.exact:  # renaming is never a guess
             text = _not_found(old_name.strip(), match)
+        elif units.clean_name(new_name) == match.unit.name:
+            text = f"Đơn vị đã có tên <b>{esc(match.unit.name)}</b>; không thay đổi gì."
         else:
             old = await units.rename_unit(session, match.unit, new_name)
             new = match.unit.name
@@ -322,16 +328,84 @@ async def _rename(update: Update, services: Services, rest: str) -> None:
 
 
 async def _delete(update: Update, services: Services, rest: str) -> None:
-    """Soft-delete a unit named exactly (no fuzzy guess for a deletion)."""
+    """Ask before deleting a unit named exactly (no fuzzy guess for a deletion), saying what
+    the deletion changes; the buttons run :func:`delete_pressed`."""
     if not rest.strip():
         await reply(update, "Hãy gõ tên đơn vị cần xóa, ví dụ <code>/donvi xoa Thôn 1</code>.")
         return
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    now = services.clock.now()
     async with services.db.session() as session:
         match = await units.match_unit(session, rest)
         if match.unit is None or not match.exact:
-            text = _not_found(rest.strip(), match)
+            await reply(update, _not_found(rest.strip(), match))
+            return
+        unit = match.unit
+        members = (await units.member_counts(session)).get(unit.id, 0)
+        groups = (await units.bound_chat_counts(session)).get(unit.id, 0)
+        codes = len((await units.open_invite_codes(session, now=now)).get(unit.id, []))
+        reported = await units.unit_report_count(session, unit.id)
+        pending_id = await pending.create(
+            session,
+            kind=DELETE_KIND,
+            chat_telegram_id=chat.id,
+            user_telegram_id=user.id,
+            payload={"unit_id": unit.id},
+            now=now,
+        )
+    name = f"<b>{esc(unit.name)}</b>"
+    text = (
+        f"Xóa đơn vị {name}?\n"
+        f"• {members} thành viên rời đơn vị, gỡ {groups} nhóm chat, hủy {codes} mã tham gia "
+        "còn hiệu lực;\n"
+        f"• {reported} số liệu đơn vị đã báo cáo vẫn được giữ trong lịch sử, nhưng đơn vị không "
+        "còn trong /tonghop và báo cáo xuất ra."
+    )
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Xóa đơn vị", callback_data=f"{DELETE_PREFIX}{pending_id}:1"),
+                InlineKeyboardButton(
+                    "Thôi, giữ nguyên", callback_data=f"{DELETE_PREFIX}{pending_id}:0"
+                ),
+            ]
+        ]
+    )
+    await reply(update, text, markup=markup)
+
+
+async def delete_pressed(update: Update, context: Context) -> None:
+    """ "Xóa đơn vị" / "Thôi" under the question /donvi xoa asked."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await acknowledge(query)
+    if not await require_admin(update, context):
+        return
+    await remove_buttons(query.message)
+    services = get_services(context)
+    user = update.effective_user
+    assert user is not None
+    pending_id, _, answer = query.data.removeprefix(DELETE_PREFIX).partition(":")
+    async with services.db.session() as session:
+        payload = await pending.take(
+            session,
+            int(pending_id),
+            kind=DELETE_KIND,
+            user_telegram_id=user.id,
+            now=services.clock.now(),
+        )
+        unit = await session.get(Unit, int(payload["unit_id"])) if payload else None
+        if payload is None:
+            text = (
+                "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+            )
+        elif answer != "1":
+            text = "Đã hủy; đơn vị giữ nguyên."
+        elif unit is None or unit.deleted_at is not None:
+            text = "Đơn vị này đã được xóa trước đó; không thay đổi gì."
         else:
-            outcome = await units.delete_unit(session, match.unit, now=services.clock.now())
+            outcome = await units.delete_unit(session, unit, now=services.clock.now())
             await Origin.of(update).audit(
                 session,
                 "unit.delete",
@@ -363,11 +437,11 @@ async def _resolve_code_target(
     without a trailing number ("Thôn 1 30" → Thôn 1, 30 days)."""
     name, days = _code_request(rest)
     match = await units.match_unit(session, name)
-    if match.unit is None and days is None:
+    if not match.exact and days is None:
         head, _, last = name.rpartition(" ")
         if head and last.isdigit():
             shorter = await units.match_unit(session, head)
-            if shorter.unit is not None:
+            if shorter.unit is not None and shorter.exact:
                 return shorter, head, last
     return match, name, days
 
@@ -384,8 +458,8 @@ async def _code(update: Update, services: Services, rest: str) -> None:
 
 async def _new_code(session: AsyncSession, services: Services, origin: Origin, rest: str) -> str:
     match, name, days_text = await _resolve_code_target(session, rest)
-    if match.unit is None:
-        return _not_found(name, match)
+    if match.unit is None or not match.exact:  # a code for the wrong unit lets the wrong
+        return _not_found(name, match)  # people in: only the unit's own name will do
     if days_text is not None and not days_text.isdigit():
         return "Số ngày hiệu lực phải là một số nguyên, ví dụ 30."
     days = int(days_text) if days_text else units.DEFAULT_CODE_DAYS
@@ -664,5 +738,6 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         command("donvi", donvi),
         command("thamgia", thamgia),
         command("roi", roi),
+        CallbackQueryHandler(delete_pressed, pattern=rf"^{DELETE_PREFIX}\d+:[01]$"),
         MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
     ]

@@ -23,6 +23,11 @@ UNKNOWN = "Tôi không có lệnh «{typed}»."
 MEANT = " Có phải anh/chị muốn dùng {usage}?"
 HELP_HINT = " Gõ /help để xem các lệnh."
 BARE_SLASH = "Anh/chị gõ tên lệnh ngay sau dấu «/», ví dụ /help để xem các lệnh."
+NOT_READABLE = (
+    "Tôi chưa đọc được loại tin nhắn này (nhãn dán, tin thoại, video, vị trí…). Anh/chị nhắn "
+    "bằng chữ: báo cáo số liệu, ví dụ «lợn 2.300 con», hoặc hỏi về kế hoạch; nạp kế hoạch "
+    "bằng tệp hay ảnh chụp kèm chú thích /kehoach. Gõ /help để xem các lệnh."
+)
 
 
 def unknown_text(typed: str, meant_usage: str | None) -> str:
@@ -30,7 +35,8 @@ def unknown_text(typed: str, meant_usage: str | None) -> str:
     shown = html.escape(f"/{typed}"[:40])
     text = UNKNOWN.format(typed=shown)
     if meant_usage is not None:
-        return text + MEANT.format(usage=html.escape(meant_usage)) + HELP_HINT
+        # A command's usage is written as Telegram HTML already ("&lt;nội dung&gt;").
+        return text + MEANT.format(usage=meant_usage) + HELP_HINT
     return text + HELP_HINT
 
 
@@ -50,7 +56,25 @@ async def unknown_command(update: Update, context: Context) -> None:
     await reply(update, unknown_text(typed, meant.usage if meant is not None else None))
 
 
+async def unreadable_message(update: Update, context: Context) -> None:
+    """A private message no feature reads (a sticker, a voice note, a location): say so and
+    what the bot does read, rather than stay silent."""
+    await reply(update, NOT_READABLE)
+
+
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of this feature, for the composition root (after every command)."""
     slash = filters.Regex(r"^\s*/") & filters.ChatType.PRIVATE
-    return [MessageHandler((filters.COMMAND | slash) & filters.UpdateType.MESSAGE, unknown_command)]
+    # Text goes to handlers.messages; files and photos were taken by the features before.
+    other = (
+        filters.ChatType.PRIVATE
+        & filters.UpdateType.MESSAGE
+        & ~filters.TEXT
+        & ~filters.StatusUpdate.ALL
+        & ~filters.Document.ALL
+        & ~filters.PHOTO
+    )
+    return [
+        MessageHandler((filters.COMMAND | slash) & filters.UpdateType.MESSAGE, unknown_command),
+        MessageHandler(other, unreadable_message),
+    ]

@@ -258,9 +258,7 @@ def clean_name(name: str) -> str:
     """A custom deadline's name, trimmed and checked."""
     cleaned = " ".join(name.replace("\n", " ").split()).strip("\"'“”«» ")
     if not cleaned:
-        raise InvalidInput(
-            'Hãy đặt tên cho hạn, ví dụ: /hanchot them "Hồ sơ khen thưởng" 31/07/2026'
-        )
+        raise InvalidInput("Hãy ghi tên của hạn, ví dụ «Hồ sơ khen thưởng».")
     if len(cleaned) > MAX_NAME_LENGTH:
         raise InvalidInput(f"Tên hạn dài quá (tối đa {MAX_NAME_LENGTH} ký tự).")
     return cleaned
@@ -283,13 +281,23 @@ async def add_custom_deadline(
 
 
 async def remove_custom_deadline(services: Services, name: str, actor: int) -> DeadlineView:
-    """Delete the coming custom deadline called *name*; NotFound when there is none."""
-    cleaned = clean_name(name)
+    """Delete the coming custom deadline called *name* (its whole name, case and marks
+    aside); NotFound, listing the ones there are, when there is none."""
     today = local_today(services)
     async with services.db.session() as session:
+        coming = await store.deadlines_from(session, today, kinds=(store.CUSTOM_KIND,))
+        listed = ", ".join(f"«{r.name}» ({cal.format_day(r.due_on)})" for r in coming[:10])
+        choices = (
+            f" Các hạn riêng sắp tới: {listed}." if listed else " Chưa có hạn riêng nào sắp tới."
+        )
+        if not name.strip(" \"'“”«»"):
+            raise InvalidInput(
+                f'Hãy ghi tên hạn cần xóa, ví dụ: /hanchot xoa "Hồ sơ khen thưởng".{choices}'
+            )
+        cleaned = clean_name(name)
         rows = [r for r in await store.find_custom(session, cleaned) if r.due_on >= today]
         if not rows:
-            raise NotFound(f"Không có hạn riêng nào sắp tới tên «{cleaned}».")
+            raise NotFound(f"Không có hạn riêng nào sắp tới tên «{cleaned}».{choices}")
         view = _view(rows[-1])
         await store.delete_deadline(session, rows[-1].id)
         await users.audit(session, "deadline.remove", actor=actor, name=cleaned)

@@ -423,28 +423,22 @@ def _compact(text: str) -> str:
 
 
 async def find_plan(session: AsyncSession, text: str) -> Plan | None:
-    """The plan an admin means by *text*: its id ("3", "#3", "số 3"), its number
-    ("21/KH-UBND") or its name, compared folded; else the single plan whose name, number or
-    title contains *text*. None when nothing or more than one plan fits."""
+    """The plan an admin means by *text*: its id ("3", "#3", "số 3"), or its whole number
+    ("21/KH-UBND"), name or title, compared folded. Never a part of one: "9" is plan 9 or
+    nothing, not a plan whose file name has a 9 in it. None when nothing fits."""
     wanted = text.strip()
     if not wanted:
         return None
     id_match = _PLAN_ID.match(fold(wanted))
     if id_match:
-        plan = await session.get(Plan, int(id_match.group(1)))
-        if plan is not None:
-            return plan
+        return await session.get(Plan, int(id_match.group(1)))
     key = _compact(wanted)
-    all_plans = await list_plans(session)
-    newest_first = list(reversed(all_plans))
-    for field in ("number", "name"):
+    newest_first = list(reversed(await list_plans(session)))
+    for field in ("number", "name", "title"):
         exact = [p for p in newest_first if _compact(getattr(p, field) or "") == key]
         if exact:
             return exact[0]
-    partial = [
-        p for p in all_plans if any(key in _compact(v or "") for v in (p.number, p.name, p.title))
-    ]
-    return partial[0] if len(partial) == 1 else None
+    return None
 
 
 async def load_parsed_plan(session: AsyncSession, plan_id: int) -> ParsedPlan:

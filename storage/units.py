@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.text import collapse_spaces, fold, words
 from bot.errors import InvalidInput, UserFacingError
-from storage.models import AuditEntry, Chat, InviteCode, Membership, Unit, User
+from storage.models import AuditEntry, Chat, InviteCode, Membership, Report, Unit, User
 
 __all__ = [
     "CODE_ALPHABET",
@@ -73,6 +73,7 @@ __all__ = [
     "unit_members",
     "unit_of_chat",
     "unit_of_user",
+    "unit_report_count",
 ]
 
 MAX_NAME_LENGTH = 100
@@ -370,6 +371,16 @@ async def bound_chat_counts(session: AsyncSession) -> dict[int, int]:
         .group_by(Chat.unit_id)
     )
     return {unit_id: count for unit_id, count in rows if unit_id is not None}
+
+
+async def unit_report_count(session: AsyncSession, unit_id: int) -> int:
+    """Figures ever reported for a unit and not withdrawn (history a deletion keeps)."""
+    count = await session.scalar(
+        select(func.count(Report.id)).where(
+            Report.unit_id == unit_id, Report.withdrawn_at.is_(None)
+        )
+    )
+    return int(count or 0)
 
 
 async def unit_members(session: AsyncSession, unit_id: int) -> list[User]:

@@ -38,3 +38,13 @@ async def test_nhacnho_in_the_console_previews_who_would_be_reminded(
     assert "không gửi nhắc nhở cho các đơn vị" in text
     assert "2 đơn vị sẽ được nhắc:" in text
     assert "• Thôn Một — chưa có thành viên hay nhóm chat nào để nhận" in text
+
+
+async def test_the_console_admin_is_listed_and_not_claimed_to_be_no_admin(
+    settings: Settings, database: Database
+) -> None:
+    text = await talk(settings, "/quantri\n/quantri bo 7\n/donvi them Thôn Một\n", user_id=7)
+    assert "quản trị viên trong phiên bảng điều khiển này" in text
+    assert "không phải quản trị viên" not in text
+    assert "không gỡ quyền bằng lệnh được" in text
+    assert "Đã tạo đơn vị Thôn Một" in text  # still an admin

@@ -145,5 +145,5 @@ async def test_a_report_is_not_offered_as_the_plan_in_use(
         assert await plans.active_plan(session) is None
     listing = await bot.send("/kehoach", ADMIN)
     assert listing.buttons == []
-    chosen = await bot.send("/kehoach chon 1", ADMIN)
+    chosen = await bot.choose_plan("1")
     assert "là báo cáo, không phải kế hoạch" in chosen.text

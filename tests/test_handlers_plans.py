@@ -188,7 +188,26 @@ async def test_list_and_switch_the_active_plan(bot: BotDriver) -> None:
 
     # Questions follow the switch at once (the knowledge base is rebuilt).
     assert "58.000 cây" in (await bot.send("/hoi chỉ tiêu trồng cây", AN)).text
-    chosen = await bot.send("/kehoach chon 2", ADMIN)
+    asked = await bot.send("/kehoach chon 2", ADMIN)  # says what changes, and asks first
+    assert asked.text == (
+        "Chọn Kế hoạch thi đua thực hiện các chỉ tiêu năm 2025 của thôn Đông (số 2) làm kế "
+        "hoạch đang dùng?\n"
+        "• Từ lúc đó bot trả lời câu hỏi và ghi số liệu theo các chỉ tiêu của kế hoạch này.\n"
+        "• Kế hoạch 27/KH-UBND thôi nhận số liệu mới; 0 số liệu đã báo cáo theo nó vẫn được "
+        "giữ, chọn lại lúc nào cũng được."
+    )
+    assert asked.labels() == ["Dùng kế hoạch số 2", "Thôi, giữ nguyên"]
+    assert all(len(data.encode()) <= 64 for _, data in asked.buttons)
+    kept = await bot.press(asked.button("Thôi"), ADMIN, on=asked.messages[0])
+    assert kept.text == "Đã hủy; kế hoạch đang dùng giữ nguyên."
+    assert "58.000 cây" in (await bot.send("/hoi chỉ tiêu trồng cây", AN)).text
+    late = await bot.press(asked.button("Dùng"), ADMIN, on=asked.messages[0])  # answered once
+    assert (
+        late.text
+        == "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+    )
+    asked = await bot.send("/kehoach chon 2", ADMIN)
+    chosen = await bot.press(asked.button("Dùng"), ADMIN, on=asked.messages[0])
     assert chosen.text == (
         "Đã chọn Kế hoạch thi đua thực hiện các chỉ tiêu năm 2025 của thôn Đông "
         "làm kế hoạch đang dùng."
@@ -201,6 +220,8 @@ async def test_list_and_switch_the_active_plan(bot: BotDriver) -> None:
     assert "• Số 2: ke_hoach_bang_chi_tieu — đang dùng" in listing.text
     pressed = await bot.press(listing.button("Dùng kế hoạch số 1"), ADMIN, on=listing.messages[0])
     assert pressed.api("answerCallbackQuery")
+    assert pressed.text.startswith("Chọn Kế hoạch 27/KH-UBND (số 1) làm kế hoạch đang dùng?")
+    pressed = await bot.press(pressed.button("Dùng"), ADMIN, on=pressed.messages[0])
     assert pressed.text == "Đã chọn Kế hoạch 27/KH-UBND làm kế hoạch đang dùng."
     async with bot.db.session() as session:
         active = await plans.active_plan(session)
@@ -208,8 +229,21 @@ async def test_list_and_switch_the_active_plan(bot: BotDriver) -> None:
     assert active is not None and active.id == 1
     assert flags == [True, False]  # exactly one active plan
 
-    assert (await bot.send("/kehoach chon 9", ADMIN)).text == "Không tìm thấy kế hoạch «9»."
-    assert "Cách dùng: /kehoach chon <số kế hoạch>" in (await bot.send("/kehoach chon", ADMIN)).text
+    choices = (
+        "Các kế hoạch có thể chọn: số 1 (Kế hoạch 27/KH-UBND), số 2 (Kế hoạch thi đua thực "
+        "hiện các chỉ tiêu năm 2025 của thôn Đông).\n"
+        "Cách dùng: /kehoach chon <số kế hoạch>, ví dụ /kehoach chon 2."
+    )
+    # Only a plan's number or whole name chooses it; anything else changes nothing.
+    for which in ("9", "2025", "ke_hoach", "27", "KH"):
+        missing = await bot.send(f"/kehoach chon {which}", ADMIN)
+        assert missing.text == f"Không tìm thấy kế hoạch «{which}». {choices}"
+        assert missing.buttons == []
+    assert (await bot.send("/kehoach chon", ADMIN)).text == choices
+    same = await bot.send("/kehoach chon 27/KH-UBND", ADMIN)
+    assert same.text == "Kế hoạch 27/KH-UBND (số 1) đang là kế hoạch đang dùng; không thay đổi gì."
+    async with bot.db.session() as session:
+        assert (await plans.active_plan(session)).id == 1  # type: ignore[union-attr]
 
 
 async def test_a_plan_for_another_year_is_flagged(bot: BotDriver) -> None:

@@ -56,15 +56,17 @@ async def test_tiendo_shows_the_members_unit(bot: BotDriver) -> None:
     assert "• Trồng cây phân tán: 12.500 / 58.000 cây (21,6%) ▓▓░░░░░░░░" in lines
     assert "• Chăn nuôi — Đàn lợn: 2.300 / 4.200 con (54,8%) ▓▓▓▓▓░░░░░" in lines
     assert "• Chăn nuôi — Đàn bò: chưa báo cáo (chỉ tiêu 600 con)" in lines
-    assert (
-        "• Tỷ lệ người dân tham gia bảo hiểm y tế: 87,5% / tối thiểu 95% (92,1%) ▓▓▓▓▓▓▓▓▓░"
+    assert (  # a rate reads as a rate: how far from the level, not "92,1% of 95%"
+        "• Tỷ lệ người dân tham gia bảo hiểm y tế: 87,5% — chỉ tiêu tối thiểu 95%, còn 7,5 điểm"
     ) in lines
     assert "96%" not in replies.text  # Thôn 2's figures stay out of Thôn 1's view
     assert lines[-1] == "Đã báo cáo 3/15 chỉ tiêu. Gửi số liệu bằng /baocao."
 
     other = await bot.send("/tiendo", BINH)
-    assert "• Tỷ lệ người dân tham gia bảo hiểm y tế: 96% / tối thiểu 95% (101,1%)" in other.text
-    assert "▓▓▓▓▓▓▓▓▓▓ ✅" in other.text  # met: a full bar and a tick
+    assert (
+        "• Tỷ lệ người dân tham gia bảo hiểm y tế: 96% — chỉ tiêu tối thiểu 95%, đã đạt "
+        "(vượt 1 điểm)"
+    ) in other.text
 
     assert (await bot.send("/tiendo", CUONG)).text == re.sub(r"<[^>]+>", "", NOT_MEMBER)
     # An admin names the unit; others are told they cannot look at another unit.
@@ -72,10 +74,15 @@ async def test_tiendo_shows_the_members_unit(bot: BotDriver) -> None:
     refused = await bot.send("/tiendo Thôn 2", AN)
     assert refused.text.startswith("Chỉ quản trị viên mới xem được tiến độ của đơn vị khác.")
     assert (await bot.send("/tiendo thôn 1", AN)).text.startswith("Tiến độ của Thôn 1")
-    admin_alone = await bot.send("/tiendo", ADMIN)  # an admin in no unit is shown the way
-    assert admin_alone.text.startswith("Anh/chị là quản trị viên, chưa thuộc đơn vị nào")
-    missing = await bot.send("/tiendo Thôn 9", ADMIN)
-    assert missing.text == "Không tìm thấy đơn vị «Thôn 9». Xem /donvi."
+    # An admin in no unit is told /tiendo's own usage and the units to choose from.
+    usage = (
+        "Cách dùng: /tiendo tên đơn vị — tiến độ một đơn vị, ví dụ /tiendo Thôn 1; "
+        "mọi đơn vị: /tonghop.\nCác đơn vị: Thôn 1, Thôn 2, Thôn 3."
+    )
+    assert (await bot.send("/tiendo", ADMIN)).text == usage
+    for name in ("Thôn 9", "Thôn", "thon 1 2"):  # no such unit; never a part of a name
+        missing = await bot.send(f"/tiendo {name}", ADMIN)
+        assert missing.text == f"Không tìm thấy đơn vị «{name}».\n{usage}"
 
 
 async def test_tonghop_totals_missing_units_and_a_chart(bot: BotDriver) -> None:
@@ -97,6 +104,10 @@ async def test_tonghop_totals_missing_units_and_a_chart(bot: BotDriver) -> None:
     ) in text
     assert "• Sản lượng thóc cả năm: chưa có đơn vị báo cáo (chỉ tiêu 1.850 tấn)" in text
     assert "Chưa báo cáo (1/3 đơn vị): Thôn 3" in text
+    assert (  # what to do about the missing commune figure
+        "1 chỉ tiêu tỷ lệ đã có số của đơn vị nhưng chưa có số chung của xã: chọn đơn vị báo "
+        "cáo số chung bằng /sochung tên đơn vị"
+    ) in text
 
     [photo] = replies.api("sendPhoto")
     name, content = uploaded(photo)
@@ -108,7 +119,8 @@ async def test_tonghop_totals_missing_units_and_a_chart(bot: BotDriver) -> None:
 async def test_a_deleted_unit_leaves_the_summary_even_when_its_name_returns(
     bot: BotDriver,
 ) -> None:
-    await bot.send("/donvi xoa Thôn 1", ADMIN)
+    asked = await bot.send("/donvi xoa Thôn 1", ADMIN)
+    await bot.press(asked.button("Xóa đơn vị"), ADMIN, on=asked.messages[0])
     text = (await bot.send("/tonghop", ADMIN)).text
     assert "Đơn vị đã báo cáo: 1/2" in text
     assert "• Trồng cây phân tán: tổng 8.000 / 58.000 cây (13,8%)" in text
@@ -265,10 +277,13 @@ async def test_sochung_makes_a_units_rate_the_commune_figure(bot: BotDriver) -> 
     ) in text
     # Counts still add up over the other units only.
     assert "tổng 12.500 / 58.000 cây" in text
+    assert "/sochung tên đơn vị" not in text  # the commune figure is there: no hint
     assert (await bot.send("/sochung bo Thôn 2", ADMIN)).text == (
         "Thôn 2 không còn là đơn vị báo cáo số chung của xã."
     )
     assert "không tìm thấy" in (await bot.send("/sochung Thôn 9", ADMIN)).text.lower()
+    for bare in ("/sochung bo", "/sochung Bỏ"):
+        assert (await bot.send(bare, ADMIN)).text.startswith("Cách dùng: /sochung bo tên đơn vị")
 
 
 async def test_xuatbaocao_pdf_sends_the_draft_as_pdf_or_says_why_not(bot: BotDriver) -> None:

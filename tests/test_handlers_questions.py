@@ -6,6 +6,7 @@ left alone."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,16 @@ from bot.config import Settings
 from handlers.common import NO_PLAN_TEXT, NOT_ADMIN_TEXT
 from storage.db import Database
 from storage.models import Synonym, UnansweredQuestion
-from tests.support.driver import ADMIN, AN, BINH, GROUP, OTHER_PLAN_FILE, BotDriver, running_bot
+from tests.support.driver import (
+    ADMIN,
+    AN,
+    BINH,
+    GROUP,
+    OTHER_PLAN_FILE,
+    PLANS_DIR,
+    BotDriver,
+    running_bot,
+)
 
 WHERE = "Theo Kế hoạch 27/KH-UBND, mục II.2"
 NO_ANSWER = "Kế hoạch 27/KH-UBND không có nội dung trả lời câu hỏi này."
@@ -231,7 +241,7 @@ async def test_choices_belong_to_their_question_and_their_plan(bot: BotDriver) -
 
     later = await bot.send("tỷ lệ bao nhiêu", AN)
     await bot.load_plan(OTHER_PLAN_FILE)
-    await bot.send("/kehoach chon 2", ADMIN)
+    await bot.choose_plan("2")
     stale = await bot.press(later.button("Tỷ lệ hộ nghèo"), AN, on=later.messages[0])
     assert stale.text == "Kế hoạch đang dùng đã thay đổi; anh/chị vui lòng hỏi lại."
 
@@ -275,3 +285,168 @@ async def test_award_dossier_deadlines_are_left_to_the_plan(bot: BotDriver) -> N
 async def test_a_question_too_long_is_refused_plainly(bot: BotDriver) -> None:
     replies = await bot.send("/hoi " + "chỉ tiêu trồng cây " * 80, AN)
     assert replies.text.startswith("Câu hỏi dài quá 1.000 ký tự.")
+
+
+# ---------------------------------------------------------------- trustworthy answers (issue 13)
+
+DUTIES = "Theo Kế hoạch 27/KH-UBND, mục III."
+
+
+@pytest.mark.parametrize(
+    ("question", "section", "named"),
+    [
+        ("Công chức Nội vụ có nhiệm vụ gì?", "III.2", "Công chức Nội vụ"),
+        ("nhiệm vụ của công chức nội vụ là gì", "III.2", "Công chức Nội vụ"),
+        ("cong chuc noi vu lam gi", "III.2", "Công chức Nội vụ"),
+        ("Công chức Văn phòng - Thống kê phụ trách gì?", "III.1", "Công chức Văn phòng"),
+        ("trách nhiệm của trưởng các thôn", "III.3", "Trưởng các thôn"),
+        ("Trưởng thôn phải làm gì ạ", "III.3", "Trưởng các thôn"),
+    ],
+)
+async def test_a_duty_question_quotes_the_passage_naming_the_office(
+    bot: BotDriver, question: str, section: str, named: str
+) -> None:
+    replies = await bot.send(question, AN)
+    head, quote = replies.text.split("\n", 1)
+    assert head == f"Theo Kế hoạch 27/KH-UBND, mục {section} (Tổ chức thực hiện):", question
+    assert quote.startswith(f"“{named}"), (question, quote)
+    assert replies.buttons == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["công an xã làm gì", "Hội Phụ nữ có nhiệm vụ gì?", "trách nhiệm của Đoàn thanh niên"],
+)
+async def test_an_office_the_plan_gives_no_duty_is_told_so_with_those_it_does(
+    bot: BotDriver, question: str
+) -> None:
+    replies = await bot.send(question, AN)
+    first, *rest = replies.text.split("\n")
+    assert first.startswith("Kế hoạch 27/KH-UBND không giao nhiệm vụ riêng cho «"), question
+    assert rest[0] == "Phần «Tổ chức thực hiện» (mục III) giao nhiệm vụ cho:"
+    assert rest[1].startswith("• mục III.1: Công chức Văn phòng - Thống kê")
+    assert replies.buttons == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ngân sách dành cho khen thưởng năm nay bao nhiêu?",
+        "kinh phí khen thưởng là bao nhiêu",
+        "chi cho cong tac khen thuong bao nhieu tien",
+    ],
+)
+async def test_a_figure_is_given_only_for_what_is_asked(bot: BotDriver, question: str) -> None:
+    replies = await bot.send(question, AN)
+    assert "8,5 tỷ" not in replies.text, question
+    assert replies.text.startswith("Kế hoạch 27/KH-UBND không có"), (question, replies.text)
+    assert replies.buttons == []
+    assert [row.text for row in await unanswered(bot)] == [question]  # kept for the officer
+    # The budget target itself is still given when it is what is asked.
+    revenue = await bot.send("chỉ tiêu thu ngân sách bao nhiêu", AN)
+    assert revenue.text.endswith("Thu ngân sách nhà nước trên địa bàn: 8,5 tỷ đồng.")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["ai ký kế hoạch", "người ký kế hoạch là ai?", "kế hoạch do ai ký", "ai ki ke hoach"],
+)
+async def test_who_signed_is_read_from_the_signature_block(bot: BotDriver, question: str) -> None:
+    replies = await bot.send(question, AN)
+    assert replies.text.startswith("Người ký Kế hoạch 27/KH-UBND: Nguyễn Văn Hòa, Chủ tịch."), (
+        question,
+        replies.text,
+    )
+    assert replies.buttons == []
+
+
+async def test_a_plan_without_a_signature_says_it_plainly(
+    settings: Settings, database: Database
+) -> None:
+    async with running_bot(settings, database) as bare:
+        await bare.load_plan(OTHER_PLAN_FILE)
+        replies = await bare.send("ai ký kế hoạch?", AN)
+        assert "không có phần chữ ký đọc được, nên bot không biết ai ký" in replies.text
+        assert replies.buttons == []
+        # "kỳ" (a period) typed with its marks is no signature.
+        assert "chữ ký" not in (await bare.send("kỳ báo cáo này ai tổng hợp?", AN)).text
+
+
+THEMED_PLAN = """ỦY BAN NHÂN DÂN XÃ HƯNG LONG
+
+Số: 9/KH-UBND
+
+Hưng Long, ngày 10 tháng 02 năm 2026
+
+## KẾ HOẠCH
+
+### Phát động thi đua năm 2026
+
+Căn cứ nghị quyết của Hội đồng nhân dân xã về nhiệm vụ phát triển kinh tế - xã hội năm 2026, \
+căn cứ chương trình công tác của Ủy ban nhân dân xã, căn cứ kết quả bình xét thi đua năm \
+2025 của các thôn, cơ quan, trường học và các đoàn thể, sau khi lấy ý kiến của Mặt trận Tổ \
+quốc và các đoàn thể chính trị - xã hội, Ủy ban nhân dân xã Hưng Long ban hành kế hoạch phát \
+động phong trào thi đua năm 2026 trên toàn địa bàn xã, tới từng thôn, từng hộ gia đình, với \
+chủ đề: “Đoàn kết, kỷ cương. Chủ động, sáng tạo. Về đích sớm các chỉ tiêu nông thôn mới \
+kiểu mẫu”.
+
+## I. CHỈ TIÊU THI ĐUA
+
+- (1) Trồng cây phân tán: 20.000 cây;
+- (2) Tỷ lệ người dân tham gia bảo hiểm y tế: 96%.
+"""
+
+
+async def test_a_quote_reaches_what_it_announces(bot: BotDriver, tmp_path: Path) -> None:
+    path = tmp_path / "ke_hoach_hung_long.md"
+    path.write_text(THEMED_PLAN, encoding="utf-8")
+    await bot.load_plan(path)
+    await bot.send("/kehoach chon 2", ADMIN)
+    for question in ("chủ đề năm 2026 là gì", "chu de phong trao thi dua la gi"):
+        replies = await bot.send(question, AN)
+        assert "Về đích sớm các chỉ tiêu nông thôn mới kiểu mẫu”" in replies.text, replies.text
+        quote = replies.text.split("\n", 1)[1]
+        # Cut on a clause boundary, never inside a word.
+        assert quote.startswith("“… ") or quote.startswith("“Căn cứ"), quote
+
+
+@pytest.mark.parametrize(
+    "question", ["chỉ tiu bhyt", "chi teu bao hiem y te", "chitieu BHYT", "ch tieu bhyt"]
+)
+async def test_a_mistyped_chi_tieu_still_finds_the_target(bot: BotDriver, question: str) -> None:
+    replies = await bot.send(question, AN)
+    assert replies.text == (
+        f"{WHERE}, chỉ tiêu (4): Tỷ lệ người dân tham gia bảo hiểm y tế: tối thiểu 95%."
+    ), question
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [("chỉ tiêu số 20", "20"), ("chi tieu so 15", "15"), ("chỉ tiêu (30) là gì?", "30")],
+)
+async def test_a_target_number_past_the_end_says_how_many_there_are(
+    bot: BotDriver, question: str, number: str
+) -> None:
+    replies = await bot.send(question, AN)
+    assert replies.text == (
+        f"Kế hoạch 27/KH-UBND không có chỉ tiêu số {number}: kế hoạch có 14 chỉ tiêu, đánh số "
+        "(1) đến (14). Gõ /chitieu để xem danh sách, hoặc hỏi theo số, ví dụ «chỉ tiêu số 14»."
+    )
+    assert await unanswered(bot) == []  # nothing for the officer to add
+
+
+async def test_quotes_and_choices_from_an_ocr_plan_are_restored(
+    settings: Settings, database: Database
+) -> None:
+    async with running_bot(settings, database) as ocr:
+        await ocr.load_plan(PLANS_DIR / "ke_hoach_ocr_xa_binh_an.txt")
+        replies = await ocr.send("công chức nội vụ có nhiệm vụ gì?", AN)
+        assert "Hội đồng Thi đua - Khen thưởng" in replies.text, replies.text
+        assert "Hoi dong Thi dua" not in replies.text
+        assert replies.text.endswith(
+            "(Kế hoạch là bản scan: bot đã khôi phục dấu tiếng Việt, nên đối chiếu bản gốc.)"
+        )
+        # Choice buttons quote the restored text too.
+        choices = await ocr.send("thi đua thế nào", AN)
+        assert "2. Mục I.1: Động viên cán bộ, đảng viên và Nhân dân thi đua…" in choices.labels()
+        assert not any("Dong vién" in label for label in choices.labels())

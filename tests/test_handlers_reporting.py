@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -197,16 +198,18 @@ async def test_a_redelivered_edit_keeps_the_corrected_figure(bot: BotDriver) -> 
 async def test_an_ambiguous_number_is_asked_about(bot: BotDriver) -> None:
     replies = await bot.send("1.5 tấn thóc", AN)
     assert replies.text.startswith("Số trong «1.5 tấn thóc» có thể hiểu theo hai cách.")
-    assert replies.labels() == ["1,5 tấn", "15 tấn", "Bỏ qua"]
+    # The dot as a decimal mark, or grouping thousands with the zeros left off: never 15.
+    assert replies.labels() == ["1,5 tấn", "1.500 tấn", "Bỏ qua"]
     assert await bot.reports() == []
 
-    chosen = await bot.press(replies.button("15"), AN, on=replies.messages[0])
+    chosen = await bot.press(replies.button("1.500"), AN, on=replies.messages[0])
     assert chosen.text == (
-        f"✅ Thôn 1 — Sản lượng thóc cả năm: 15 / 1.850 tấn (0,8%), {PERIOD}\n↳ số lũy kế từ đầu kỳ"
+        f"✅ Thôn 1 — Sản lượng thóc cả năm: 1.500 / 1.850 tấn (81,1%), {PERIOD}\n"
+        "↳ số lũy kế từ đầu kỳ"
     )
     assert chosen.api("editMessageReplyMarkup")
     [row] = await bot.reports()
-    assert row.value == 15
+    assert row.value == 1500
     assert_provenance(row, reporter=AN, chat=AN, text="1.5 tấn thóc")
 
     twice = await bot.press(replies.button("1,5"), AN, on=replies.messages[0])
@@ -223,8 +226,8 @@ async def test_an_ambiguous_number_is_asked_about(bot: BotDriver) -> None:
 async def test_a_pending_choice_lapses_when_the_plan_changes(bot: BotDriver) -> None:
     asked = await bot.send("1.5 tấn thóc", AN)
     await bot.load_plan(OTHER_PLAN_FILE)
-    await bot.send("/kehoach chon 2", ADMIN)
-    pressed = await bot.press(asked.button("15"), AN, on=asked.messages[0])
+    await bot.choose_plan("2")
+    pressed = await bot.press(asked.button("1.500"), AN, on=asked.messages[0])
     [alert] = pressed.api("answerCallbackQuery")
     assert alert.params["text"] == "Kế hoạch đã thay đổi; anh/chị vui lòng gửi lại số liệu."
     assert await bot.reports() == []
@@ -468,7 +471,8 @@ async def test_a_late_press_counts_from_the_press_and_checks_the_unit(bot: BotDr
     assert await live_total(bot, "Thôn 1", "2.1") == 99000  # the confirmed figure is the latest
 
     again = await bot.send("lợn 99.000 con", AN)
-    await bot.send("/donvi xoa Thôn 1", ADMIN)
+    asked = await bot.send("/donvi xoa Thôn 1", ADMIN)
+    await bot.press(asked.button("Xóa đơn vị"), ADMIN, on=asked.messages[0])
     pressed = await bot.press(again.button("Vẫn ghi"), AN, on=again.messages[0])
     [alert] = pressed.api("answerCallbackQuery")
     assert alert.params["text"] == "Đơn vị này đã bị xóa; số liệu không được ghi."
@@ -600,7 +604,7 @@ async def test_a_figure_for_another_year_is_not_filed_in_this_one(bot: BotDriver
 async def test_huy_never_touches_a_plan_no_longer_in_use(bot: BotDriver) -> None:
     await bot.send(TREES, AN)
     await bot.load_plan(OTHER_PLAN_FILE)
-    await bot.send("/kehoach chon 2", ADMIN)
+    await bot.choose_plan("2")
     replies = await bot.send("/huy", AN)
     assert replies.text == "Anh/chị chưa có báo cáo nào để rút lại."
     [row] = await bot.reports()
@@ -681,3 +685,172 @@ async def test_a_figure_too_large_is_refused_and_nothing_saved(bot: BotDriver) -
     many = await bot.send("/baocao " + "lợn 2 con dê 3 con " * 60, AN)
     assert many.text.startswith("Tin nhắn có hơn 100 số liệu")
     assert await bot.reports() == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/baocao Thôn An Phú BHYT 95,5%",
+        "/baocao thon an phu BHYT 95,5%",
+        "/baocao THÔN AN PHÚ, BHYT 95,5%",
+        "/baocao Thôn An Phú BHYT: 95,5%",
+        "/baocao Thôn An Phú: BHYT 95,5%",
+        "Thôn An Phú - BHYT đạt 95,5%",
+    ],
+)
+async def test_an_admin_names_the_unit_first_with_or_without_a_colon(
+    bot: BotDriver, text: str
+) -> None:
+    await bot.unit("Thôn An Phú")
+    await bot.unit("Thôn An")  # a shorter name opening the same words is another unit
+    replies = await bot.send(text, ADMIN)
+    assert replies.text.startswith(
+        "✅ Thôn An Phú — Tỷ lệ người dân tham gia bảo hiểm y tế: 95,5% — chỉ tiêu tối thiểu 95%"
+    ), replies.text
+    [row] = await bot.reports()
+    assert row.unit_id == (await bot.unit("Thôn An Phú")).id and row.value == Decimal("95.5")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/baocao Thôn An BHYT 95,5%",  # a part of a unit's name names no unit
+        "/baocao Thon An Phu Dong BHYT 95,5%",  # nor does a longer one
+        "/baocao An Phú BHYT 95,5%",
+    ],
+)
+async def test_a_unit_is_named_by_its_whole_name_only(bot: BotDriver, text: str) -> None:
+    await bot.unit("Thôn An Phú")
+    replies = await bot.send(text, ADMIN)
+    assert "✅" not in replies.text
+    assert "Thôn An Phú" not in replies.text or "không" in replies.text.lower()
+    assert await bot.reports() == []
+
+
+async def test_a_member_naming_another_unit_without_a_colon_is_refused(bot: BotDriver) -> None:
+    await bot.unit("Thôn Bắc")
+    other = await bot.send("Thôn Bắc 8.000 cây phân tán", AN)
+    assert other.text.startswith("Chỉ quản trị viên mới báo cáo thay cho đơn vị khác.")
+    own = await bot.send("thôn 1 8.000 cây phân tán", AN)
+    assert own.text.startswith("✅ Thôn 1 — Trồng cây phân tán: 8.000 / 58.000 cây")
+    assert [r.value for r in await bot.reports()] == [8000]
+
+
+@pytest.mark.parametrize("text", ["asdkjh qwe 123", "hôm nay 15", "xyz 2.300", "abc def 7 ghi"])
+async def test_a_number_with_nothing_pointing_to_a_target_is_not_a_report(
+    bot: BotDriver, text: str
+) -> None:
+    for user in (AN, ADMIN, BINH):  # a member, an admin in no unit, someone in no unit
+        replies = await bot.send(text, user)
+        assert replies.text.startswith(f"Tôi chưa hiểu tin nhắn «{text}»"), replies.text
+        assert "chưa ghi gì" in replies.text and "/chitieu" in replies.text
+        assert replies.buttons == []  # no random target offered
+        assert ("ghi tên đơn vị trước" in replies.text) == (user == ADMIN)
+    assert await bot.reports() == []
+
+
+async def test_being_in_no_unit_is_said_only_when_the_figures_fit_a_target(
+    bot: BotDriver,
+) -> None:
+    fits = await bot.send("BHYT 95,5%", ADMIN)
+    assert fits.text.startswith("Anh/chị là quản trị viên, chưa thuộc đơn vị nào")
+    by_measure = await bot.send("thêm 300 cây", BINH)  # the unit of measure names a target
+    assert by_measure.text.startswith("Anh/chị chưa thuộc đơn vị nào")
+    assert await bot.reports() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "saved"),
+    [
+        ("thêm 300 cây", "✅ Thôn 1 — Trồng cây phân tán: 300 / 58.000 cây"),
+        ("được 12 km", "✅ Thôn 1 — Làm mới đường giao thông nông thôn: 12 / 12 km"),
+        ("2 nha", "✅ Thôn 1 — Xây mới nhà văn hóa thôn: 2 / 2 nhà"),
+    ],
+)
+async def test_a_unit_of_measure_one_target_counts_in_is_enough(
+    bot: BotDriver, text: str, saved: str
+) -> None:
+    replies = await bot.send(text, AN)
+    assert replies.text.startswith(saved), replies.text
+    assert len(await bot.reports()) == 1
+
+
+async def test_a_unit_of_measure_several_targets_count_in_is_asked_about(bot: BotDriver) -> None:
+    asked = await bot.send("thêm 20 con", AN)
+    assert asked.text.startswith("Số liệu 20 con («thêm 20 con») thuộc chỉ tiêu nào?")
+    assert asked.labels() == [
+        "(2) Chăn nuôi — Đàn lợn",
+        "(2) Chăn nuôi — Đàn bò",
+        "(2) Chăn nuôi — Gia cầm",
+        "Bỏ qua",
+    ]
+    chosen = await bot.press(asked.button("Đàn bò"), AN, on=asked.messages[0])
+    assert chosen.text.startswith("✅ Thôn 1 — Chăn nuôi — Đàn bò: 20 / 600 con")
+    number = await bot.send("1.5 tấn", AN)  # no name, but only one target counts in tấn
+    assert number.labels() == ["1,5 tấn", "1.500 tấn", "Bỏ qua"]
+    chosen = await bot.press(number.button("1.500"), AN, on=number.messages[0])
+    assert chosen.text.startswith("✅ Thôn 1 — Sản lượng thóc cả năm: 1.500 / 1.850 tấn")
+
+
+@pytest.mark.parametrize("user", [AN, ADMIN, BINH])
+@pytest.mark.parametrize("text", ["/baocao Thôn 1", "/baocao cây phân tán", "/baocao xin chào"])
+async def test_baocao_without_figures_explains_how_to_report(
+    bot: BotDriver, text: str, user: int
+) -> None:
+    replies = await bot.send(text, user)
+    assert replies.text.startswith("Tôi không thấy số liệu nào trong tin nhắn.\n\nCách báo cáo:")
+    assert await bot.reports() == []
+
+
+@pytest.mark.parametrize("typed", ["Thôn An", "thon an phuu", "An Phú"])
+async def test_a_near_unit_name_is_offered_never_credited(bot: BotDriver, typed: str) -> None:
+    await bot.unit("Thôn An Phú")
+    replies = await bot.send(f"/baocao {typed}: 8.000 cây phân tán", ADMIN)
+    assert replies.text.startswith(f"Không tìm thấy đơn vị «{typed}».")
+    assert "«Thôn An Phú»" in replies.text or "Xem /donvi" in replies.text
+    assert await bot.reports() == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["asdkjh qwe 123?", "năm 2025 có bao nhiêu xã được giao chỉ tiêu?", "xyz 45 là gì?"],
+)
+async def test_a_question_whose_figures_fit_no_target_is_answered_as_a_question(
+    bot: BotDriver, text: str
+) -> None:
+    replies = await bot.send(text, AN)
+    assert replies.text and replies.text != ASK_ROUTE
+    assert "Ghi số liệu" not in replies.labels()
+    assert await bot.reports() == []
+
+
+LAND_PLAN = """KẾ HOẠCH
+Phát động thi đua năm 2025 của xã Hòa Phong
+
+II. CHỈ TIÊU THI ĐUA
+1. Cấp giấy chứng nhận quyền sử dụng đất lần đầu: 320 giấy;
+2. Trồng mới cây xanh trên các tuyến đường: 4.000 cây;
+3. Đàn gia súc: trâu 300 con, bò 900 con;
+4. Tỷ lệ tham gia bảo hiểm y tế: 95%.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "saved"),
+    [
+        ("sổ đỏ 50 giấy", "Cấp giấy chứng nhận quyền sử dụng đất lần đầu: 50 / 320 giấy"),
+        ("150 giay chung nhan", "Cấp giấy chứng nhận quyền sử dụng đất lần đầu: 150 / 320 giấy"),
+        ("thêm 300 cây", "Trồng mới cây xanh trên các tuyến đường: 300 / 4.000 cây"),
+    ],
+)
+async def test_an_everyday_word_or_a_unit_one_target_has_is_enough(
+    bot: BotDriver, tmp_path: Path, text: str, saved: str
+) -> None:
+    plan = tmp_path / "ke_hoach_hoa_phong.txt"
+    plan.write_text(LAND_PLAN, encoding="utf-8")
+    await bot.load_plan(plan)
+    await bot.choose_plan("2")
+    replies = await bot.send(text, AN)
+    assert replies.text.startswith(f"✅ Thôn 1 — {saved}"), replies.text
+    asked = await bot.send("thêm 20 con", AN)  # trâu or bò: asked, never guessed
+    assert asked.labels()[:2] == ["(3) Đàn gia súc — Trâu", "(3) Đàn gia súc — Bò"]

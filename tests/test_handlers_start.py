@@ -68,6 +68,7 @@ async def test_an_unknown_command_gets_an_answer_naming_the_nearest(
     replies = await bot.send(typed, AN)
     assert "Tôi không có lệnh «" in replies.text
     assert expected in replies.text
+    assert "&lt;" not in replies.text and "&gt;" not in replies.text  # shown as typed, once
 
 
 async def test_a_lone_slash_is_answered(bot: BotDriver) -> None:
@@ -96,3 +97,48 @@ async def test_a_reply_over_telegrams_limit_is_sent_in_parts(bot: BotDriver) -> 
     assert first and all(len(sent.text) <= 4096 for sent in replies.messages)
     assert "\n".join(sent.text for sent in replies.messages) == "\n".join(lines)
     assert all(sent.buttons == () for sent in first) and last.buttons == (("Tiếp", "x"),)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "s1",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            }
+        },
+        {"voice": {"file_id": "v1", "file_unique_id": "v1", "duration": 3}},
+        {"location": {"latitude": 15.2, "longitude": 108.8}},
+        {"contact": {"phone_number": "0900000000", "first_name": "An"}},
+    ],
+)
+async def test_a_message_the_bot_cannot_read_is_answered_in_private_only(
+    bot: BotDriver, extra: dict[str, object]
+) -> None:
+    for chat_id, answered in ((None, True), (GROUP, False)):
+        update = bot.message("x", AN, chat_id=chat_id)
+        assert update.message is not None
+        data = update.to_dict()
+        del data["message"]["text"]
+        data["message"].update(extra)
+        replies = await bot.process(Update.de_json(data, bot.app.bot))
+        if answered:
+            assert replies.text.startswith("Tôi chưa đọc được loại tin nhắn này")
+        else:
+            assert replies.messages == ()  # group chatter is none of the bot's business
+
+
+@pytest.mark.parametrize("data", ["xyz:1", "plan:activate:abc", "rp:notanumber", "unit:del:1:9"])
+async def test_a_button_no_feature_knows_is_still_answered(bot: BotDriver, data: str) -> None:
+    pressed = await bot.press(data, AN)
+    [answer] = pressed.api("answerCallbackQuery")
+    assert answer.params["text"] == (
+        "Nút này không còn dùng được; không có gì thay đổi. Hãy gõ lại lệnh."
+    )
+    assert answer.params["show_alert"] is True

@@ -218,3 +218,47 @@ async def test_reimport_over_reported_figures_asks_and_says_what_changes(bot: Bo
     # The same file again changes nothing, so it is not asked about.
     again = await bot.send_file((PLAN_FILE.name, corrected.encode()), ADMIN, caption="/kehoach")
     assert "các chỉ tiêu không thay đổi" in again.text and again.buttons == []
+
+
+@pytest.mark.parametrize(
+    ("command", "problem", "usage"),
+    [
+        ("/chitieu huong", "Thiếu số chỉ tiêu.", "/chitieu huong 7 cao"),
+        ("/chitieu huong 5", "Thiếu lựa chọn.", "/chitieu huong 7 cao"),
+        ("/chitieu huong thap", "Thiếu số chỉ tiêu.", "/chitieu huong 7 cao"),
+        ("/chitieu huong 5 ngang", "Không hiểu «ngang».", "/chitieu huong 7 cao"),
+        ("/chitieu phamvi", "Thiếu số chỉ tiêu.", "/chitieu phamvi 7 donvi"),
+        ("/chitieu phamvi 5", "Thiếu lựa chọn.", "/chitieu phamvi 7 donvi"),
+        ("/chitieu phamvi 5 huyen", "Không hiểu «huyen».", "/chitieu phamvi 7 donvi"),
+    ],
+)
+async def test_direction_and_scope_explain_their_own_usage(
+    bot: BotDriver, command: str, problem: str, usage: str
+) -> None:
+    await bot.load_plan()
+    replies = await bot.send(command, ADMIN)
+    assert replies.text.startswith(problem), replies.text
+    assert f"Cách dùng: {usage}" in replies.text and "Không thay đổi gì." in replies.text
+    assert "Không hiểu «»" not in replies.text
+    row = await target(bot, "5")
+    assert (row.direction, row.scope) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("command", "problem", "usage"),
+    [
+        ("/chitieu sua", "Thiếu số chỉ tiêu.", "/chitieu sua 5 Tên: con số"),
+        ("/chitieu sua 5", "Thiếu nội dung cần sửa.", "/chitieu sua 5 Tên: con số"),
+        ("/chitieu tach", "Thiếu số chỉ tiêu.", "/chitieu tach 5 Lợn: 5.500 con; Dê: 380 con"),
+        ("/chitieu tach 5", "Thiếu các phần cần tách.", "/chitieu tach 5 Lợn: 5.500 con"),
+        ("/chitieu them", "Thiếu tên chỉ tiêu và con số.", "/chitieu them Tên: con số"),
+    ],
+)
+async def test_edits_missing_a_part_explain_their_own_usage(
+    bot: BotDriver, command: str, problem: str, usage: str
+) -> None:
+    await bot.load_plan()
+    replies = await bot.send(command, ADMIN)
+    assert replies.text.startswith(problem), replies.text
+    assert usage in replies.text and "Không thay đổi gì." in replies.text
+    assert "Không tìm thấy chỉ tiêu «»" not in replies.text

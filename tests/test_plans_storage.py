@@ -285,8 +285,12 @@ async def test_find_plan_by_id_number_and_name(database: Database) -> None:
                 f"#{a.plan.id}",
                 "15 /kh-ubnd",
                 "THI DUA XA HOA BINH",
-                "chuyen doi",
-                "ke hoach",  # in both titles: ambiguous
+                "chuyen doi so",
+                "ke hoach thi dua chuyen de chuyen doi so",
+                "chuyen doi",  # a part of a name names nothing
+                "ke hoach",
+                "15",  # a part of a number is not plan 15
+                "9",  # no plan 9, whatever the file names hold
                 "không có",
                 "",
             )
@@ -296,8 +300,12 @@ async def test_find_plan_by_id_number_and_name(database: Database) -> None:
         f"#{a.plan.id}": a.plan.id,
         "15 /kh-ubnd": b.plan.id,
         "THI DUA XA HOA BINH": a.plan.id,
-        "chuyen doi": b.plan.id,
+        "chuyen doi so": b.plan.id,
+        "ke hoach thi dua chuyen de chuyen doi so": b.plan.id,
+        "chuyen doi": None,
         "ke hoach": None,
+        "15": None,
+        "9": None,
         "không có": None,
         "": None,
     }

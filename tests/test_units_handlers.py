@@ -23,6 +23,7 @@ from storage.models import AuditEntry, Role
 from tests.support.recording_request import RecordingRequest
 from tests.support.updates import (
     chat_dict,
+    make_callback_update,
     make_edited_message_update,
     make_message_update,
     message_dict,
@@ -58,6 +59,24 @@ class Bot:
         self.request.clear()
         update = make_message_update(
             self.app.bot, text, user_id=user_id, chat_id=chat_id, first_name=NAMES[user_id]
+        )
+        await self.app.process_update(update)
+        return "\n".join(self.request.sent_texts())
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback data) of the buttons under the answers to the last update."""
+        found = []
+        for message in self.request.sent_messages():
+            keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+            found += [(str(b["text"]), str(b["callback_data"])) for row in keyboard for b in row]
+        return found
+
+    async def press(self, label: str, user_id: int = ADMIN) -> str:
+        """Press the button labelled *label* under the last answers; the bot's reply."""
+        [data] = [d for text, d in self.buttons() if text == label]
+        self.request.clear()
+        update = make_callback_update(
+            self.app.bot, data, user_id=user_id, first_name=NAMES[user_id]
         )
         await self.app.process_update(update)
         return "\n".join(self.request.sent_texts())
@@ -144,6 +163,18 @@ async def test_renaming_onto_an_existing_name_says_so_plainly(bot: Bot) -> None:
     answer = await bot.send("/donvi doiten Thôn A | Thôn B", ADMIN)
     assert "Đã có đơn vị «Thôn B»; hãy chọn tên khác." in answer
     assert "trùng tên với «Thôn B»" not in answer
+
+
+@pytest.mark.parametrize("typed", ["Thôn A | Thôn A", "thon a | Thôn A", "Thôn A |  «Thôn A» "])
+async def test_renaming_to_the_same_name_changes_nothing(bot: Bot, typed: str) -> None:
+    await bot.send("/donvi them Thôn A", ADMIN)
+    answer = await bot.send(f"/donvi doiten {typed}", ADMIN)
+    assert answer == "Đơn vị đã có tên Thôn A; không thay đổi gì."
+    assert "unit.rename" not in await bot.audit_actions()
+    # Changing only the case or the marks is a real change, and is made.
+    assert "Đã đổi tên đơn vị Thôn A thành THÔN A" in await bot.send(
+        "/donvi doiten Thôn A | THÔN A", ADMIN
+    )
 
 
 async def test_renaming_needs_the_exact_name(bot: Bot) -> None:
@@ -263,7 +294,22 @@ async def test_rename_and_delete(bot: Bot) -> None:
     # A deletion never acts on a fuzzy guess.
     answer = await bot.send("/donvi xoa thon dng", ADMIN)
     assert "Có phải: Thôn Đông?" in answer
-    answer = await bot.send("/donvi xoa thôn đông", ADMIN)
+    # A deletion says what it changes and waits for the button.
+    asked = await bot.send("/donvi xoa thôn đông", ADMIN)
+    assert asked == (
+        "Xóa đơn vị Thôn Đông?\n"
+        "• 1 thành viên rời đơn vị, gỡ 0 nhóm chat, hủy 1 mã tham gia còn hiệu lực;\n"
+        "• 0 số liệu đơn vị đã báo cáo vẫn được giữ trong lịch sử, nhưng đơn vị không còn "
+        "trong /tonghop và báo cáo xuất ra."
+    )
+    assert [label for label, _ in bot.buttons()] == ["Xóa đơn vị", "Thôi, giữ nguyên"]
+    assert all(len(data.encode()) <= 64 for _, data in bot.buttons())
+    assert await bot.press("Thôi, giữ nguyên") == "Đã hủy; đơn vị giữ nguyên."
+    assert "Thôn Đông — 1 thành viên" in await bot.send("/donvi", ADMIN)
+    await bot.send("/donvi xoa thôn đông", ADMIN)
+    assert "chỉ dành cho quản trị viên" in await bot.press("Xóa đơn vị", AN)
+    await bot.send("/donvi xoa thôn đông", ADMIN)
+    answer = await bot.press("Xóa đơn vị")
     assert "Đã xóa đơn vị Thôn Đông: 1 thành viên rời đơn vị" in answer
     assert "hủy 1 mã" in answer
     assert "Chưa có đơn vị nào" in await bot.send("/donvi", ADMIN)
@@ -312,7 +358,14 @@ async def test_promote_and_demote_admins(bot: Bot) -> None:
     assert "Quản trị viên (2)" in listing and "khai báo trong ADMIN_IDS" in listing
 
     assert "không gỡ quyền bằng lệnh được" in await bot.send(f"/quantri bo {ADMIN}", AN)
-    assert "Đã gỡ quyền quản trị viên" in await bot.send(f"/quantri bo {AN}", ADMIN)
+    assert bot.buttons() == []
+    asked = await bot.send(f"/quantri bo {AN}", ADMIN)  # says what changes, asks first
+    assert asked.startswith("Gỡ quyền quản trị viên của Nguyễn Văn An")
+    assert f"cấp lại bằng /quantri them {AN}" in asked
+    assert await bot.press("Thôi, giữ nguyên") == "Đã hủy; quyền quản trị viên giữ nguyên."
+    assert "Quản trị viên (2)" in await bot.send("/quantri", AN)
+    await bot.send(f"/quantri bo {AN}", ADMIN)
+    assert "Đã gỡ quyền quản trị viên" in await bot.press("Gỡ quyền")
     assert "không phải quản trị viên" in await bot.send(f"/quantri bo {AN}", ADMIN)
     assert "chỉ dành cho quản trị viên" in await bot.send("/donvi", AN)
     assert "không phải id Telegram" in await bot.send("/quantri them abc", ADMIN)
@@ -337,3 +390,42 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_unit(bot: Bot) -> None
         assert moved is not None and moved.name == "Thôn 1"
         assert await units.unit_of_chat(s, old_group) is None
     assert "chat.migrate" in await bot.audit_actions()
+
+
+async def test_long_lists_page_within_telegrams_limit(bot: Bot) -> None:
+    names = [f"Tổ dân phố số {n} khu dân cư phía đông bờ sông Trà Khúc mở rộng" for n in range(90)]
+    await bot.send("/donvi them " + "\n".join(names), ADMIN)
+    for command in ("/donvi", "/tiendo", "/tiendo Tổ dân phố", "/kehoach chon 9"):
+        await bot.send(command, ADMIN)
+        texts = [str(m["text"]) for m in bot.request.sent_messages()]
+        assert texts, command
+        assert all(len(text) <= 4096 for text in texts), command
+    await bot.send("/donvi", ADMIN)
+    listed = "\n".join(bot.request.sent_texts())
+    assert all(name in listed for name in names)  # paged, nothing dropped
+
+
+@pytest.mark.parametrize("typed", ["Hoi Nong dna", "Hội Nông", "Nông dân", "Thôn"])
+async def test_a_code_or_the_commune_reporter_is_never_given_to_a_guessed_unit(
+    bot: Bot, typed: str
+) -> None:
+    await bot.send("/donvi them Hội Nông dân xã\nThôn 1", ADMIN)
+    for command in (f"/donvi ma {typed}", f"/donvi ma {typed} 30", f"/sochung {typed}"):
+        answer = await bot.send(command, ADMIN)
+        assert answer.startswith(f"Không tìm thấy đơn vị «{typed}"), answer
+        assert CODE_RE.search(answer) is None
+    assert [a for a in await bot.audit_actions() if a.startswith(("invite.", "commune"))] == []
+    assert "Mã tham gia của Hội Nông dân xã" in await bot.send("/donvi ma hoi nong dan xa", ADMIN)
+
+
+async def test_a_confirmation_is_answered_only_by_who_asked(bot: Bot) -> None:
+    await bot.send("/start", AN)
+    await bot.send(f"/quantri them {AN}", ADMIN)  # two admins
+    await bot.send("/donvi them Thôn 1", ADMIN)
+    await bot.send("/donvi xoa Thôn 1", ADMIN)
+    answer = await bot.press("Xóa đơn vị", AN)  # another admin's press changes nothing
+    assert answer == (
+        "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+    )
+    assert "Thôn 1 — chưa có thành viên" in await bot.send("/donvi", ADMIN)
+    assert "unit.delete" not in await bot.audit_actions()

@@ -16,6 +16,7 @@ from bot.core.plan import Qualifier, Target, section_label
 from bot.core.text import collapse_spaces, fold, shorten
 
 __all__ = [
+    "OCR_NOTE",
     "choice_buttons",
     "format_figure",
     "render_answer",
@@ -27,7 +28,10 @@ __all__ = [
 ]
 
 _NO_FIGURE = "không có số liệu cụ thể"
+# Under a quote from a plan read by OCR: the marks were put back by the bot.
+OCR_NOTE = "(Kế hoạch là bản scan: bot đã khôi phục dấu tiếng Việt, nên đối chiếu bản gốc.)"
 _PARENT_NAME_LIMIT = 80  # a compound line's name can be a whole sentence
+BUTTON_CHARS = 60  # a choice button's text, cut at a word with "…"
 
 
 def _e(text: str) -> str:
@@ -76,7 +80,7 @@ def target_label(target: Target, parent: Target | None = None) -> str:
     """ "(5) Phát triển chăn nuôi – Lợn" or "(10) Giải quyết việc làm trong năm"."""
     name = _clean(target.name)
     if parent is not None:
-        return f"{parent.marker} {_clean(parent.name)} – {name}"
+        return f"{parent.marker} {shorten(_clean(parent.name), _PARENT_NAME_LIMIT)} – {name}"
     return f"{target.marker} {name}"
 
 
@@ -124,11 +128,17 @@ def render_passage(hit: Hit, citation_label: str) -> str:
     if title:
         where = f"{where} ({title})"
     quote = hit.excerpt or _clean(hit.passage.text)
-    return f"{_e(where)}:\n“{_e(quote)}”"
+    text = f"{_e(where)}:\n“{_e(quote)}”"
+    if hit.original:
+        text += f"\n<i>{_e(OCR_NOTE)}</i>"
+    return text
 
 
-def render_none(citation_label: str) -> str:
-    """The plan says nothing on the question: say so plainly and point to /chitieu."""
+def render_none(citation_label: str, reason: str = "") -> str:
+    """The plan says nothing on the question: say so plainly (with *reason* when it is
+    known, e.g. how many targets there are) and point to /chitieu."""
+    if reason:
+        return _e(reason)
     return (
         f"{_e(citation_label)} không có nội dung trả lời câu hỏi này. "
         "Anh/chị có thể gõ /chitieu để xem danh sách chỉ tiêu, hoặc hỏi lại bằng từ ngữ khác "
@@ -152,7 +162,10 @@ def render_choices(answer: Answer) -> str:
 
 def choice_buttons(answer: Answer) -> list[tuple[str, str]]:
     """(button text, hit id) for each choice; the text is plain (Telegram shows it as is)."""
-    return [(f"{i}. {hit.label}", hit.id) for i, hit in enumerate(answer.alternatives, 1)]
+    return [
+        (shorten(f"{i}. {hit.label}", BUTTON_CHARS), hit.id)
+        for i, hit in enumerate(answer.alternatives, 1)
+    ]
 
 
 def render_answer(answer: Answer) -> str:
@@ -165,4 +178,4 @@ def render_answer(answer: Answer) -> str:
         return render_choices(answer)
     if answer.kind == "about":
         return _e(answer.about)
-    return render_none(answer.citation_label)
+    return render_none(answer.citation_label, answer.about)

@@ -16,6 +16,20 @@ A question is answered only when the best document is good enough *and* clearly 
 next; a figure is never given when a weighty word of the question is missing from the target
 ("bảo hiểm xã hội" against a BHYT target). Close calls become choices, and questions the plan
 does not cover (gold prices, weather) get "none".
+
+Some questions are read for what they ask before any ranking (see :mod:`bot.core.asking`):
+
+* a target by its number ("chỉ tiêu số 20"): that target, or how many there are;
+* who signed the plan: its signature block (:mod:`bot.core.signature`), or a plain "not
+  readable" with the issuer;
+* an office's duties ("Phòng Nội vụ có nhiệm vụ gì?"): the passage naming that office as the
+  one doing something, preferably where the plan assigns duties ("Tổ chức thực hiện"), or a
+  plain "no duty assigned to it" with the offices that have one.
+
+A figure question whose words say what is counted ("dành cho khen thưởng") is answered only by
+a target that has them; "chỉ tiêu …" naming no target of the plan is said so, not answered by
+a passage. Quotes are cut at clause ends and go on to what they announce ("chủ đề: “…”"); from
+a plan read by OCR they are shown with their marks restored (:mod:`bot.core.quotes`).
 """
 
 from __future__ import annotations
@@ -32,11 +46,15 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
+from bot.core.asking import asks_signer, duty_actor, mend_cue_typos
+from bot.core.diacritics import looks_ocr_damaged
 from bot.core.measures import find_measure_prefix, lookup_measure
 from bot.core.numbers import format_date, format_number
-from bot.core.plan import ParsedPlan, Passage, Target, kind_label, section_label
+from bot.core.plan import ParsedPlan, Passage, Section, Target, kind_label, section_label
+from bot.core.quotes import restore_quote
+from bot.core.signature import Signer
 from bot.core.synonyms import (
     CONCEPT_PREFIX,
     NUMBER_PREFIX,
@@ -101,6 +119,9 @@ class Thresholds:
     # question's matched weight, counted in words the plan never uses, is needed.
     passage_evidence: float = 0.25
     choice: float = 0.4  # below this nothing is offered
+    # A target whose name holds every word of the question as the best one does, this close
+    # behind it, makes the question ambiguous ("chỉ tiêu văn hóa": two targets say it).
+    tie_spread: float = 0.1
     choice_spread: float = 0.25  # alternatives within this of the best are offered
     # A target is never stated when distinctive question words weighing this share of the
     # question are missing from it (the question asks about something else).
@@ -120,7 +141,9 @@ class Hit:
     parent: Target | None = None  # for a sub-target: its compound line
     children: tuple[Target, ...] = ()  # for a compound target: its parts
     passage: Passage | None = None
-    excerpt: str = ""  # for a passage: the sentences that answer, cleaned
+    excerpt: str = ""  # for a passage: the sentences that answer, cleaned (marks restored
+    # when the plan was read by OCR)
+    original: str = ""  # for a passage of an OCR'd plan: the excerpt as read, for the record
 
     @property
     def label(self) -> str:
@@ -146,7 +169,12 @@ class Answer:
     confidence: float  # 0–1
     best: Hit | None = None
     alternatives: tuple[Hit, ...] = ()  # up to 3; for "choices", the choices themselves
-    about: str = ""  # for "about": what the plan's heading says (number, date, issuer)
+    # For "about": what the plan's heading or signature says (number, date, issuer, signer);
+    # for "none": why the plan has no answer, when that is known ("has 14 targets").
+    about: str = ""
+    # For "none": nothing an officer could add would answer it (a target number past the
+    # last): not kept among the unanswered questions.
+    settled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +212,7 @@ _STOP_PAIRS = frozenset(
         "cần đạt",
     )
 )  # fmt: skip
+_TARGET_CUE = _phrases("chỉ tiêu")
 _FIGURE_CUES = _phrases(
     "bao nhiêu", "chỉ tiêu", "mấy", "mức", "phần trăm", "tỷ lệ", "số lượng", "bn"
 )  # fmt: skip
@@ -218,6 +247,10 @@ _COMMON_WORDS = frozenset(
         "danh hiệu giao"
     )
 )
+# Everyday words that still say *what* a figure is about: "ngân sách dành cho khen thưởng" is
+# not the budget-revenue target, "số hộ gia đình" not the count of people. A figure question
+# using one of them is answered only by a target that has it (in its name or line).
+_TOPIC_PHRASES = _phrases("khen thưởng", "phong trào", "cán bộ", "cơ quan")
 # Words of a progress report that never name a target ("đã trồng được", "đạt thêm").
 _REPORT_FILLER = frozenset(tokenize("đã đạt thêm cộng khoảng gần hơn rồi xong luôn tới nay"))
 # Subjects no plan answers; a question about them is out of scope even when a plan happens
@@ -273,7 +306,25 @@ _ABOUT_PLAN = re.compile(
     r"|\b(ai|co quan nao|don vi nao|cap nao)\b.*\bban hanh\b"
 )
 # A target asked for by its number: "chỉ tiêu số 10", "chi tieu 16", "chỉ tiêu (16)" (folded).
-_TARGET_NUMBER = re.compile(r"\bchi tieu\s+(?:so\s+|thu\s+)?\(?(?P<n>\d{1,3})\)?(?![\d.,%])")
+_TARGET_NUMBER = re.compile(
+    r"\bchi tieu\s+(?:so\s+|thu\s+)?\(?(?P<n>\d{1,3}(?:\.\d{1,2}){0,2})\)?(?![\d.,%])"
+)
+# Sections that assign duties: "Tổ chức thực hiện", "Phân công nhiệm vụ", "Trách nhiệm của …"
+# (folded titles).
+_DUTY_TITLE = re.compile(
+    r"\b(to chuc thuc hien|phan cong|trach nhiem|nhiem vu cua|giao nhiem vu|nhiem vu cu the)\b"
+)
+_GROUP_CHOICES = 6  # targets of a numbered group offered for "chỉ tiêu số 1"
+_TARGET_NAME_UNITS = 3  # "chỉ tiêu …" naming a target in a few words (longer: a passage may do)
+_ANNOUNCED_EXTRA = 600  # characters a quote may run past its limit to reach what it announces
+_DUTY_TITLE_WORDS = 10  # a longer "title" is a first sentence, not a heading
+_OCR_SAMPLE = 20_000  # characters of the passages read to tell an OCR'd plan from a clean one
+# A place after an office's name ("… huyện", "… xã"): tried without it when not found with it.
+_TRAILING_PLACE = re.compile(r"\s+(huyen|xa|phuong|thi tran|tinh)\s*$")
+_DUTY_LIST = 8  # offices listed when the plan assigns nothing to the one asked about
+_DUTY_QUOTE = 900  # characters quoted from a section assigning duties
+_DUTY_ITEMS = 6  # duties listed from one heading
+_DUTY_ITEM_MIN = 150  # characters of each
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=\S)|\n+")
 
 
@@ -291,6 +342,8 @@ class _Query:
     counted: frozenset[str] = frozenset()  # categories of the units asked ("mấy con": animals)
     pairs: tuple[tuple[int, float], ...] = ()  # indexed word pairs of the question, weighted
     pair_rarity: tuple[float, ...] = ()  # per adjacent pair of units: squared idf of the pair
+    topic: tuple[bool, ...] = ()  # per unit: an everyday word that says what is counted
+    names_target: bool = False  # says "chỉ tiêu": a target is asked for, not a passage
 
 
 @dataclass(slots=True)
@@ -350,6 +403,9 @@ class KnowledgeBase:
     _garbled: frozenset[int] = field(repr=False)  # plan words that are no syllable (OCR damage)
     _section_titles: dict[str, str] = field(repr=False)
     _targets: dict[str, Target] = field(repr=False)  # by key
+    signer: Signer | None = None  # from the signature block, when the document has one
+    ocr: bool = False  # the plan was read by OCR: quotes are shown with marks restored
+    _duty_sections: tuple[Section, ...] = field(default=(), repr=False)
 
     # ------------------------------------------------------------ building
 
@@ -361,8 +417,10 @@ class KnowledgeBase:
         citation_label: str,
         synonyms: SynonymTable,
         thresholds: Thresholds | None = None,
+        signer: Signer | None = None,
     ) -> KnowledgeBase:
-        """Index *plan*: every target and passage is normalised here, once."""
+        """Index *plan*: every target and passage is normalised here, once. *signer* is who
+        signed the document (:func:`bot.core.signature.find_signer` on its text)."""
         builder = _Builder(synonyms)
         for target in plan.targets:
             builder.add_target(target, plan)
@@ -386,6 +444,13 @@ class KnowledgeBase:
             _garbled=garbled,
             _section_titles={s.path: s.title for s in plan.sections},
             _targets={t.key: t for t in plan.targets},
+            signer=signer,
+            ocr=looks_ocr_damaged(" ".join(p.text for p in plan.passages)[:_OCR_SAMPLE]),
+            _duty_sections=tuple(
+                s
+                for s in plan.sections
+                if len(s.title.split()) <= _DUTY_TITLE_WORDS and _DUTY_TITLE.search(fold(s.title))
+            ),
         )
 
     @property
@@ -401,12 +466,25 @@ class KnowledgeBase:
         Raises :class:`QuestionTooLongError` beyond :data:`MAX_QUESTION_CHARS` characters."""
         if len(question) > MAX_QUESTION_CHARS:
             raise QuestionTooLongError
+        asked = question
+        question = mend_cue_typos(question)
         numbered = self._numbered_target(question)
         if numbered is not None:
-            return numbered
+            return replace(numbered, question=asked)
+        if asks_signer(question):
+            return Answer("about", asked, self.citation_label, 1.0, about=self._signer_text())
         if _ABOUT_PLAN.search(fold(question)):
-            about = describe_plan(self.plan)
-            return Answer("about", question, self.citation_label, 1.0, about=about)
+            about = describe_plan(self.plan, self.signer)
+            return Answer("about", asked, self.citation_label, 1.0, about=about)
+        actor = duty_actor(question)
+        if actor is not None:
+            duty = self._duty_answer(actor)
+            if duty is not None:
+                return replace(duty, question=asked)
+        return replace(self._ranked_answer(question), question=asked)
+
+    def _ranked_answer(self, question: str) -> Answer:
+        """The answer found by ranking every target and passage against *question*."""
         query = self._query(question)
         none = Answer("none", question, self.citation_label, 0.0)
         if query.out_of_scope or not query.units:
@@ -419,10 +497,26 @@ class KnowledgeBase:
         rivals = [s for s in ranked[1:] if not self._same_answer(best.doc, s.doc)]
         if self._confident(query, best, rivals):
             hit = self._hit(best, query)
-            alternatives = tuple(self._hit(s, query) for s in rivals[:3])
+            # Not shown to users (only the best is): not restored either, which is the slow part.
+            alternatives = tuple(self._hit(s, query, shown=False) for s in rivals[:3])
             return Answer(hit.kind, question, self.citation_label, best.score, hit, alternatives)
+        lacking = self._unexplained_topic(query, best)
+        if lacking:
+            # "ngân sách dành cho khen thưởng": no target counts that; the nearest one's
+            # figure is not offered as if it might be.
+            fitting = [s for s in ranked if not self._unexplained_topic(query, s)]
+            if not fitting or fitting[0].score < th.choice:
+                reason = self._no_figure(question, best, lacking)
+                return Answer("none", question, self.citation_label, best.score, about=reason)
+            best, rivals = fitting[0], fitting[1:]
         if best.score < th.choice:
             return Answer("none", question, self.citation_label, best.score)
+        target_fits = any(s.doc.kind == "target" and s.score >= th.choice for s in ranked)
+        short = len(query.units) <= _TARGET_NAME_UNITS
+        if query.names_target and short and self._n_targets and not target_fits:
+            # "chỉ tiêu lợn" in a plan without one: passages sharing a word are no answer.
+            reason = self._no_target_about()
+            return Answer("none", question, self.citation_label, best.score, about=reason)
         floor = max(th.choice, best.score - th.choice_spread)
         offered = [best, *[s for s in rivals if s.score >= floor]][:3]
         hits = tuple(self._hit(s, query) for s in offered)
@@ -439,24 +533,237 @@ class KnowledgeBase:
         # and "còn thiếu" read like the units "tỷ" and "con" once folded.
         if not _NOT_A_UNIT.match(rest) and find_measure_prefix(rest) is not None:
             return None
-        marker = f"({int(found['n'])})"
-        target = next((t for t in self.plan.top_level_targets() if t.marker == marker), None)
+        number = ".".join(str(int(part)) for part in found["n"].split("."))
+        marker = f"({number})"
+        top = self.plan.top_level_targets()
+        target = next((t for t in top if t.marker == marker), None)
+        if target is None and "." in number:  # "chỉ tiêu 5.2": a part, by its key
+            target = self._targets.get(number)
         if target is None:
-            return None
+            # "chỉ tiêu số 1" where the plan numbers "(1.1)", "(1.2)": the group is meant.
+            group = [t for t in top if t.marker.startswith(f"({number}.")]
+            if group:
+                hits = tuple(
+                    self._hit(_Scored(self._docs[self._by_id[f"t:{t.key}"]], 1.0, 1.0, 0.0), None)
+                    for t in group[:_GROUP_CHOICES]
+                )
+                return Answer("choices", question, self.citation_label, 1.0, hits[0], hits)
+            if "." in number:
+                return None  # "chỉ tiêu 2.5 …" may well be a figure
+            reason = self._no_such_target(marker, top)
+            return Answer("none", question, self.citation_label, 0.0, about=reason, settled=True)
         answer = self.resolve(f"t:{target.key}")
         return None if answer is None else replace(answer, question=question)
+
+    def _no_figure(self, question: str, nearest: _Scored, lacking: list[str]) -> str:
+        """The plan has no figure for what is asked: say so, and why the nearest target is
+        not it."""
+        asked = set(lacking)
+        typed = [w.strip(" ,.;:?!") for w in question.split() if set(tokenize(w)) & asked]
+        words = " ".join(typed)
+        head = f"{self.citation_label} không có con số trả lời câu hỏi này"
+        if words:
+            head = f"{self.citation_label} không có chỉ tiêu nào về «{words}»"
+        if nearest.doc.kind == "target" and nearest.score >= self.thresholds.choice:
+            target = self._target(nearest.doc)
+            name = shorten(collapse_spaces(target.name), 80)
+            head += f"; chỉ tiêu gần nhất là {target.marker} {name}, không phải điều được hỏi"
+        return f"{head}. Gõ /chitieu để xem các chỉ tiêu của kế hoạch."
+
+    def _no_target_about(self) -> str:
+        """A target is asked for and none fits."""
+        count = format_number(len(self.plan.top_level_targets()))
+        return (
+            f"{self.citation_label} không có chỉ tiêu nào về điều anh/chị hỏi. Gõ /chitieu để "
+            f"xem {count} chỉ tiêu của kế hoạch, hoặc hỏi lại bằng từ ngữ khác."
+        )
+
+    def _no_such_target(self, marker: str, top: Sequence[Target]) -> str:
+        """ "chỉ tiêu số 20" in a plan of 14: say how many there are and how to see them."""
+        label = self.citation_label
+        if not top:
+            return f"{label} không có danh sách chỉ tiêu đánh số."
+        span = top[0].marker if len(top) == 1 else f"{top[0].marker} đến {top[-1].marker}"
+        count = format_number(len(top))
+        return (
+            f"{label} không có chỉ tiêu số {marker.strip('()')}: kế hoạch có {count} chỉ "
+            f"tiêu, đánh số {span}. Gõ /chitieu để xem danh sách, hoặc hỏi theo số, ví dụ "
+            f"«chỉ tiêu số {top[-1].marker.strip('()')}»."
+        )
+
+    def _signer_text(self) -> str:
+        """Who signed the plan, from its signature block; said plainly when it has none."""
+        label = self.citation_label
+        issuer = (
+            f" Cơ quan ban hành: {collapse_spaces(self.plan.issuer)}." if self.plan.issuer else ""
+        )
+        if self.signer is None:
+            return (
+                f"Bản {label} đã nạp không có phần chữ ký đọc được, nên bot không biết ai ký."
+                f"{issuer}"
+            )
+        return f"Người ký {label}: {self.signer.describe()}.{issuer}"
+
+    # ------------------------------------------------------------ duties
+
+    def _in_duty_section(self, path: str) -> Section | None:
+        return next(
+            (s for s in self._duty_sections if path == s.path or path.startswith(s.path + ".")),
+            None,
+        )
+
+    def _duty_answer(self, actor: str) -> Answer | None:
+        """ "Phòng Văn hóa và Thông tin có nhiệm vụ gì?": the passage that names the office
+        as the one doing something, preferably in the part of the plan assigning duties. An
+        office the plan names nowhere gets a plain "not assigned" with the offices that are;
+        None when the plan has no such part and names nobody (ranking decides then)."""
+        query = self._query(actor)
+        if not query.units:
+            return None
+        found = self._naming(query)
+        place = _TRAILING_PLACE.search(fold(actor))
+        loose = False
+        if not found and place is not None and place.start() > 0:
+            # "Hội đồng Thi đua - Khen thưởng huyện": the plan may name the office without
+            # its place ("Hội đồng Thi đua - Khen thưởng các cấp"); trusted only where the
+            # plan assigns duties ("lực lượng công an" in a report may be another body).
+            query = self._query(fold(actor)[: place.start()])
+            found = self._naming(query) if query.units else []
+            loose = True
+        if not found:
+            if not self._duty_sections:
+                return None
+            return Answer("none", actor, self.citation_label, 0.0, about=self._unassigned(actor))
+        found.sort(key=lambda f: f[0], reverse=True)
+        best_key, best = found[0]
+        if not best_key[0] or (loose and not best_key[1]):
+            # Named only in passing ("phối hợp với …"): show where, let the user choose.
+            hits = tuple(self._hit(s, query) for _, s in found[:3])
+            return Answer("choices", actor, self.citation_label, 0.5, hits[0], hits)
+        hit = self._hit(best, query)
+        heading_named = [
+            s
+            for k, s in found
+            if k[0] and s.doc.heading_end and min(_positions(s.where)) < s.doc.heading_end
+        ]
+        if best in heading_named and len(heading_named) > 1:
+            paths = [self.plan.passages[s.doc.index].section_path for s in heading_named]
+            hit = replace(
+                hit, excerpt=self._joined(heading_named), original="", section_path=_common(paths)
+            )
+        others = tuple(
+            self._hit(s, query, shown=False) for k, s in found[1:4] if s not in heading_named
+        )
+        return Answer("passage", actor, self.citation_label, 0.9, hit, others)
+
+    def _naming(self, query: _Query) -> list[tuple[tuple[int, int, float, int], _Scored]]:
+        """Passages holding every word of the office's name, in order, ranked by whether it
+        opens a sentence (the one doing something), stands where duties are assigned, and
+        how closely its words stand."""
+        found: list[tuple[tuple[int, int, float, int], _Scored]] = []
+        # Only passages holding every word of the name can name the office: the postings
+        # narrow a plan of thousands of passages to those few.
+        holding: set[int] | None = None
+        for matches in query.matches:
+            docs = {d for t, _ in matches for d in self._postings[t] if d >= self._n_targets}
+            holding = docs if holding is None else holding & docs
+        for index in sorted(holding or ()):
+            doc = self._docs[index]
+            sims, where = self._occurrences(query, doc)
+            if not all(sims):
+                continue  # every word of the office's name must be there
+            phrase = _phrase(query.weights, where, sims)
+            if len(query.units) > 1 and phrase < 0.5:
+                continue
+            first = _first_run(where)
+            if first is None:
+                continue
+            passage = self.plan.passages[doc.index]
+            in_heading = first < doc.heading_end
+            subject = in_heading or _opens_sentence(first, doc)
+            duty = self._in_duty_section(passage.section_path) is not None
+            key = (int(subject), int(duty), phrase, -first)
+            found.append((key, _Scored(doc, 1.0, 1.0, 0.0, where=where, phrase=phrase)))
+        return found
+
+    def _joined(self, scored: Sequence[_Scored]) -> str:
+        """Passages under one heading naming the office, quoted as a list: each item cut at
+        a clause end so that every duty shows."""
+        items = sorted(scored, key=lambda s: s.doc.index)[:_DUTY_ITEMS]
+        each = max(_DUTY_ITEM_MIN, _DUTY_QUOTE // len(items))
+        parts = [
+            f"– {clause_cut(self._shown(self.plan.passages[s.doc.index].text), each)}"
+            for s in items
+        ]
+        if len(scored) > len(items):
+            parts.append("…")
+        return "\n".join(parts)
+
+    def _unassigned(self, actor: str) -> str:
+        """The plan assigns nothing to *actor*: say so, and list to whom it assigns duties."""
+        lines = [f"{self.citation_label} không giao nhiệm vụ riêng cho «{collapse_spaces(actor)}»."]
+        for section in self._duty_sections[:1]:
+            children = [
+                s
+                for s in self.plan.sections
+                if s.path.startswith(section.path + ".") and s.level == section.level + 1
+            ]
+            title = self._shown(collapse_spaces(section.title))
+            where = section_label(section.path)
+            if children:
+                lines.append(f"Phần «{title}» ({where}) giao nhiệm vụ cho:")
+                lines.extend(
+                    f"• {section_label(c.path)}: {shorten(self._shown(c.title), 70)}"
+                    for c in children[:_DUTY_LIST]
+                )
+            else:
+                lines.append(f"Xem phần «{title}» ({where}) để biết ai làm gì.")
+        return "\n".join(lines)
+
+    def _shown(self, text: str) -> str:
+        """Text of the plan as shown to users: with marks restored when it was read by OCR."""
+        return restore_quote(text) if self.ocr else text
+
+    def _unexplained_topic(self, query: _Query, scored: _Scored) -> list[str]:
+        """Words of a figure question saying what is counted ("khen thưởng") that the target
+        or passage lacks: a figure it gives is then not the one asked for."""
+        if not query.figure:
+            return []
+        sims, _ = self._occurrences(query, scored.doc)
+        return [
+            unit
+            for unit, topic, sim in zip(query.units, query.topic, sims, strict=True)
+            if topic and sim == 0
+        ]
 
     def _confident(self, query: _Query, best: _Scored, rivals: list[_Scored]) -> bool:
         """Whether *best* is clear enough to answer without asking back."""
         th = self.thresholds
         next_target = next((s.score for s in rivals if s.doc.kind == "target"), 0.0)
         if best.doc.kind == "target":
+            if self._unexplained_topic(query, best):
+                return False
             category = best.doc.category
             if query.counted and category is not None and category not in query.counted:
                 return False  # "dân số bao nhiêu người" and the target is a rate: ask back
             # Another target close behind means the figure may be the wrong one; a passage
             # close behind does not (it states no figure). A weaker match still answers when
             # no other target comes near (the question's telling words are in this one only).
+            # Every word of the question in another target's name as well, in the same order
+            # ("chỉ tiêu văn hóa": thôn văn hóa, hộ gia đình văn hóa), and the best not named
+            # in full: the question does not say which.
+            in_order = _in_order(query.units, self._target(best.doc).name)
+            if any(
+                s.doc.kind == "target"
+                and (s.score >= best.score - th.tie_spread or best.focus < 1 - 1e-9)
+                and s.score >= th.choice
+                and s.coverage >= best.coverage - 1e-9
+                and _in_order(query.units, self._target(s.doc).name) >= in_order
+                and s.missing == 0
+                for s in rivals
+                if best.coverage >= 1 - 1e-9 and best.missing == 0
+            ):
+                return False
             margin = best.score - next_target
             return best.missing < th.missing_weight and (
                 (best.score >= th.target and margin >= th.target_margin)
@@ -513,6 +820,8 @@ class KnowledgeBase:
     def _query(self, text: str, *, report: bool = False) -> _Query:
         typed = unicodedata.normalize("NFC", text)
         tokens = tokenize(_MARKED_FILLER.sub(" ", _CHAT.sub(" ", typed)))
+        if not report:
+            tokens = self._mend_abbreviations(tokens)
         figure = _has_any(tokens, _FIGURE_CUES)
         duty = _has_any(tokens, _DUTY_CUES)
         out_of_scope = _has_any(tokens, _OUT_OF_SCOPE) or (
@@ -555,7 +864,46 @@ class KnowledgeBase:
             frozenset(c for c in (_category(u) for u in counters) if c),
             self._pairs(kept, weights),
             self._pair_rarity(kept),
+            _topic_flags(kept),
+            _has_any(tokens, _TARGET_CUE),
         )
+
+    def _mend_abbreviations(self, tokens: list[str]) -> list[str]:
+        """Abbreviations typed with a slip: "bhty" (letters swapped), "bhytt", or split
+        ("BH YT"), mended to the one abbreviation of the synonym table they can be. A token
+        is mended only when it is no Vietnamese syllable and the plan does not use it."""
+        known = _abbreviations(self.synonyms)
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            joined = token + tokens[i + 1] if i + 1 < len(tokens) else ""
+            if (
+                joined in known
+                and token not in known
+                and not (is_syllable(token) and is_syllable(tokens[i + 1]))
+            ):
+                out.append(joined)
+                i += 2
+                continue
+            if (
+                len(token) >= _ABBREVIATION_MIN
+                and token not in known
+                and token not in self._vocab
+                and not is_syllable(token)
+                and not token.isdigit()
+            ):
+                near = [
+                    a
+                    for a in known
+                    if abs(len(a) - len(token)) <= 1 and OSA.distance(a, token) == 1
+                ]
+                swapped = [a for a in near if sorted(a) == sorted(token)]
+                if len(swapped) == 1 or len(near) == 1:
+                    token = (swapped or near)[0]
+            out.append(token)
+            i += 1
+        return out
 
     def _pairs(self, units: list[str], weights: list[float]) -> tuple[tuple[int, float], ...]:
         """Adjacent question units the plan also has side by side, with their weight."""
@@ -821,7 +1169,7 @@ class KnowledgeBase:
     def _target(self, doc: _Doc) -> Target:
         return self._targets[doc.id[2:]]
 
-    def _hit(self, scored: _Scored, query: _Query | None) -> Hit:
+    def _hit(self, scored: _Scored, query: _Query | None, *, shown: bool = True) -> Hit:
         doc = scored.doc
         if doc.kind == "target":
             target = self._target(doc)
@@ -837,14 +1185,18 @@ class KnowledgeBase:
                 children=tuple(self.plan.children(target.key)),
             )
         passage = self.plan.passages[doc.index]
+        excerpt = self._continued(doc.index, self._excerpt(passage, doc, scored, query))
+        restored = self._shown(excerpt) if shown else excerpt
+        title = passage.heading or self._section_titles.get(passage.section_path, "")
         return Hit(
             id=doc.id,
             kind="passage",
             score=scored.score,
             section_path=passage.section_path,
-            section_title=passage.heading or self._section_titles.get(passage.section_path, ""),
+            section_title=self._shown(title) if shown else title,
             passage=passage,
-            excerpt=self._continued(doc.index, self._excerpt(passage, doc, scored, query)),
+            excerpt=restored,
+            original=excerpt if restored != excerpt else "",
         )
 
     def _continued(self, index: int, excerpt: str, limit: int = 900) -> str:
@@ -870,10 +1222,14 @@ class KnowledgeBase:
     def _excerpt(
         self, passage: Passage, doc: _Doc, scored: _Scored, query: _Query | None, limit: int = 600
     ) -> str:
-        """The passage, or when long the sentences that best answer the question."""
+        """The passage, or when long the sentences that best answer the question, cut on
+        sentence or clause boundaries. The answer follows the words asked about ("với chủ
+        đề: “…”"), so a sentence announcing something (ending in ":") or opening a quotation
+        goes on to what it announces, even past *limit*; a sentence too long for that loses
+        its leading clauses instead, up to the clause holding the words asked about."""
         text = passage.text
         if len(collapse_spaces(text)) <= limit or query is None or not scored.where:
-            return shorten(text, limit)
+            return clause_cut(text, limit)
         starts = list(doc.sentence_positions)
         offsets = [*doc.sentence_offsets, len(text)]
         value = [0.0] * len(starts)
@@ -883,16 +1239,54 @@ class KnowledgeBase:
                 value[max(i, 0)] += query.weights[unit]
         best = max(range(len(starts)), key=lambda i: (value[i], -i))
         first = last = best
-        for step in (1, -1, 2, -2, 3, -3):
-            j = best + step
-            if 0 <= j < len(starts):
-                lo, hi = min(first, j), max(last, j)
-                if offsets[hi + 1] - offsets[lo] <= limit:
-                    first, last = lo, hi
-        body = shorten(text[offsets[first] : offsets[last + 1]], limit)
-        prefix = "… " if first > 0 else ""
+        hard = limit + _ANNOUNCED_EXTRA
+        while last + 1 < len(starts) and _announces(text[offsets[first] : offsets[last + 1]]):
+            if offsets[last + 2] - offsets[first] > hard:
+                break
+            last += 1
+        span = text[offsets[first] : offsets[last + 1]]
+        lead = ""
+        if len(collapse_spaces(span)) > limit:
+            span, lead = self._drop_leading_clauses(span, doc, scored, best, hard)
+        else:
+            for step in (1, -1, 2, -2, 3, -3):
+                j = best + step
+                if 0 <= j < len(starts):
+                    lo, hi = min(first, j), max(last, j)
+                    if offsets[hi + 1] - offsets[lo] <= limit:
+                        first, last = lo, hi
+            span = text[offsets[first] : offsets[last + 1]]
+        body = clause_cut(span, hard)
+        prefix = "… " if first > 0 or lead else ""
         suffix = " …" if last < len(starts) - 1 and not body.endswith("…") else ""
         return prefix + body + suffix
+
+    def _drop_leading_clauses(
+        self, span: str, doc: _Doc, scored: _Scored, sentence: int, limit: int
+    ) -> tuple[str, str]:
+        """(*span* without the leading clauses that push it over *limit*, the part dropped);
+        the clause holding the first word asked about in *sentence* is kept."""
+        start = doc.sentence_positions[sentence]
+        end = (
+            doc.sentence_positions[sentence + 1]
+            if sentence + 1 < len(doc.sentence_positions)
+            else 1 << 30
+        )
+        asked = [p - start for ps in scored.where for p in ps if start <= p < end]
+        first_asked = min(asked) if asked else 0
+        clauses = re.split(r"(?<=[,;])\s+", span)
+        dropped = 0
+        position = 0
+        while (
+            dropped < len(clauses) - 1 and len(collapse_spaces(" ".join(clauses[dropped:]))) > limit
+        ):
+            size = len(self.synonyms.rewrite(tokenize(clauses[dropped]), ocr=True)[0])
+            if position + size > first_asked:
+                break
+            position += size
+            dropped += 1
+        kept = " ".join(clauses[dropped:])
+        return kept, " ".join(clauses[:dropped])
 
 
 # ---------------------------------------------------------------- building
@@ -1161,7 +1555,92 @@ def _has_any(tokens: Sequence[str], cues: Iterable[tuple[str, ...]]) -> bool:
     return False
 
 
-def describe_plan(plan: ParsedPlan) -> str:
+def _announces(text: str) -> bool:
+    """Whether *text* stops before what it announces: it ends in ":" or leaves a quotation
+    open."""
+    stripped = text.rstrip(" *_\n")
+    opened = stripped.count("“") - stripped.count("”")
+    return stripped.endswith(":") or opened > 0 or stripped.count('"') % 2 == 1
+
+
+_ABBREVIATION_MIN = 4  # shorter abbreviations are one slip from too many others
+
+
+def _abbreviations(synonyms: SynonymTable) -> frozenset[str]:
+    """One-word phrases of the synonym table that are no syllable: "bhyt", "ntm", "tthc"."""
+    cached = _ABBREVIATION_CACHE.get(id(synonyms))
+    if cached is not None and cached[0] is synonyms:
+        return cached[1]
+    found = frozenset(
+        p[0]
+        for g in synonyms.groups
+        for p in g.phrases
+        if len(p) == 1 and len(p[0]) >= 3 and not p[0].isdigit() and not is_syllable(p[0])
+    )
+    _ABBREVIATION_CACHE.clear()  # one table in use at a time
+    _ABBREVIATION_CACHE[id(synonyms)] = (synonyms, found)
+    return found
+
+
+_ABBREVIATION_CACHE: dict[int, tuple[SynonymTable, frozenset[str]]] = {}
+
+
+def _topic_flags(units: Sequence[str]) -> tuple[bool, ...]:
+    """Per unit: whether it belongs to a phrase of :data:`_TOPIC_PHRASES`."""
+    flags = [False] * len(units)
+    for phrase in _TOPIC_PHRASES:
+        k = len(phrase)
+        for i in range(len(units) - k + 1):
+            if tuple(units[i : i + k]) == phrase:
+                flags[i : i + k] = [True] * k
+    return tuple(flags)
+
+
+def _positions(where: Sequence[Sequence[int]]) -> list[int]:
+    return [p for ps in where for p in ps] or [0]
+
+
+def _first_run(where: Sequence[Sequence[int]]) -> int | None:
+    """Where the question's words first stand together, in order (the office's name)."""
+    if not where or not where[0]:
+        return None
+    for start in sorted(where[0]):
+        position, ok = start, True
+        for nxt in where[1:]:
+            after = [p for p in nxt if position <= p <= position + 2]
+            if not after:
+                ok = False
+                break
+            position = min(after)
+        if ok:
+            return start
+    return None
+
+
+def _opens_sentence(position: int, doc: _Doc) -> bool:
+    """Whether *position* is among the first words of a sentence of the passage (the
+    office named as the one doing something, not "phối hợp với …" in the middle)."""
+    i = bisect_right(doc.sentence_positions, position) - 1
+    start = doc.sentence_positions[max(i, 0)]
+    return position - start <= 2
+
+
+def clause_cut(text: str, limit: int) -> str:
+    """*text* cut to at most *limit* characters at the end of a sentence or, failing that,
+    of a clause (after ";" or ","), with "…" where it was cut; a word boundary only when a
+    clause would lose more than half."""
+    text = collapse_spaces(text)
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    for marks in ((". ", "; ", "! ", "? "), (", ", ": ")):
+        cut = max(head.rfind(m) for m in marks)
+        if cut > limit // 2:
+            return head[: cut + 1].rstrip(" ,;:") + " …"
+    return shorten(text, limit)
+
+
+def describe_plan(plan: ParsedPlan, signer: Signer | None = None) -> str:
     """What the heading of *plan* says, as one sentence: "Kế hoạch số 21/KH-UBND do UBND huyện
     Bình Sơn ban hành ngày 03/02/2025: «…», áp dụng cho năm 2025." Parts the plan lacks are
     left out, never guessed."""
@@ -1183,7 +1662,10 @@ def describe_plan(plan: ParsedPlan) -> str:
     ]
     if missing:
         sentence += f" (văn bản không ghi rõ {' và '.join(missing)})"
-    return sentence + "."
+    sentence += "."
+    if signer is not None:
+        sentence += f" Người ký: {signer.describe()}."
+    return sentence
 
 
 def _category(measure: str | None) -> str | None:
@@ -1231,6 +1713,30 @@ def _phrase(
         if _adjacent(where[a], where[a + 1]):
             got += weight
     return got / total if total else 0.0
+
+
+def _common(paths: Sequence[str]) -> str:
+    """The section holding all of *paths* ("III.1.a", "III.1.b" → "III.1")."""
+    parts = [p.split(".") for p in paths]
+    common: list[str] = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return ".".join(common)
+
+
+def _in_order(units: Sequence[str], name: str) -> bool:
+    """Whether the question's plain words stand in *name* one after the other, in order
+    (a phrase the index folds into one concept hides its order: "ngân sách nhà nước" does
+    not say "nước sạch")."""
+    plain = [u for u in units if not u.startswith((CONCEPT_PREFIX, NUMBER_PREFIX))]
+    tokens = tokenize(name)
+    where = [[i for i, t in enumerate(tokens) if t == u] for u in plain]
+    return all(
+        any(p + d in set(where[a + 1]) for p in where[a] for d in (1, 2))
+        for a in range(len(where) - 1)
+    )
 
 
 def _adjacent(first: Sequence[int], second: Sequence[int]) -> bool:

@@ -11,7 +11,8 @@ Official Vietnamese notation groups thousands with "." and marks decimals with "
 * one "," otherwise: a decimal mark ("97,5", "0,77") — except "1,600" (one to three digits,
   a comma, exactly three digits), which may be an English thousands separator: ambiguous;
 * several "," each followed by three digits: English thousands ("1,600,000");
-* a lone "." followed by other than three digits ("1.5", "97.5") is ambiguous: 1,5 or 15? The
+* a lone "." followed by other than three digits ("1.5", "97.5") is ambiguous: 1,5, or the dot
+  grouping thousands with the zeros left off ("1.5" = 1.500, as "1.5 nghìn" is said)? The
   user must be asked. Two exceptions, where only one reading makes sense: a leading "0."
   ("0.5": nobody writes 05 for 5) and an integer part of four or more ungrouped digits
   ("28603.61": someone who groups thousands would have written 28.603) read as decimals.
@@ -63,7 +64,7 @@ class NumberError(InvalidInput, ValueError):
 
 
 class AmbiguousNumberError(NumberError):
-    """A number with two sensible readings ("1.5": 1,5 or 15); ``readings`` ascending."""
+    """A number with two sensible readings ("1.5": 1,5 or 1.500); ``readings`` ascending."""
 
     def __init__(self, text: str, readings: tuple[Decimal, ...]) -> None:
         shown = " hay ".join(format_number(r, max_decimals=6) for r in readings)
@@ -117,7 +118,8 @@ def bounded_figure(value: Decimal, text: str = "") -> Decimal:
     """*value* when it is a figure the bot may store (see :data:`MAX_FIGURE`), else
     :class:`FigureTooLargeError` quoting *text* (what the user typed)."""
     if not _in_bounds(value):
-        raise FigureTooLargeError(text or f"{value:f}"[:40])
+        shown = format_number(value, max_decimals=12) if value.is_finite() else ""
+        raise FigureTooLargeError(text or shown[:40])
     return value
 
 
@@ -244,7 +246,9 @@ def _dots_only(body: str, raw: str, *, dot_decimal_ok: bool) -> Decimal:
     as_decimal = Decimal(f"{head}.{fraction}")
     if dot_decimal_ok or head == "0" or len(head) >= 4:
         return as_decimal
-    return _ambiguous(raw, {as_decimal, _join(head, fraction)})
+    # Read as thousands, a short group is the leading digits of three: "1.5" is 1.500, not 15.
+    grouped = fraction.ljust(3, "0") if len(fraction) < 3 else fraction
+    return _ambiguous(raw, {as_decimal, _join(head, grouped)})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.core.asking import mend_cue_typos
 from bot.core.report_parser import has_figure
 from bot.core.text import words
 
@@ -82,7 +83,7 @@ def looks_like_question(text: str) -> bool:
     >>> looks_like_question("trồng được 12.500 cây phân tán")
     False
     """
-    stripped = text.strip()
+    stripped = mend_cue_typos(text.strip())
     if not stripped:
         return False
     if "?" in stripped:

@@ -266,6 +266,12 @@ BUILTIN_GROUPS: tuple[tuple[str, ...], ...] = (
     ("ldtt", "lao động tiên tiến", "LĐTT"),
     ("ubnd", "Ủy ban nhân dân", "UBND", "ủy ban", "UB"),
     ("hdnd", "Hội đồng nhân dân", "HĐND"),
+    # Offices named by their initials in questions about duties ("phòng VHTT làm gì").
+    ("vhtt", "văn hóa và thông tin", "VHTT", "văn hóa - thông tin", "văn hóa thông tin", "VH-TT"),
+    ("vhxh", "văn hóa - xã hội", "VHXH", "VH-XH", "văn hóa xã hội"),
+    ("tckh", "tài chính - kế hoạch", "TCKH", "TC-KH", "tài chính kế hoạch"),
+    ("tnmt", "tài nguyên và môi trường", "TNMT", "TN-MT", "tài nguyên môi trường"),
+    ("ldtbxh", "lao động - thương binh và xã hội", "LĐTBXH", "LĐ-TB&XH", "LĐTB&XH"),
     (
         "mttq",
         "Mặt trận Tổ quốc",

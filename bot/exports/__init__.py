@@ -14,7 +14,16 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.core.numbers import format_number, format_percent
-from bot.core.progress import Assessment, ProgressTable, Rule, TargetInfo, assess_all
+from bot.core.progress import (
+    RATE_MEASURES,
+    Assessment,
+    ProgressTable,
+    Rule,
+    Status,
+    TargetInfo,
+    assess_all,
+    status,
+)
 
 __all__ = [
     "DISPLAY_TZ",
@@ -27,6 +36,9 @@ __all__ = [
     "percent_text",
     "plan_number",
     "plan_text",
+    "points_text",
+    "rate_text",
+    "reads_as_rate",
     "report_rows",
     "report_year",
     "spread_text",
@@ -89,6 +101,41 @@ def pair_text(value: Decimal, target: TargetInfo) -> str:
     plan = f"{qualifier}{format_number(target.value)}"
     pair = f"{format_number(value)} / {plan}"
     return f"{pair} {target.measure}" if target.measure else pair
+
+
+def reads_as_rate(target: TargetInfo) -> bool:
+    """A target in % or ‰ with a figure: a level read against the plan's level, never as a
+    share of it ("95,2% of 96%" means nothing to an officer)."""
+    return target.value is not None and target.measure in RATE_MEASURES
+
+
+def points_text(gap: Decimal, measure: str | None) -> str:
+    """A difference between two rates: "0,8 điểm" (percentage points), "1,2 điểm phần nghìn"."""
+    unit = "điểm phần nghìn" if measure == "‰" else "điểm"
+    return f"{format_number(abs(gap))} {unit}"
+
+
+def rate_text(value: Decimal, target: TargetInfo) -> str:
+    """A rate against its target, the way an officer says it: "95,2% — chỉ tiêu tối thiểu 96%,
+    còn 0,8 điểm"; "6,2% — chỉ tiêu không quá 5,9%, cao hơn mức 0,3 điểm, chưa đạt";
+    "97% — chỉ tiêu 96%, đã đạt (vượt 1 điểm)"."""
+    assert target.value is not None
+    plan = plan_text(target)
+    if target.lower_is_better and not target.qualifier.label:  # "suy dinh dưỡng: 5,9%"
+        plan = f"từ {plan} trở xuống"
+    head = f"{amount_text(value, target.measure)} — chỉ tiêu {plan}"
+    gap = value - target.value
+    points = points_text(gap, target.measure)
+    met = status(value, target) is Status.ACHIEVED
+    if target.lower_is_better:
+        if not met:
+            return f"{head}, cao hơn mức {points}, chưa đạt"
+        return f"{head}, đã đạt" + (f" (thấp hơn mức {points})" if gap else "")
+    if met:
+        return f"{head}, đã đạt" + (f" (vượt {points})" if gap else "")
+    if not gap:  # "trên 85%" and exactly 85%: the figure must go past the level
+        return f"{head}, cần cao hơn mức này"
+    return f"{head}, còn {points}"
 
 
 def percent_text(percent: Decimal | None) -> str:

@@ -30,6 +30,9 @@ from bot.exports import (
     pair_text,
     percent_text,
     plan_text,
+    points_text,
+    rate_text,
+    reads_as_rate,
     report_rows,
     spread_text,
     target_name,
@@ -125,6 +128,8 @@ def _unit_line(table: ProgressTable, unit_name: str, target: TargetInfo) -> str:
         return f"• {label}: {state.label}{_STATUS_MARKS[state]}"
     if figure is None:
         return f"• {label}: chưa báo cáo (chỉ tiêu {html.escape(plan_text(target))})"
+    if reads_as_rate(target):  # a level, not a share of the plan: no % of it, no bar
+        return f"• {label}: {html.escape(rate_text(figure.value, target))}"
     line = f"• {label}: {html.escape(pair_text(figure.value, target))}"
     percent = percent_of_target(figure.value, target)
     if percent is not None:
@@ -217,11 +222,20 @@ def render_summary(table: ProgressTable, *, tz: tzinfo = DISPLAY_TZ) -> list[str
         f"Đơn vị đã báo cáo: {reported}/{len(table.units)}",
         "",
     ]
+    rows = report_rows(table)
     if table.targets:
-        lines += [_summary_line(done) for done in report_rows(table)]
+        lines += [_summary_line(done) for done in rows]
     else:
         lines.append("Kế hoạch chưa có chỉ tiêu để theo dõi.")
-    lines += ["", f"<i>{html.escape(RULES_NOTE)}</i>", "", *_missing_lines(table)]
+    lines += ["", f"<i>{html.escape(RULES_NOTE)}</i>"]
+    waiting = sum(1 for d in rows if d.rule is Rule.COMMUNE and d.value is None and d.figures)
+    if waiting:  # units reported rates, but nobody reports the commune's own
+        lines.append(
+            f"{waiting} chỉ tiêu tỷ lệ đã có số của đơn vị nhưng chưa có số chung của xã: "
+            "chọn đơn vị báo cáo số chung bằng <code>/sochung tên đơn vị</code> "
+            "(ví dụ Văn phòng UBND), rồi đơn vị đó báo cáo tỷ lệ của cả xã."
+        )
+    lines += ["", *_missing_lines(table)]
     return split_messages(lines)
 
 
@@ -242,6 +256,8 @@ def render_confirmation(
     if mode == "delta" and added is None:
         raise ValueError("mode='delta' needs the increment in 'added'")
     head = f"✅ {_name(unit_name)} — {_name(target_name(target))}: "
+    if reads_as_rate(target):
+        return _rate_confirmation(head, target, value, period_label, mode=mode, added=added)
     head += html.escape(pair_text(value, target))
     percent = percent_of_target(value, target)
     if percent is not None:
@@ -259,3 +275,24 @@ def render_confirmation(
     elif judged is Status.NOT_ACHIEVED:
         meaning += "; vượt mức cho phép của chỉ tiêu"
     return f"{head}\n↳ {html.escape(meaning)}"
+
+
+def _rate_confirmation(
+    head: str,
+    target: TargetInfo,
+    value: Decimal,
+    period_label: str,
+    *,
+    mode: Literal["cumulative", "delta"],
+    added: Decimal | None,
+) -> str:
+    """A rate read back as a rate: the level now, the plan's level, how far apart."""
+    line = f"{head}{html.escape(rate_text(value, target))}; {_name(period_label)}"
+    if mode == "delta" and added is not None:
+        verb = "cộng thêm" if added >= 0 else "bớt đi"
+        meaning = (
+            f"{verb} {points_text(added, target.measure)} → {amount_text(value, target.measure)}"
+        )
+    else:
+        meaning = "tỷ lệ của đơn vị tại thời điểm báo cáo; số gửi sau sẽ thay số này"
+    return f"{line}\n↳ {html.escape(meaning)}"

@@ -56,9 +56,9 @@ def test_parse_number_reads_vietnamese_and_everyday_forms(text: str, expected: s
 @pytest.mark.parametrize(
     ("text", "readings"),
     [
-        ("1.5", ("1.5", "15")),
-        ("97.5", ("97.5", "975")),
-        ("2.32", ("2.32", "232")),
+        ("1.5", ("1.5", "1500")),
+        ("97.5", ("97.5", "97500")),
+        ("2.32", ("2.32", "2320")),
         ("1,600", ("1.6", "1600")),
         ("12,500", ("12.5", "12500")),
         ("12.5000", ("12.5", "125000")),
@@ -130,7 +130,7 @@ def test_parse_amount_keeps_the_number_and_scale_as_written() -> None:
 def test_parse_amount_scales_both_readings_of_an_ambiguous_number() -> None:
     with pytest.raises(AmbiguousNumberError) as caught:
         parse_amount("1.5 tỷ")
-    assert caught.value.readings == (Decimal(1_500_000_000), Decimal(15_000_000_000))
+    assert caught.value.readings == (Decimal(1_500_000_000), Decimal(1_500_000_000_000))
 
 
 def test_parse_amount_rejects_unknown_words() -> None:
@@ -213,7 +213,8 @@ def test_a_lone_dot_with_one_or_two_digits_is_always_ambiguous(head: int, tail: 
     with pytest.raises(AmbiguousNumberError) as caught:
         parse_number(text)
     assert Decimal(text) in caught.value.readings
-    assert Decimal(f"{head}{tail}") in caught.value.readings
+    # Read as thousands, the digits after the dot lead a group of three: "1.5" is 1.500.
+    assert Decimal(f"{head}{tail:0<3}") in caught.value.readings
     assert parse_number(text, dot_decimal_ok=True) == Decimal(text)
 
 

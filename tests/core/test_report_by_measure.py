@@ -10,7 +10,7 @@ from bot.core.matcher import KnowledgeBase
 from bot.core.plan_parser import parse_plan
 from bot.core.report_parser import parse_report
 from bot.core.synonyms import SynonymTable
-from bot.reporting import NoTarget, PickTarget, Ready, decide
+from bot.reporting import NoTarget, PickNumber, PickTarget, Ready, decide
 
 PLAN = """KẾ HOẠCH
 Phát động phong trào thi đua năm 2026
@@ -63,3 +63,24 @@ def test_a_number_without_a_word_or_unit_pointing_to_a_target_is_no_report(
     kb: KnowledgeBase, message: str
 ) -> None:
     assert all(isinstance(d, NoTarget) for d in decide(parse_report(message), kb))
+
+
+@pytest.mark.parametrize(
+    ("message", "readings"),
+    [
+        ("1.5 tấn", {Decimal("1.5"), Decimal(1500)}),
+        ("được 2.5 tấn", {Decimal("2.5"), Decimal(2500)}),
+    ],
+)
+def test_an_ambiguous_number_in_a_unit_one_target_counts_in_is_asked_about(
+    kb: KnowledgeBase, message: str, readings: set[Decimal]
+) -> None:
+    [decision] = decide(parse_report(message), kb)
+    assert isinstance(decision, PickNumber)
+    assert set(decision.claim.readings) == readings
+    assert [t.key for t in decision.candidates] == ["4"]
+
+
+def test_an_ambiguous_number_with_no_target_is_not_asked_about(kb: KnowledgeBase) -> None:
+    [decision] = decide(parse_report("họp lúc 7.30"), kb)
+    assert isinstance(decision, NoTarget)

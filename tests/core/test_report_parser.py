@@ -60,7 +60,7 @@ def test_ambiguous_number_is_asked_not_guessed() -> None:
     report = parse_report("1.5 tấn thóc")
     assert report.claims == ()
     assert len(report.ambiguous) == 1
-    assert set(report.ambiguous[0].readings) == {Decimal("1.5"), Decimal(15)}
+    assert set(report.ambiguous[0].readings) == {Decimal("1.5"), Decimal(1500)}
     assert report.ambiguous[0].fragment == "thoc"
 
 

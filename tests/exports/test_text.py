@@ -31,7 +31,7 @@ def test_unit_progress_lines_exactly() -> None:
         "6 tháng đầu năm 2025 · Kế hoạch 21/KH-UBND",
         "",
         "• Trồng mới cây phân tán: 12.500 / 58.000 cây (21,6%) ▓▓░░░░░░░░",
-        "• Tỷ lệ dân số tham gia BHYT: 97% / tối thiểu 96% (101%) ▓▓▓▓▓▓▓▓▓▓ ✅",
+        "• Tỷ lệ dân số tham gia BHYT: 97% — chỉ tiêu tối thiểu 96%, đã đạt (vượt 1 điểm)",
         "• Thu ngân sách trên địa bàn: 1,25 / 2,5 tỷ đồng (50%) ▓▓▓▓▓░░░░░",
         "• Giảm tai nạn giao thông cả 3 tiêu chí: chưa báo cáo (chỉ tiêu định tính; đặt bằng"
         " /danhgia)",
@@ -76,6 +76,9 @@ def test_summary_lines_exactly() -> None:
         " — 1/3 đơn vị đã báo cáo, chưa đủ số liệu",
         "",
         f"<i>{html.escape(RULES_NOTE)}</i>",
+        "1 chỉ tiêu tỷ lệ đã có số của đơn vị nhưng chưa có số chung của xã: chọn đơn vị "
+        "báo cáo số chung bằng <code>/sochung tên đơn vị</code> (ví dụ Văn phòng UBND), rồi "
+        "đơn vị đó báo cáo tỷ lệ của cả xã.",
         "",
         "<b>Chưa báo cáo (1/3 đơn vị):</b> Tổ dân phố &lt;Bắc&gt; &amp; Nam",
     ]
@@ -193,7 +196,11 @@ def test_confirmation_says_when_the_target_is_met_and_escapes_names() -> None:
 
 def test_confirmation_of_a_rate_and_of_money() -> None:
     rate = render_confirmation("Thôn 2", INSURANCE, Decimal("92.5"), PERIOD, mode="cumulative")
-    assert "Tỷ lệ dân số tham gia BHYT: 92,5% / tối thiểu 96% (96,4%)" in rate
+    assert rate == (
+        "✅ Thôn 2 — Tỷ lệ dân số tham gia BHYT: 92,5% — chỉ tiêu tối thiểu 96%, còn 3,5 điểm; "
+        "6 tháng đầu năm 2025\n"
+        "↳ tỷ lệ của đơn vị tại thời điểm báo cáo; số gửi sau sẽ thay số này"
+    )
     money = render_confirmation(
         "Thôn 2", BUDGET, Decimal("2.75"), PERIOD, mode="delta", added=Decimal("0.5")
     )
@@ -221,3 +228,67 @@ def test_summary_time_is_local() -> None:
 
 def test_summary_time_in_another_zone() -> None:
     assert "cập nhật 03/07/2025 07:05" in render_summary(make_table(), tz=UTC)[0]
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "name", "value", "reads"),
+    [
+        # More is better: how far to go, or by how much it is passed; never "% of a %".
+        (
+            Qualifier.AT_LEAST,
+            "Tỷ lệ tham gia BHYT",
+            "95.2",
+            "95,2% — chỉ tiêu tối thiểu 96%, còn 0,8 điểm",
+        ),
+        (Qualifier.EXACT, "Tỷ lệ tham gia BHYT", "96", "96% — chỉ tiêu 96%, đã đạt"),
+        (
+            Qualifier.EXACT,
+            "Tỷ lệ tham gia BHYT",
+            "97.5",
+            "97,5% — chỉ tiêu 96%, đã đạt (vượt 1,5 điểm)",
+        ),
+        (
+            Qualifier.MORE_THAN,
+            "Tỷ lệ giải quyết khiếu nại",
+            "96",
+            "96% — chỉ tiêu trên 96%, cần cao hơn mức này",
+        ),
+        # Lower is better: a rate to bring down, read as staying at or under the level.
+        (
+            Qualifier.EXACT,
+            "Tỷ lệ trẻ suy dinh dưỡng",
+            "97",
+            "97% — chỉ tiêu từ 96% trở xuống, cao hơn mức 1 điểm, chưa đạt",
+        ),
+        (
+            Qualifier.EXACT,
+            "Tỷ lệ trẻ suy dinh dưỡng",
+            "95.5",
+            "95,5% — chỉ tiêu từ 96% trở xuống, đã đạt (thấp hơn mức 0,5 điểm)",
+        ),
+        # A ceiling: over it is a miss, at or under it is met.
+        (
+            Qualifier.AT_MOST,
+            "Tỷ lệ hộ nghèo",
+            "96.3",
+            "96,3% — chỉ tiêu không quá 96%, cao hơn mức 0,3 điểm, chưa đạt",
+        ),
+        (Qualifier.AT_MOST, "Tỷ lệ hộ nghèo", "96", "96% — chỉ tiêu không quá 96%, đã đạt"),
+    ],
+)
+def test_a_rate_reads_as_a_rate(qualifier: Qualifier, name: str, value: str, reads: str) -> None:
+    target = TargetInfo("9", "9", name, Decimal(96), "%", qualifier)
+    text = render_confirmation("Thôn 1", target, Decimal(value), PERIOD, mode="cumulative")
+    assert text.startswith(f"✅ Thôn 1 — {name}: {reads}; 6 tháng đầu năm 2025\n")
+    assert "lũy kế" not in text and "/" not in text
+    figure = Figure("Thôn 1", target.key, Decimal(value), GENERATED, "Cán bộ Thôn 1")
+    table = replace(make_table([figure]), targets=(target,))
+    [message] = render_unit_progress(table, "Thôn 1")
+    assert f"• {name}: {reads}" in message.splitlines()
+
+
+def test_a_rate_increment_is_said_in_points() -> None:
+    text = render_confirmation(
+        "Thôn 1", INSURANCE, Decimal("95.7"), PERIOD, mode="delta", added=Decimal("0.5")
+    )
+    assert text.endswith("↳ cộng thêm 0,5 điểm → 95,7%")

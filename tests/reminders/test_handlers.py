@@ -97,7 +97,7 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(
         "/hanchot nam 10-06": "phải sau hạn sơ kết 6 tháng",  # 10/06 this year, before it
         "/hanchot nam mai": "Không đọc được ngày",
         "/hanchot 6thang": "Thiếu ngày. Ví dụ: /hanchot 6thang 10/06/2027",
-        '/hanchot them "" 31/07/2026': "Hãy đặt tên cho hạn",
+        '/hanchot them "" 31/07/2026': "Hãy ghi tên của hạn",
         "/hanchot them 31/07/2026": "Cần tên và ngày",
     }
     for command, expected in cases.items():
@@ -118,8 +118,18 @@ async def test_admin_adds_and_removes_a_named_deadline(
     assert "Đã đổi ngày của hạn «Hồ sơ khen thưởng»" in moved
     (listed,) = await harness.run("/hanchot")
     assert "Hồ sơ khen thưởng <i>(hạn riêng)</i>" in listed and "05/08/2026" in listed
+    # Only the whole name removes it; anything else lists what there is.
+    choices = "Các hạn riêng sắp tới: «Hồ sơ khen thưởng» (05/08/2026)."
+    for typed in ('"Hồ sơ"', "khen thưởng", "Hồ sơ khen thưởng 2"):
+        (missing,) = await harness.run(f"/hanchot xoa {typed}")
+        assert missing.startswith("Không có hạn riêng nào sắp tới tên «") and choices in missing
+    (bare,) = await harness.run("/hanchot xoa")
+    assert bare.startswith('Hãy ghi tên hạn cần xóa, ví dụ: /hanchot xoa "Hồ sơ khen thưởng".')
+    assert choices in bare
     (removed,) = await harness.run('/hanchot xoa "hồ sơ khen thưởng"')
     assert "Đã xóa hạn" in removed
+    (gone,) = await harness.run('/hanchot xoa "hồ sơ khen thưởng"')
+    assert gone.endswith("Chưa có hạn riêng nào sắp tới.")
 
 
 async def test_remind_now_reports_what_it_sent(

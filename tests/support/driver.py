@@ -232,6 +232,14 @@ class BotDriver:
         )
         return await self.process(update)
 
+    async def choose_plan(self, which: str, user_id: int = ADMIN) -> Replies:
+        """``/kehoach chon <which>`` and the press that confirms the switch."""
+        asked = await self.send(f"/kehoach chon {which}", user_id)
+        confirm = [data for label, data in asked.buttons if label.startswith("Dùng")]
+        if not confirm:  # not found, already in use: nothing to confirm
+            return asked
+        return await self.press(confirm[0], user_id, on=asked.messages[-1])
+
     # ---------------------------------------------------------------- set-up shortcuts
 
     async def load_plan(self, path: Path = PLAN_FILE, *, name: str | None = None) -> ImportOutcome:
