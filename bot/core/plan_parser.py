@@ -491,7 +491,9 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
     if appendix is not None:
         token, rest = appendix.group(1) or "1", text[appendix.end() :]
         number = int(token) if token.isdigit() else _roman_value(token.upper())
-        if number and (_word_count(rest) <= 15 or _is_upper(rest)):
+        # "PHỤ LỤC", "Phụ lục I: …", "PHỤ LỤC CÁC CHỈ TIÊU": not "Phụ lục kèm theo gồm …".
+        heading = not rest.strip() or _is_upper(rest) or appendix.group(1) is not None
+        if number and heading and _word_count(rest) <= 25:
             shown = text[: appendix.end()].strip()
             return _Marker("part", number, f"PL{number}", shown), rest
     roman = _ROMAN_TOKEN.match(text)
@@ -1497,7 +1499,11 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
             return
         marker = _Marker("letter", marker.value, marker.label, f"{marker.label})")
     parent = outline.place(marker)
-    if parent is not None and parent.target_key is not None and _restarts(parent, marker):
+    if (
+        parent is not None
+        and parent.target_key is not None
+        and _opens_own_list(outline, parent, marker)
+    ):
         # "1." again after "3." of the same list: the numbering restarts under a new group,
         # the item is a new target, not a part of the last one.
         while outline.stack and outline.stack[-1].target_key is not None:
@@ -1596,6 +1602,21 @@ def _letter_part_or_group(outline: _Outline, marker: _Marker) -> _Marker:
         return _Marker("part", marker.value, marker.label, marker.shown)
     small = marker.label.lower()
     return _Marker("maybe_letter", _LETTERS.index(small) + 1, small, marker.shown)
+
+
+def _opens_own_list(outline: _Outline, item: _Entry, marker: _Marker) -> bool:
+    """Whether *marker*, met right under the target *item*, starts a list of its own rather
+    than parts of the item: the same list restarting, or a numbered list under an unnumbered
+    line that does not announce parts ("… gồm 3 biểu." then "1. Thu ngân sách …")."""
+    if _restarts(item, marker):
+        return True
+    announces = outline.items[-1].parts[-1].rstrip().endswith(":") if outline.items else False
+    return (
+        item.kind == "bullet"
+        and marker.value == 1
+        and marker.kind not in {"bullet", "letter", "maybe_letter"}
+        and not announces
+    )
 
 
 def _restarts(item: _Entry, marker: _Marker) -> bool:

@@ -908,3 +908,13 @@ def test_a_lower_case_part_row_with_its_own_figure_stays_a_row() -> None:
     )
     plan = _plan(f"II. CHỈ TIÊU\n\n{table}\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo.")
     assert {t.value for t in plan.targets} >= {Decimal(6400), Decimal(5900)}
+
+
+def test_a_sentence_about_the_appendix_is_no_appendix() -> None:
+    plan = _plan(
+        "II. CHỈ TIÊU\nPhụ lục chi tiết kèm theo gồm 3 biểu.\n1. Thu ngân sách 9 tỷ đồng;\n"
+        "2. Trồng mới 500 cây.\n\nIII. TỔ CHỨC THỰC HIỆN\nBáo cáo."
+    )
+    assert not any(s.path.startswith("PL") for s in plan.sections)
+    assert {Decimal(9), Decimal(500)} <= {t.value for t in plan.targets}
+    assert all(t.parent_key is None for t in plan.targets)  # the list is not swallowed
