@@ -13,6 +13,7 @@ Aliases are matched folded (:func:`bot.core.text.fold`: no case, no diacritics),
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -25,7 +26,9 @@ __all__ = [
     "convert",
     "find_measure_prefix",
     "lookup_measure",
+    "marks_mismatch",
     "measures_in",
+    "spelled_so",
 ]
 
 # Categories whose members convert into each other through factor_to_base. In the other
@@ -71,6 +74,8 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("tạ", "mass", 100), ("tạ",)),
     (_m("yến", "mass", 10), ("yến",)),
     (_m("kg", "mass"), ("kg", "ki-lô-gam", "kilôgam", "kilogam", "cân")),
+    (_m("tạ/ha", "yield"), ("tạ/ha", "tạ/héc-ta", "tạ/1 ha", "tạ/1ha")),
+    (_m("tấn/ha", "yield_tonnes"), ("tấn/ha", "tấn/héc-ta", "tấn/1 ha")),
     # People and households
     (_m("người", "people"), ("người", "nhân khẩu", "khẩu")),
     (_m("lao động", "people"), ("lao động", "lđ")),
@@ -79,14 +84,16 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("hội viên", "people"), ("hội viên",)),
     (_m("đoàn viên", "people"), ("đoàn viên",)),
     (_m("đảng viên", "people"), ("đảng viên",)),
+    (_m("thanh niên", "people"), ("thanh niên",)),
     (_m("lượt người", "turns"), ("lượt người",)),
     (_m("lượt", "turns"), ("lượt",)),
     (_m("hộ", "households"), ("hộ", "hộ gia đình", "hộ dân")),
     (_m("gia đình", "households"), ("gia đình",)),
-    (_m("nhà", "houses"), ("nhà", "căn", "căn nhà", "ngôi nhà")),
+    (_m("nhà", "houses"), ("nhà", "căn", "căn nhà", "ngôi nhà", "căn hộ")),
     # Rates and money
     (_m("%", "rate"), ("%", "%/năm", "phần trăm")),
     (_m("đồng", "money"), ("đồng", "đ", "vnđ", "vnd")),
+    (_m("triệu đồng/ha", "money_per_area", 10**6), ("triệu đồng/ha", "tr.đ/ha", "trđ/ha")),
     (_m("nghìn đồng", "money", 1000), ("nghìn đồng", "ngàn đồng", "nghìn đ", "ngàn đ")),
     (
         _m("triệu đồng", "money", 10**6),
@@ -115,6 +122,7 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("km2", "area", 10**6), ("km2", "km²", "km<sup>2</sup>")),
     (_m("km", "length", 1000), ("km", "ki-lô-mét", "kilômét", "cây số")),
     (_m("m", "length"), ("m", "mét")),
+    (_m("m3", "volume"), ("m3", "m³", "mét khối")),
     # Documents, titles
     (_m("giấy", "documents"), ("giấy", "giấy chứng nhận", "gcn")),
     (_m("hồ sơ", "documents"), ("hồ sơ", "bộ hồ sơ")),
@@ -135,6 +143,10 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("tổ", "groups"), ("tổ",)),
     (_m("đội", "groups"), ("đội",)),
     (_m("chi hội", "groups"), ("chi hội",)),
+    (_m("chi đoàn", "groups"), ("chi đoàn",)),
+    (_m("chi bộ", "groups"), ("chi bộ",)),
+    (_m("tổ hội", "groups"), ("tổ hội",)),
+    (_m("tổ hợp tác", "groups"), ("tổ hợp tác", "tht")),
     (_m("cơ quan", "organisations"), ("cơ quan",)),
     (_m("đơn vị", "organisations"), ("đơn vị",)),
     (_m("doanh nghiệp", "organisations"), ("doanh nghiệp", "dn")),
@@ -142,13 +154,25 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("cơ sở", "organisations"), ("cơ sở",)),
     # Works and events
     (_m("công trình", "works"), ("công trình",)),
+    (_m("phần việc", "works"), ("phần việc",)),
+    (_m("ngày công", "turns"), ("ngày công",)),
+    (_m("tuyến", "works"), ("tuyến", "tuyến đường")),
     (_m("dự án", "works"), ("dự án",)),
     (_m("vụ", "cases"), ("vụ", "vụ việc", "vụ án")),
     (_m("cuộc", "events"), ("cuộc",)),
     (_m("hội nghị", "events"), ("hội nghị",)),
     (_m("lớp", "events"), ("lớp", "lớp học")),
     (_m("buổi", "events"), ("buổi",)),
+    (_m("tin bài", "documents"), ("tin bài", "tin/bài")),
+    (_m("suất", "products"), ("suất", "suất quà", "phần quà")),
+    (_m("giường bệnh/vạn dân", "health_ratio"), ("giường bệnh/vạn dân", "giường/vạn dân")),
+    (_m("bác sĩ/vạn dân", "health_ratio"), ("bác sĩ/vạn dân",)),
 )
+
+# Units that fold onto the same letters but differ in their marks: "cân" (a kilogram, in
+# speech) and "căn" (a house). Written with marks, each means its own; without them the
+# spelling plans use for houses wins (what a plan counts is houses built, not kilograms).
+_FOLDED_DEFAULT = {"can": "nhà"}
 
 # Spellings that OCR leaves in scanned plans, only trusted there (see module docstring).
 _OCR_ALIASES: tuple[tuple[str, str], ...] = (
@@ -205,13 +229,77 @@ def _key(alias: str) -> str:
     return _fold_with_ends(alias)[0].strip()
 
 
+def _marked(text: str) -> str:
+    """*text* lower case with its marks kept (composed), spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def _exact_spellings() -> dict[str, Measure]:
+    """Aliases, written with their marks, whose folded form another unit shares."""
+    owners: dict[str, set[str]] = {}
+    for measure, aliases in _TABLE:
+        for alias in (measure.name, *aliases):
+            owners.setdefault(_key(alias), set()).add(measure.name)
+    return {
+        _marked(alias): measure
+        for measure, aliases in _TABLE
+        for alias in (measure.name, *aliases)
+        if len(owners[_key(alias)]) > 1
+    }
+
+
+_EXACT = _exact_spellings()
+_SHARED_KEYS = frozenset(_key(alias) for alias in _EXACT)
+
+
+def _spellings() -> dict[str, frozenset[str]]:
+    """Each folded alias and the ways it is written with its marks."""
+    found: dict[str, set[str]] = {}
+    for measure, aliases in _TABLE:
+        for alias in (measure.name, *aliases):
+            found.setdefault(_key(alias), set()).add(_marked(alias))
+    for alias, _ in _OCR_ALIASES:
+        found.setdefault(_key(alias), set()).add(_marked(alias))
+    return {key: frozenset(forms) for key, forms in found.items()}
+
+
+_SPELLINGS = _spellings()
+
+
+def spelled_so(text: str) -> bool:
+    """Whether *text* is written exactly as one of the unit's spellings, marks included."""
+    forms = _SPELLINGS.get(_key(text).strip(" ().,;:"))
+    return forms is not None and _marked(text).strip(" ().,;:") in forms
+
+
+def marks_mismatch(text: str) -> int | None:
+    """Where the marks of *text*, a unit named as a whole, first disagree with every way
+    that unit is written ("hộ so" against "hồ sơ": 1), or None when they agree or *text*
+    is written without marks (typed without them, or stripped by OCR)."""
+    key = _key(text).strip(" ().,;:")
+    written = _marked(text).strip(" ().,;:")
+    forms = _SPELLINGS.get(key)
+    if not forms or written == key or written in forms:
+        return None
+    best = 0
+    for form in forms:
+        same = next(
+            (i for i, (a, b) in enumerate(zip(written, form, strict=False)) if a != b),
+            min(len(written), len(form)),
+        )
+        best = max(best, same)
+    return best
+
+
 def _build(ocr: bool) -> tuple[dict[str, Measure], list[int]]:
     by_alias: dict[str, Measure] = {}
+    by_name = {m.name: m for m in MEASURES}
+    for key, name in _FOLDED_DEFAULT.items():
+        by_alias[key] = by_name[name]
     for measure, aliases in _TABLE:
         for alias in (measure.name, *aliases):
             by_alias.setdefault(_key(alias), measure)
     if ocr:
-        by_name = {m.name: m for m in MEASURES}
         for alias, name in _OCR_ALIASES:
             by_alias.setdefault(_key(alias), by_name[name])
     # The alias lengths, longest first, so "triệu đồng/người/năm" wins over "triệu đồng"
@@ -234,6 +322,10 @@ def lookup_measure(text: str, *, ocr: bool = False) -> Measure | None:
     """The measure *text* names as a whole ("Tr.đ", "tan", "m<sup>2</sup>", "(%)"), or None."""
     by_alias, _ = _WITH_OCR if ocr else _PLAIN
     key = _key(text).strip(" ().,;:")
+    if key in _SHARED_KEYS:
+        exact = _EXACT.get(_marked(text).strip(" ().,;:"))
+        if exact is not None:
+            return exact
     return by_alias.get(key)
 
 
@@ -251,6 +343,8 @@ def find_measure_prefix(text: str, *, ocr: bool = False) -> tuple[Measure, int] 
     # Only the longest alias and the character after it are ever compared: folding the
     # whole rest of a message for each of its figures would be quadratic.
     body, ends = _fold_with_ends(stripped, limit=lengths[0] + 1)
+    found: tuple[Measure, int] | None = None
+    mismatch: int | None = None
     for length in lengths:
         alias = body[:length]
         if len(alias) < length or alias not in by_alias:
@@ -258,8 +352,17 @@ def find_measure_prefix(text: str, *, ocr: bool = False) -> tuple[Measure, int] 
         after = body[length : length + 1]
         if alias[-1].isalnum() and after.isalnum():
             continue
-        return by_alias[alias], lead + ends[length - 1]
-    return None
+        end = lead + ends[length - 1]
+        measure = by_alias[alias]
+        if alias in _SHARED_KEYS:  # "căn" or "cân": the marks tell
+            measure = _EXACT.get(_marked(text[lead:end]), measure)
+        if found is None:
+            found, mismatch = (measure, end), marks_mismatch(text[lead:end])
+            if mismatch is None:
+                return found
+        elif mismatch is not None and end - lead > mismatch and spelled_so(text[lead:end]):
+            return measure, end  # "3 hộ so với …": folds like "hồ sơ", its marks spell "hộ"
+    return found
 
 
 def convert(value: Decimal, from_measure: Measure, to_measure: Measure) -> Decimal | None:

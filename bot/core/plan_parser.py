@@ -10,17 +10,21 @@ Parsing never fails on such noise; it reads what it can, in four steps.
    "Chi tiéu" and the clean "Chỉ tiêu" meet.
 2. **Header.** Before the body: the number ("Số: 21 /KH-UBND"), the place-and-date line
    ("Bình Sơn, ngày 03 tháng 02 năm 2025"), the kind heading (KẾ HOẠCH / BÁO CÁO) and the title
-   lines under it. "Nơi nhận:" ends the body (recipients and signature follow).
+   lines under it. "Nơi nhận:" ends the body (recipients and signature follow); appendices
+   after the signature ("PHỤ LỤC", "Phụ lục I: …", often the targets table) are read on.
 3. **Outline.** Lines become blocks: a *marker* line ("Phần thứ hai", "II.", "2.", "1.1.", "a)",
    "(3)", "-") with the lines that continue it, paragraphs (wrapped lines joined; a paragraph
    broken by a page continues when the next one starts in lower case), and table rows. Markers
    are placed by numbering, not by Markdown level or indentation (both unreliable): a marker
    that continues an open list ("3." after "2.") is a sibling; a first item ("1.", "a)") opens
-   a list under the current section. Section paths join the labels: "II.2", "III.1.a"; after
-   "Phần thứ hai" they start with "P2" ("P2.II"). A numbered line that is a heading (short,
-   upper case or ending in ":") becomes a section; a numbered paragraph (a duty: "4. Phòng Nội
-   vụ thẩm định hồ sơ …") becomes a section *and* its own passage, so one question finds one
-   duty. Paragraphs and bullets are passages of the innermost section.
+   a list under the current section; a list restarting at "1." under the next group is a new
+   list, not a part of the last item. Section paths join the labels: "II.2", "III.1.a"; after
+   "Phần thứ hai" they start with "P2" ("P2.II"), after a lettered part ("A.", "B-", "PHẦN B",
+   when the letters come before any Roman numeral) with its letter ("B.I"), in an appendix
+   with "PL1". Slashes number too ("I/", "1/", "a/", "1.1/"). A numbered line that is a
+   heading (short, upper case or ending in ":") becomes a section; a numbered paragraph (a
+   duty: "4. Phòng Nội vụ thẩm định hồ sơ …") becomes a section *and* its own passage, so one
+   question finds one duty. Paragraphs and bullets are passages of the innermost section.
 4. **Targets.** Items of a list directly under a section whose title starts with "Chỉ tiêu"
    are targets (so are the rows of a table with a "Chỉ tiêu"/"ĐVT" header). Each item is split
    into a name (before the first ":" when that part holds no figure) and clauses (";",
@@ -31,6 +35,10 @@ Parsing never fails on such noise; it reads what it can, in four steps.
    ("trở lên"). One figure makes a simple target; several make a compound target whose
    children are keyed "<n>.1", "<n>.2" …; "X, trong đó Y" keeps X on the parent. A target with
    no figure keeps its text ("Giảm tai nạn giao thông cả 3 tiêu chí", "vào năm 2027").
+   An aim written as one paragraph ("Phấn đấu năm 2026: thu ngân sách 28,5 tỷ đồng; trồng
+   mới 12.000 cây; …") gives a target per clause; a table under a heading that reviews last
+   year gives none. When all this yields fewer than three targets, the measured clauses of a
+   section headed as targets are taken (a safety net, never in duties, results or reports).
 
 In a damaged document (OCR output, :func:`bot.core.diacritics.looks_ocr_damaged`) target names
 and the title get their diacritics back where the lexicon is sure ("Trong méi cay phan tan" →
@@ -53,7 +61,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from bot.core.diacritics import looks_ocr_damaged, restore_diacritics
-from bot.core.measures import Measure, lookup_measure
+from bot.core.measures import Measure, lookup_measure, marks_mismatch, spelled_so
 from bot.core.numbers import AmbiguousNumberError, NumberError, parse_number
 from bot.core.plan import ParsedPlan, Passage, Qualifier, Section, Target
 from bot.core.plan_deadlines import find_deadlines
@@ -208,14 +216,29 @@ def _prepare(text: str) -> list[_Line]:
         else 0
         for i, raw in enumerate(raw_lines)
     ]
+    boxed = [pipes[i] == 1 and _boxed(raw) for i, raw in enumerate(raw_lines)]
+    gap_row = [
+        not pipes[i]
+        and (_is_row(gaps, i) or (gaps[i] == 1 and (_is_row(gaps, i - 1) or _is_row(gaps, i + 1))))
+        for i in range(len(raw_lines))
+    ]
+    aligned = _aligned_cells(raw_lines, gap_row)
     lines: list[_Line] = []
     for i, raw in enumerate(raw_lines):
         if _is_row(pipes, i) or (
-            pipes[i] == 1 and (_is_row(pipes, i - 1) or _is_row(pipes, i + 1))
+            pipes[i] == 1
+            and (
+                _is_row(pipes, i - 1)
+                or _is_row(pipes, i + 1)
+                # "| Chỉ tiêu | Mức phấn đấu |" over rows boxed alike: a two-column table
+                or (
+                    boxed[i] and ((i > 0 and boxed[i - 1]) or (i + 1 < len(boxed) and boxed[i + 1]))
+                )
+            )
         ):
             lines.append(_row_line(_split_row(raw)))
-        elif _is_row(gaps, i) or (gaps[i] == 1 and (_is_row(gaps, i - 1) or _is_row(gaps, i + 1))):
-            lines.append(_row_line(re.split(r" {3,}|\t+", raw.strip())))
+        elif gap_row[i]:
+            lines.append(_row_line(aligned.get(i) or re.split(r" {3,}|\t+", raw.strip())))
         else:
             lines.append(_clean_line(raw))
     return lines
@@ -227,21 +250,40 @@ _HTML_CELL = re.compile(
     r"<t([dh])\b([^>]*)>(.*?)(?:</t[dh]\s*>|(?=<t[dh]\b)|$)", re.IGNORECASE | re.DOTALL
 )
 _COLSPAN = re.compile(r"colspan\s*=\s*[\"']?(\d{1,2})", re.IGNORECASE)
+_ROWSPAN = re.compile(r"rowspan\s*=\s*[\"']?(\d{1,3})", re.IGNORECASE)
+
+
+def _covered(cells: list[str], below: dict[int, int]) -> None:
+    """Empty cells where cells of rows above span down into this row."""
+    while below.get(len(cells), 0) > 0:
+        below[len(cells)] -= 1
+        cells.append("")
+
+
+def _span(pattern: re.Pattern[str], attributes: str) -> int:
+    found = pattern.search(attributes)
+    return max(1, min(int(found.group(1)), 20)) if found is not None else 1
 
 
 def _html_table(match: re.Match[str]) -> str:
     """An HTML table (Markdown made from Word keeps complex tables so) as rows
     "| c1 | c2 |" between blank lines; a cell spanning columns leaves the others empty."""
     rows: list[str] = []
+    below: dict[int, int] = {}  # column → rows still covered by a cell spanning down
     for row in _HTML_ROW.finditer(match.group(0)):
         cells: list[str] = []
         for cell in _HTML_CELL.finditer(row.group(0)):
+            _covered(cells, below)
             inner = html.unescape(_TAG.sub(" ", cell.group(3)))
-            cells.append(_squash(inner.replace("|", "/")))
-            span = _COLSPAN.search(cell.group(2))
-            if span is not None:
-                cells.extend([""] * (min(int(span.group(1)), 20) - 1))
+            width = _span(_COLSPAN, cell.group(2))
+            height = _span(_ROWSPAN, cell.group(2))
+            for _ in range(width):
+                if height > 1:
+                    below[len(cells)] = height - 1
+                cells.append("")
+            cells[-width] = _squash(inner.replace("|", "/"))
         if cells:
+            _covered(cells, below)
             rows.append("| " + " | ".join(cells) + " |")
     return "\n\n" + "\n".join(rows) + "\n\n"
 
@@ -251,6 +293,49 @@ def _pipe_cells(raw: str) -> int:
     if "|" not in raw or len(raw) > _TABLE_ROW_LEN:
         return 0
     return len(_split_row(raw)) - 1
+
+
+_GAP_CELL = re.compile(r"\S+(?: {1,2}\S+)*")
+
+
+def _aligned_cells(raw_lines: Sequence[str], gap_row: Sequence[bool]) -> dict[int, list[str]]:
+    """Cells of the rows of a table kept in columns by spaces, each placed under the column
+    it stands in: a row with an empty cell ("3   Tỷ lệ hộ nghèo        1,2", no unit) keeps
+    its figure in the figure column. Rows with tabs (no positions to go by) are left out."""
+    out: dict[int, list[str]] = {}
+    i = 0
+    while i < len(raw_lines):
+        if not gap_row[i]:
+            i += 1
+            continue
+        run = [i]
+        while run[-1] + 1 < len(raw_lines) and gap_row[run[-1] + 1]:
+            run.append(run[-1] + 1)
+        i = run[-1] + 1
+        if any("\t" in raw_lines[j] for j in run):
+            continue
+        spans = {
+            j: [(m.start(), m.group(0)) for m in _GAP_CELL.finditer(raw_lines[j])] for j in run
+        }
+        widest = max(run, key=lambda j: len(spans[j]))
+        starts = [start for start, _ in spans[widest]]
+        for j in run:
+            if len(spans[j]) >= len(starts):
+                continue
+            cells = [""] * len(starts)
+            column = 0
+            for start, text in spans[j]:
+                nearest = min(range(column, len(starts)), key=lambda c: abs(starts[c] - start))
+                cells[nearest] = text
+                column = min(nearest + 1, len(starts) - 1)
+            out[j] = cells
+    return out
+
+
+def _boxed(raw: str) -> bool:
+    """ "| a | b |": a Markdown table row, cells between bars."""
+    text = raw.strip()
+    return len(text) > 2 and text.startswith("|") and text.endswith("|")
 
 
 def _is_row(separators: Sequence[int], i: int) -> bool:
@@ -318,21 +403,37 @@ def _sentence_case(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
+_PART_LETTERS = "ABCDEFGH"
 _PART = re.compile(
-    r"^phan\s+(?:th\w{0,3}\s+)?(nhat|mot|hai|ba|bon|tu|nam|sau|[ivx]{1,4}|\d)\b\s*[.:\-–]?\s*"
+    r"^phan\s+(?:th\w{0,3}\s+)?(nhat|mot|hai|ba|bon|tu|nam|sau|[ivx]{1,4}|\d|[a-h])\b\s*[.:/\-–]?\s*"
 )
 _PART_NUMBERS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6}
-_ROMAN_TOKEN = re.compile(r"^([IVXLl1|]{1,5})\s*[.)]\s*(?=\S)")
+# "PHỤ LỤC", "Phụ lục I:", "PHỤ LỤC SỐ 02 - …": an appendix (a part of its own).
+_APPENDIX = re.compile(r"^phu luc(?:\s+(?:so\s+)?([ivx]{1,4}|\d{1,2}))?\b\s*[.:\-–]?\s*")
+_ROMAN_TOKEN = re.compile(r"^([IVXLl1|]{1,5})\s*[.)/]\s*(?=\S)")
 _ROMAN_VALID = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?\.?\s*(?=[^\W\d_])")
+_DOTTED = re.compile(
+    r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?(?:[./]?\s*(?=[^\W\d_])|[./]\s+(?=\d))"
+)
 # Up to four digits (long target lists), but a year opening a wrapped line is no number.
-_ARABIC = re.compile(r"^(?!(?:19|20)\d\d\b)(\d{1,4})\s*\.\s*(?=[^\d\s.,])")
+_ARABIC = re.compile(
+    r"^(?!(?:19|20)\d\d\b)(\d{1,4})\s*\.(?:\s*(?=[^\d\s.,])|\s+(?=\d[\d.,]*\s*(?:%|[^\W\d_])))"
+)  # "3. Tỷ lệ …", and "3. 100% thôn …" (a figure opening the item, after a space)
 _ARABIC_PAREN = re.compile(r"^(\d{1,2})\)\s*(?=\S)")
 _PAREN = re.compile(r"^\((\d{1,4})\)\s*")
+# "1/ Thu ngân sách …": a slash after the number, a word after it (not a date, not "1/2").
+_SLASH = re.compile(r"^(\d{1,3})\s*/\s*(?=[^\W\d_])")
 _NAMED = re.compile(r"^chi tieu (?:so )?(\d{1,3})\s*[:.)\-–]\s*")
-_LETTER = re.compile(r"^([a-zđ])\)\s*(?=\S)")
+_LETTER = re.compile(r"^([a-zđ])(?:\s?[)/]\s*(?=\S)|\.\s+(?=[^\W\d_]))")
+_ARABIC_COMMA = re.compile(r"^(\d{1,2}),\s+(?=[^\W\d_])")
+_LETTER_COMMA = re.compile(r"^([a-zđ]),\s+(?=[^\W\d_])")
 _UPPER_LETTER = re.compile(r"^([A-H])[.)]\s+(?=[^\W\d_])")  # OCR's "C." for "c)"
-_BULLET = re.compile(r"^[-–—+•●▪◦](?:\s+(?=\D)|(?=[^\W\d_(“\"]))")
+# "A. KẾT QUẢ …", "B- PHƯƠNG HƯỚNG …", "C/ TỔ CHỨC …": a lettered part above the Roman
+# numerals, when its title stands in capitals.
+_LETTER_PART = re.compile(r"^([A-H])\s?[.)/\-–]\s*(?=[^\W\d_])")
+_BULLET = re.compile(
+    r"^[-–—+•●▪◦](?:\s+(?=\D)|(?=[^\W\d_(“\"])|\s+(?=\d[\d.,]*\s?(?:%|[^\W\d_])))"
+)  # "- Trồng mới …", "+ 98% trẻ em …" (a figure opening the bullet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,8 +482,20 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
         token, rest = part.group(1), text[part.end() :]
         number = _PART_NUMBERS.get(token) or (int(token) if token.isdigit() else None)
         number = number or _roman_value(token.upper())
+        label = f"P{number}"
+        if number is None and token in _PART_LETTERS.lower():  # "Phần A", "PHẦN B"
+            number, label = _PART_LETTERS.lower().index(token) + 1, token.upper()
         if number and (_word_count(rest) <= 12 or _is_upper(rest)):  # a heading, not prose
-            return _Marker("part", number, f"P{number}", text[: part.end()].strip()), rest
+            return _Marker("part", number, label, text[: part.end()].strip()), rest
+    appendix = _APPENDIX.match(folded)
+    if appendix is not None:
+        token, rest = appendix.group(1) or "1", text[appendix.end() :]
+        number = int(token) if token.isdigit() else _roman_value(token.upper())
+        # "PHỤ LỤC", "Phụ lục I: …", "PHỤ LỤC CÁC CHỈ TIÊU": not "Phụ lục kèm theo gồm …".
+        heading = not rest.strip() or _is_upper(rest) or appendix.group(1) is not None
+        if number and heading and _word_count(rest) <= 25:
+            shown = text[: appendix.end()].strip()
+            return _Marker("part", number, f"PL{number}", shown), rest
     roman = _ROMAN_TOKEN.match(text)
     if roman is not None:
         value = _roman_value(roman.group(1))
@@ -401,19 +514,42 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
     if named is not None:  # "Chỉ tiêu 3: …"
         label = str(int(named.group(1)))
         return _Marker("named", int(label), label, label, "", label), text[named.end() :]
-    for kind, pattern in (("arabic", _ARABIC), ("arabic_paren", _ARABIC_PAREN), ("paren", _PAREN)):
+    for kind, pattern in (
+        ("arabic", _ARABIC),
+        ("arabic_paren", _ARABIC_PAREN),
+        ("paren", _PAREN),
+        ("slash", _SLASH),
+    ):
         found = pattern.match(text)
         if found is not None:
             number = int(found.group(1))
             shown = f"({number})" if kind == "paren" else str(number)
-            whole = str(number) if kind == "arabic" else ""
+            whole = str(number) if kind in {"arabic", "slash"} else ""
             return _Marker(kind, number, str(number), shown, "", whole), text[found.end() :]
     letter = _LETTER.match(text)
     if letter is not None and letter.group(1) in _LETTERS:
         small = letter.group(1)
-        return _Marker("letter", _LETTERS.index(small) + 1, small, f"{small})"), text[
-            letter.end() :
-        ]
+        dot = letter.group(0).rstrip().endswith(".")
+        shown = f"{small}." if dot else f"{small})"
+        place = _LETTERS.index(small) + 1
+        return _Marker("letter", place, small, shown), text[letter.end() :]
+    lettered = _LETTER_PART.match(text)
+    if lettered is not None and (line.md or _is_upper(text[lettered.end() :])):
+        capital = lettered.group(1)
+        place = _PART_LETTERS.index(capital) + 1
+        shown = text[: lettered.end()].strip()
+        return _Marker("maybe_part", place, capital, shown), text[lettered.end() :]
+    number_comma = _ARABIC_COMMA.match(text)
+    if number_comma is not None:  # OCR's "3," for "3."
+        value = int(number_comma.group(1))
+        label = str(value)
+        marker = _Marker("maybe_arabic", value, label, f"{value},", "", label)
+        return marker, text[number_comma.end() :]
+    comma = _LETTER_COMMA.match(text)
+    if comma is not None and comma.group(1) in _LETTERS:  # OCR's "c," for "c)" or "c."
+        small = comma.group(1)
+        place = _LETTERS.index(small) + 1
+        return _Marker("maybe_letter", place, small, f"{small},"), text[comma.end() :]
     upper = _UPPER_LETTER.match(text)
     if upper is not None:
         small = upper.group(1).lower()
@@ -423,7 +559,7 @@ def _marker(line: _Line) -> tuple[_Marker, str] | None:
     if bullet is not None:
         rest = text[bullet.end() :]
         inner = _marker(_Line(rest)) if rest[:1] in "(0123456789" else None
-        if inner is not None and inner[0].kind in {"paren", "arabic", "arabic_paren"}:
+        if inner is not None and inner[0].kind in {"paren", "arabic", "arabic_paren", "slash"}:
             return inner  # "- (1) …": the number is the marker
         symbol = "+" if text[0] == "+" else ("-" if text[0] in "-–—" else "•")
         return _Marker("bullet", 0, "", symbol), rest
@@ -441,7 +577,9 @@ _OTHER_KINDS = frozenset(
     {"to trinh", "thong bao", "quyet dinh", "chuong trinh", "huong dan", "cong van", "chi thi"}
 )
 _NUMBER_LINE = re.compile(
-    r"\bS[ốoóôổồ0-9bB]\s*[:.]\s*(\d{1,5})\s*/\s*([0-9A-ZĐa-zđ][\w\-Đđ]*(?:/[\w\-Đđ]+)?)"
+    r"\bS[ốoóôổồ0-9bB]\s*[:.]\s*(\d{1,5})\s*(/)\s*([0-9A-ZĐa-zđ][\w\-Đđ]*(?:/[\w\-Đđ]+)?)"
+    # The Party's and mass organisations' "Số 03-KH/HND", "Số: 27-BC/ĐTN".
+    r"|\bS[ốoóôổồ0-9bB]\s*[:.]?\s*(\d{1,5})\s*(-)\s*([A-ZĐ]{2,}[\w\-Đđ]*/[\w\-Đđ]+)"
 )
 _DATE_WORDS = re.compile(
     r"(?:^|,)\s*ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*n\w{0,2}m\s*((?:19|20)\d\d)\b"
@@ -537,7 +675,8 @@ def _read_number_and_date(header: _Header, header_lines: Sequence[str]) -> None:
         if header.number is None:
             found = _NUMBER_LINE.search(text)
             if found is not None:
-                header.number = f"{found.group(1)}/{found.group(2)}"
+                parts = [g for g in found.groups() if g is not None]
+                header.number = "".join(parts)
         if header.issued_on is None:
             folded = _fold_keep_length(text[:_HEAD])
             match = _DATE_WORDS.search(folded) or _DATE_NUMERIC.search(folded)
@@ -585,10 +724,13 @@ def _title_without_kind(lines: Sequence[_Line]) -> tuple[str, int]:
 def _issuer(header_lines: Sequence[str], lines: Sequence[_Line]) -> str | None:
     """ "UBND huyện Bình Sơn": from the header ("HUYỆN BÌNH SƠN" in capitals at a line's
     start), else from the opening ("Ủy ban nhân dân huyện Bình Sơn ban hành …")."""
-    for text in header_lines:
-        found = _issuer_in(text, header=True)
-        if found is not None:
-            return found
+    for row in header_lines:
+        # A letterhead laid out in a table: "| ỦY BAN NHÂN DÂN XÃ … | CỘNG HÒA … |".
+        cells = [c.strip() for c in row.strip(" |").split(" | ")] if "|" in row else [row]
+        for text in cells:
+            found = _issuer_in(text, header=True)
+            if found is not None:
+                return found
     for line in lines[:60]:
         found = _issuer_in(line.text, header=False)
         if found is not None:
@@ -850,6 +992,9 @@ class _Outline:
     key_repeats: dict[str, int] = field(default_factory=dict)  # last "~n" per repeated key
     per_section: dict[str, int] = field(default_factory=dict)  # items counted per section
     part: _Entry | None = None
+    letter_parts: bool = False  # "A.", "B." above the Roman numerals are parts here
+    roman_seen: bool = False  # a Roman-numbered section has been opened
+    part_title_pending: bool = False  # "PHẦN A" alone: its title is the next line
     lead: str = ""  # a numbered heading's own sentence, to open the paragraph that follows
     tables: TableReader = field(default_factory=TableReader)
     outside: list[tuple[str, str]] = field(default_factory=list)  # (path, line) off the lists
@@ -911,6 +1056,7 @@ class _Outline:
             return None
         if marker.kind == "roman":
             self.stack.clear()
+            self.roman_seen = True
             return self.part
         for i in range(len(self.stack) - 1, -1, -1):
             entry = self.stack[i]
@@ -975,6 +1121,8 @@ def _short_title(text: str) -> str:
 def _walk(blocks: Sequence[_Block]) -> _Outline:
     outline = _Outline()
     for index, block in enumerate(blocks):
+        if outline.part_title_pending and _part_title(outline, block):
+            continue
         if block.kind == "table":
             _table(outline, block)
         elif block.kind == "para":
@@ -1026,7 +1174,9 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
     text = block.text
     region = _title_region(text) if _heading_like(text, block.md) else None
     if region is not None or (
-        _heading_like(text, block.md) and outline.region() and not _has_figure(text)
+        (_heading_like(text, block.md) or _names_a_group(outline, text, following))
+        and outline.region()
+        and not _has_figure(text)
     ):
         _open_plain(outline, _sentence_case(text.rstrip(" :")), region)
         if region is None:
@@ -1056,6 +1206,9 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
         outline.items[-1].parts.append(text)  # a wrapped target line split off as a paragraph
         return
     if target_section is not None and _word_count(text) <= 60 and _has_figure(text):
+        if _under_named_heading(outline, target_section, following):
+            _add_named(outline, target_section, text)  # "1. Thu ngân sách" / "Phấn đấu đạt …"
+            return
         _add_item(outline, target_section, None, text)  # an unnumbered target line
         return
     if (
@@ -1075,29 +1228,171 @@ def _paragraph(outline: _Outline, block: _Block, following: _Block | None) -> No
     outline.passage(text)
 
 
+def _names_a_group(outline: _Outline, text: str, following: _Block | None) -> bool:
+    """ "Về kinh tế" (no colon, not in capitals) right above a list starting at "1." or
+    "a)" inside a targets region: a group heading."""
+    return (
+        outline.region() > 0
+        and following is not None
+        and following.marker is not None
+        and following.marker.value == 1
+        and following.marker.kind not in {"bullet", "part", "roman"}
+        and _word_count(text) <= 10
+        and not text.endswith((".", ";", ","))
+    )
+
+
 _INLINE_INTRO = re.compile(r"\b(?:chi tieu|muc tieu)\b[^:;.]{0,80}:\s*")
+# "Phấn đấu năm 2026: …", "Năm 2026 phấn đấu đạt: …", "Đến cuối năm 2026, phấn đấu: …":
+# an aim announced before a colon, its clauses after it.
+_AIM_INTRO = re.compile(
+    r"\b(?:phan dau|dat duoc|dat)\b[^:;.]{0,80}:\s*|^[^:;.]{0,40}\b20\d\d\s*:\s*"
+)
+# The aim words opening a paragraph of clauses without a colon ("Năm 2026 phấn đấu thu …").
+_AIM_LEAD = re.compile(r"^[^;:.]{0,40}?\bphan dau\s+(?:(?:dat|de|den nam 20\d\d)\s+)*")
 
 
 def _inline_targets(outline: _Outline, text: str) -> bool:
     """ "Phấn đấu đạt các chỉ tiêu chủ yếu sau: sản lượng lương thực 4.100 tấn; trồng mới
-    30.000 cây; …": the clauses after the colon are targets, one each."""
-    if outline.full or ";" not in text or not _has_digit(text):
+    30.000 cây; …" or "Phấn đấu năm 2026: thu ngân sách 28,5 tỷ đồng; …": the clauses
+    after the colon are targets, one each (a clause "X, trong đó Y" or "trâu 450 con, bò
+    1.200 con" stays one target with its parts). Only clauses of an aim: never in a
+    section about duties, results or how the plan is carried out."""
+    if outline.full or not _has_digit(text) or (";" not in text and text.count(",") < 2):
         return False
-    intro = _INLINE_INTRO.search(_fold_keep_length(text[:_ITEM_LIMIT]))
-    if intro is None:
+    folded = _fold_keep_length(text[:_ITEM_LIMIT])
+    intro = _INLINE_INTRO.search(folded)
+    if intro is None and outline.region() == 0 and _in_other_section(outline):
         return False
-    clauses = [c.strip(" .") for c in text[intro.end() : _ITEM_LIMIT].split(";")]
+    start = 0
+    if intro is not None:
+        start = intro.end()
+    else:
+        aim = _AIM_INTRO.search(folded) or _AIM_LEAD.match(folded)
+        if aim is None and outline.region() == 0:
+            return False
+        start = aim.end() if aim is not None else 0
+    rest = text[start:_ITEM_LIMIT]
+    if ";" not in rest and not start:
+        return False  # "Tổng đàn: trâu 450 con, bò 1.200 con" is one target with its parts
+    clauses = [c.strip(" .") for c in (rest.split(";") if ";" in rest else _comma_clauses(rest))]
     with_figures = [c for c in clauses if c and _has_figure(c)]
-    if len(with_figures) < 2 or len(with_figures) < len([c for c in clauses if c]) / 2:
+    measured = [c for c in with_figures if any(f.measure for f in _figures(c))]
+    if len(measured) < 2 or len(with_figures) < len([c for c in clauses if c]) / 2:
         return False
+    if ";" not in rest and len(measured) < 0.75 * len([c for c in clauses if c]):
+        return False  # commas join words as often as clauses: only a list of figures
     outline.passage(text)
-    _open_plain(outline, _short_title(text[: intro.end()]), 2)
+    title = _short_title(text[:start]) if start else outline.heading()
+    if intro is not None or outline.region() == 0:
+        _open_plain(outline, title or "Chỉ tiêu", 2)
     section = outline.target_section()
-    assert section is not None
+    if section is None:
+        return False
     for clause in with_figures:
-        _add_item(outline, section, None, clause)
+        _add_item(outline, section, None, _capitalise(clause))
         outline.stack.pop()
     return True
+
+
+_LED_BY_TARGETS = re.compile(
+    r"^(?:cac |mot so |nhung )?(?:chi tieu|muc tieu cu the)\b[^:;.]{0,40}:"
+)
+
+
+def _led_by_targets(text: str) -> bool:
+    """ "Chỉ tiêu: …", "Các chỉ tiêu chủ yếu: …": a line that opens with the word targets."""
+    return _LED_BY_TARGETS.match(_fold_keep_length(text[:60])) is not None
+
+
+_RESULTS_TITLE = re.compile(r"^(?:\w+ )?(?:ket qua|danh gia|tinh hinh|kiem diem)\b")
+
+
+def _under_results(outline: _Outline) -> bool:
+    """Whether a heading around reviews what was done ("Kết quả thực hiện năm 2025",
+    "Đánh giá kết quả …", "Tình hình …"): its tables are results, not the plan's targets."""
+    entries = [e for e in outline.stack if e.target_key is None]
+    if outline.part is not None:
+        entries.insert(0, outline.part)
+    return any(
+        e.title
+        and _RESULTS_TITLE.match(_norm_key(e.title))
+        and not _TARGET_WORDS.search(_norm_key(e.title))  # "Kết quả 2025 và chỉ tiêu 2026"
+        for e in entries
+    )
+
+
+def _comma_clauses(text: str) -> list[str]:
+    """ "thu ngân sách 28,5 tỷ đồng, trồng mới 12.000 cây, …": clauses split on commas outside
+    parentheses and numbers; "…, trong đó …" stays with the clause before it."""
+    pieces: list[str] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        decimal = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+        if ch == "," and depth <= 0 and not decimal:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    clauses: list[str] = []
+    for piece in pieces:
+        if clauses and (
+            _TRONG_DO.match(piece) or not _has_digit(piece) or _part_of(clauses[-1], piece)
+        ):
+            clauses[-1] = f"{clauses[-1]},{piece}"  # "…, trong đó Y", or words without a figure
+        else:
+            clauses.append(piece)
+    return clauses
+
+
+def _part_of(clause: str, piece: str) -> bool:
+    """ "tổng đàn trâu 450 con" then "bò 1.200 con": a short piece counting in the same unit
+    is a part of the same target."""
+    before, after = _figures(clause), _figures(piece)
+    if not before or len(after) != 1 or after[0].measure is None:
+        return False
+    return before[-1].measure == after[0].measure and len(after[0].name.split()) <= 2
+
+
+def _in_other_section(outline: _Outline) -> bool:
+    """Whether a heading around names something other than targets ("Nhiệm vụ, giải
+    pháp", "Tổ chức thực hiện", "Kết quả đạt được")."""
+    entries = [e for e in outline.stack if e.target_key is None]
+    if outline.part is not None:
+        entries.insert(0, outline.part)
+    return any(e.title and _title_region(e.title) == 0 for e in entries)
+
+
+_NUMBERED_KINDS = frozenset(
+    {"arabic", "dotted2", "dotted3", "dotted4", "letter", "paren", "arabic_paren", "slash", "named"}
+)
+
+
+def _under_named_heading(outline: _Outline, section: _Entry, following: _Block | None) -> bool:
+    """Whether a figure line is the one line under a numbered heading that only names a
+    target ("1. Thu ngân sách" then "Phấn đấu đạt 28,5 tỷ đồng."): the heading's number and
+    name are the target's."""
+    if section.kind not in _NUMBERED_KINDS or not section.heading or not section.number:
+        return False
+    if outline.per_section.get(section.path, 0) or _word_count(section.title) > 12:
+        return False
+    if section.region != 2 and _title_region(section.title) is not None:
+        return False
+    alone = (
+        following is None
+        or following.kind == "table"
+        or (following.marker is not None and following.marker.kind != "bullet")
+        or (following.kind == "para" and not _has_figure(following.text))
+    )
+    return alone
+
+
+def _add_named(outline: _Outline, section: _Entry, text: str) -> None:
+    """The figure line under a heading that names it. Its key stays the one such a line
+    always had (its place under the heading: "1", "1~2" …) so re-imports keep reports
+    attached; the heading gives it its name."""
+    _add_item(outline, section, None, f"{section.title}: {text}")
+    outline.stack.pop()
 
 
 def _opens_list(outline: _Outline, marker: _Marker, following: _Block | None) -> bool:
@@ -1130,6 +1425,11 @@ def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
     marker = block.marker
     assert marker is not None
     target_section = outline.target_section()
+    if target_section is None and _led_by_targets(text):
+        depth = len(outline.stack)
+        if _inline_targets(outline, text):  # "- Chỉ tiêu: giao quân 100%; giảm 5% số vụ …"
+            del outline.stack[depth:]
+            return
     if target_section is not None:
         last = outline.items[-1] if outline.items else None
         top = outline.stack[-1] if outline.stack else None
@@ -1145,6 +1445,9 @@ def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
                 return
             if top is not None and top.kind == "bullet" and top.target_key is not None:
                 outline.stack.pop()
+            if _under_named_heading(outline, target_section, following):
+                _add_named(outline, target_section, text)
+                return
             _add_item(outline, target_section, marker, text)
             return
         if _heading_like(text) or (
@@ -1174,6 +1477,21 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
     if marker.kind == "bullet":
         _bullet(outline, block, following)
         return
+    dotted_letter = marker.kind == "letter" and marker.shown.endswith(".")
+    if dotted_letter and not _has_figure(text) and _word_count(text) <= 15:
+        # "a. Về kinh tế:" names a group as it did when "a." was read as plain text (the
+        # keys of the numbers restarted under it stay as earlier imports stored them).
+        plain = _Block("para", [f"{marker.shown} {text}"], blank_before=block.blank_before)
+        _paragraph(outline, plain, following)
+        return
+    if marker.kind == "maybe_part":
+        marker = _letter_part_or_group(outline, marker)
+    if marker.kind == "maybe_arabic":
+        if not any(e.kind == "arabic" and e.value + 1 == marker.value for e in outline.stack):
+            plain = _Block("para", [f"{marker.shown} {text}"], blank_before=True)
+            _paragraph(outline, plain, following)
+            return
+        marker = replace(marker, kind="arabic", shown=marker.label)
     if marker.kind == "maybe_letter":
         if not any(e.kind == "letter" and e.value + 1 == marker.value for e in outline.stack):
             plain = _Block("para", [f"{marker.shown} {text}"], blank_before=True)
@@ -1181,6 +1499,16 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
             return
         marker = _Marker("letter", marker.value, marker.label, f"{marker.label})")
     parent = outline.place(marker)
+    if (
+        parent is not None
+        and parent.target_key is not None
+        and _opens_own_list(outline, parent, marker)
+    ):
+        # "1." again after "3." of the same list: the numbering restarts under a new group,
+        # the item is a new target, not a part of the last one.
+        while outline.stack and outline.stack[-1].target_key is not None:
+            outline.stack.pop()
+        parent = outline.stack[-1] if outline.stack else outline.part
     if parent is not None and parent.target_key is not None:
         outline.items[-1].parts.append("; " + text)  # a sub-item under a target line
         return
@@ -1188,11 +1516,27 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
         _part(outline, marker, text)
         return
     region = parent.region if parent is not None and not outline.full else 0
+    if not region and marker.kind != "roman" and _led_by_targets(text) and ";" in text:
+        # "c) Chỉ tiêu: thu ngân sách 9,2 tỷ đồng; …" in a section about other things.
+        _section(outline, block, marker, parent, following, 1)
+        depth = len(outline.stack)
+        _inline_targets(outline, text)
+        del outline.stack[depth:]
+        return
     figures = _figures(text[:_ITEM_LIMIT]) if _has_digit(text) and region else []
     # What a short line without a figure names: targets, other content, or neither (a group).
     short = _word_count(text) <= 15 and not text.endswith((".", ";"))
     own = _title_region(text) if short and not figures else None
-    if parent is not None and region and marker.kind != "roman":
+    # "1. Nhóm chỉ tiêu kinh tế …" above "1.1.", "1.2.": a group heading unless it states a
+    # figure of its own ("1. Tổng đàn gia súc 12.000 con" above its parts stays a target).
+    heads_children = (
+        following is not None
+        and following.marker is not None
+        and bool(marker.number)
+        and following.marker.prefix == marker.number
+        and not any(f.measure is not None for f in figures)
+    )
+    if parent is not None and region and marker.kind != "roman" and not heads_children:
         if figures and (own != 2 or any(f.measure is not None for f in figures)):
             _add_item(outline, parent, marker, text)
             return
@@ -1222,7 +1566,8 @@ def _section(
     path = outline.unique(f"{base}.{marker.label}" if base else marker.label)
     heading = _is_heading(block, text)
     title = _sentence_case(text.rstrip(" :;.")) if heading else _short_title(text)
-    level = path.count(".") + 1 - (1 if path.startswith("P") else 0)
+    in_part = outline.part is not None and path.startswith(f"{outline.part.path}.")
+    level = path.count(".") + 1 - (1 if in_part else 0)
     outline.sections.append(Section(path, title, level))
     inherited = parent.region if parent is not None else 0
     region = own if own is not None else (inherited if heading else 0)
@@ -1246,12 +1591,73 @@ def _section(
         outline.lead = text  # "1.1. Thi đua … năm 2024." opens the paragraph under it
 
 
+def _letter_part_or_group(outline: _Outline, marker: _Marker) -> _Marker:
+    """ "A. KẾT QUẢ …" opening the body, before any Roman numeral, makes the letters parts
+    ("B. PHƯƠNG HƯỚNG …" then holds "I. Chỉ tiêu …"); a capital letter under a Roman
+    numeral names a group or continues a letter list, as a lower-case one would."""
+    continues = any(e.kind == "letter" and e.value + 1 == marker.value for e in outline.stack)
+    opens = marker.value == 1 and not outline.roman_seen and outline.part is None
+    if not continues and (outline.letter_parts or opens):
+        outline.letter_parts = True
+        return _Marker("part", marker.value, marker.label, marker.shown)
+    small = marker.label.lower()
+    return _Marker("maybe_letter", _LETTERS.index(small) + 1, small, marker.shown)
+
+
+def _opens_own_list(outline: _Outline, item: _Entry, marker: _Marker) -> bool:
+    """Whether *marker*, met right under the target *item*, starts a list of its own rather
+    than parts of the item: the same list restarting, or a numbered list under an unnumbered
+    line that does not announce parts ("… gồm 3 biểu." then "1. Thu ngân sách …")."""
+    if _restarts(item, marker):
+        return True
+    announces = outline.items[-1].parts[-1].rstrip().endswith(":") if outline.items else False
+    return (
+        item.kind == "bullet"
+        and marker.value == 1
+        and marker.kind not in {"bullet", "letter", "maybe_letter"}
+        and not announces
+    )
+
+
+def _restarts(item: _Entry, marker: _Marker) -> bool:
+    """Whether *marker* opens the same kind of list as the target *item* was listed in, at
+    its first number: the list restarts (a new group), it does not nest."""
+    return (
+        marker.value == 1
+        and item.kind == marker.kind
+        and item.prefix == marker.prefix
+        and marker.kind not in {"bullet", "part", "roman"}
+    )
+
+
 def _part(outline: _Outline, marker: _Marker, text: str) -> None:
     path = outline.unique(marker.label)
-    title = _sentence_case(text.strip(" :.-–")) or marker.shown
+    title = _sentence_case(_KEM_THEO.sub("", text).strip(" :.-–")) or marker.shown
     outline.sections.append(Section(path, title, 0))
     region = _title_region(title) or 0
     outline.part = _Entry("part", marker.value, "", path, title, heading=True, region=region)
+    outline.part_title_pending = not text.strip(" :.-–")
+
+
+# "(Kèm theo Kế hoạch số 15/KH-UBND …)" under an appendix's title: not part of the title.
+_KEM_THEO = re.compile(r"\s*\((?:ban hành )?kèm theo\b[^)]*\)?\s*$", re.IGNORECASE)
+
+
+def _part_title(outline: _Outline, block: _Block) -> bool:
+    """ "PHẦN A" alone on its line, its title in capitals on the next: the title is taken."""
+    outline.part_title_pending = False
+    text = block.text
+    part = outline.part
+    if part is None or block.kind != "para" or not (block.md or _is_upper(text)):
+        return False
+    if _word_count(text) > 25:
+        return False
+    part.title = _sentence_case(_KEM_THEO.sub("", text).strip(" :.-–"))
+    part.region = _title_region(part.title) or 0
+    outline.sections = [
+        Section(s.path, part.title, s.level) if s.path == part.path else s for s in outline.sections
+    ]
+    return True
 
 
 def _has_digit(text: str) -> bool:
@@ -1267,7 +1673,10 @@ def _add_item(
 ) -> _Item:
     ordinal = outline.per_section.get(section.path, 0) + 1
     outline.per_section[section.path] = ordinal
-    numbered = marker is not None and marker.kind != "bullet"
+    # "a." items keep the place keys they had when "a." was read as plain text (reports
+    # already filed against them stay attached); "a)" items are keyed by their letter.
+    dotted_letter = marker is not None and marker.kind == "letter" and marker.shown.endswith(".")
+    numbered = marker is not None and marker.kind != "bullet" and not dotted_letter
     label = (marker.number or marker.label) if marker is not None and numbered else str(ordinal)
     if label in outline.keys and section.path and numbered:
         # Numbering restarted in the next group ("a) … 1. 2.", "b) … 1. 2."): "b.1".
@@ -1303,7 +1712,8 @@ def _table(outline: _Outline, block: _Block) -> None:
     if not rows:
         return
     expect = outline.region() > 0
-    read = None if outline.full else outline.tables.read(rows, expect_targets=expect)
+    past = not expect and _under_results(outline)  # last year's results, not aims
+    read = None if outline.full or past else outline.tables.read(rows, expect_targets=expect)
     if read is None:
         _table_passages(outline, rows)
         return
@@ -1342,6 +1752,8 @@ def _group_label(number: str, outline: _Outline, base: str) -> str:
     label = number.strip(" .)")
     if label:
         return label
+    # Unnumbered groups are "n1", "n1~2", "n1~3" …: the paths (and the keys of numbers
+    # restarted under them, "n1~2.1") earlier imports stored, kept so re-imports match.
     return f"n{outline.per_section.get(f'groups:{base}', 0) + 1}"
 
 
@@ -1403,7 +1815,8 @@ _ORDINAL_BEFORE = re.compile(
     r"\btuyen|\bquy|\bduong tinh|\bdieu|\bkhoan|\bchuong|\bphu luc|\bmuc|\bdiem)\s*$"
 )
 _OCR_TY_LE = re.compile(r"\bt[yi]\s*$")  # OCR's "Tỷ lệ" read as "Ty 18", "Ty 1&"
-_AFTER_NOT_FIGURE = re.compile(r"^\s*(tuoi|thang|ngay|gio|nam|sao|ky|khoa)\b")
+# "(05 chỉ tiêu)" after a group heading counts the targets below it; it is none of them.
+_AFTER_NOT_FIGURE = re.compile(r"^\s*(tuoi|thang|ngay|gio|nam|sao|ky|khoa|chi tieu)\b")
 _REFERENCE_AFTER = re.compile(r"^(?:\s*[-/]\s*[^\W\d_]|/\d{1,2}/\d{2,4})")
 _FRACTION_AFTER = re.compile(r"^/\d+")
 _WINDOW = 60  # characters around a number that can bear on it (unit, year words, ordinals)
@@ -1438,6 +1851,9 @@ _QUALIFIER_WORDS: dict[str, Qualifier] = {
 # Words that may stand between a qualifier and its figure ("tăng bình quân 10%", "đạt từ").
 _FILLER = re.compile(r"^(?:muc|o|la|tu|tir|tur|len|them|xuong|/|dat/vuot)$")
 _FILLER_PAIR = re.compile(r"^(?:binh qu\w{0,3}n|h\w{1,2}ng n\w{0,2}m|moi n\w{0,2}m|o muc)$")
+# Of those, the pairs that name the figure when no qualifier stands before them ("Thu nhập
+# bình quân 65 triệu đồng": the average income, not an income on average).
+_NAMING_PAIR = re.compile(r"^binh qu\w{0,3}n$")
 # Original spellings that fold onto a qualifier word but mean something else.
 _NOT_QUALIFIERS = frozenset(
     {"đất", "đặt", "tầng", "tặng", "giám", "gắn", "gân", "cá", "cà", "cơn", "côn", "hôn"}
@@ -1476,7 +1892,9 @@ def _targets(item: _Item) -> list[Target]:
         return [_non_numeric(item, name, content, source)]
     if len(figures) == 1 and not wordy:
         figure = figures[0]
-        full = _combine(name, figure.name) or _squash(body)
+        if figure.measure is None:  # "Sản lượng lương thực (tấn): 4.200"
+            name, figure = _unit_from_name(name, figure)
+        full = _capitalise(_combine(name, figure.name) or _squash(body))
         return [
             Target(
                 item.key,
@@ -1490,6 +1908,26 @@ def _targets(item: _Item) -> list[Target]:
             )
         ]
     return _compound(item, name, readings, source)
+
+
+_UNIT_IN_PARENS = re.compile(r"\s*\(([^()\d]{1,30})\)")
+
+
+def _unit_from_name(name: str | None, figure: _Figure) -> tuple[str | None, _Figure]:
+    """A figure without a unit takes the one its name gives in parentheses ("Thu nhập bình
+    quân (triệu đồng/người/năm): 62"); the parentheses leave the name."""
+    for text, is_name in ((name, True), (figure.name, False)):
+        if not text:
+            continue
+        for found in _UNIT_IN_PARENS.finditer(text):
+            measure = _unit_named(found.group(1).strip())
+            if measure is None:
+                continue
+            cleaned = _squash(text[: found.start()] + text[found.end() :]).strip(" :,")
+            if is_name:
+                return cleaned, replace(figure, measure=measure)
+            return name, replace(figure, measure=measure, name=cleaned)
+    return name, figure
 
 
 def _split_name(body: str) -> tuple[str | None, str]:
@@ -1547,7 +1985,7 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
     if not _DIGIT.search(clause):
         return ()
     folded = _fold_keep_length(clause)
-    found: list[tuple[int, int, int, Decimal, Measure | None]] = []  # start, number end, end
+    found: list[_Found] = []  # start, number end, end, value, unit
     for match in _NUMBER_TOKEN.finditer(clause):
         after = clause[match.end() : match.end() + _WINDOW]  # units and years are short
         if _REFERENCE_AFTER.match(after) or _not_a_figure(match, folded, after):
@@ -1562,6 +2000,7 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
         value = _document_number(match.group(0), measure)
         if value is not None:
             found.append((match.start(), number_end, number_end + length, value, measure))
+    found, ranges = _ranges(clause, found)
     if any(f[4] is not None for f in found):
         found = [f for f in found if f[4] is not None]  # "mức độ 2" beside "30%": not a figure
     figures: list[_Figure] = []
@@ -1569,14 +2008,65 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
     for position, (start, number_end, end, value, measure) in enumerate(found):
         qualifier, name_end = _qualifier_before(clause, floor, start)
         qualifier = _qualifier_after(clause[end:], qualifier)
+        if start in ranges and qualifier in {Qualifier.EXACT, Qualifier.ABOUT}:
+            qualifier = Qualifier.AT_LEAST  # "từ 7 - 8%": at least the lower bound
         name = _clean_name(clause[floor:name_end], first=position == 0)
-        if len(name.split()) <= 2:
-            next_start = found[position + 1][0] if position + 1 < len(found) else len(clause)
-            tail = _words_after(clause, number_end, end, next_start, measure)
+        next_start = found[position + 1][0] if position + 1 < len(found) else len(clause)
+        tail = _words_after(clause, number_end, end, next_start, measure)
+        # "Trồng mới 12.000 cây phân tán", "Làm mới, nâng cấp 12 km đường giao thông": what
+        # is counted is named after the figure too.
+        if len(name.split()) <= 2 or (tail and _word_count(tail) <= 8 and _ends_verb(name)):
             name = _clean_name(f"{name} {tail}", first=True)
+        if not tail and measure is not None and measure.name != "%" and _DANGLING.search(name):
+            # "Giải quyết việc làm mới cho 230 lao động": the unit ends the name.
+            name = f"{name} {_squash(clause[number_end:end])}"
         figures.append(_Figure(value, measure, qualifier, name))
         floor = end
     return tuple(figures)
+
+
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|đến|den|tới|toi)\s*$", re.IGNORECASE)
+_Found = tuple[int, int, int, Decimal, Measure | None]
+
+
+def _ranges(clause: str, found: list[_Found]) -> tuple[list[_Found], set[int]]:
+    """ "7 - 8%", "từ 5 đến 7 tỷ đồng": one figure, the lower bound, in the upper's unit
+    (the plan aims at the range; reaching its floor is reaching the target)."""
+    merged: list[_Found] = []
+    starts: set[int] = set()
+    i = 0
+    while i < len(found):
+        first = found[i]
+        second = found[i + 1] if i + 1 < len(found) else None
+        if (
+            second is not None
+            and first[4] is None
+            and second[4] is not None
+            and first[3] < second[3]
+            and _RANGE_JOIN.match(clause[first[1] : second[0]])
+        ):
+            merged.append((first[0], first[1], second[2], first[3], second[4]))
+            starts.add(first[0])
+            i += 2
+            continue
+        merged.append(first)
+        i += 1
+    return merged, starts
+
+
+# Verbs a target opens with before its figure: what follows the figure names the thing.
+_VERBS = re.compile(
+    r"\b(?:lam moi|nang cap|xay dung|trong moi|trong|ho tro|cai tao|sua chua|mo|mo moi|"
+    r"tuyen|tuyen moi|dao tao|tap huan|to chuc|thanh lap|phat trien|ket nap|cap|cap moi|"
+    r"giai quyet|xoa|ban giao|be tong hoa|cung co|kien co hoa|hien|van dong|thu hut|nuoi)$"
+)
+
+
+_DANGLING = re.compile(r"\s(?:cho|của|với|được|có|thêm|mới)$", re.IGNORECASE)
+
+
+def _ends_verb(name: str) -> bool:
+    return _VERBS.search(_fold_keep_length(name.rstrip(" ,:"))[-40:]) is not None
 
 
 _UNIT_SPAN = 26  # the longest unit alias ("triệu đồng/người/ năm") with room for spaces
@@ -1594,6 +2084,13 @@ def _unit_after(after: str) -> tuple[Measure, int] | None:
     with hundreds of thousands of figures never folds the text around each one anew."""
     window = after[:_UNIT_SPAN]
     body = window.lstrip(" ")
+    if body[:1] == "(":  # "4.200 (tấn)": the unit in parentheses after the figure
+        close = body.find(")")
+        inner = body[1:close] if close > 1 else ""
+        measure = _unit_named(inner) if inner and not _DIGIT.search(inner) else None
+        if measure is None:
+            return None
+        return measure, len(window) - len(body) + close + 1
     if not body or body[0] in _UNIT_STOPS or body[0] == ".":
         return None
     start = len(window) - len(body)
@@ -1611,11 +2108,24 @@ def _unit_after(after: str) -> tuple[Measure, int] | None:
         at_end = i == len(window) or not (ch.isalnum() and window[i].isalnum())
         if at_end and ch not in ".":
             ends.append(i)
+    found: tuple[Measure, int] | None = None
+    mismatch: int | None = None
     for end in reversed(ends):
         measure = _unit_named(window[:end])
-        if measure is not None:
-            return measure, end
-    return None
+        if measure is None:
+            continue
+        if found is None:
+            found, mismatch = (measure, end), _marks_mismatch(window[start:end])
+            if mismatch is None:
+                return found
+        elif mismatch is not None and end - start > mismatch and spelled_so(window[start:end]):
+            return measure, end  # "3 hộ so với": "hộ", not "hồ sơ"
+    return found
+
+
+@functools.lru_cache(maxsize=16384)
+def _marks_mismatch(text: str) -> int | None:
+    return marks_mismatch(text)
 
 
 _UNIT_STOPS = frozenset("(),;:")
@@ -1663,10 +2173,13 @@ def _qualifier_before(clause: str, floor: int, start: int) -> tuple[Qualifier, i
     tokens = list(re.finditer(r"[^\s/]+|/", region))
     folded = [folded_region[t.start() : t.end()] for t in tokens]
     found: list[Qualifier] = []
-    name_end = start
+    name_end = start  # with no qualifier: before the fillers next to the figure
+    qualifier_start = None  # where the leftmost qualifier word starts
+    fillers_only = True  # no qualifier and no naming pair ("bình quân") met yet
     i = len(tokens) - 1
     while i >= 0:
         taken = 0
+        naming_pair = False
         for size in (3, 2, 1):
             if i - size + 1 < 0:
                 continue
@@ -1677,15 +2190,25 @@ def _qualifier_before(clause: str, floor: int, start: int) -> tuple[Qualifier, i
                 found.append(_QUALIFIER_WORDS[key])
                 taken = size
                 break
+        is_qualifier = bool(taken)
         if not taken:
             key = folded[i].strip(":,")
             pair = " ".join(folded[max(i - 1, 0) : i + 1])
             taken = 2 if i > 0 and _FILLER_PAIR.match(pair) else 0
+            naming_pair = taken == 2 and _NAMING_PAIR.match(pair) is not None
             taken = taken or (1 if not key or _FILLER.match(key) else 0)
         if not taken:
             break
         i -= taken
-        name_end = base + tokens[i + 1].start()
+        position = base + tokens[i + 1].start()
+        if is_qualifier:
+            qualifier_start = position
+        elif naming_pair:
+            fillers_only = False
+        elif fillers_only and not found:
+            name_end = position
+    if qualifier_start is not None:
+        name_end = qualifier_start
     return _resolve(found), name_end
 
 
@@ -1726,11 +2249,11 @@ def _words_after(
     return tail
 
 
-_NAME_EDGES = re.compile(r"^[\s,.:;\-–]+|[\s,.:;\-–]+$")
+_NAME_EDGES = re.compile(r"^[\s,.:;\-–+•]+|[\s,.:;\-–]+$")
 _NAME_LEAD = re.compile(
     r"^(?:và|va|với|voi|còn|riêng|rieng|trong\s+(?:đó|do|d6|dó))\b\s*:?\s*", re.IGNORECASE
 )
-_NAME_TAIL = re.compile(r"\s+(?:là|la|đạt|dat)$", re.IGNORECASE)
+_NAME_TAIL = re.compile(r"\s+(?:là|la|đạt|dat|phấn đấu|phan dau)$", re.IGNORECASE)
 
 
 def _clean_name(text: str, *, first: bool) -> str:
@@ -1742,7 +2265,18 @@ def _clean_name(text: str, *, first: bool) -> str:
     return name.strip()
 
 
+_AIM_ONLY = re.compile(r"^(?:phan dau|dat|phan dau dat|dat duoc|phan dau thu|muc)$")
+
+
 def _combine(name: str | None, sub: str) -> str:
+    if name and sub and _AIM_ONLY.match(fold(sub)):
+        return name  # "Thu ngân sách: Phấn đấu đạt 28,5 tỷ đồng"
+    if name and sub:
+        own, more = set(fold(name).split()), set(fold(sub).split())
+        if len(own) >= 2 and len(own & more) >= 0.5 * len(own):
+            return sub  # "Trồng cây phân tán: Trồng mới 12.000 cây phân tán"
+    if name and sub and len(sub.split()) >= 2 and re.match(r"^v[eề]\s", name, re.IGNORECASE):
+        return sub  # "Về quốc phòng - an ninh: Hoàn thành 100% chỉ tiêu giao quân": a group
     if name and sub and fold(sub) not in fold(name):
         return f"{name}: {sub}"
     return name or sub
@@ -1796,6 +2330,8 @@ def _compound(
     "X, trong đó Y" and "X (Y)" keep X on the parent when X stands alone ("2.210 tấn").
     """
     parent, children = _parent_and_children(readings)
+    if parent is None and name is None:
+        name, children = _shared_head(children)
     child_measures = {_measure_name(f) for _, f, _ in children}
     if parent is not None:
         parent_name = name or parent.name or "; ".join(n for n, _, _ in children)
@@ -1832,6 +2368,32 @@ def _compound(
             )
         )
     return targets
+
+
+# What a line lists kind by kind: herds, crops, areas, harvests.
+_LISTED_KINDS = frozenset({"animals", "plants", "area", "mass"})
+
+
+def _shared_head(
+    children: list[tuple[str, _Figure | None, str]],
+) -> tuple[str | None, list[tuple[str, _Figure | None, str]]]:
+    """ "tổng đàn trâu 420 con, bò 1.150 con, lợn 3.600 con": the words the first part shares
+    with the others name the whole ("Tổng đàn"), the last word names the first part ("Trâu")."""
+    names = [n.split() for n, _, _ in children]
+    if len(names) < 2 or any(not 1 <= len(n) <= 2 for n in names[1:]) or len(names[0]) < 2:
+        return None, children
+    measures = {f.measure for _, f, _ in children if f is not None}
+    if any(f is None for _, f, _ in children) or len(measures) != 1:
+        return None, children
+    (measure,) = measures
+    if measure is None or measure.category not in _LISTED_KINDS:
+        return None, children  # "thu ngân sách 9 tỷ đồng, chi 8 tỷ đồng" names no herd
+    width = len(names[1])
+    head, own = names[0][:-width], names[0][-width:]
+    if not head or len(head) > 4:
+        return None, children
+    first = (" ".join(own), children[0][1], children[0][2])
+    return _capitalise(" ".join(head)), [first, *children[1:]]
 
 
 def _parent_and_children(
@@ -1895,7 +2457,7 @@ def _kind(header: _Header, lines: Sequence[_Line], outline: _Outline, filename: 
     if header.kind is not None:
         return header.kind
     if header.number is not None:
-        suffix = header.number.split("/", 1)[1].upper()
+        suffix = re.split(r"[/-]", header.number, maxsplit=1)[1].upper()
         if suffix.startswith("KH"):
             return "ke_hoach"
         if suffix.startswith("BC"):
@@ -1933,14 +2495,20 @@ def parse_plan(text: str, *, filename: str = "") -> ParsedPlan:
     body = list(lines[header.body_start :])
     for i, line in enumerate(body):
         if line.text and _END_OF_BODY.match(_fold_keep_length(line.text[:40])):
-            body = body[:i]
+            body = [*body[:i], _Line(""), *_appendices(body[i:])]
             break
     body = _skip_addressees(body)
     outline = _walk(_blocks(body))
     targets = _unique_keys([_targets(item) for item in outline.items])
     kind = _kind(header, lines, outline, filename)
+    if kind != "bao_cao" and sum(t.value is not None for t in targets) < _FEW_TARGETS:
+        targets = targets + _safety_net(outline, targets)
     # A report's figures are results, not aims: only a plan offers candidates.
-    candidates = _candidates(outline.outside) if kind != "bao_cao" else []
+    reviews = _reviewing_paths(outline)
+    aims = [(path, text) for path, text in outline.outside if path not in reviews]
+    candidates = _candidates(aims) if kind != "bao_cao" else []
+    taken = {(t.value, t.measure) for t in targets if t.value is not None}
+    candidates = [c for c in candidates if (c.value, c.measure) not in taken]
     title = header.title or PurePath(filename).stem or "Văn bản không có tiêu đề"
     sections = outline.sections
     if looks_ocr_damaged(text[:_DAMAGE_SAMPLE]):
@@ -2006,6 +2574,69 @@ def _candidates(outside: Sequence[tuple[str, str]]) -> list[Target]:
     return found
 
 
+_FEW_TARGETS = 3  # fewer targets with a figure than this: the structure was not understood
+
+
+def _reviewing_paths(outline: _Outline) -> set[str]:
+    """The sections that review what was done, and those inside them: their figures are
+    results ("Năm 2025 trồng mới 14.000 cây"), not aims to offer as targets."""
+    found: set[str] = set()
+    for section in outline.sections:  # in document order: a section follows its parent
+        key = _norm_key(section.title[:200])
+        parent = section.path.rsplit(".", 1)[0] if "." in section.path else ""
+        if parent in found or (_RESULTS_TITLE.match(key) and not _TARGET_WORDS.search(key)):
+            found.add(section.path)
+    return found
+
+
+def _safety_net(outline: _Outline, found: Sequence[Target]) -> list[Target]:
+    """When reading the structure gave (almost) no targets: the clauses with a figure and a
+    unit of measure that stand in a section headed as targets ("Chỉ tiêu", "Mục tiêu cụ
+    thể", "Các chỉ tiêu chủ yếu"), one target each. Sections about duties, solutions,
+    results or carrying out the plan are never read so, and neither are results ("đã …",
+    "so với cùng kỳ")."""
+    titles = {s.path: s.title for s in outline.sections}
+    if outline.part is not None:
+        titles.setdefault(outline.part.path, outline.part.title)
+
+    def chain(path: str) -> list[str]:
+        parts = path.split(".")
+        return [titles.get(".".join(parts[: i + 1]), "") for i in range(len(parts))]
+
+    used = {t.key for t in found}
+    have = {(t.value, t.measure) for t in found if t.value is not None}
+    repeats: dict[str, int] = {}
+    added: list[Target] = []
+    ordinal = 0
+    for path, text in outline.outside:
+        if not path or not _DIGIT.search(text):
+            continue
+        heads = chain(path)
+        if any(h and _title_region(h) == 0 for h in heads):
+            continue
+        if not any(h and _TARGET_WORDS.search(_norm_key(h)) for h in heads):
+            continue
+        for clause in _CLAUSE_SPLIT.split(text[:_ITEM_LIMIT]):
+            clause = clause.strip(" .;")
+            if not clause or len(clause.split()) > 40 or not _DIGIT.search(clause):
+                continue
+            if _RESULT.search(_fold_keep_length(clause)) is not None:
+                continue
+            figures = [f for f in _figures(clause) if f.measure is not None]
+            if not figures or all((f.value, _measure_name(f)) in have for f in figures):
+                continue
+            ordinal += 1
+            key = _unique(str(len(used) + 1), used, repeats)
+            item = _Item(key, key, [_capitalise(clause)], path, f"{key}.", "safety")
+            for target in _targets(item):
+                added.append(target)
+                if target.value is not None:
+                    have.add((target.value, target.measure))
+            if len(added) >= _CANDIDATE_LIMIT:
+                return added
+    return added
+
+
 def _unique_keys(per_item: Sequence[list[Target]]) -> list[Target]:
     """Targets with distinct keys: a compound line's parts ("2.1") may meet a target numbered
     "2.1." further on; the later line then takes "2.1~2"."""
@@ -2033,6 +2664,15 @@ def _unique_keys(per_item: Sequence[list[Target]]) -> list[Target]:
 def _restored(target: Target) -> Target:
     text_value = restore_diacritics(target.text_value) if target.text_value else None
     return replace(target, name=restore_diacritics(target.name), text_value=text_value)
+
+
+def _appendices(tail: Sequence[_Line]) -> list[_Line]:
+    """After the recipients and the signature: the appendices ("PHỤ LỤC", "Phụ lục I: Các
+    chỉ tiêu …"), which often hold the targets table; the signature block itself is left."""
+    for i, line in enumerate(tail):
+        if line.text and _APPENDIX.match(_fold_keep_length(line.text[:40])):
+            return list(tail[i:])
+    return []
 
 
 def _is_addressee(line: _Line) -> bool:

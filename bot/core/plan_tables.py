@@ -44,6 +44,7 @@ class _Columns:
     unit: int | None
     value: int
     subname: int | None = None  # a column the name header spans ("Chăn nuôi" | "Đàn bò")
+    group: int | None = None  # a "Lĩnh vực"/"Nhóm" column before the name (merged down)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -66,6 +67,12 @@ _PLAN_HEAD = re.compile(
     r"\b(ke hoach|kh|muc tieu|phan dau|dang ky|giao|chi tieu (?:nam|giao|ke hoach|\d{4}))\b"
 )
 _YEAR_HEAD = re.compile(r"\b((?:19|20)\d\d)\b")
+# A column naming the group a row belongs to, left of the name column ("Lĩnh vực | STT |
+# Chỉ tiêu | …"), its cell merged down over the group's rows (or repeated on each).
+_GROUP_HEAD = re.compile(
+    r"^(?:linh vuc|nhom|nhom chi tieu|nhom linh vuc|linh vuc nhom|khoi|nganh|nganh linh vuc|"
+    r"phan|loai|loai chi tieu|lv)$"
+)
 _NAME_HEAD = re.compile(
     r"\b(chi tieu|noi dung|ten chi tieu|linh vuc|danh muc|hang muc|ten|cac chi tieu)\b"
 )
@@ -73,11 +80,14 @@ _NUMBERING = re.compile(r"^(?:[IVXLivx]{1,5}|[A-Za-zĐđ]|\d{1,3}(?:\.\d{1,3}){0
 _ROMAN_OR_LETTER = re.compile(r"^(?:[IVXL]{1,5}|[A-ZĐ])[.)]?$")
 _UNIT_IN_NAME = re.compile(r"\s*\(([^()]{1,25})\)\s*$")
 _DIGIT = re.compile(r"\d")
+_RATE_NAME = re.compile(r"^(?:ty le|ti le)\b")
 _FIGURE_IN_NAME = re.compile(r"\d[\d.,]*\s*(?:%|[^\W\d_])")  # "20.000 cây", "95%"
 
 
 def _role_scores(header: Sequence[str]) -> dict[str, list[int]]:
-    roles: dict[str, list[int]] = {"number": [], "name": [], "unit": [], "plan": [], "other": []}
+    roles: dict[str, list[int]] = {
+        "number": [], "name": [], "unit": [], "plan": [], "other": [], "group": []
+    }  # fmt: skip
     for i, cell in enumerate(header):
         key = _key(cell)
         if not key:
@@ -90,8 +100,14 @@ def _role_scores(header: Sequence[str]) -> dict[str, list[int]]:
             roles["other"].append(i)
         elif _PLAN_HEAD.search(key) or _YEAR_HEAD.search(key):
             roles["plan"].append(i)
+        elif _GROUP_HEAD.match(key):
+            roles["group"].append(i)
         elif _NAME_HEAD.search(key):
             roles["name"].append(i)
+    # A group column is one only beside a name column after it; alone it names the rows.
+    if roles["group"] and not any(n > roles["group"][0] for n in roles["name"]):
+        roles["name"] = sorted([*roles["name"], *roles["group"]])
+        roles["group"] = []
     return roles
 
 
@@ -121,24 +137,26 @@ def _columns_from_header(header: Sequence[str]) -> _Columns | None:
     roles = _role_scores(header)
     if not roles["name"]:
         return None
-    name = roles["name"][0]
+    group = roles["group"][0] if roles["group"] else None
+    name = next((i for i in roles["name"] if group is None or i > group), roles["name"][0])
     plan = [i for i in roles["plan"] if i != name]
     value = _plan_column(header, plan)
     if value is None:
         free = [
             i
             for i in range(len(header))
-            if i != name and i not in roles["number"] + roles["unit"] + roles["other"]
+            if i != name
+            and i != group
+            and i not in roles["number"] + roles["unit"] + roles["other"]
         ]
-        if not free:
-            return None
-        value = free[0]
+        # No figure column ("TT | Nội dung chỉ tiêu"): the figure stands in the name cell.
+        value = free[0] if free else name
     number = roles["number"][0] if roles["number"] else None
     unit = roles["unit"][0] if roles["unit"] else None
     after = name + 1
     spanned = after < len(header) and not header[after].strip() and after != value
     subname = after if spanned and after != unit else None
-    return _Columns(len(header), number, name, unit, value, subname)
+    return _Columns(len(header), number, name, unit, value, subname, group)
 
 
 def _columns_guessed(rows: Sequence[Sequence[str]]) -> _Columns | None:
@@ -227,17 +245,51 @@ class TableReader:
         out: list[TableRow] = []
         previous_unit = ""
         main = ""  # the name cell merged down over sub-rows
+        group = ""  # the group cell merged down (or repeated) over its rows
         for row in rows:
             if _is_header(row) or _is_subheader(row):
                 continue  # the header repeated on the next page
+            if columns.group is not None:
+                own = _cell(row, columns.group)
+                if own and own != group and not _DIGIT.search(own):
+                    group = own
+                    out.append(TableRow(True, "", own, "", ""))
+                row = [c if i != columns.group else "" for i, c in enumerate(row)]
             if columns.subname is not None:
                 row, main = _joined_name(row, columns, main)
+            if out and _continues_row(out[-1], row, columns):
+                out[-1] = _joined_rows(out[-1], row, columns)  # a row split by a page break
+                continue
             read = _row(row, columns, previous_unit)
             if read is not None:
                 out.append(read)
                 if not read.group:
                     previous_unit = read.unit
         return out
+
+
+def _continues_row(above: TableRow, row: Sequence[str], columns: _Columns) -> bool:
+    """A row with no number whose name cell goes on in lower case ("| | phân tán | cây |
+    500 |") under a numbered row still missing its figure, or adding none of its own: the
+    rest of a row a page cut ("| | trong đó: thóc | tấn | 5.900 |" is a part, not this)."""
+    if above.group and not _DIGIT.search(above.number):
+        return False
+    if _cell(row, columns.number) or (columns.number is None and columns.group is None):
+        return False
+    value = _cell(row, columns.value) if columns.value != columns.name else ""
+    if above.value and _DIGIT.search(value):
+        return False
+    name = _cell(row, columns.name)
+    return bool(name) and name[:1].islower() and not _DIGIT.search(name)
+
+
+def _joined_rows(above: TableRow, row: Sequence[str], columns: _Columns) -> TableRow:
+    name = f"{above.name} {_cell(row, columns.name)}".strip()
+    value = above.value or (_cell(row, columns.value) if columns.value != columns.name else "")
+    unit = above.unit or _cell(row, columns.unit)
+    # The top half of a split row, without its figure yet, was taken for a group row.
+    group = above.group and not _DIGIT.search(value)
+    return replace(above, group=group, name=name, value=value, unit=unit)
 
 
 def _checked(columns: _Columns, body: Sequence[Sequence[str]]) -> _Columns:
@@ -332,7 +384,7 @@ def _row(row: Sequence[str], columns: _Columns, previous_unit: str) -> TableRow 
     filled = [c.strip() for c in row if c.strip()]
     number = _cell(row, columns.number)
     name = _cell(row, columns.name)
-    value = _cell(row, columns.value)
+    value = _cell(row, columns.value) if columns.value != columns.name else ""
     unit = _cell(row, columns.unit)
     if not filled:
         return None
@@ -350,6 +402,8 @@ def _row(row: Sequence[str], columns: _Columns, previous_unit: str) -> TableRow 
         return TableRow(False, number, name, "", unit)  # "Trồng cây: 20.000 cây" in one cell
     if not value or (_ROMAN_OR_LETTER.match(number) and not _DIGIT.search(value)):
         return TableRow(True, number, name, "", "")
+    if not unit and _DIGIT.search(value) and _RATE_NAME.match(_key(name)) and "%" not in value:
+        unit = "%"  # "Tỷ lệ hộ nghèo | | 1,2": a rate, whatever the row above counts
     if not unit and columns.unit is not None and _DIGIT.search(value):
         unit = previous_unit  # a unit cell merged down over several rows
     return TableRow(False, number, name, value, unit)

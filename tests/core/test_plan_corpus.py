@@ -41,45 +41,45 @@ from bot.core.plan_parser import parse_plan
 # document id → (target F1 floor, progress messages saved right floor). Reports have no
 # targets to score: only their kind is checked.
 FLOORS: dict[str, tuple[float, int]] = {
-    "c01_phuong_tan_lap_bang_nhom": (0.00, 0),
-    "c02_xa_yen_binh_bang_th_kh": (0.00, 0),
-    "c03_xa_thach_lam_dvt_trong_ten": (0.00, 0),
-    "c04_phuong_bac_ha_gop_o": (0.00, 0),
+    "c01_phuong_tan_lap_bang_nhom": (1.00, 5),
+    "c02_xa_yen_binh_bang_th_kh": (1.00, 6),
+    "c03_xa_thach_lam_dvt_trong_ten": (1.00, 5),
+    "c04_phuong_bac_ha_gop_o": (1.00, 5),
     "c05_xa_dong_son_nhieu_bang": (1.00, 5),
-    "c06_xa_phu_loc_bang_hai_trang": (0.00, 0),
-    "c07_xa_hoa_phu_1_1_pdf": (0.00, 0),
-    "c08_xa_son_thuy_ve_kinh_te": (0.86, 7),
-    "c09_xa_son_thuy_ve_kinh_te_ocr": (0.86, 7),
+    "c06_xa_phu_loc_bang_hai_trang": (1.00, 6),
+    "c07_xa_hoa_phu_1_1_pdf": (1.00, 6),
+    "c08_xa_son_thuy_ve_kinh_te": (1.00, 7),
+    "c09_xa_son_thuy_ve_kinh_te_ocr": (1.00, 7),
     "c10_xa_tan_phuoc_md_gach": (1.00, 6),
-    "c11_xa_nghia_hung_chi_tieu_so": (0.53, 3),
+    "c11_xa_nghia_hung_chi_tieu_so": (1.00, 5),
     "c12_xa_muong_lan_phan_thu_tu_dong": (1.00, 5),
-    "c13_xa_vinh_quang_1_1_1": (0.00, 0),
-    "c14_phuong_an_lac_cham_tron": (0.80, 4),
+    "c13_xa_vinh_quang_1_1_1": (1.00, 5),
+    "c14_phuong_an_lac_cham_tron": (1.00, 5),
     "c15_xa_cam_thanh_a_cham": (1.00, 6),
     "c16_xa_ky_son_ocr_la_ma": (0.92, 5),
     "c17_xa_hoa_phu_bao_cao_so_ket": (0.00, 0),
     "c18_phuong_tan_lap_bao_cao_pdf": (0.00, 0),
-    "c19_xa_dai_dong_cong_don": (1.00, 5),
-    "c20_xa_an_thinh_bang_pdf": (0.00, 0),
+    "c19_xa_dai_dong_cong_don": (1.00, 6),
+    "c20_xa_an_thinh_bang_pdf": (1.00, 5),
     "c21_xa_pa_co_gach_cong": (1.00, 5),
-    "c22_xa_hoa_phu_1_1_ocr": (0.00, 0),
-    "c23_phuong_quang_trung_md_bang": (0.86, 5),
-    "c24_xa_tien_phong_giao_thon": (0.14, 0),
-    "c25_xa_thuan_an_doan_van": (0.00, 0),
-    "c26_hdtdkt_phuong_dong_hai_bang_khong_stt": (0.80, 4),
-    "c27_phuong_hoa_binh_bang_scan_ocr": (0.00, 0),
-    "c28_xa_quynh_luu_xuong_dong_tab": (0.57, 2),
+    "c22_xa_hoa_phu_1_1_ocr": (1.00, 6),
+    "c23_phuong_quang_trung_md_bang": (1.00, 5),
+    "c24_xa_tien_phong_giao_thon": (1.00, 5),
+    "c25_xa_thuan_an_doan_van": (1.00, 5),
+    "c26_hdtdkt_phuong_dong_hai_bang_khong_stt": (1.00, 5),
+    "c27_phuong_hoa_binh_bang_scan_ocr": (1.00, 5),
+    "c28_xa_quynh_luu_xuong_dong_tab": (1.00, 5),
     "c29_xa_yen_binh_bao_cao_tong_ket": (0.00, 0),
-    "c30_huyen_kim_son_2025_dau": (0.93, 4),
-    "c31_xa_binh_minh_bang_khong_tieu_de": (0.00, 0),
-    "c32_xa_hung_dao_md_bang_html": (0.00, 0),
-    "c33_xa_tam_dan_1_ngoac_pdf": (0.94, 4),
-    "c34_phuong_tan_an_bang_hai_cot": (0.00, 0),
-    "c35_xa_thieu_giao_phan_a_b_la_ma": (0.00, 0),
-    "c36_xa_phuoc_hoa_gach_cheo": (0.96, 5),
-    "c37_xa_my_an_phan_dau_dat": (0.00, 0),
-    "c38_phuong_an_khe_linh_vuc_so_sanh": (0.00, 0),
-    "c39_xa_ea_tieu_dvt_ngoac_md": (0.00, 0),
+    "c30_huyen_kim_son_2025_dau": (1.00, 4),
+    "c31_xa_binh_minh_bang_khong_tieu_de": (1.00, 4),
+    "c32_xa_hung_dao_md_bang_html": (1.00, 5),
+    "c33_xa_tam_dan_1_ngoac_pdf": (1.00, 4),
+    "c34_phuong_tan_an_bang_hai_cot": (1.00, 4),
+    "c35_xa_thieu_giao_phan_a_b_la_ma": (0.96, 4),
+    "c36_xa_phuoc_hoa_gach_cheo": (1.00, 5),
+    "c37_xa_my_an_phan_dau_dat": (1.00, 5),
+    "c38_phuong_an_khe_linh_vuc_so_sanh": (1.00, 6),
+    "c39_xa_ea_tieu_dvt_ngoac_md": (1.00, 6),
     "c40_xa_cam_xuyen_bang_pdf_sang_trang": (0.96, 5),
     "c41_hnd_xa_nghi_loc_phan_dau": (0.83, 4),
     "c42_xa_tan_lien_nhom_danh_lai": (0.92, 5),
@@ -90,13 +90,11 @@ FLOORS: dict[str, tuple[float, int]] = {
 # Held-out documents whose letterhead number the reader does not read yet (a mass
 # organisation's "03-KH/HND", "27-BC/ĐTN"): only their date of issue is checked. Take an
 # id out of this set once the reader gets its number right.
-NUMBER_NOT_READ_YET: frozenset[str] = frozenset(
-    {"c41_hnd_xa_nghi_loc_phan_dau", "c44_doan_xa_quang_phu_bao_cao_6_thang"}
-)
+NUMBER_NOT_READ_YET: frozenset[str] = frozenset()  # "03-KH/HND" and "27-BC/ĐTN" are read now
 
 # Units a careful reader labels that bot/core/measures.py has no name for yet ("tạ/ha"):
 # the labels keep them (see corpus_blind.UNITS_NOT_YET_KNOWN); such targets count as missed.
-UNITS_NOT_YET_KNOWN: frozenset[str] = frozenset({"tạ/ha"})
+UNITS_NOT_YET_KNOWN: frozenset[str] = frozenset()  # "tạ/ha" is a unit of its own now
 
 CORPUS = load_corpus()
 
