@@ -30,6 +30,7 @@ from bot.core.plan import (
     Target,
     kind_label,
     section_label,
+    unnumbered_group,
 )
 from bot.core.text import collapse_spaces, fold, shorten
 from bot.targets import direction_of
@@ -386,6 +387,9 @@ def few_targets_warning(parsed: ParsedPlan) -> str | None:
 def _section_heading(parsed: ParsedPlan, path: str) -> str:
     section = parsed.section(path)
     title = collapse_spaces(section.title) if section and section.title else ""
+    if title and unnumbered_group(path):
+        # A group the plan gives no number ("Kinh tế" rows of a table): its title names it.
+        return f"\n<b>{_e(shorten(title, 100))}</b>"
     label = section_label(path)
     where = label[:1].upper() + label[1:]
     return f"\n<b>{_e(where)}{'. ' + _e(shorten(title, 100)) if title else ''}</b>"

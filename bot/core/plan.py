@@ -5,6 +5,7 @@ These are plain, immutable values; storage persists them and the matcher indexes
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -77,6 +78,9 @@ def section_label(path: str) -> str:
     report's parts ("P2.II"); "phần mở đầu" before the first heading."""
     if not path:
         return "phần mở đầu"
+    path = shown_path(path)
+    if not path:  # only unnumbered groups: the plan gives the place no number to cite
+        return "nhóm chỉ tiêu"
     part, _, rest = path.partition(".")
     if part.startswith("P") and part[1:].isdigit():
         number = int(part[1:])
@@ -84,6 +88,22 @@ def section_label(path: str) -> str:
         where = f"phần thứ {ordinal}"
         return f"{where}, mục {rest}" if rest else where
     return f"mục {path}"
+
+
+_UNNUMBERED_GROUP = re.compile(r"n\d+")
+
+
+def shown_path(path: str) -> str:
+    """*path* as the plan numbers it: without the reader's own names for unnumbered groups
+    ("n1") and for repeated numbers ("II~2" is the second "II."): "B.II.n1~2" → "B.II"."""
+    parts = (part.partition("~")[0] for part in path.split("."))
+    return ".".join(part for part in parts if not _UNNUMBERED_GROUP.fullmatch(part))
+
+
+def unnumbered_group(path: str) -> bool:
+    """Whether *path* ends in a group the plan gave no number (a "Kinh tế" table row)."""
+    last = path.rpartition(".")[2].partition("~")[0]
+    return _UNNUMBERED_GROUP.fullmatch(last) is not None
 
 
 def target_marker(number: str, key: str) -> str:

@@ -207,6 +207,11 @@ def test_render_answer_falls_back_to_none_without_a_hit() -> None:
         ("P1.II.1.1", "phần thứ nhất, mục II.1.1"),
         ("P2", "phần thứ hai"),
         ("", "phần mở đầu"),
+        # The reader's own names for unnumbered groups and repeated numbers never show.
+        ("B.II.n1", "mục B.II"),
+        ("B.II.n1~2", "mục B.II"),
+        ("II~2.1", "mục II.1"),
+        ("n3", "nhóm chỉ tiêu"),
     ],
 )
 def test_places_in_the_plan_are_named_as_officers_name_them(path: str, label: str) -> None:
