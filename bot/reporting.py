@@ -233,9 +233,25 @@ def _decide_claim(claim: Claim, matcher: TargetMatcher) -> Decision:
         return _decide_by_measure(claim, matcher.plan)
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
-    if best.score < CONFIDENT_SCORE or best.score - runner_up < CONFIDENT_MARGIN:
+    confident = best.score >= CONFIDENT_SCORE and best.score - runner_up >= CONFIDENT_MARGIN
+    if not confident and not _named_alone(claim.fragment, best, matches[1:]):
         return PickTarget(claim, tuple(m.target for m in matches))
     return settle(claim, best.target)
+
+
+def _named_alone(fragment: str, best: TargetMatchLike, others: Sequence[TargetMatchLike]) -> bool:
+    """The message names the best target by every word of its own name, and no other
+    candidate so: "bò 640 con" is the part "Bò" of "Tổng đàn: trâu, bò, lợn", although the
+    part "Trâu" shares the heading's words and scores nearly as high."""
+    if best.score < CONFIDENT_SCORE:
+        return False
+    said = set(fold(fragment).split())
+
+    def named(match: TargetMatchLike) -> bool:
+        words = set(fold(match.target.name).split())
+        return bool(words) and words <= said
+
+    return named(best) and not any(named(m) for m in others)
 
 
 def _decide_by_measure(claim: Claim, plan: ParsedPlan) -> Decision:

@@ -84,3 +84,40 @@ def test_an_ambiguous_number_in_a_unit_one_target_counts_in_is_asked_about(
 def test_an_ambiguous_number_with_no_target_is_not_asked_about(kb: KnowledgeBase) -> None:
     [decision] = decide(parse_report("họp lúc 7.30"), kb)
     assert isinstance(decision, NoTarget)
+
+
+HERD_PLAN = """KẾ HOẠCH
+Phát động phong trào thi đua năm 2026
+
+II. CHỈ TIÊU THI ĐUA
+1. Tổng đàn trâu, bò, lợn: trâu 450 con; bò 1.200 con; lợn 3.800 con.
+2. Tỷ lệ hộ nghèo: dưới 3%.
+"""
+
+
+@pytest.mark.parametrize(
+    ("message", "name", "value"),
+    [
+        ("bò 640 con", "bò", Decimal(640)),
+        ("bo 640 con", "bò", Decimal(640)),
+        ("đàn lợn đạt 3.100 con", "lợn", Decimal(3100)),
+    ],
+)
+def test_a_part_named_by_its_own_name_is_taken_though_its_heading_names_the_others(
+    message: str, name: str, value: Decimal
+) -> None:
+    kb = KnowledgeBase.build(
+        parse_plan(HERD_PLAN), citation_label="Kế hoạch", synonyms=SynonymTable.builtin()
+    )
+    [decision] = decide(parse_report(message), kb)
+    assert isinstance(decision, Ready), decision
+    assert decision.target.name.lower() == name
+    assert decision.value == value
+
+
+def test_a_heading_word_shared_by_every_part_still_asks() -> None:
+    kb = KnowledgeBase.build(
+        parse_plan(HERD_PLAN), citation_label="Kế hoạch", synonyms=SynonymTable.builtin()
+    )
+    [decision] = decide(parse_report("tổng đàn 640 con"), kb)
+    assert isinstance(decision, PickTarget)
