@@ -604,7 +604,7 @@ _LEVELS = {
 _LEVEL_RE = "|".join(sorted(_LEVELS, key=len, reverse=True))
 _ISSUER_START = re.compile(rf"(?:(uy ban nhan dan|ubnd)\s+)?\b({_LEVEL_RE})\s+")
 _ISSUER_VERB = re.compile(r"^\s*(?:ban hanh|bao cao|xay dung|phat dong|trien khai)\b")
-_ISSUER_STOP = frozenset({"cong", "doc", "so", "ve", "kinh"})
+_ISSUER_STOP = frozenset({"cong", "doc", "so", "ve", "kinh", "uy", "ubnd"})
 
 
 @dataclass(slots=True)
@@ -724,18 +724,64 @@ def _title_without_kind(lines: Sequence[_Line]) -> tuple[str, int]:
 def _issuer(header_lines: Sequence[str], lines: Sequence[_Line]) -> str | None:
     """ "UBND huyện Bình Sơn": from the header ("HUYỆN BÌNH SƠN" in capitals at a line's
     start), else from the opening ("Ủy ban nhân dân huyện Bình Sơn ban hành …")."""
-    for row in header_lines:
+    # A letterhead names the superior body first and the issuing one under it ("UBND TỈNH
+    # HÀ TĨNH" / "ỦY BAN NHÂN DÂN XÃ CẨM XUYÊN"): the last body named is the issuer.
+    issuer: str | None = None
+    for i, row in enumerate(header_lines):
         # A letterhead laid out in a table: "| ỦY BAN NHÂN DÂN XÃ … | CỘNG HÒA … |".
         cells = [c.strip() for c in row.strip(" |").split(" | ")] if "|" in row else [row]
+        following = header_lines[i + 1] if i + 1 < len(header_lines) else ""
         for text in cells:
-            found = _issuer_in(text, header=True)
-            if found is not None:
-                return found
+            issuer = _last_issuer_in_header(text, following) or issuer
+    if issuer is not None:
+        return issuer
     for line in lines[:60]:
         found = _issuer_in(line.text, header=False)
         if found is not None:
             return found
     return None
+
+
+def _last_issuer_in_header(text: str, following: str) -> str | None:
+    """The last body a letterhead line names in capitals ("UBND TỈNH THANH HÓA ỦY BAN NHÂN
+    DÂN XÃ THIỆU GIAO" → "UBND xã Thiệu Giao"). In a PDF whose two header columns were read
+    line by line, the name may stand at the start of the *following* line."""
+    text = text[:2000]
+    folded = _fold_keep_length(text)
+    found: str | None = None
+    for match in _ISSUER_START.finditer(folded):
+        level_word = text[match.start(2) : match.end(2)]
+        if not level_word.isupper() or (match.start() != 0 and match.group(1) is None):
+            continue
+        rest = text[match.end() :]
+        words = _capital_words(rest)
+        after = rest.split(None, len(words))[len(words)] if len(rest.split()) > len(words) else ""
+        if not after.strip(" _*") or re.match(r"[A-ZĐÀ-Ỹ][a-zà-ỹ]", after) is not None:
+            # The name goes on at the next line's start ("ỦY BAN NHÂN DÂN XÃ PHÚ Độc lập …"
+            # then "LỘC ____"): the other column came between.
+            words += _capital_words(following, stop=_CONTINUATION_STOP)[: 4 - len(words)]
+        if words:
+            name = " ".join(words)
+            found = f"UBND {_LEVELS[match.group(2)]} {name.title()}"
+    return found
+
+
+# Words that open another line of a letterhead, never the rest of a place's name.
+_CONTINUATION_STOP = _ISSUER_STOP | {"hoi", "dang", "doan", "ban", "phong", "van"}
+
+
+def _capital_words(text: str, *, stop: frozenset[str] = _ISSUER_STOP) -> list[str]:
+    """The words in capitals at the start of *text*, up to four, stopping at the next body's
+    name, the motto, or a number ("SỐ" read as "S6")."""
+    words: list[str] = []
+    for word in re.finditer(r"\S+", text):
+        bare = word.group(0).strip(",.;:")
+        if not bare or not bare.isupper() or fold(bare) in stop or len(words) == 4:
+            break
+        if any(ch.isdigit() for ch in bare):
+            break
+        words.append(bare)
+    return words
 
 
 def _issuer_in(text: str, *, header: bool) -> str | None:
