@@ -20,10 +20,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.plan import Direction, Qualifier, Scope
+from bot.core.progress import TargetInfo, owed_by_every_unit
 from bot.core.text import fold
 from storage.models import (
     Chat,
@@ -207,12 +209,14 @@ class TargetRef:
     value: Decimal | None
     measure: str | None
     parent_name: str | None
+    owed: bool = True  # every unit reports its own figure (:func:`owed_by_every_unit`)
 
 
 @dataclass(frozen=True, slots=True)
 class UnitStatus:
-    """A unit against a period: ``reported`` when it has any live report for the period;
-    ``missing`` lists the reportable targets it has no live report for."""
+    """A unit against a period: ``reported`` when it owes nothing more (a live report for
+    every target each unit reports itself; any report when the plan has no such target);
+    ``missing`` lists the targets it still owes."""
 
     unit_id: int
     name: str
@@ -236,19 +240,35 @@ async def reportable_targets(session: AsyncSession) -> list[TargetRef]:
         )
     )
     names = {row.key: row.name for row in rows}
-    return [
-        TargetRef(
-            id=row.id,
+    refs = []
+    for row in rows:
+        if row.value is None:
+            continue
+        parent_name = names.get(row.parent_key) if row.parent_key else None
+        info = TargetInfo(
             key=row.key,
             number=row.number,
             name=row.name,
             value=row.value,
             measure=row.measure,
-            parent_name=names.get(row.parent_key) if row.parent_key else None,
+            qualifier=Qualifier(row.qualifier),
+            parent_name=parent_name,
+            direction=Direction(row.direction) if row.direction else None,
+            scope=Scope(row.scope) if row.scope else None,
         )
-        for row in rows
-        if row.value is not None
-    ]
+        refs.append(
+            TargetRef(
+                id=row.id,
+                key=row.key,
+                number=row.number,
+                name=row.name,
+                value=row.value,
+                measure=row.measure,
+                parent_name=parent_name,
+                owed=owed_by_every_unit(info),
+            )
+        )
+    return refs
 
 
 async def live_units(session: AsyncSession) -> list[Unit]:
@@ -271,30 +291,26 @@ async def unit_statuses(session: AsyncSession, period_key: str) -> list[UnitStat
     done: dict[int, set[int]] = defaultdict(set)
     for unit_id, target_id in reported:
         done[unit_id].add(target_id)
-    return [
-        UnitStatus(
-            unit_id=unit.id,
-            name=unit.name,
-            reported=unit.id in done,
-            missing=tuple(t for t in targets if t.id not in done.get(unit.id, set())),
+    owed = [t for t in targets if t.owed]
+    statuses = []
+    for unit in await live_units(session):
+        sent = done.get(unit.id, set())
+        missing = tuple(t for t in owed if t.id not in sent)
+        statuses.append(
+            UnitStatus(
+                unit_id=unit.id,
+                name=unit.name,
+                reported=not missing if owed else unit.id in done,
+                missing=missing,
+            )
         )
-        for unit in await live_units(session)
-    ]
+    return statuses
 
 
 async def reported_count(session: AsyncSession, period_key: str) -> tuple[int, int]:
-    """(units that have reported for the period, live units)."""
-    total = await session.scalar(select(func.count(Unit.id)).where(Unit.deleted_at.is_(None)))
-    reported = await session.scalar(
-        select(func.count(func.distinct(Report.unit_id)))
-        .join(Unit, Unit.id == Report.unit_id)
-        .where(
-            Report.period_key == period_key,
-            Report.withdrawn_at.is_(None),
-            Unit.deleted_at.is_(None),
-        )
-    )
-    return int(reported or 0), int(total or 0)
+    """(units that owe nothing more for the period, live units)."""
+    statuses = await unit_statuses(session, period_key)
+    return sum(1 for s in statuses if s.reported), len(statuses)
 
 
 # ---------------------------------------------------------------- where reminders go

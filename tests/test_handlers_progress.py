@@ -92,7 +92,7 @@ async def test_tonghop_totals_missing_units_and_a_chart(bot: BotDriver) -> None:
     text = replies.text
     assert text.startswith(f"Tổng hợp tiến độ — {PERIOD}\n")
     assert "Kế hoạch 27/KH-UBND · cập nhật 01/06/2025 08:00" in text
-    assert "Đơn vị đã báo cáo: 2/3" in text
+    assert "Đơn vị đã báo cáo đủ số liệu: 0/3" in text  # each owes trees, rice … itself
     assert (
         "• Trồng cây phân tán: tổng 20.500 / 58.000 cây (35,3%) ▓▓▓░░░░░░░"
         " — 2/3 đơn vị đã báo cáo, chưa đủ số liệu"
@@ -103,7 +103,7 @@ async def test_tonghop_totals_missing_units_and_a_chart(bot: BotDriver) -> None:
         "các đơn vị: 87,5% (Thôn 1) – 96% (Thôn 2) — 2/3 đơn vị đã báo cáo, chưa đủ số liệu"
     ) in text
     assert "• Sản lượng thóc cả năm: chưa có đơn vị báo cáo (chỉ tiêu 1.850 tấn)" in text
-    assert "Chưa báo cáo (1/3 đơn vị): Thôn 3" in text
+    assert "Đơn vị chưa báo cáo đủ (3/3): Thôn 1, Thôn 2, Thôn 3 (chưa gửi số nào)." in text
     assert (  # what to do about the missing commune figure
         "1 chỉ tiêu tỷ lệ đã có số của đơn vị nhưng chưa có số chung của xã: chọn đơn vị báo "
         "cáo số chung bằng /sochung tên đơn vị"
@@ -122,12 +122,12 @@ async def test_a_deleted_unit_leaves_the_summary_even_when_its_name_returns(
     asked = await bot.send("/donvi xoa Thôn 1", ADMIN)
     await bot.press(asked.button("Xóa đơn vị"), ADMIN, on=asked.messages[0])
     text = (await bot.send("/tonghop", ADMIN)).text
-    assert "Đơn vị đã báo cáo: 1/2" in text
+    assert "Đơn vị đã báo cáo đủ số liệu: 0/2" in text
+    assert "Đơn vị chưa báo cáo đủ (2/2): Thôn 2, Thôn 3 (chưa gửi số nào)." in text
     assert "• Trồng cây phân tán: tổng 8.000 / 58.000 cây (13,8%)" in text
     await bot.send("/donvi them Thôn 1", ADMIN)  # a new unit with the old name starts empty
     text = (await bot.send("/tonghop", ADMIN)).text
-    assert "Đơn vị đã báo cáo: 1/3" in text
-    assert "Chưa báo cáo (2/3 đơn vị): Thôn 1, Thôn 3" in text
+    assert "Đơn vị chưa báo cáo đủ (3/3): Thôn 1 (chưa gửi số nào), Thôn 2, Thôn 3 (chưa" in text
 
 
 async def test_tonghop_without_figures_sends_no_chart(
@@ -138,8 +138,8 @@ async def test_tonghop_without_figures_sends_no_chart(
         await bare.load_plan()
         await bare.unit("Thôn 1")
         replies = await bare.send("/tonghop", ADMIN)
-        assert "Đơn vị đã báo cáo: 0/1" in replies.text
-        assert "Chưa báo cáo (1/1 đơn vị): Thôn 1" in replies.text
+        assert "Đơn vị đã báo cáo đủ số liệu: 0/1" in replies.text
+        assert "Đơn vị chưa báo cáo đủ (1/1): Thôn 1 (chưa gửi số nào)." in replies.text
         assert replies.api("sendPhoto") == []
 
 
@@ -177,7 +177,8 @@ async def test_xuatbaocao_sends_a_workbook_and_a_word_draft(bot: BotDriver) -> N
     # Real numbers: 35,3% is the number 0,353 shown as a percentage.
     assert trees[2:9] == ("cây", None, 58000, 20500, 0.353, "2/3", "chưa đủ số liệu")
     assert trees[-3:] == (12500, 8000, None)
-    assert any(v == "Đơn vị chưa báo cáo (1): Thôn 3" for row in summary for v in row)
+    note = "Đơn vị chưa báo cáo đủ (3/3): Thôn 1, Thôn 2, Thôn 3 (chưa gửi số nào)."
+    assert any(v == note for row in summary for v in row)
 
     details = sheet_rows(workbook, "Chi tiết")
     assert (
@@ -197,8 +198,8 @@ async def test_xuatbaocao_sends_a_workbook_and_a_word_draft(bot: BotDriver) -> N
     draft = Document(io.BytesIO(content))
     paragraphs = [p.text for p in draft.paragraphs]
     assert f"Sơ kết công tác thi đua, khen thưởng {PERIOD}" in paragraphs
-    assert "Đơn vị chưa báo cáo (1): Thôn 3." in paragraphs
-    assert any("có 2/3 đơn vị đã báo cáo" in p for p in paragraphs)
+    assert "Đơn vị chưa báo cáo đủ (3/3): Thôn 1, Thôn 2, Thôn 3 (chưa gửi số nào)." in paragraphs
+    assert any("có 0/3 đơn vị đã báo cáo đủ số liệu" in p for p in paragraphs)
     assert any(p.startswith("Thực hiện Kế hoạch số 27/KH-UBND") for p in paragraphs)
     rows = [[cell.text for cell in row.cells] for table in draft.tables for row in table.rows]
     partial = ["cây", "58.000", "20.500\n(2/3 đơn vị)", "35,3%", "chưa đủ số liệu"]
@@ -218,7 +219,10 @@ async def test_xuatbaocao_nam_in_june_exports_last_year(bot: BotDriver, word: st
     paragraphs = [p.text for p in draft.paragraphs]
     assert "Tổng kết công tác thi đua, khen thưởng năm 2024" in paragraphs
     # This year's figures belong to the six-month period, not to last year's report.
-    assert "Đơn vị chưa báo cáo (3): Thôn 1, Thôn 2, Thôn 3." in paragraphs
+    assert (
+        "Đơn vị chưa báo cáo đủ (3/3): Thôn 1 (chưa gửi số nào), Thôn 2 (chưa gửi số nào), "
+        "Thôn 3 (chưa gửi số nào)."
+    ) in paragraphs
 
 
 async def test_word_draft_lists_targets_with_their_number_once(bot: BotDriver) -> None:

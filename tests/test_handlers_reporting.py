@@ -392,7 +392,7 @@ async def test_a_first_half_figure_stands_at_year_end_but_does_not_count_as_repo
     summary = await bot.send("/tonghop", ADMIN)
     assert "năm 2025" in summary.text
     assert "12.500" in summary.text
-    assert "Thôn 1" in summary.text.split("Chưa báo cáo", 1)[1]
+    assert "Thôn 1 (chưa gửi số nào)" in summary.text.split("chưa báo cáo đủ", 1)[1]
 
 
 async def test_a_question_naming_a_year_is_answered_not_recorded(bot: BotDriver) -> None:
@@ -446,7 +446,7 @@ async def test_a_unit_that_missed_the_deadline_still_reports_for_that_period(
     summary = await bot.send("/tonghop", ADMIN)  # still compiling the six months
     assert summary.text.startswith(f"Tổng hợp tiến độ — {PERIOD}")
     assert "Trồng cây phân tán: tổng 20.500 / 58.000 cây (35,3%)" in summary.text
-    assert "Tất cả đơn vị đã báo cáo." in summary.text
+    assert "chưa gửi số nào" not in summary.text  # both units sent figures for the six months
 
 
 async def test_undo_takes_back_only_what_its_confirmation_saved(bot: BotDriver) -> None:

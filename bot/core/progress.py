@@ -44,6 +44,14 @@ def _is_ratio(measure: str) -> bool:
     return measure in NON_ADDITIVE_MEASURES or "/" in measure
 
 
+# Names of figures that are a mean or a ratio whatever unit they are counted in ("Thu nhập
+# bình quân đầu người: 62 triệu đồng", "Năng suất lúa: 6,2 tấn"): units' figures never add up.
+_MEAN_NAME = re.compile(
+    r"\b(?:binh quan|trung binh|nang suat|ty le|ti le|mat do|toc do|ty trong|co cau|"
+    r"dau nguoi|muc tang|chi so)\b"
+)
+
+
 # Figures more than this many times the target are questioned before saving.
 SUSPICIOUS_FACTOR = Decimal(10)
 
@@ -131,7 +139,9 @@ class TargetInfo:
     @property
     def additive(self) -> bool:
         """True when units' figures for this target can be summed into a total."""
-        return self.measure is not None and not _is_ratio(self.measure)
+        if self.measure is None or _is_ratio(self.measure):
+            return False
+        return _MEAN_NAME.search(fold(f"{self.parent_name or ''} {self.name}")) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,9 +255,28 @@ class ProgressTable:
         return self.figures.get((unit, target_key))
 
     def units_missing(self) -> list[str]:
-        """Units that have sent no figure in this period."""
-        reported = {unit for (unit, _), figure in self.figures.items() if figure.in_period}
-        return [u for u in self.units if u not in reported]
+        """Units that still owe figures this period: a figure for every target each unit
+        reports itself (:func:`owed_by_every_unit`); when the plan has none such, any figure."""
+        owed = {t.key for t in self.targets if owed_by_every_unit(t)}
+        sent: dict[str, set[str]] = {}
+        for (unit, key), figure in self.figures.items():
+            if figure.in_period:
+                sent.setdefault(unit, set()).add(key)
+        if not owed:
+            return [u for u in self.units if u not in sent]
+        return [u for u in self.units if not owed <= sent.get(u, set())]
+
+    def units_silent(self) -> list[str]:
+        """Units that have sent no figure at all this period."""
+        sent = {unit for (unit, _), figure in self.figures.items() if figure.in_period}
+        return [u for u in self.units if u not in sent]
+
+
+def owed_by_every_unit(target: TargetInfo) -> bool:
+    """Whether each unit owes its own figure for *target* every period: a figure to reach
+    that units report themselves (counts and amounts that add up, or as an admin set it),
+    not a commune-wide rate or a qualitative target."""
+    return target.value is not None and target.reported_by is Scope.UNITS
 
 
 class Rule(StrEnum):

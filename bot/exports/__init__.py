@@ -32,6 +32,7 @@ __all__ = [
     "achieved_text",
     "amount_text",
     "format_moment",
+    "missing_units_note",
     "pair_text",
     "percent_text",
     "plan_number",
@@ -197,6 +198,18 @@ RULES_NOTE = (
 def report_rows(table: ProgressTable) -> tuple[Assessment, ...]:
     """Every target's assessment, in plan order: what each view renders."""
     return assess_all(table)
+
+
+def missing_units_note(table: ProgressTable) -> str:
+    """Who still owes figures this period, for the line under a table: units that sent
+    nothing and units that sent only part are both named (a figure each unit reports itself
+    is owed by every unit, see :func:`~bot.core.progress.owed_by_every_unit`)."""
+    missing = table.units_missing()
+    if not missing:
+        return "Tất cả đơn vị đã báo cáo đủ số liệu."
+    silent = set(table.units_silent())
+    names = ", ".join(f"{u} (chưa gửi số nào)" if u in silent else u for u in missing)
+    return f"Đơn vị chưa báo cáo đủ ({len(missing)}/{len(table.units)}): {names}."
 
 
 def report_year(table: ProgressTable) -> int:

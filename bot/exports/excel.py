@@ -27,6 +27,7 @@ from bot.exports import (
     QUALITATIVE_PLAN,
     RULES_NOTE,
     format_moment,
+    missing_units_note,
     report_rows,
     spread_text,
     target_name,
@@ -262,12 +263,7 @@ def _fill_summary(ws: Any, table: ProgressTable, tz: tzinfo) -> None:
             )
             _put(ws, row, len(SUMMARY_HEADER) + 1 + offset, value, number_format)
     _fit_columns(ws, name_column=2)
-    missing = table.units_missing()
-    note = (
-        f"Đơn vị chưa báo cáo ({len(missing)}): {', '.join(missing)}"
-        if missing
-        else "Tất cả đơn vị đã báo cáo."
-    )
+    note = missing_units_note(table)
     _fit_rows(ws)
     ws.cell(row=row + 2, column=1, value=note).font = Font(bold=True)
     rules = ws.cell(row=row + 3, column=1, value=RULES_NOTE)

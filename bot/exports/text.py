@@ -27,6 +27,7 @@ from bot.exports import (
     RULES_NOTE,
     amount_text,
     format_moment,
+    missing_units_note,
     pair_text,
     percent_text,
     plan_text,
@@ -203,13 +204,9 @@ def _summary_line(done: Assessment) -> str:
 
 
 def _missing_lines(table: ProgressTable) -> list[str]:
-    missing = table.units_missing()
     if not table.units:
         return ["Chưa có đơn vị nào được khai báo."]
-    if not missing:
-        return ["Tất cả đơn vị đã báo cáo."]
-    names = ", ".join(_name(u) for u in missing)
-    return [f"<b>Chưa báo cáo ({len(missing)}/{len(table.units)} đơn vị):</b> {names}"]
+    return [html.escape(missing_units_note(table), quote=False)]
 
 
 def render_summary(table: ProgressTable, *, tz: tzinfo = DISPLAY_TZ) -> list[str]:
@@ -219,7 +216,7 @@ def render_summary(table: ProgressTable, *, tz: tzinfo = DISPLAY_TZ) -> list[str
     lines = [
         f"<b>Tổng hợp tiến độ — {_name(table.period_label)}</b>",
         f"{_name(table.plan_label)} · cập nhật {format_moment(table.generated_at, tz)}",
-        f"Đơn vị đã báo cáo: {reported}/{len(table.units)}",
+        f"Đơn vị đã báo cáo đủ số liệu: {reported}/{len(table.units)}",
         "",
     ]
     rows = report_rows(table)

@@ -33,6 +33,7 @@ from bot.exports import (
     RULES_NOTE,
     achieved_text,
     format_moment,
+    missing_units_note,
     percent_text,
     plan_number,
     report_rows,
@@ -457,7 +458,8 @@ def _results(document: Any, table: ProgressTable, rows: list[Assessment], tz: tz
     as_of = format_moment(table.generated_at, tz)
     sentence = (
         f"Theo số liệu các đơn vị báo cáo qua hệ thống đến {as_of}, có {reported}/"
-        f"{len(table.units)} đơn vị đã báo cáo; {achieved}/{len(rows)} chỉ tiêu đạt kế hoạch"
+        f"{len(table.units)} đơn vị đã báo cáo đủ số liệu; {achieved}/{len(rows)} chỉ tiêu "
+        "đạt kế hoạch"
     )
     if partial:
         sentence += f", {partial} chỉ tiêu chưa đủ số liệu để đánh giá"
@@ -469,13 +471,7 @@ def _results(document: Any, table: ProgressTable, rows: list[Assessment], tz: tz
     _targets_table(document, rows)
     note = _paragraph(document, f"Ghi chú: {RULES_NOTE} {_TABLE_NOTE}", italic=True, size=11)
     note.paragraph_format.space_before = Pt(4)
-    missing = table.units_missing()
-    text = (
-        f"Đơn vị chưa báo cáo ({len(missing)}): {', '.join(missing)}."
-        if missing
-        else "Tất cả các đơn vị đã báo cáo số liệu."
-    )
-    _paragraph(document, text, italic=True)
+    _paragraph(document, missing_units_note(table), italic=True)
 
 
 _FOCUS_NAME_CHARS = 48

@@ -27,6 +27,20 @@ def test_rates_and_per_capita_figures_do_not(measure: str | None) -> None:
     assert not _info(measure).additive
 
 
+@pytest.mark.parametrize(
+    ("name", "measure"),
+    [
+        ("Thu nhập bình quân đầu người", "triệu đồng"),  # the "/người/năm" lost in a PDF
+        ("Năng suất lúa bình quân", "tấn"),
+        ("Giá trị sản xuất trung bình trên 1 ha", "triệu đồng"),
+        ("Tốc độ tăng trưởng kinh tế", "lần"),
+    ],
+)
+def test_a_mean_by_its_name_does_not_add_up_whatever_its_unit(name: str, measure: str) -> None:
+    info = TargetInfo("1", "(1)", name, Decimal(60), measure, Qualifier.EXACT)
+    assert not info.additive
+
+
 def test_suspicious_values() -> None:
     assert suspicious(Decimal(-1), _info("cây")) == "số liệu âm"
     assert suspicious(Decimal(101), _info("%")) == "tỷ lệ lớn hơn 100%"

@@ -113,7 +113,8 @@ def test_header_is_bold() -> None:
 def test_missing_units_are_listed_under_the_table() -> None:
     summary = _open(build_workbook(make_table()))[SHEET_SUMMARY]
     texts = [c.value for c in summary["A"] if isinstance(c.value, str)]
-    assert f"Đơn vị chưa báo cáo (1): {UNITS[2]}" in texts
+    # Each unit owes trees, money and pigs (they add up); the third sent nothing at all.
+    assert f"Đơn vị chưa báo cáo đủ (3/3): Thôn 1, Thôn 2, {UNITS[2]} (chưa gửi số nào)." in texts
     assert any(t.startswith("Cách tính:") for t in texts)
 
 

@@ -19,7 +19,7 @@ from bot.exports.text import (
     render_unit_progress,
     split_messages,
 )
-from tests.exports import BUDGET, GENERATED, INSURANCE, PIGS, TREES, UNITS, make_table
+from tests.exports import BUDGET, GENERATED, INSURANCE, PIGS, TREES, UNITS, _figure, make_table
 
 PERIOD = "6 tháng đầu năm 2025"
 
@@ -61,7 +61,7 @@ def test_summary_lines_exactly() -> None:
     assert message.splitlines() == [
         "<b>Tổng hợp tiến độ — 6 tháng đầu năm 2025</b>",
         "Kế hoạch 21/KH-UBND · cập nhật 03/07/2025 14:05",
-        "Đơn vị đã báo cáo: 2/3",
+        "Đơn vị đã báo cáo đủ số liệu: 0/3",
         "",
         "• Trồng mới cây phân tán: tổng 30.500 / 58.000 cây (52,6%) ▓▓▓▓▓░░░░░"
         " — 2/3 đơn vị đã báo cáo, chưa đủ số liệu",
@@ -80,17 +80,27 @@ def test_summary_lines_exactly() -> None:
         "báo cáo số chung bằng <code>/sochung tên đơn vị</code> (ví dụ Văn phòng UBND), rồi "
         "đơn vị đó báo cáo tỷ lệ của cả xã.",
         "",
-        "<b>Chưa báo cáo (1/3 đơn vị):</b> Tổ dân phố &lt;Bắc&gt; &amp; Nam",
+        # Each unit owes trees, money and pigs (they add up), the rate is the commune's.
+        "Đơn vị chưa báo cáo đủ (3/3): Thôn 1, Thôn 2, Tổ dân phố &lt;Bắc&gt; &amp; Nam "
+        "(chưa gửi số nào).",
     ]
 
 
 def test_summary_when_everyone_reported_and_when_nobody_did() -> None:
-    everyone = render_summary(make_table(units=("Thôn 1", "Thôn 2")))[0]
-    assert everyone.endswith("Tất cả đơn vị đã báo cáo.")
+    owed = (TREES, BUDGET, PIGS)  # the rate and the qualitative target are the commune's
+    complete = [
+        _figure(unit, target, "10", hour)
+        for hour, (unit, target) in enumerate(
+            ((u, t) for u in ("Thôn 1", "Thôn 2") for t in owed), start=1
+        )
+    ]
+    everyone = render_summary(make_table(complete, units=("Thôn 1", "Thôn 2")))[0]
+    assert "Đơn vị đã báo cáo đủ số liệu: 2/2" in everyone
+    assert everyone.endswith("Tất cả đơn vị đã báo cáo đủ số liệu.")
     nobody = render_summary(make_table([]))[0]
-    assert "Đơn vị đã báo cáo: 0/3" in nobody
+    assert "Đơn vị đã báo cáo đủ số liệu: 0/3" in nobody
     assert "• Trồng mới cây phân tán: chưa có đơn vị báo cáo (chỉ tiêu 58.000 cây)" in nobody
-    assert "Chưa báo cáo (3/3 đơn vị):</b> Thôn 1, Thôn 2, Tổ dân phố" in nobody
+    assert "chưa báo cáo đủ (3/3): Thôn 1 (chưa gửi số nào), Thôn 2 (chưa gửi số nào)" in nobody
 
 
 def test_a_rate_reported_by_one_unit_is_not_the_commune_figure() -> None:
@@ -139,7 +149,7 @@ def test_summary_of_a_large_plan_is_split_under_the_limit() -> None:
     text = "\n".join(messages)
     for i in (0, 41, 79):
         assert f"&amp; môi trường {i}: chưa có đơn vị báo cáo" in text
-    assert messages[-1].endswith("Thôn 38, Thôn 39")
+    assert messages[-1].endswith("Thôn 39 (chưa gửi số nào).")
     assert any(RULES_NOTE[:40] in m for m in messages)
     assert not any(m.startswith("\n") or m == "" for m in messages)
 

@@ -229,10 +229,11 @@ def test_signature_block_stays_with_the_last_paragraph() -> None:
 
 def test_missing_units_rules_and_summary_sentence() -> None:
     texts = _texts(_draft())
-    assert f"Đơn vị chưa báo cáo (1): {UNITS[2]}." in texts
+    # Each unit owes trees, money and pigs (they add up); the third sent nothing at all.
+    assert f"Đơn vị chưa báo cáo đủ (3/3): Thôn 1, Thôn 2, {UNITS[2]} (chưa gửi số nào)." in texts
     summary = next(t for t in texts if t.startswith("Theo số liệu"))
     assert "đến 03/07/2025 14:05" in summary
-    assert "có 2/3 đơn vị đã báo cáo; 0/5 chỉ tiêu đạt kế hoạch" in summary
+    assert "có 0/3 đơn vị đã báo cáo đủ số liệu; 0/5 chỉ tiêu đạt kế hoạch" in summary
     assert "4 chỉ tiêu chưa đủ số liệu để đánh giá" in summary
     assert any(t.startswith("Ghi chú: Cách tính:") for t in texts)
 

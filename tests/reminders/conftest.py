@@ -187,7 +187,7 @@ async def seed_commune(db: Database) -> Commune:
 
     * "Thôn An Bình": bound group GROUP_AN_BINH; only a withdrawn report → has not reported;
     * "Thôn Bắc": no group; members MEMBER_BAC_1 and MEMBER_BAC_LEFT (who left);
-    * "Tổ dân phố 3": reported target 10 for 2026-6thang;
+    * "Tổ dân phố 3": reported targets 10, 12a and 12b for 2026-6thang (all it owes);
     * "Phòng Văn hóa": its group blocked the bot → its member MEMBER_VAN_HOA instead;
     * "Thôn Cũ": deleted.
     """
@@ -276,6 +276,10 @@ async def seed_commune(db: Database) -> Commune:
             _report(units["Thôn An Bình"].id, rows["10"].id, plan.id, "2026-6thang", "b", now),
             # Another period does not count for 2026-6thang.
             _report(units["Thôn Bắc"].id, rows["10"].id, plan.id, "2025-nam", "c", now),
+            # Tổ dân phố 3 owes nothing more: each unit reports 10, 12a and 12b itself (the
+            # BHYT rate is the commune's one figure).
+            _report(units["Tổ dân phố 3"].id, rows["12a"].id, plan.id, "2026-6thang", "a2", now),
+            _report(units["Tổ dân phố 3"].id, rows["12b"].id, plan.id, "2026-6thang", "a3", now),
         ]
         report_rows[1].withdrawn_at = now
         s.add_all(report_rows)

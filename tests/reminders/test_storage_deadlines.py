@@ -76,13 +76,15 @@ async def test_unit_statuses_use_live_reports_of_the_period(
     async with database.session() as s:
         statuses = {u.name: u for u in await store.unit_statuses(s, "2026-6thang")}
         assert await store.reported_count(s, "2026-6thang") == (1, 4)
-    # The deleted unit is gone; only Tổ dân phố 3 has a live report for the period.
+    # The deleted unit is gone; only Tổ dân phố 3 owes nothing more for the period.
     assert set(statuses) == {"Thôn An Bình", "Thôn Bắc", "Tổ dân phố 3", "Phòng Văn hóa"}
     assert [name for name, u in statuses.items() if u.reported] == ["Tổ dân phố 3"]
     # Reportable = numeric value, not retired, active plan: the compound line counts by
     # its sub-targets; the withdrawn report of An Bình does not count.
-    assert [t.key for t in statuses["Thôn An Bình"].missing] == ["10", "12a", "12b", "14"]
-    assert [t.key for t in statuses["Tổ dân phố 3"].missing] == ["12a", "12b", "14"]
+    # A unit owes the figures each unit reports itself; the BHYT rate (14) is the
+    # commune's one figure, so no unit is chased for it.
+    assert [t.key for t in statuses["Thôn An Bình"].missing] == ["10", "12a", "12b"]
+    assert statuses["Tổ dân phố 3"].missing == ()
     assert statuses["Thôn An Bình"].missing[1].parent_name == "Đàn gia súc"
 
 
