@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import knowledge
+from bot.callbacks import AnswerChoicePress, TargetsPagePress
 from bot.commands import Audience, Command
 from bot.core.answers import choice_buttons, render_answer
 from bot.core.matcher import Answer
@@ -53,8 +54,6 @@ COMMANDS = (
     ),
 )
 
-QA_PREFIX = "qa:"
-NONE_CHOICE = "none"
 SMALL_TALK_REPLY = (
     "Dạ. Anh/chị cần hỏi gì về kế hoạch (ví dụ «chỉ tiêu BHYT bao nhiêu?») hay báo cáo số "
     "liệu (ví dụ «Đã trồng được 12.500 cây phân tán») thì cứ nhắn ạ. Xem các lệnh: /help."
@@ -67,7 +66,6 @@ NONE_RECORDED = (
 NONE_NOT_RECORDED = (
     "Xin lỗi vì chưa hiểu đúng. Anh/chị thử hỏi bằng từ ngữ khác, hoặc xem /chitieu."
 )
-PAGE_PREFIX = "ct:"
 TARGETS_PER_PAGE = 12
 
 
@@ -124,14 +122,23 @@ async def _choice_markup(
         payload={"question": question, "plan_id": plan_id},
         now=scope.services.clock.now(),
     )
-    prefix = f"{QA_PREFIX}{plan_id}:"
     rows = [
-        [InlineKeyboardButton(label[:60], callback_data=f"{prefix}{hit_id}")]
+        [InlineKeyboardButton(label[:60], callback_data=press.encode())]
         for label, hit_id in choice_buttons(answer)
+        if (press := _choice_press(plan_id, hit_id)) is not None
     ]
-    none_data = f"{prefix}{NONE_CHOICE}:{pending_id}"
+    none_data = AnswerChoicePress.none_of_them(plan_id, pending_id).encode()
     rows.append([InlineKeyboardButton("Không phải", callback_data=none_data)])
     return InlineKeyboardMarkup(rows)
+
+
+def _choice_press(plan_id: int, hit_id: str) -> AnswerChoicePress | None:
+    """The button for *hit_id*; None for a hit whose id cannot ride in a button (a target
+    key too long for Telegram's 64 bytes), which the answer's text still lists."""
+    try:
+        return AnswerChoicePress.choice(plan_id, hit_id)
+    except ValueError:
+        return None
 
 
 async def _record_unanswered(update: Update, context: Context, question: str, plan_id: int) -> None:
@@ -148,38 +155,38 @@ async def _record_unanswered(update: Update, context: Context, question: str, pl
 async def choice_pressed(update: Update, context: Context) -> None:
     """A "Có phải anh/chị muốn hỏi…" button, or "Không phải"."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    press = AnswerChoicePress.decode(query.data)
+    assert press is not None, "the handler's pattern is the kind's"
     await acknowledge(query)
     await remove_buttons(query.message)
-    plan_id, _, choice = query.data.removeprefix(QA_PREFIX).partition(":")
     active = await require_active_plan(update, context)
     if active is None:
         return
-    if plan_id != str(active.plan_id):
+    if press.plan_id != active.plan_id:
         await reply(update, "Kế hoạch đang dùng đã thay đổi; anh/chị vui lòng hỏi lại.")
         return
-    if choice.startswith(NONE_CHOICE):
-        recorded = await _record_rejected(update, context, choice, active.plan_id)
+    if press.pending_id is not None:
+        recorded = await _record_rejected(update, context, press.pending_id, active.plan_id)
         await reply(update, NONE_RECORDED if recorded else NONE_NOT_RECORDED)
         return
-    answer = active.kb.resolve(choice)
+    answer = active.kb.resolve(press.hit_id)
     if answer is None:
         await reply(update, "Mục này không còn trong kế hoạch đang dùng. Hãy hỏi lại.")
         return
     await reply(update, render_answer(answer))
 
 
-async def _record_rejected(update: Update, context: Context, choice: str, plan_id: int) -> bool:
+async def _record_rejected(update: Update, context: Context, pending_id: int, plan_id: int) -> bool:
     """Record the question whose choices were all wrong; False when there is nothing to
-    record (pressed already, by someone else, or from buttons of an older version)."""
-    _, _, pending_text = choice.partition(":")
+    record (pressed already, by someone else)."""
     user = update.effective_user
-    if not pending_text.isdigit() or user is None:
+    if user is None:
         return False
     scope = scope_of(context)
     payload = await pending.take(
         scope.session,
-        int(pending_text),
+        pending_id,
         kind=NONE_KIND,
         user_telegram_id=user.id,
         now=scope.services.clock.now(),
@@ -201,9 +208,11 @@ async def chitieu(update: Update, context: Context) -> None:
 async def page_pressed(update: Update, context: Context) -> None:
     """Next/previous page of /chitieu."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    press = TargetsPagePress.decode(query.data)
+    assert press is not None, "the handler's pattern is the kind's"
     await acknowledge(query)
-    await _send_targets_page(update, context, int(query.data.removeprefix(PAGE_PREFIX)), edit=True)
+    await _send_targets_page(update, context, press.page, edit=True)
 
 
 async def _send_targets_page(update: Update, context: Context, page: int, *, edit: bool) -> None:
@@ -224,9 +233,13 @@ async def _send_targets_page(update: Update, context: Context, page: int, *, edi
         lines.extend(target_block(active.parsed, target))
     buttons = []
     if page > 0:
-        buttons.append(InlineKeyboardButton("◀ Trước", callback_data=f"{PAGE_PREFIX}{page - 1}"))
+        buttons.append(
+            InlineKeyboardButton("◀ Trước", callback_data=TargetsPagePress(page=page - 1).encode())
+        )
     if page < pages - 1:
-        buttons.append(InlineKeyboardButton("Sau ▶", callback_data=f"{PAGE_PREFIX}{page + 1}"))
+        buttons.append(
+            InlineKeyboardButton("Sau ▶", callback_data=TargetsPagePress(page=page + 1).encode())
+        )
     markup = InlineKeyboardMarkup([buttons]) if buttons else None
     text = "\n".join(lines)
     query = update.callback_query
@@ -303,6 +316,6 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         command("hoi", hoi),
         command("cauhoi", cauhoi),
         command("tuvung", tuvung),
-        CallbackQueryHandler(choice_pressed, pattern=rf"^{QA_PREFIX}"),
-        CallbackQueryHandler(page_pressed, pattern=rf"^{PAGE_PREFIX}\d+$"),
+        CallbackQueryHandler(choice_pressed, pattern=AnswerChoicePress.matches),
+        CallbackQueryHandler(page_pressed, pattern=TargetsPagePress.matches),
     ]
