@@ -331,6 +331,15 @@ class TargetChange(Pending):
         return self.stored()
 
 
+class UnansweredChoice(Pending):
+    """A /hoi answered with close matches: the question "Không phải" records, and the plan
+    it was asked of."""
+
+    KIND = "qa_none"
+    question: str
+    plan_id: int
+
+
 class RouteQuestion(Pending):
     """ "Report or question?": the message text asked about, and the message."""
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import knowledge
+from bot import questions as use
 from bot.callbacks import AnswerChoicePress, TargetsPagePress
 from bot.commands import Audience, Command
 from bot.core.answers import choice_buttons, render_answer
@@ -17,6 +17,7 @@ from bot.core.matcher import Answer
 from bot.core.questions import asks_about_deadline, is_small_talk
 from bot.core.text import fold
 from bot.plans import target_block
+from bot.questions import Asker, Synonym
 from bot.update_scope import scope_of
 from handlers.common import (
     Context,
@@ -30,8 +31,6 @@ from handlers.common import (
 )
 from handlers.deadlines import list_text
 from reminders import service
-from storage import pending, plans
-from storage.models import Synonym
 
 COMMANDS = (
     Command(
@@ -58,7 +57,6 @@ SMALL_TALK_REPLY = (
     "Dạ. Anh/chị cần hỏi gì về kế hoạch (ví dụ «chỉ tiêu BHYT bao nhiêu?») hay báo cáo số "
     "liệu (ví dụ «Đã trồng được 12.500 cây phân tán») thì cứ nhắn ạ. Xem các lệnh: /help."
 )
-NONE_KIND = "qa_none"  # pending choice: the question "Không phải" records
 NONE_RECORDED = (
     "Xin lỗi vì chưa hiểu đúng. Câu hỏi đã được ghi lại để cán bộ bổ sung. "
     "Anh/chị thử hỏi bằng từ ngữ khác, hoặc xem /chitieu."
@@ -113,14 +111,8 @@ async def _choice_markup(
     (after a switch of plan, "t:5" is another target); the question that "Không phải" records
     is kept in the database, so a restart or a later question does not lose it."""
     scope = scope_of(context)
-    user, chat = update.effective_user, update.effective_chat
-    pending_id = await pending.create(
-        scope.session,
-        kind=NONE_KIND,
-        chat_telegram_id=chat.id if chat else 0,
-        user_telegram_id=user.id if user else 0,
-        payload={"question": question, "plan_id": plan_id},
-        now=scope.services.clock.now(),
+    pending_id = await use.offer_choices(
+        scope.session, question, plan_id, _asker(update), now=scope.services.clock.now()
     )
     rows = [
         [InlineKeyboardButton(label[:60], callback_data=press.encode())]
@@ -141,15 +133,13 @@ def _choice_press(plan_id: int, hit_id: str) -> AnswerChoicePress | None:
         return None
 
 
-async def _record_unanswered(update: Update, context: Context, question: str, plan_id: int) -> None:
+def _asker(update: Update) -> Asker:
     user, chat = update.effective_user, update.effective_chat
-    await plans.record_unanswered(
-        scope_of(context).session,
-        question,
-        plan_id=plan_id,
-        asked_by=user.id if user else None,
-        chat_id=chat.id if chat else None,
-    )
+    return Asker(user_id=user.id if user else None, chat_id=chat.id if chat else None)
+
+
+async def _record_unanswered(update: Update, context: Context, question: str, plan_id: int) -> None:
+    await use.record_unanswered(scope_of(context).session, question, plan_id, _asker(update))
 
 
 async def choice_pressed(update: Update, context: Context) -> None:
@@ -167,7 +157,14 @@ async def choice_pressed(update: Update, context: Context) -> None:
         await reply(update, "Kế hoạch đang dùng đã thay đổi; anh/chị vui lòng hỏi lại.")
         return
     if press.pending_id is not None:
-        recorded = await _record_rejected(update, context, press.pending_id, active.plan_id)
+        scope = scope_of(context)
+        recorded = await use.reject_choices(
+            scope.session,
+            press.pending_id,
+            active.plan_id,
+            _asker(update),
+            now=scope.services.clock.now(),
+        )
         await reply(update, NONE_RECORDED if recorded else NONE_NOT_RECORDED)
         return
     answer = active.kb.resolve(press.hit_id)
@@ -175,26 +172,6 @@ async def choice_pressed(update: Update, context: Context) -> None:
         await reply(update, "Mục này không còn trong kế hoạch đang dùng. Hãy hỏi lại.")
         return
     await reply(update, render_answer(answer))
-
-
-async def _record_rejected(update: Update, context: Context, pending_id: int, plan_id: int) -> bool:
-    """Record the question whose choices were all wrong; False when there is nothing to
-    record (pressed already, by someone else)."""
-    user = update.effective_user
-    if user is None:
-        return False
-    scope = scope_of(context)
-    payload = await pending.take(
-        scope.session,
-        pending_id,
-        kind=NONE_KIND,
-        user_telegram_id=user.id,
-        now=scope.services.clock.now(),
-    )
-    if payload is None or payload.get("plan_id") != plan_id:
-        return False
-    await _record_unanswered(update, context, str(payload["question"]), plan_id)
-    return True
 
 
 async def chitieu(update: Update, context: Context) -> None:
@@ -253,7 +230,7 @@ async def cauhoi(update: Update, context: Context) -> None:
     """/cauhoi (admins): recent questions the bot could not answer, to improve synonyms."""
     if not await require_admin(update, context):
         return
-    rows = await plans.list_unanswered(scope_of(context).session, limit=20)
+    rows = await use.open_questions(scope_of(context).session, limit=20)
     if not rows:
         await reply(update, "Chưa có câu hỏi nào bot không trả lời được.")
         return
@@ -289,20 +266,20 @@ async def tuvung(update: Update, context: Context) -> None:
         if not phrase.strip() or not expansion.strip():
             await reply(update, TUVUNG_USAGE)
             return
-        await plans.add_synonym(session, phrase.strip(), expansion.strip(), user_id)
+        await use.teach_synonym(session, phrase.strip(), expansion.strip(), user_id)
         text = f"Đã thêm: «{html.escape(phrase.strip())}» = «{html.escape(expansion.strip())}»."
     elif action == "xoa" and rest:
-        removed = await plans.remove_synonym(session, rest)
+        removed = await use.forget_synonym(session, rest)
         text = "Đã xóa." if removed else f"Không có từ «{html.escape(rest)}»."
     elif not action:
-        text = _synonyms_text(await plans.list_synonyms(session))
+        text = _synonyms_text(await use.synonyms(session))
     else:
         text = TUVUNG_USAGE
     knowledge.invalidate(scope.services)
     await reply(update, text)
 
 
-def _synonyms_text(rows: Sequence[Synonym]) -> str:
+def _synonyms_text(rows: list[Synonym]) -> str:
     if not rows:
         return "Chưa có từ nào do quản trị viên thêm (bot đã có sẵn các từ viết tắt thông dụng)."
     lines = ["<b>Từ đồng nghĩa do quản trị viên thêm</b>"]
