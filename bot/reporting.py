@@ -883,6 +883,32 @@ async def correct(
     return outcome, changed
 
 
+class ReportingUnit(Protocol):
+    """What the handlers see of the unit a message reports for."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+async def unit_names(session: AsyncSession) -> list[str]:
+    """The names of the live units, in natural order (to list for an admin)."""
+    return [unit.name for unit in await units.list_units(session)]
+
+
+async def find_unit(session: AsyncSession, name: str) -> Unit | None:
+    """The unit *name* refers to without doubt, else None."""
+    return await units.find_unit(session, name)
+
+
+async def commune_reporter_names(session: AsyncSession) -> list[str]:
+    """The names of the units whose figures are the commune's own (/sochung), in order."""
+    ids = await reports.commune_reporter_ids(session)
+    return [unit.name for unit in await units.list_units(session) if unit.id in ids]
+
+
 async def progress_table(
     services: Services,
     active: ActivePlan,

@@ -17,7 +17,7 @@ from bot.core.report_parser import parse_report
 from bot.core.text import shorten
 from bot.errors import UserFacingError
 from bot.exports.text import render_confirmation
-from bot.reporting import Outcome, Saved, Sender, target_info
+from bot.reporting import Outcome, ReportingUnit, Saved, Sender, target_info
 from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
@@ -29,7 +29,6 @@ from handlers.common import (
     require_active_plan,
     sender_is_admin,
 )
-from storage.models import Unit
 
 COMMANDS = (
     Command(
@@ -133,7 +132,9 @@ async def report_text(
     await _send_outcome(update, outcome)
 
 
-async def _unit_and_text(update: Update, context: Context, text: str) -> tuple[Unit | None, str]:
+async def _unit_and_text(
+    update: Update, context: Context, text: str
+) -> tuple[ReportingUnit | None, str]:
     """The unit the message reports for, and the text left once a unit's name is read."""
     user = update.effective_user
     assert user is not None
@@ -150,7 +151,7 @@ async def _unit_and_text(update: Update, context: Context, text: str) -> tuple[U
 async def _sender(
     update: Update,
     scope: UpdateScope,
-    unit: Unit,
+    unit: ReportingUnit,
     text: str,
     *,
     edited: bool,
