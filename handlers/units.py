@@ -11,7 +11,6 @@ import html
 import logging
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -19,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import callbacks
+from bot import audit, callbacks
 from bot.callbacks import UnitDeletePress, UnitDeletion
 from bot.commands import Audience, Command
 from bot.core.text import fold
@@ -110,13 +109,8 @@ SUBCOMMANDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Who did something, where: what the audit log records."""
-
-    actor: int | None
-    chat: int | None
-    message_id: int | None
+class Origin(audit.Origin):
+    """Who did something, where: what the audit log records, read from an update."""
 
     @classmethod
     def of(cls, update: Update) -> Origin:
@@ -126,17 +120,6 @@ class Origin:
             actor=user.id if user else None,
             chat=chat.id if chat else None,
             message_id=message.message_id if message else None,
-        )
-
-    async def audit(self, session: AsyncSession, action: str, **detail: Any) -> None:
-        """Append the audit entry for *action* in the caller's transaction."""
-        await users.audit(
-            session,
-            action,
-            actor=self.actor,
-            chat=self.chat,
-            message_id=self.message_id,
-            **detail,
         )
 
 
