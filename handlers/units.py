@@ -19,12 +19,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import audit, callbacks
+from bot import units as use
 from bot.callbacks import UnitDeletePress, UnitDeletion
 from bot.commands import Audience, Command
 from bot.core.text import fold
 from bot.errors import UserFacingError
 from bot.exports.text import split_messages
 from bot.services import Services
+from bot.units import Invite
 from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
@@ -36,8 +38,7 @@ from handlers.common import (
     require_admin,
     sender_is_admin,
 )
-from storage import units, users
-from storage.models import InviteCode, Unit
+from storage import units
 
 logger = logging.getLogger(__name__)
 
@@ -260,20 +261,8 @@ async def _add(update: Update, scope: UpdateScope, rest: str) -> None:
     if not names:
         await reply(update, "Hãy gõ tên đơn vị, ví dụ <code>/donvi them Thôn 1</code>.")
         return
-    origin = Origin.of(update)
-    created: list[Unit] = []
-    refused: list[str] = []
-    session = scope.session
-    for name in names:
-        try:
-            unit = await units.create_unit(
-                session, name, created_by=origin.actor, now=services.clock.now()
-            )
-        except UserFacingError as error:  # raised before anything is written
-            refused.append(esc(error.message_vi))
-            continue
-        created.append(unit)
-        await origin.audit(session, "unit.create", unit_id=unit.id, name=unit.name)
+    made = await use.create_units(scope.session, names, Origin.of(update), now=services.clock.now())
+    created, refused = made.units, [esc(reason) for reason in made.refused]
     lines: list[str] = []
     if len(created) == 1:
         unit = created[0]
@@ -372,24 +361,18 @@ async def delete_pressed(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     asked = await answered(update, context, UnitDeletion, press.pending_id)
-    unit = await session.get(Unit, asked.unit_id) if asked else None
+    outcome = None
+    if asked is not None and press.yes:
+        outcome = await use.delete_unit(
+            session, asked.unit_id, Origin.of(update), now=services.clock.now()
+        )
     if asked is None:
         text = "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
     elif not press.yes:
         text = "Đã hủy; đơn vị giữ nguyên."
-    elif unit is None or unit.deleted_at is not None:
+    elif outcome is None:
         text = "Đơn vị này đã được xóa trước đó; không thay đổi gì."
     else:
-        outcome = await units.delete_unit(session, unit, now=services.clock.now())
-        await Origin.of(update).audit(
-            session,
-            "unit.delete",
-            unit_id=outcome.unit.id,
-            name=outcome.unit.name,
-            members_released=outcome.members_released,
-            chats_unbound=outcome.chats_unbound,
-            codes_revoked=outcome.codes_revoked,
-        )
         text = (
             f"Đã xóa đơn vị <b>{esc(outcome.unit.name)}</b>: {outcome.members_released} "
             f"thành viên rời đơn vị, gỡ {outcome.chats_unbound} nhóm chat, hủy "
@@ -439,20 +422,11 @@ async def _new_code(session: AsyncSession, services: Services, origin: Origin, r
     if days_text is not None and not days_text.isdigit():
         return "Số ngày hiệu lực phải là một số nguyên, ví dụ 30."
     days = int(days_text) if days_text else units.DEFAULT_CODE_DAYS
-    invite = await units.create_invite_code(
-        session, match.unit, created_by=origin.actor, now=services.clock.now(), days=days
-    )
-    await origin.audit(
-        session,
-        "invite.create",
-        unit_id=match.unit.id,
-        code=invite.code,
-        expires_at=invite.expires_at.isoformat(),
-    )
+    invite = await use.new_invite(session, match.unit, origin, now=services.clock.now(), days=days)
     return _code_text(match.unit.name, invite, days, services.settings.tz)
 
 
-def _code_text(unit_name: str, invite: InviteCode, days: int, tz: tzinfo) -> str:
+def _code_text(unit_name: str, invite: Invite, days: int, tz: tzinfo) -> str:
     return (
         f"Mã tham gia của <b>{esc(unit_name)}</b>: <code>{invite.code}</code>\n"
         f"Hiệu lực {days} ngày, đến {day_text(invite.expires_at, tz)}.\n\n"
@@ -707,9 +681,7 @@ async def chat_migrated(update: Update, context: Context) -> None:
     new_id = message.migrate_to_chat_id or chat.id
     if old_id is None or old_id == new_id:
         return
-    session = scope_of(context).session
-    await users.move_chat(session, old_id, new_id)
-    await users.audit(session, "chat.migrate", chat=old_id, new_chat=new_id)
+    await use.migrate_chat(scope_of(context).session, old_id, new_id)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
