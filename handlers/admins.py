@@ -7,6 +7,7 @@ by @username (people the bot has seen) or by replying to one of their messages.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -28,10 +29,10 @@ from handlers.common import (
     answered,
     command,
     command_args,
+    origin_of,
     reply,
     require_admin,
 )
-from handlers.units import Origin, esc
 
 COMMANDS = (
     Command(
@@ -54,6 +55,11 @@ USAGE = (
 PROMOTE_WORDS = {"them", "cap", "add"}
 DEMOTE_WORDS = {"bo", "go", "xoa", "remove"}
 _TELEGRAM_ID = re.compile(r"-?\d{1,20}")
+
+
+def esc(text: str) -> str:
+    """A user-supplied text made safe for an HTML reply."""
+    return html.escape(text, quote=False)
 
 
 def person(someone: Person) -> str:
@@ -140,7 +146,7 @@ async def _promote_text(session: AsyncSession, update: Update, rest: str) -> str
     telegram_id, problem = await _target(update, session, rest)
     if telegram_id is None:
         return problem
-    promotion, someone = await use.promote(session, telegram_id, Origin.of(update))
+    promotion, someone = await use.promote(session, telegram_id, origin_of(update))
     if promotion is Promotion.UNKNOWN:
         return (
             f"Bot chưa biết người dùng <code>{telegram_id}</code>. Hãy nhờ người đó nhắn "
@@ -247,7 +253,7 @@ async def _demote_now(
 ) -> str:
     """Take the role back, checking again: things may have changed since the question."""
     demoted, someone = await use.demote(
-        session, telegram_id, Origin.of(update), configured=services.settings.admin_ids
+        session, telegram_id, origin_of(update), configured=services.settings.admin_ids
     )
     described = person(someone)
     if not demoted:

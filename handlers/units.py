@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import audit, callbacks
+from bot import callbacks
 from bot import units as use
+from bot.audit import Origin
 from bot.callbacks import UnitDeletePress, UnitDeletion
 from bot.commands import Audience, Command
 from bot.core.text import fold
@@ -34,6 +35,7 @@ from handlers.common import (
     answered,
     command,
     command_args,
+    origin_of,
     reply,
     require_admin,
     sender_is_admin,
@@ -107,20 +109,6 @@ SUBCOMMANDS = {
     "danhsach": "list",
     "danh sach": "list",
 }
-
-
-class Origin(audit.Origin):
-    """Who did something, where: what the audit log records, read from an update."""
-
-    @classmethod
-    def of(cls, update: Update) -> Origin:
-        """The sender, chat and message of *update*."""
-        user, chat, message = update.effective_user, update.effective_chat, update.effective_message
-        return cls(
-            actor=user.id if user else None,
-            chat=chat.id if chat else None,
-            message_id=message.message_id if message else None,
-        )
 
 
 def esc(text: str) -> str:
@@ -257,7 +245,7 @@ async def _add(update: Update, scope: UpdateScope, rest: str) -> None:
     if not names:
         await reply(update, "Hãy gõ tên đơn vị, ví dụ <code>/donvi them Thôn 1</code>.")
         return
-    made = await use.create_units(scope.session, names, Origin.of(update), now=services.clock.now())
+    made = await use.create_units(scope.session, names, origin_of(update), now=services.clock.now())
     created, refused = made.units, [esc(reason) for reason in made.refused]
     lines: list[str] = []
     if len(created) == 1:
@@ -290,7 +278,7 @@ async def _rename(update: Update, scope: UpdateScope, rest: str) -> None:
     elif use.clean_name(new_name) == match.unit.name:
         text = f"Đơn vị đã có tên <b>{esc(match.unit.name)}</b>; không thay đổi gì."
     else:
-        old = await use.rename(session, match.unit, new_name, Origin.of(update))
+        old = await use.rename(session, match.unit, new_name, origin_of(update))
         new = match.unit.name
         text = f"Đã đổi tên đơn vị <b>{esc(old)}</b> thành <b>{esc(new)}</b>."
     await reply(update, text)
@@ -356,7 +344,7 @@ async def delete_pressed(update: Update, context: Context) -> None:
     outcome = None
     if asked is not None and press.yes:
         outcome = await use.delete_unit(
-            session, asked.unit_id, Origin.of(update), now=services.clock.now()
+            session, asked.unit_id, origin_of(update), now=services.clock.now()
         )
     if asked is None:
         text = "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
@@ -403,7 +391,7 @@ async def _code(update: Update, scope: UpdateScope, rest: str) -> None:
         await reply(update, "Hãy gõ tên đơn vị, ví dụ <code>/donvi ma Thôn 1</code>.")
         return
     session = scope.session
-    text = await _new_code(session, services, Origin.of(update), rest)
+    text = await _new_code(session, services, origin_of(update), rest)
     await reply(update, text)
 
 
@@ -436,7 +424,7 @@ async def _revoke(update: Update, scope: UpdateScope, rest: str) -> None:
     if not typed:
         await reply(update, "Hãy gõ mã cần hủy, ví dụ <code>/donvi huyma K7M2QXP</code>.")
         return
-    origin = Origin.of(update)
+    origin = origin_of(update)
     session = scope.session
     outcome = await use.revoke(session, typed, origin, now=services.clock.now())
     if outcome is None:
@@ -517,7 +505,7 @@ async def _remember_failure(
 
 async def _join(update: Update, scope: UpdateScope, code: str) -> None:
     services = scope.services
-    origin = Origin.of(update)
+    origin = origin_of(update)
     assert origin.actor is not None
     session = scope.session
     now = services.clock.now()
@@ -560,7 +548,7 @@ async def _bind_text(
         session,
         code,
         GroupChat(chat.id, chat.type, chat.title),
-        Origin.of(update),
+        origin_of(update),
         admin=admin,
         now=services.clock.now(),
     )
@@ -590,7 +578,7 @@ async def roi(update: Update, context: Context) -> None:
     if chat.type in use.GROUP_CHAT_TYPES:
         await _unbind_group(update, context)
         return
-    origin = Origin.of(update)
+    origin = origin_of(update)
     session = scope.session
     left = await use.leave(session, update.effective_user.id, origin, now=services.clock.now())
     if left is None:
@@ -614,7 +602,7 @@ async def _unbind_group(update: Update, context: Context) -> None:
             "hãy nhắn /roi riêng cho bot.",
         )
         return
-    origin = Origin.of(update)
+    origin = origin_of(update)
     session = scope_of(context).session
     previous = await use.unbind(session, chat.id, origin)
     if previous is None:
