@@ -13,9 +13,9 @@ A question asked with buttons is kept in the database (a restart loses nothing) 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import pending
@@ -38,7 +38,11 @@ class Press(BaseModel):
             if ":" in text:
                 raise ValueError(f"a ':' in a field of {type(self).__name__}: {text!r}")
             parts.append(text)
-        data = self.PREFIX + ":".join(parts)
+        return self._fitting(self.PREFIX + ":".join(parts))
+
+    @staticmethod
+    def _fitting(data: str) -> str:
+        """*data*, refused when over Telegram's limit."""
         if len(data.encode()) > CALLBACK_DATA_LIMIT:
             raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {data!r}")
         return data
@@ -129,6 +133,101 @@ class RoutePress(Press):
     route: Literal["r", "q"]
 
 
+class AnswerChoicePress(Press):
+    """A close match under a /hoi answer ("t:5": target 5, "p:37": passage 37) or
+    "Không phải" (*hit* ``none``, *ref* the pending question it records), for plan *plan_id*
+    (after a switch of plan "t:5" is another target)."""
+
+    PREFIX = "qa:"
+    plan_id: int = Field(ge=0)
+    hit: Literal["t", "p", "none"]
+    ref: str = Field(min_length=1, max_length=36)
+
+    @model_validator(mode="after")
+    def _none_names_a_question(self) -> Self:
+        if self.hit == "none" and not (self.ref.isascii() and self.ref.isdigit()):
+            raise ValueError("'none' carries the id of the question it records")
+        return self
+
+    @classmethod
+    def choice(cls, plan_id: int, hit_id: str) -> Self:
+        """The button for the matcher's hit *hit_id* ("t:5")."""
+        hit, _, ref = hit_id.partition(":")
+        return cls.model_validate({"plan_id": plan_id, "hit": hit, "ref": ref})
+
+    @classmethod
+    def none_of_them(cls, plan_id: int, pending_id: int) -> Self:
+        """ "Không phải": none of the matches, the question kept as *pending_id*."""
+        return cls(plan_id=plan_id, hit="none", ref=str(pending_id))
+
+    @property
+    def hit_id(self) -> str:
+        """The matcher's id of the chosen hit ("t:5")."""
+        return f"{self.hit}:{self.ref}"
+
+    @property
+    def pending_id(self) -> int | None:
+        """The question "Không phải" records; None for a match."""
+        return int(self.ref) if self.hit == "none" else None
+
+
+class TargetsPagePress(Press):
+    """ "◀ Trước" / "Sau ▶" under /chitieu: the page (from 0) to show."""
+
+    PREFIX = "ct:"
+    page: int = Field(ge=0)
+
+
+class ReportChoicePress(Press):
+    """A button under a report question: a target or a reading by its index, "ok" (save
+    anyway), "add"/"total" (adds to the total or is the new total), "x" (skip)."""
+
+    PREFIX = "rp:"
+    pending_id: int = Field(ge=0)
+    choice: Literal["x", "ok", "add", "total"] | Annotated[int, Field(ge=0, le=99)]
+
+
+class UndoPress(Press):
+    """ "Hoàn tác" under a confirmation: the reports *first* to *last* it saved, written
+    ``rpu:12`` or ``rpu:12-14`` (the form buttons already sent carry)."""
+
+    PREFIX = "rpu:"
+    first: int = Field(ge=0)
+    last: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Self:
+        if self.last < self.first:
+            raise ValueError("the last report comes after the first")
+        return self
+
+    @property
+    def report_ids(self) -> range:
+        """The ids of the reports to withdraw."""
+        return range(self.first, self.last + 1)
+
+    def encode(self) -> str:
+        span = str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+        return self._fitting(self.PREFIX + span)
+
+    @classmethod
+    def decode(cls, data: object) -> Self | None:
+        if not isinstance(data, str) or not data.startswith(cls.PREFIX):
+            return None
+        first, _, last = data.removeprefix(cls.PREFIX).partition("-")
+        try:
+            press = cls.model_validate({"first": first, "last": last or first})
+        except ValidationError:
+            return None
+        return press if press.encode() == data else None
+
+
+class ReportStartPress(Press):
+    """ "Báo cáo ngay" under a reminder: how to send figures."""
+
+    PREFIX = "rep:start"
+
+
 PRESSES: tuple[type[Press], ...] = (
     UnitDeletePress,
     AdminDemotePress,
@@ -139,6 +238,11 @@ PRESSES: tuple[type[Press], ...] = (
     PlanCandidatePress,
     PlanDeadlinePress,
     RoutePress,
+    AnswerChoicePress,
+    TargetsPagePress,
+    ReportChoicePress,
+    UndoPress,
+    ReportStartPress,
 )
 
 
@@ -225,6 +329,15 @@ class TargetChange(Pending):
     def details(self) -> dict[str, Any]:
         """Everything kept, as the targets use case reads it."""
         return self.stored()
+
+
+class UnansweredChoice(Pending):
+    """A /hoi answered with close matches: the question "Không phải" records, and the plan
+    it was asked of."""
+
+    KIND = "qa_none"
+    question: str
+    plan_id: int
 
 
 class RouteQuestion(Pending):

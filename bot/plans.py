@@ -659,3 +659,64 @@ def plans_list_text(all_plans: Sequence[Plan], active_id: int | None) -> str:
         if facts:
             lines.append("  " + " · ".join(facts))
     return _fit(lines[0], lines[1:])
+
+
+# ---------------------------------------------------------------- choosing the plan in use
+
+
+@dataclass(frozen=True)
+class PlanList:
+    """The stored plans, oldest first, and the one in use (None when none is)."""
+
+    plans: list[Plan]
+    active: Plan | None
+
+    @property
+    def choosable(self) -> list[Plan]:
+        """The plans that may be put in use (a report is not a plan)."""
+        return [p for p in self.plans if p.kind != "bao_cao"]
+
+
+async def plan_list(session: AsyncSession) -> PlanList:
+    """Every stored plan and the one in use, for /kehoach and its choice."""
+    return PlanList(await plans.list_plans(session), await plans.active_plan(session))
+
+
+async def find_plan(session: AsyncSession, which: str) -> Plan | None:
+    """The plan an admin means by *which* (its number in the bot, its reference, its name)."""
+    return await plans.find_plan(session, which) if which else None
+
+
+async def offered_plan(session: AsyncSession, plan_id: int) -> Plan | None:
+    """The plan an import summary's button was about, if it is still stored."""
+    return await plans.get_plan(session, plan_id)
+
+
+@dataclass(frozen=True)
+class SwitchPreview:
+    """What switching to another plan changes: the plan in use now, and how many figures
+    were reported against it (kept, but no longer added to)."""
+
+    current: Plan | None
+    reported: int
+
+
+async def switch_preview(session: AsyncSession) -> SwitchPreview:
+    """What /kehoach chon tells before asking."""
+    current = await plans.active_plan(session)
+    reported = await plans.plan_report_count(session, current.id) if current else 0
+    return SwitchPreview(current, reported)
+
+
+async def switch_plan(
+    session: AsyncSession, plan_id: int, from_plan: int | None, *, actor: int
+) -> Plan | None:
+    """Put plan *plan_id* in use (audited) if the plan in use is still *from_plan*, as when
+    the admin was asked; None, changing nothing, when it is not (or the plan is gone)."""
+    plan = await plans.get_plan(session, plan_id)
+    current = await plans.active_plan(session)
+    if plan is None or (current.id if current else None) != from_plan:
+        return None
+    await plans.activate_plan(session, plan.id)
+    await users.audit(session, "plan.activate", actor=actor, plan_id=plan.id)
+    return plan

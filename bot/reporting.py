@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import knowledge
+from bot.callbacks import ReportChoicePress
 from bot.core.measures import Measure, convert, lookup_measure
 from bot.core.numbers import bounded_figure, format_number
 from bot.core.periods import Period, parse_period_key, period_of
@@ -382,7 +383,6 @@ class Outcome:
     other_year: int | None = None  # the message names a year the current period is not in
 
 
-CALLBACK_PREFIX = "rp:"
 PENDING_KIND = "report"
 MAX_OPTION_LABEL = 60
 
@@ -636,13 +636,12 @@ def _question(
     decision: PickTarget | PickNumber | ConfirmValue | PickMode,
     active: ActivePlan,
 ) -> Question:
-    prefix = f"{CALLBACK_PREFIX}{pending_id}:"
-    cancel = ("Bỏ qua", f"{prefix}x")
+    cancel = ("Bỏ qua", _choice_data(pending_id, "x"))
     if isinstance(decision, PickMode):
         return _mode_question(pending_id, decision, active, cancel)
     if isinstance(decision, PickTarget):
         options = tuple(
-            (shorten(target_label(t, active.parsed), MAX_OPTION_LABEL), f"{prefix}{i}")
+            (shorten(target_label(t, active.parsed), MAX_OPTION_LABEL), _choice_data(pending_id, i))
             for i, t in enumerate(decision.candidates)
         )
         claim = decision.claim
@@ -655,7 +654,7 @@ def _question(
     if isinstance(decision, PickNumber):
         unit = decision.claim.measure.name if decision.claim.measure else None
         options = tuple(
-            (amount_text(r, unit, max_decimals=3), f"{prefix}{i}")
+            (amount_text(r, unit, max_decimals=3), _choice_data(pending_id, i))
             for i, r in enumerate(decision.claim.readings)
         )
         text = (
@@ -669,13 +668,12 @@ def _question(
         "có vẻ chưa đúng "
         f"({decision.reason}). Anh/chị có chắc muốn ghi không?"
     )
-    return Question(pending_id, text, (("Vẫn ghi", f"{prefix}ok"), cancel))
+    return Question(pending_id, text, (("Vẫn ghi", _choice_data(pending_id, "ok")), cancel))
 
 
 def _mode_question(
     pending_id: int, decision: PickMode, active: ActivePlan, cancel: tuple[str, str]
 ) -> Question:
-    prefix = f"{CALLBACK_PREFIX}{pending_id}:"
     measure = decision.target.measure
     figure, so_far = amount_text(decision.value, measure), amount_text(decision.so_far, measure)
     added = amount_text(decision.so_far + decision.value, measure)
@@ -688,11 +686,16 @@ def _mode_question(
         pending_id,
         text,
         (
-            (f"Cộng thêm → {added}", f"{prefix}add"),
-            (f"Lũy kế mới: {figure}", f"{prefix}total"),
+            (f"Cộng thêm → {added}", _choice_data(pending_id, "add")),
+            (f"Lũy kế mới: {figure}", _choice_data(pending_id, "total")),
             cancel,
         ),
     )
+
+
+def _choice_data(pending_id: int, choice: int | str) -> str:
+    """The callback data of one option of question *pending_id*."""
+    return ReportChoicePress.model_validate({"pending_id": pending_id, "choice": choice}).encode()
 
 
 def target_label(target: Target, plan: ParsedPlan) -> str:
@@ -894,6 +897,32 @@ async def correct(
         new=new_ids,
     )
     return outcome, changed
+
+
+class ReportingUnit(Protocol):
+    """What the handlers see of the unit a message reports for."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+async def unit_names(session: AsyncSession) -> list[str]:
+    """The names of the live units, in natural order (to list for an admin)."""
+    return [unit.name for unit in await units.list_units(session)]
+
+
+async def find_unit(session: AsyncSession, name: str) -> Unit | None:
+    """The unit *name* refers to without doubt, else None."""
+    return await units.find_unit(session, name)
+
+
+async def commune_reporter_names(session: AsyncSession) -> list[str]:
+    """The names of the units whose figures are the commune's own (/sochung), in order."""
+    ids = await reports.commune_reporter_ids(session)
+    return [unit.name for unit in await units.list_units(session) if unit.id in ids]
 
 
 async def progress_table(

@@ -29,6 +29,7 @@ from bot.core.progress import TargetInfo
 from bot.core.text import collapse_spaces, fold
 from bot.errors import InvalidInput, NotFound
 from bot.exports.targets_sheet import COL_KEY, SheetProblem, SheetRow
+from bot.knowledge import citation_label
 from storage import plans, users
 from storage.models import PlanTarget
 from storage.types import utcnow
@@ -825,6 +826,20 @@ async def _apply_sheet(
         await _finish(session, change, plan.plan_id, actor)
     for target in outcome.added:
         await _insert(session, plan, target, actor)
+
+
+@dataclass(frozen=True)
+class PlanInUse:
+    """The plan /chitieu changes: its id and how answers name it."""
+
+    id: int
+    label: str  # "Kế hoạch 21/KH-UBND"
+
+
+async def plan_in_use(session: AsyncSession) -> PlanInUse | None:
+    """The active plan, None when no plan is in use."""
+    plan = await plans.active_plan(session)
+    return None if plan is None else PlanInUse(plan.id, citation_label(plan))
 
 
 async def live_targets(session: AsyncSession, plan_id: int) -> list[Target]:

@@ -7,15 +7,17 @@ by @username (people the bot has seen) or by replying to one of their messages.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot import admins as use
 from bot import callbacks
+from bot.admins import Demotion, Person, Promotion
 from bot.callbacks import AdminDemotePress, AdminDemotion
 from bot.commands import Audience, Command
 from bot.core.text import fold
@@ -27,12 +29,10 @@ from handlers.common import (
     answered,
     command,
     command_args,
+    origin_of,
     reply,
     require_admin,
 )
-from handlers.units import Origin, esc
-from storage import users
-from storage.models import Role, User
 
 COMMANDS = (
     Command(
@@ -57,19 +57,18 @@ DEMOTE_WORDS = {"bo", "go", "xoa", "remove"}
 _TELEGRAM_ID = re.compile(r"-?\d{1,20}")
 
 
-def person(user: User | None, telegram_id: int) -> str:
+def esc(text: str) -> str:
+    """A user-supplied text made safe for an HTML reply."""
+    return html.escape(text, quote=False)
+
+
+def person(someone: Person) -> str:
     """ "<b>Nguyễn Văn An</b> (@an, <code>123</code>)" — or just the id when unknown."""
-    if user is None or not user.full_name:
+    telegram_id = someone.telegram_id
+    if not someone.full_name:
         return f"<code>{telegram_id}</code> (chưa nhắn tin cho bot)"
-    handle = f"@{esc(user.username)}, " if user.username else ""
-    return f"<b>{esc(user.full_name)}</b> ({handle}<code>{telegram_id}</code>)"
-
-
-async def _user_by_username(session: AsyncSession, username: str) -> User | None:
-    # Usernames are case-insensitive on Telegram.
-    return await session.scalar(
-        select(User).where(func.lower(User.username) == username.lower()).limit(1)
-    )
+    handle = f"@{esc(someone.username)}, " if someone.username else ""
+    return f"<b>{esc(someone.full_name)}</b> ({handle}<code>{telegram_id}</code>)"
 
 
 async def _target(update: Update, session: AsyncSession, text: str) -> tuple[int | None, str]:
@@ -85,13 +84,13 @@ async def _target(update: Update, session: AsyncSession, text: str) -> tuple[int
     if _TELEGRAM_ID.fullmatch(text):
         return int(text), ""
     if text.startswith("@") and len(text) > 1:
-        user = await _user_by_username(session, text[1:])
-        if user is None:
+        telegram_id = await use.by_username(session, text[1:])
+        if telegram_id is None:
             return None, (
                 f"Bot chưa biết tài khoản {esc(text)}. Hãy nhờ người đó nhắn /start cho bot, "
                 "hoặc dùng id Telegram."
             )
-        return user.telegram_id, ""
+        return telegram_id, ""
     return None, f"«{esc(text)}» không phải id Telegram hay @tên tài khoản.\n\n{USAGE}"
 
 
@@ -119,12 +118,10 @@ async def _list(update: Update, scope: UpdateScope) -> None:
     services = scope.services
     configured = set(services.settings.admin_ids)
     for_session = set(services.session_admin_ids)
-    session = scope.session
-    ids = sorted(set(await users.admin_telegram_ids(session)) | configured | for_session)
-    people = [(i, await users.get_user(session, i)) for i in ids]
+    people = await use.admins(scope.session, also=configured | for_session)
     lines = [f"<b>Quản trị viên</b> ({len(people)})", ""]
-    for telegram_id, user in people:
-        lines.append(f"• {person(user, telegram_id)}{_admin_source(telegram_id, services)}")
+    for someone in people:
+        lines.append(f"• {person(someone)}{_admin_source(someone.telegram_id, services)}")
     lines += ["", USAGE]
     await reply(update, "\n".join(lines))
 
@@ -149,19 +146,15 @@ async def _promote_text(session: AsyncSession, update: Update, rest: str) -> str
     telegram_id, problem = await _target(update, session, rest)
     if telegram_id is None:
         return problem
-    user = await users.get_user(session, telegram_id)
-    if user is None:
+    promotion, someone = await use.promote(session, telegram_id, origin_of(update))
+    if promotion is Promotion.UNKNOWN:
         return (
             f"Bot chưa biết người dùng <code>{telegram_id}</code>. Hãy nhờ người đó nhắn "
             "/start cho bot rồi thử lại."
         )
-    if user.role == Role.ADMIN:
-        return f"{person(user, telegram_id)} đã là quản trị viên."
-    await users.set_role(session, telegram_id, Role.ADMIN)
-    await Origin.of(update).audit(
-        session, "admin.promote", telegram_id=telegram_id, name=user.full_name
-    )
-    return f"Đã cấp quyền quản trị viên cho {person(user, telegram_id)}."
+    if promotion is Promotion.ALREADY:
+        return f"{person(someone)} đã là quản trị viên."
+    return f"Đã cấp quyền quản trị viên cho {person(someone)}."
 
 
 async def _demote(update: Update, scope: UpdateScope, rest: str) -> None:
@@ -173,7 +166,7 @@ async def _demote(update: Update, scope: UpdateScope, rest: str) -> None:
     session = scope.session
     telegram_id, problem = await _demotable(session, update, services, rest)
     if telegram_id is not None:
-        described = person(await users.get_user(session, telegram_id), telegram_id)
+        described = person(await use.person(session, telegram_id))
         pending_id = await callbacks.ask(
             session,
             AdminDemotion(telegram_id=telegram_id),
@@ -214,19 +207,24 @@ async def _demotable(
     telegram_id, problem = await _target(update, session, rest)
     if telegram_id is None:
         return None, problem
-    user = await users.get_user(session, telegram_id)
-    described = person(user, telegram_id)
-    if telegram_id in services.settings.admin_ids:
+    demotion, someone = await use.demotable(
+        session,
+        telegram_id,
+        configured=services.settings.admin_ids,
+        for_session=services.session_admin_ids,
+    )
+    described = person(someone)
+    if demotion is Demotion.CONFIGURED:
         return None, (
             f"{described} được khai báo trong ADMIN_IDS nên không gỡ quyền bằng lệnh được; "
             "hãy sửa cấu hình rồi khởi động lại bot."
         )
-    if telegram_id in services.session_admin_ids:
+    if demotion is Demotion.SESSION:
         return None, (
             f"{described} là quản trị viên trong phiên bảng điều khiển này (chỉ trong phiên "
             "đó) nên không gỡ quyền bằng lệnh được."
         )
-    if user is None or user.role != Role.ADMIN:
+    if demotion is Demotion.NOT_ADMIN:
         return None, f"{described} không phải quản trị viên."
     return telegram_id, ""
 
@@ -254,14 +252,12 @@ async def _demote_now(
     session: AsyncSession, update: Update, services: Services, telegram_id: int
 ) -> str:
     """Take the role back, checking again: things may have changed since the question."""
-    user = await users.get_user(session, telegram_id)
-    described = person(user, telegram_id)
-    if telegram_id in services.settings.admin_ids or user is None or user.role != Role.ADMIN:
-        return f"{described} hiện không phải quản trị viên gỡ được bằng lệnh; không thay đổi gì."
-    await users.set_role(session, telegram_id, Role.USER)
-    await Origin.of(update).audit(
-        session, "admin.demote", telegram_id=telegram_id, name=user.full_name
+    demoted, someone = await use.demote(
+        session, telegram_id, origin_of(update), configured=services.settings.admin_ids
     )
+    described = person(someone)
+    if not demoted:
+        return f"{described} hiện không phải quản trị viên gỡ được bằng lệnh; không thay đổi gì."
     sender = update.effective_user
     itself = " (chính anh/chị)" if sender is not None and sender.id == telegram_id else ""
     return f"Đã gỡ quyền quản trị viên của {described}{itself}."

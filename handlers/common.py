@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackContext, CommandHandler, filters
 
 from bot import callbacks, knowledge
+from bot.audit import Origin
 from bot.callbacks import Pending, Press
 from bot.exports.text import MESSAGE_LIMIT, split_messages
 from bot.knowledge import ActivePlan
@@ -96,6 +97,16 @@ async def reply(
             disable_web_page_preview=True,
         )
     return sent
+
+
+def origin_of(update: Update) -> Origin:
+    """Who sent *update*, in which chat and message: what the audit log records."""
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    return Origin(
+        actor=user.id if user else None,
+        chat=chat.id if chat else None,
+        message_id=message.message_id if message else None,
+    )
 
 
 def command_args(update: Update) -> str:

@@ -33,15 +33,21 @@ from bot.plans import (
     ImportOutcome,
     Offers,
     PlanFile,
+    PlanList,
     ReimportCheck,
     candidate_from,
     check_reimport,
+    find_plan,
     import_plan,
     offer_choices,
+    offered_plan,
+    plan_list,
     plan_summary_pages,
     plans_list_text,
     read_plan_file,
     reimport_question,
+    switch_plan,
+    switch_preview,
 )
 from bot.services import Services, get_services
 from bot.update_scope import before_speaking, current_scope, scope_of
@@ -60,8 +66,6 @@ from reminders import service
 from reminders.calendar import SIX_MONTH, YEAR_END, format_day_long
 from reminders.schedule import rebuild_schedule
 from reminders.service import DeadlineView
-from storage import plans, users
-from storage.models import Plan
 
 COMMANDS = (
     Command(
@@ -101,8 +105,8 @@ async def kehoach(update: Update, context: Context) -> None:
         await _activate(update, context, " ".join(args[1:]))
         return
     session = scope.session
-    all_plans = await plans.list_plans(session)
-    active = await plans.active_plan(session)
+    listed = await plan_list(session)
+    all_plans, active = listed.plans, listed.active
     if context.user_data is not None:
         context.user_data[AWAITING_FILE] = services.clock.now() + AWAIT_WINDOW
     text = plans_list_text(all_plans, active.id if active else None)
@@ -308,7 +312,7 @@ async def candidate_pressed(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     offer = await answered(update, context, PlanCandidateOffer, press.pending_id)
-    plan = await plans.get_plan(session, offer.plan_id) if offer else None
+    plan = await offered_plan(session, offer.plan_id) if offer else None
     if offer is None or plan is None:
         text = ALREADY_ANSWERED
     else:
@@ -377,9 +381,9 @@ async def activate_pressed(update: Update, context: Context) -> None:
 ACTIVATE_USAGE = "Cách dùng: <code>/kehoach chon &lt;số kế hoạch&gt;</code>, ví dụ {example}."
 
 
-def _choices_text(all_plans: list[Plan]) -> str:
+def _choices_text(stored: PlanList) -> str:
     """The plans one may choose, by the number to type: "số 1 (21/KH-UBND), số 2 (…)"."""
-    usable = [p for p in all_plans if p.kind != "bao_cao"]
+    usable = stored.choosable
     if not usable:
         return "Chưa có kế hoạch nào để chọn; hãy nạp tệp kế hoạch bằng /kehoach."
     listed = ", ".join(
@@ -398,11 +402,10 @@ async def _activate(update: Update, context: Context, which: str) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     session = scope.session
-    all_plans = await plans.list_plans(session)
-    plan = await plans.find_plan(session, which.strip()) if which.strip() else None
+    plan = await find_plan(session, which.strip())
     if plan is None:
         problem = f"Không tìm thấy kế hoạch «{html.escape(which.strip())}». " if which else ""
-        await reply(update, problem + _choices_text(all_plans))
+        await reply(update, problem + _choices_text(await plan_list(session)))
         return
     if plan.kind == "bao_cao":
         await reply(
@@ -418,8 +421,8 @@ async def _activate(update: Update, context: Context, which: str) -> None:
             f"<b>{label}</b> (số {plan.id}) đang là kế hoạch đang dùng; không thay đổi gì.",
         )
         return
-    current = await plans.active_plan(session)
-    reported = await plans.plan_report_count(session, current.id) if current else 0
+    preview = await switch_preview(session)
+    current, reported = preview.current, preview.reported
     question = PlanSwitch(plan_id=plan.id, from_plan=current.id if current else None)
     pending_id = await callbacks.ask(
         session, question, chat_id=chat.id, user_id=user.id, now=services.clock.now()
@@ -466,17 +469,14 @@ async def use_pressed(update: Update, context: Context) -> None:
     if not press.yes:
         await reply(update, "Đã hủy; kế hoạch đang dùng giữ nguyên.")
         return
-    plan = await plans.get_plan(session, asked.plan_id)
-    current = await plans.active_plan(session)
-    if plan is None or (current.id if current else None) != asked.from_plan:
+    plan = await switch_plan(session, asked.plan_id, asked.from_plan, actor=user.id)
+    if plan is None:
         await reply(
             update,
             "Kế hoạch đang dùng đã thay đổi trong lúc chờ, nên tôi không đổi gì. "
             "Xem lại bằng /kehoach.",
         )
         return
-    await plans.activate_plan(session, plan.id)
-    await users.audit(session, "plan.activate", actor=user.id, plan_id=plan.id)
     label, year = knowledge.citation_label(plan), plan.year
     knowledge.invalidate(services)
     note = await _year_note(services, year, session=session)

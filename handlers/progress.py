@@ -33,7 +33,6 @@ from handlers.common import (
     sender_is_admin,
 )
 from handlers.reporting import not_member_text
-from storage import reports, units
 
 COMMANDS = (
     Command(
@@ -109,16 +108,16 @@ async def tiendo(update: Update, context: Context) -> None:
         return
     named = command_args(update)
     admin = await sender_is_admin(update, context)
-    names = [u.name for u in await units.list_units(scope.session)] if admin else []
+    names = await reporting.unit_names(scope.session) if admin else []
     if named and admin:
-        unit = await units.find_unit(scope.session, named)
+        unit = await reporting.find_unit(scope.session, named)
         if unit is None:
             problem = f"Không tìm thấy đơn vị «{html.escape(named)}»."
             await reply(update, _tiendo_admin_text(names, problem))
             return
     else:
         unit = await scope.reporting_unit()
-        asked = await units.find_unit(scope.session, named) if named else None
+        asked = await reporting.find_unit(scope.session, named) if named else None
     if named and not admin and (unit is None or asked is None or asked.id != unit.id):
         await reply(
             update,
@@ -327,8 +326,7 @@ async def sochung(update: Update, context: Context) -> None:
         )
         return
     if not args:
-        ids = await reports.commune_reporter_ids(scope.session)
-        names = [u.name for u in await units.list_units(scope.session) if u.id in ids]
+        names = await reporting.commune_reporter_names(scope.session)
         listed = ", ".join(html.escape(n) for n in names) or "chưa có"
         await reply(
             update,

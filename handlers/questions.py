@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import knowledge
+from bot import questions as use
+from bot.callbacks import AnswerChoicePress, TargetsPagePress
 from bot.commands import Audience, Command
 from bot.core.answers import choice_buttons, render_answer
 from bot.core.matcher import Answer
 from bot.core.questions import asks_about_deadline, is_small_talk
 from bot.core.text import fold
 from bot.plans import target_block
+from bot.questions import Asker, Synonym
 from bot.update_scope import scope_of
 from handlers.common import (
     Context,
@@ -29,8 +31,6 @@ from handlers.common import (
 )
 from handlers.deadlines import list_text
 from reminders import service
-from storage import pending, plans
-from storage.models import Synonym
 
 COMMANDS = (
     Command(
@@ -53,13 +53,10 @@ COMMANDS = (
     ),
 )
 
-QA_PREFIX = "qa:"
-NONE_CHOICE = "none"
 SMALL_TALK_REPLY = (
     "Dạ. Anh/chị cần hỏi gì về kế hoạch (ví dụ «chỉ tiêu BHYT bao nhiêu?») hay báo cáo số "
     "liệu (ví dụ «Đã trồng được 12.500 cây phân tán») thì cứ nhắn ạ. Xem các lệnh: /help."
 )
-NONE_KIND = "qa_none"  # pending choice: the question "Không phải" records
 NONE_RECORDED = (
     "Xin lỗi vì chưa hiểu đúng. Câu hỏi đã được ghi lại để cán bộ bổ sung. "
     "Anh/chị thử hỏi bằng từ ngữ khác, hoặc xem /chitieu."
@@ -67,7 +64,6 @@ NONE_RECORDED = (
 NONE_NOT_RECORDED = (
     "Xin lỗi vì chưa hiểu đúng. Anh/chị thử hỏi bằng từ ngữ khác, hoặc xem /chitieu."
 )
-PAGE_PREFIX = "ct:"
 TARGETS_PER_PAGE = 12
 
 
@@ -115,79 +111,67 @@ async def _choice_markup(
     (after a switch of plan, "t:5" is another target); the question that "Không phải" records
     is kept in the database, so a restart or a later question does not lose it."""
     scope = scope_of(context)
-    user, chat = update.effective_user, update.effective_chat
-    pending_id = await pending.create(
-        scope.session,
-        kind=NONE_KIND,
-        chat_telegram_id=chat.id if chat else 0,
-        user_telegram_id=user.id if user else 0,
-        payload={"question": question, "plan_id": plan_id},
-        now=scope.services.clock.now(),
+    pending_id = await use.offer_choices(
+        scope.session, question, plan_id, _asker(update), now=scope.services.clock.now()
     )
-    prefix = f"{QA_PREFIX}{plan_id}:"
     rows = [
-        [InlineKeyboardButton(label[:60], callback_data=f"{prefix}{hit_id}")]
+        [InlineKeyboardButton(label[:60], callback_data=press.encode())]
         for label, hit_id in choice_buttons(answer)
+        if (press := _choice_press(plan_id, hit_id)) is not None
     ]
-    none_data = f"{prefix}{NONE_CHOICE}:{pending_id}"
+    none_data = AnswerChoicePress.none_of_them(plan_id, pending_id).encode()
     rows.append([InlineKeyboardButton("Không phải", callback_data=none_data)])
     return InlineKeyboardMarkup(rows)
 
 
-async def _record_unanswered(update: Update, context: Context, question: str, plan_id: int) -> None:
+def _choice_press(plan_id: int, hit_id: str) -> AnswerChoicePress | None:
+    """The button for *hit_id*; None for a hit whose id cannot ride in a button (a target
+    key too long for Telegram's 64 bytes), which the answer's text still lists."""
+    try:
+        return AnswerChoicePress.choice(plan_id, hit_id)
+    except ValueError:
+        return None
+
+
+def _asker(update: Update) -> Asker:
     user, chat = update.effective_user, update.effective_chat
-    await plans.record_unanswered(
-        scope_of(context).session,
-        question,
-        plan_id=plan_id,
-        asked_by=user.id if user else None,
-        chat_id=chat.id if chat else None,
-    )
+    return Asker(user_id=user.id if user else None, chat_id=chat.id if chat else None)
+
+
+async def _record_unanswered(update: Update, context: Context, question: str, plan_id: int) -> None:
+    await use.record_unanswered(scope_of(context).session, question, plan_id, _asker(update))
 
 
 async def choice_pressed(update: Update, context: Context) -> None:
     """A "Có phải anh/chị muốn hỏi…" button, or "Không phải"."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    press = AnswerChoicePress.decode(query.data)
+    assert press is not None, "the handler's pattern is the kind's"
     await acknowledge(query)
     await remove_buttons(query.message)
-    plan_id, _, choice = query.data.removeprefix(QA_PREFIX).partition(":")
     active = await require_active_plan(update, context)
     if active is None:
         return
-    if plan_id != str(active.plan_id):
+    if press.plan_id != active.plan_id:
         await reply(update, "Kế hoạch đang dùng đã thay đổi; anh/chị vui lòng hỏi lại.")
         return
-    if choice.startswith(NONE_CHOICE):
-        recorded = await _record_rejected(update, context, choice, active.plan_id)
+    if press.pending_id is not None:
+        scope = scope_of(context)
+        recorded = await use.reject_choices(
+            scope.session,
+            press.pending_id,
+            active.plan_id,
+            _asker(update),
+            now=scope.services.clock.now(),
+        )
         await reply(update, NONE_RECORDED if recorded else NONE_NOT_RECORDED)
         return
-    answer = active.kb.resolve(choice)
+    answer = active.kb.resolve(press.hit_id)
     if answer is None:
         await reply(update, "Mục này không còn trong kế hoạch đang dùng. Hãy hỏi lại.")
         return
     await reply(update, render_answer(answer))
-
-
-async def _record_rejected(update: Update, context: Context, choice: str, plan_id: int) -> bool:
-    """Record the question whose choices were all wrong; False when there is nothing to
-    record (pressed already, by someone else, or from buttons of an older version)."""
-    _, _, pending_text = choice.partition(":")
-    user = update.effective_user
-    if not pending_text.isdigit() or user is None:
-        return False
-    scope = scope_of(context)
-    payload = await pending.take(
-        scope.session,
-        int(pending_text),
-        kind=NONE_KIND,
-        user_telegram_id=user.id,
-        now=scope.services.clock.now(),
-    )
-    if payload is None or payload.get("plan_id") != plan_id:
-        return False
-    await _record_unanswered(update, context, str(payload["question"]), plan_id)
-    return True
 
 
 async def chitieu(update: Update, context: Context) -> None:
@@ -201,9 +185,11 @@ async def chitieu(update: Update, context: Context) -> None:
 async def page_pressed(update: Update, context: Context) -> None:
     """Next/previous page of /chitieu."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    press = TargetsPagePress.decode(query.data)
+    assert press is not None, "the handler's pattern is the kind's"
     await acknowledge(query)
-    await _send_targets_page(update, context, int(query.data.removeprefix(PAGE_PREFIX)), edit=True)
+    await _send_targets_page(update, context, press.page, edit=True)
 
 
 async def _send_targets_page(update: Update, context: Context, page: int, *, edit: bool) -> None:
@@ -224,9 +210,13 @@ async def _send_targets_page(update: Update, context: Context, page: int, *, edi
         lines.extend(target_block(active.parsed, target))
     buttons = []
     if page > 0:
-        buttons.append(InlineKeyboardButton("◀ Trước", callback_data=f"{PAGE_PREFIX}{page - 1}"))
+        buttons.append(
+            InlineKeyboardButton("◀ Trước", callback_data=TargetsPagePress(page=page - 1).encode())
+        )
     if page < pages - 1:
-        buttons.append(InlineKeyboardButton("Sau ▶", callback_data=f"{PAGE_PREFIX}{page + 1}"))
+        buttons.append(
+            InlineKeyboardButton("Sau ▶", callback_data=TargetsPagePress(page=page + 1).encode())
+        )
     markup = InlineKeyboardMarkup([buttons]) if buttons else None
     text = "\n".join(lines)
     query = update.callback_query
@@ -240,7 +230,7 @@ async def cauhoi(update: Update, context: Context) -> None:
     """/cauhoi (admins): recent questions the bot could not answer, to improve synonyms."""
     if not await require_admin(update, context):
         return
-    rows = await plans.list_unanswered(scope_of(context).session, limit=20)
+    rows = await use.open_questions(scope_of(context).session, limit=20)
     if not rows:
         await reply(update, "Chưa có câu hỏi nào bot không trả lời được.")
         return
@@ -276,20 +266,20 @@ async def tuvung(update: Update, context: Context) -> None:
         if not phrase.strip() or not expansion.strip():
             await reply(update, TUVUNG_USAGE)
             return
-        await plans.add_synonym(session, phrase.strip(), expansion.strip(), user_id)
+        await use.teach_synonym(session, phrase.strip(), expansion.strip(), user_id)
         text = f"Đã thêm: «{html.escape(phrase.strip())}» = «{html.escape(expansion.strip())}»."
     elif action == "xoa" and rest:
-        removed = await plans.remove_synonym(session, rest)
+        removed = await use.forget_synonym(session, rest)
         text = "Đã xóa." if removed else f"Không có từ «{html.escape(rest)}»."
     elif not action:
-        text = _synonyms_text(await plans.list_synonyms(session))
+        text = _synonyms_text(await use.synonyms(session))
     else:
         text = TUVUNG_USAGE
     knowledge.invalidate(scope.services)
     await reply(update, text)
 
 
-def _synonyms_text(rows: Sequence[Synonym]) -> str:
+def _synonyms_text(rows: list[Synonym]) -> str:
     if not rows:
         return "Chưa có từ nào do quản trị viên thêm (bot đã có sẵn các từ viết tắt thông dụng)."
     lines = ["<b>Từ đồng nghĩa do quản trị viên thêm</b>"]
@@ -303,6 +293,6 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         command("hoi", hoi),
         command("cauhoi", cauhoi),
         command("tuvung", tuvung),
-        CallbackQueryHandler(choice_pressed, pattern=rf"^{QA_PREFIX}"),
-        CallbackQueryHandler(page_pressed, pattern=rf"^{PAGE_PREFIX}\d+$"),
+        CallbackQueryHandler(choice_pressed, pattern=AnswerChoicePress.matches),
+        CallbackQueryHandler(page_pressed, pattern=TargetsPagePress.matches),
     ]

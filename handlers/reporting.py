@@ -10,13 +10,14 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import reporting
+from bot.callbacks import ReportChoicePress, ReportStartPress, UndoPress
 from bot.commands import Audience, Command
 from bot.core.questions import reads_as_report
 from bot.core.report_parser import parse_report
 from bot.core.text import shorten
 from bot.errors import UserFacingError
 from bot.exports.text import render_confirmation
-from bot.reporting import Outcome, Saved, Sender, target_info
+from bot.reporting import Outcome, ReportingUnit, Saved, Sender, target_info
 from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
@@ -28,8 +29,6 @@ from handlers.common import (
     require_active_plan,
     sender_is_admin,
 )
-from reminders.service import REPORT_CALLBACK
-from storage.models import Unit
 
 COMMANDS = (
     Command(
@@ -41,7 +40,6 @@ COMMANDS = (
     Command("huy", "Rút lại báo cáo vừa gửi", "/huy — rút lại báo cáo gần nhất", Audience.STAFF),
 )
 
-UNDO_PREFIX = "rpu:"
 ECHO_LIMIT = 80  # characters of the user's text quoted back in a problem line
 USAGE = (
     "Cách báo cáo: <code>/baocao Đã trồng được 12.500 cây phân tán</code>\n"
@@ -134,7 +132,9 @@ async def report_text(
     await _send_outcome(update, outcome)
 
 
-async def _unit_and_text(update: Update, context: Context, text: str) -> tuple[Unit | None, str]:
+async def _unit_and_text(
+    update: Update, context: Context, text: str
+) -> tuple[ReportingUnit | None, str]:
     """The unit the message reports for, and the text left once a unit's name is read."""
     user = update.effective_user
     assert user is not None
@@ -151,7 +151,7 @@ async def _unit_and_text(update: Update, context: Context, text: str) -> tuple[U
 async def _sender(
     update: Update,
     scope: UpdateScope,
-    unit: Unit,
+    unit: ReportingUnit,
     text: str,
     *,
     edited: bool,
@@ -177,11 +177,10 @@ async def _sender(
     )
 
 
-def _id_range(outcome: Outcome) -> str:
-    """ "12" or "12-14": the rows this confirmation saved, and only those, for its undo."""
+def _undo_press(outcome: Outcome) -> UndoPress:
+    """The rows this confirmation saved, and only those, for its undo."""
     ids = [report_id for saved in outcome.saved for report_id in saved.report_ids]
-    first, last = min(ids), max(ids)
-    return str(first) if first == last else f"{first}-{last}"
+    return UndoPress(first=min(ids), last=max(ids))
 
 
 async def _send_outcome(update: Update, outcome: Outcome) -> None:
@@ -197,7 +196,7 @@ async def _send_outcome(update: Update, outcome: Outcome) -> None:
         return
     if outcome.saved and outcome.sender is not None:
         lines = [_confirmation(s, outcome.sender) for s in outcome.saved]
-        undo = InlineKeyboardButton("Hoàn tác", callback_data=f"{UNDO_PREFIX}{_id_range(outcome)}")
+        undo = InlineKeyboardButton("Hoàn tác", callback_data=_undo_press(outcome).encode())
         await reply(update, "\n".join(lines), markup=InlineKeyboardMarkup([[undo]]))
     if outcome.duplicates and not outcome.saved:
         await reply(update, "Số liệu của tin nhắn này đã được ghi trước đó.")
@@ -239,12 +238,17 @@ def _confirmation(saved: Saved, sender: Sender) -> str:
 async def choice_pressed(update: Update, context: Context) -> None:
     """A button under a report question: which target, which number, save anyway, skip."""
     query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
+    assert query is not None and update.effective_user is not None
+    press = ReportChoicePress.decode(query.data)
+    assert press is not None, "the handler's pattern is the kind's"
     scope = scope_of(context)
-    pending, _, choice = query.data.removeprefix(reporting.CALLBACK_PREFIX).partition(":")
     try:
         outcome = await reporting.resolve(
-            scope.services, scope.session, int(pending), choice, update.effective_user.id
+            scope.services,
+            scope.session,
+            press.pending_id,
+            str(press.choice),
+            update.effective_user.id,
         )
     except UserFacingError as exc:
         await acknowledge(query, exc.message_vi, alert=True)
@@ -260,14 +264,14 @@ async def choice_pressed(update: Update, context: Context) -> None:
 async def undo_pressed(update: Update, context: Context) -> None:
     """The "Hoàn tác" button: withdraw the figures the confirmed message stored."""
     query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
+    assert query is not None and update.effective_user is not None
+    press = UndoPress.decode(query.data)
+    assert press is not None, "the handler's pattern is the kind's"
     scope = scope_of(context)
-    first, _, last = query.data.removeprefix(UNDO_PREFIX).partition("-")
-    ids = range(int(first), int(last or first) + 1)
     admin = await sender_is_admin(update, context)
     try:
         undone = await reporting.undo(
-            scope.services, scope.session, ids, update.effective_user.id, admin=admin
+            scope.services, scope.session, press.report_ids, update.effective_user.id, admin=admin
         )
     except UserFacingError as exc:
         await acknowledge(query, exc.message_vi, alert=True)
@@ -359,8 +363,8 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         command("baocao", baocao),
         command("huy", huy),
-        CallbackQueryHandler(report_button, pattern=rf"^{REPORT_CALLBACK}$"),
-        CallbackQueryHandler(choice_pressed, pattern=rf"^{reporting.CALLBACK_PREFIX}\d+:"),
-        CallbackQueryHandler(undo_pressed, pattern=rf"^{UNDO_PREFIX}\d+(-\d+)?$"),
+        CallbackQueryHandler(report_button, pattern=ReportStartPress.matches),
+        CallbackQueryHandler(choice_pressed, pattern=ReportChoicePress.matches),
+        CallbackQueryHandler(undo_pressed, pattern=UndoPress.matches),
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, message_edited),
     ]

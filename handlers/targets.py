@@ -32,7 +32,6 @@ from handlers.common import (
     require_admin,
     sender_is_admin,
 )
-from storage import plans
 
 COMMANDS = (
     Command(
@@ -98,11 +97,11 @@ async def _send_sheet(update: Update, context: Context, *, blank: bool) -> None:
     chat = update.effective_chat
     assert chat is not None
     session = scope.session
-    plan = await plans.active_plan(session)
+    plan = await use.plan_in_use(session)
     if plan is None and not blank:
         raise NotFound(NO_PLAN_TEXT)
     current = [] if blank or plan is None else await use.live_targets(session, plan.id)
-    label = knowledge.citation_label(plan) if plan is not None else "Kế hoạch"
+    label = plan.label if plan is not None else "Kế hoạch"
     data = build_targets_sheet(
         current,
         title=f"Chỉ tiêu — {label}",
@@ -130,7 +129,7 @@ async def _import_sheet(
         return "\n".join(texts.sheet_problems_lines(problems)), None
     actor = update.effective_user.id if update.effective_user else None
     session = scope.session
-    plan = await plans.active_plan(session)
+    plan = await use.plan_in_use(session)
     if plan is None:
         return NO_PLAN_TEXT, None
     outcome = await use.apply_sheet(session, plan.id, rows, actor=actor, apply=False)
@@ -162,7 +161,7 @@ async def _run(
             return texts.SEND_SHEET_TEXT, None
         return await _import_sheet(update, context, message.document.file_id, apply=False)
     session = scope_of(context).session
-    plan = await plans.active_plan(session)
+    plan = await use.plan_in_use(session)
     if plan is None:
         return NO_PLAN_TEXT, None
     key, _, tail = rest.partition(" ")
@@ -278,7 +277,7 @@ async def confirm_pressed(update: Update, context: Context) -> None:
     session = scope.session
     asked = await answered(update, context, TargetChange, press.pending_id)
     payload = asked.details() if asked is not None else None
-    plan = await plans.active_plan(session)
+    plan = await use.plan_in_use(session)
     if payload is None:
         text = texts.EXPIRED
     elif not press.yes:

@@ -11,7 +11,6 @@ import html
 import logging
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -20,12 +19,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks
+from bot import units as use
+from bot.audit import Origin
 from bot.callbacks import UnitDeletePress, UnitDeletion
 from bot.commands import Audience, Command
 from bot.core.text import fold
 from bot.errors import UserFacingError
 from bot.exports.text import split_messages
 from bot.services import Services
+from bot.units import GroupChat, Invite, InviteCodeError, UnitMatch
 from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
     Context,
@@ -33,12 +35,11 @@ from handlers.common import (
     answered,
     command,
     command_args,
+    origin_of,
     reply,
     require_admin,
     sender_is_admin,
 )
-from storage import units, users
-from storage.models import InviteCode, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ DONVI_USAGE = (
     "• <code>/donvi doiten Thôn 1 | Thôn Đông</code> — đổi tên\n"
     "• <code>/donvi xoa Thôn 1</code> — xóa đơn vị (lịch sử báo cáo vẫn được giữ)\n"
     "• <code>/donvi ma Thôn 1 30</code> — tạo mã tham gia, hiệu lực 30 ngày "
-    f"(mặc định {units.DEFAULT_CODE_DAYS} ngày)\n"
+    f"(mặc định {use.DEFAULT_CODE_DAYS} ngày)\n"
     "• <code>/donvi huyma MÃ</code> — hủy một mã tham gia"
 )
 JOIN_USAGE = (
@@ -110,36 +111,6 @@ SUBCOMMANDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Who did something, where: what the audit log records."""
-
-    actor: int | None
-    chat: int | None
-    message_id: int | None
-
-    @classmethod
-    def of(cls, update: Update) -> Origin:
-        """The sender, chat and message of *update*."""
-        user, chat, message = update.effective_user, update.effective_chat, update.effective_message
-        return cls(
-            actor=user.id if user else None,
-            chat=chat.id if chat else None,
-            message_id=message.message_id if message else None,
-        )
-
-    async def audit(self, session: AsyncSession, action: str, **detail: Any) -> None:
-        """Append the audit entry for *action* in the caller's transaction."""
-        await users.audit(
-            session,
-            action,
-            actor=self.actor,
-            chat=self.chat,
-            message_id=self.message_id,
-            **detail,
-        )
-
-
 def esc(text: str) -> str:
     """A user-supplied text made safe for an HTML reply."""
     return html.escape(text, quote=False)
@@ -164,14 +135,14 @@ def split_subcommand(args: str) -> tuple[str | None, str]:
     return None, args
 
 
-def _candidates_hint(match: units.UnitMatch) -> str:
+def _candidates_hint(match: UnitMatch) -> str:
     if not match.candidates:
         return " Gõ /donvi để xem danh sách đơn vị."
     names = ", ".join(f"<b>{esc(u.name)}</b>" for u in match.candidates[:5])
     return f" Có phải: {names}? Hãy gõ đúng tên."
 
 
-def _not_found(name: str, match: units.UnitMatch) -> str:
+def _not_found(name: str, match: UnitMatch) -> str:
     if match.unit is None and len(match.candidates) > 1:
         return f"Tên «{esc(name)}» khớp với nhiều đơn vị.{_candidates_hint(match)}"
     return f"Không tìm thấy đơn vị «{esc(name)}».{_candidates_hint(match)}"
@@ -206,10 +177,8 @@ async def _list_units(update: Update, scope: UpdateScope, _rest: str = "") -> No
     services = scope.services
     tz = services.settings.tz
     session = scope.session
-    listed = await units.list_units(session)
-    members = await units.member_counts(session)
-    groups = await units.bound_chat_counts(session)
-    codes = await units.open_invite_codes(session, now=services.clock.now())
+    seen = await use.overview(session, now=services.clock.now())
+    listed, members, groups, codes = seen.units, seen.members, seen.groups, seen.codes
     if not listed:
         await reply(
             update,
@@ -244,14 +213,13 @@ async def _show_unit(update: Update, scope: UpdateScope, name: str) -> None:
 
 
 async def _unit_lines(session: AsyncSession, services: Services, name: str) -> list[str]:
-    match = await units.match_unit(session, name)
+    match = await use.match(session, name)
     if match.unit is None:
         return [_not_found(name, match), "", DONVI_USAGE]
     unit = match.unit
     tz = services.settings.tz
-    people = await units.unit_members(session, unit.id)
-    group_count = (await units.bound_chat_counts(session)).get(unit.id, 0)
-    codes = (await units.open_invite_codes(session, now=services.clock.now())).get(unit.id, [])
+    seen = await use.detail(session, unit, now=services.clock.now())
+    people, group_count, codes = seen.members, seen.groups, seen.codes
     lines = [f"<b>{esc(unit.name)}</b>", ""]
     lines.append(f"Nhóm chat: đã gắn {group_count} nhóm" if group_count else "Nhóm chat: chưa gắn")
     lines.append(f"Thành viên ({len(people)}):" if people else "Chưa có thành viên.")
@@ -277,20 +245,8 @@ async def _add(update: Update, scope: UpdateScope, rest: str) -> None:
     if not names:
         await reply(update, "Hãy gõ tên đơn vị, ví dụ <code>/donvi them Thôn 1</code>.")
         return
-    origin = Origin.of(update)
-    created: list[Unit] = []
-    refused: list[str] = []
-    session = scope.session
-    for name in names:
-        try:
-            unit = await units.create_unit(
-                session, name, created_by=origin.actor, now=services.clock.now()
-            )
-        except UserFacingError as error:  # raised before anything is written
-            refused.append(esc(error.message_vi))
-            continue
-        created.append(unit)
-        await origin.audit(session, "unit.create", unit_id=unit.id, name=unit.name)
+    made = await use.create_units(scope.session, names, origin_of(update), now=services.clock.now())
+    created, refused = made.units, [esc(reason) for reason in made.refused]
     lines: list[str] = []
     if len(created) == 1:
         unit = created[0]
@@ -316,17 +272,14 @@ async def _rename(update: Update, scope: UpdateScope, rest: str) -> None:
         await reply(update, "Cách dùng: <code>/donvi doiten Tên cũ | Tên mới</code>.")
         return
     session = scope.session
-    match = await units.match_unit(session, old_name)
+    match = await use.match(session, old_name)
     if match.unit is None or not match.exact:  # renaming is never a guess
         text = _not_found(old_name.strip(), match)
-    elif units.clean_name(new_name) == match.unit.name:
+    elif use.clean_name(new_name) == match.unit.name:
         text = f"Đơn vị đã có tên <b>{esc(match.unit.name)}</b>; không thay đổi gì."
     else:
-        old = await units.rename_unit(session, match.unit, new_name)
+        old = await use.rename(session, match.unit, new_name, origin_of(update))
         new = match.unit.name
-        await Origin.of(update).audit(
-            session, "unit.rename", unit_id=match.unit.id, old=old, new=new
-        )
         text = f"Đã đổi tên đơn vị <b>{esc(old)}</b> thành <b>{esc(new)}</b>."
     await reply(update, text)
 
@@ -342,15 +295,14 @@ async def _delete(update: Update, scope: UpdateScope, rest: str) -> None:
     assert chat is not None and user is not None
     now = services.clock.now()
     session = scope.session
-    match = await units.match_unit(session, rest)
+    match = await use.match(session, rest)
     if match.unit is None or not match.exact:
         await reply(update, _not_found(rest.strip(), match))
         return
     unit = match.unit
-    members = (await units.member_counts(session)).get(unit.id, 0)
-    groups = (await units.bound_chat_counts(session)).get(unit.id, 0)
-    codes = len((await units.open_invite_codes(session, now=now)).get(unit.id, []))
-    reported = await units.unit_report_count(session, unit.id)
+    preview = await use.deletion_preview(session, unit, now=now)
+    members, groups, codes = preview.members, preview.groups, preview.codes
+    reported = preview.reported
     pending_id = await callbacks.ask(
         session, UnitDeletion(unit_id=unit.id), chat_id=chat.id, user_id=user.id, now=now
     )
@@ -389,24 +341,18 @@ async def delete_pressed(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     asked = await answered(update, context, UnitDeletion, press.pending_id)
-    unit = await session.get(Unit, asked.unit_id) if asked else None
+    outcome = None
+    if asked is not None and press.yes:
+        outcome = await use.delete_unit(
+            session, asked.unit_id, origin_of(update), now=services.clock.now()
+        )
     if asked is None:
         text = "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
     elif not press.yes:
         text = "Đã hủy; đơn vị giữ nguyên."
-    elif unit is None or unit.deleted_at is not None:
+    elif outcome is None:
         text = "Đơn vị này đã được xóa trước đó; không thay đổi gì."
     else:
-        outcome = await units.delete_unit(session, unit, now=services.clock.now())
-        await Origin.of(update).audit(
-            session,
-            "unit.delete",
-            unit_id=outcome.unit.id,
-            name=outcome.unit.name,
-            members_released=outcome.members_released,
-            chats_unbound=outcome.chats_unbound,
-            codes_revoked=outcome.codes_revoked,
-        )
         text = (
             f"Đã xóa đơn vị <b>{esc(outcome.unit.name)}</b>: {outcome.members_released} "
             f"thành viên rời đơn vị, gỡ {outcome.chats_unbound} nhóm chat, hủy "
@@ -424,15 +370,15 @@ def _code_request(rest: str) -> tuple[str, str | None]:
 
 async def _resolve_code_target(
     session: AsyncSession, rest: str
-) -> tuple[units.UnitMatch, str, str | None]:
+) -> tuple[UnitMatch, str, str | None]:
     """The unit and days of ``/donvi ma``: the whole text as a name first, then the text
     without a trailing number ("Thôn 1 30" → Thôn 1, 30 days)."""
     name, days = _code_request(rest)
-    match = await units.match_unit(session, name)
+    match = await use.match(session, name)
     if not match.exact and days is None:
         head, _, last = name.rpartition(" ")
         if head and last.isdigit():
-            shorter = await units.match_unit(session, head)
+            shorter = await use.match(session, head)
             if shorter.unit is not None and shorter.exact:
                 return shorter, head, last
     return match, name, days
@@ -445,7 +391,7 @@ async def _code(update: Update, scope: UpdateScope, rest: str) -> None:
         await reply(update, "Hãy gõ tên đơn vị, ví dụ <code>/donvi ma Thôn 1</code>.")
         return
     session = scope.session
-    text = await _new_code(session, services, Origin.of(update), rest)
+    text = await _new_code(session, services, origin_of(update), rest)
     await reply(update, text)
 
 
@@ -455,21 +401,12 @@ async def _new_code(session: AsyncSession, services: Services, origin: Origin, r
         return _not_found(name, match)  # people in: only the unit's own name will do
     if days_text is not None and not days_text.isdigit():
         return "Số ngày hiệu lực phải là một số nguyên, ví dụ 30."
-    days = int(days_text) if days_text else units.DEFAULT_CODE_DAYS
-    invite = await units.create_invite_code(
-        session, match.unit, created_by=origin.actor, now=services.clock.now(), days=days
-    )
-    await origin.audit(
-        session,
-        "invite.create",
-        unit_id=match.unit.id,
-        code=invite.code,
-        expires_at=invite.expires_at.isoformat(),
-    )
+    days = int(days_text) if days_text else use.DEFAULT_CODE_DAYS
+    invite = await use.new_invite(session, match.unit, origin, now=services.clock.now(), days=days)
     return _code_text(match.unit.name, invite, days, services.settings.tz)
 
 
-def _code_text(unit_name: str, invite: InviteCode, days: int, tz: tzinfo) -> str:
+def _code_text(unit_name: str, invite: Invite, days: int, tz: tzinfo) -> str:
     return (
         f"Mã tham gia của <b>{esc(unit_name)}</b>: <code>{invite.code}</code>\n"
         f"Hiệu lực {days} ngày, đến {day_text(invite.expires_at, tz)}.\n\n"
@@ -483,17 +420,13 @@ def _code_text(unit_name: str, invite: InviteCode, days: int, tz: tzinfo) -> str
 async def _revoke(update: Update, scope: UpdateScope, rest: str) -> None:
     """Revoke an invite code; members who joined with it stay."""
     services = scope.services
-    typed = units.normalize_code(rest)
+    typed = use.normalize_code(rest)
     if not typed:
         await reply(update, "Hãy gõ mã cần hủy, ví dụ <code>/donvi huyma K7M2QXP</code>.")
         return
-    origin = Origin.of(update)
+    origin = origin_of(update)
     session = scope.session
-    outcome = await units.revoke_invite_code(session, typed, now=services.clock.now())
-    if outcome is not None and not outcome.already_revoked:
-        await origin.audit(
-            session, "invite.revoke", unit_id=outcome.unit.id, code=outcome.invite.code
-        )
+    outcome = await use.revoke(session, typed, origin, now=services.clock.now())
     if outcome is None:
         await reply(update, f"Không có mã tham gia <code>{esc(typed)}</code>.")
     elif outcome.already_revoked:
@@ -534,18 +467,16 @@ async def thamgia(update: Update, context: Context) -> None:
         await reply(update, JOIN_USAGE)
         return
     user_id = update.effective_user.id
-    wait = await units.invite_wait_until(
-        session, user_telegram_id=user_id, now=services.clock.now()
-    )
+    wait = await use.join_wait(session, user_id, now=services.clock.now())
     if wait is not None:
         await reply(update, _wait_text(wait, services))
         return
     try:
-        if chat.type in units.GROUP_CHAT_TYPES:
+        if chat.type in use.GROUP_CHAT_TYPES:
             await _bind_group(update, context, code)
         else:
             await _join(update, scope, code)
-    except units.InviteCodeError as error:
+    except InviteCodeError as error:
         await scope.rollback()
         await _remember_failure(scope, user_id, chat.id, error)
         await reply(update, esc(error.message_vi))
@@ -557,48 +488,28 @@ async def thamgia(update: Update, context: Context) -> None:
 def _wait_text(wait: datetime, services: Services) -> str:
     minutes = max(1, math.ceil((wait - services.clock.now()).total_seconds() / 60))
     return (
-        f"Anh/chị đã nhập sai mã tham gia {units.MAX_INVITE_FAILURES} lần liền. Để giữ an toàn, "
+        f"Anh/chị đã nhập sai mã tham gia {use.MAX_INVITE_FAILURES} lần liền. Để giữ an toàn, "
         f"xin đợi khoảng {minutes} phút (đến {wait.astimezone(services.settings.tz):%H:%M}) "
         "rồi thử lại, hoặc hỏi lại mã cán bộ phụ trách đã gửi."
     )
 
 
 async def _remember_failure(
-    scope: UpdateScope, user_id: int, chat_id: int, error: units.InviteCodeError
+    scope: UpdateScope, user_id: int, chat_id: int, error: InviteCodeError
 ) -> None:
     """Count a refused code towards the user's limit, and log it without the code."""
     services = scope.services
-    await units.record_invite_failure(
-        scope.session,
-        user_telegram_id=user_id,
-        chat_telegram_id=chat_id,
-        problem=error.problem,
-        now=services.clock.now(),
-    )
+    await use.record_failure(scope.session, user_id, chat_id, error, now=services.clock.now())
     logger.warning("/thamgia refused for user %s in chat %s: %s", user_id, chat_id, error.problem)
 
 
 async def _join(update: Update, scope: UpdateScope, code: str) -> None:
     services = scope.services
-    origin = Origin.of(update)
+    origin = origin_of(update)
     assert origin.actor is not None
     session = scope.session
     now = services.clock.now()
-    invite, unit = await units.redeem_invite_code(session, code, now=now)
-    outcome = await units.join_unit(
-        session, user_telegram_id=origin.actor, unit=unit, now=now, invite_code_id=invite.id
-    )
-    if not outcome.already_member:
-        previous = outcome.previous
-        await origin.audit(
-            session,
-            "unit.move" if previous else "unit.join",
-            unit_id=unit.id,
-            unit=unit.name,
-            from_unit_id=previous.id if previous else None,
-            from_unit=previous.name if previous else None,
-            code=invite.code,
-        )
+    unit, outcome = await use.join(session, code, origin.actor, origin, now=now)
     name = f"<b>{esc(unit.name)}</b>"
     if outcome.already_member:
         text = f"Anh/chị đã là thành viên của {name} rồi."
@@ -633,28 +544,23 @@ async def _bind_text(
     """Bind the group of *update* to the code's unit; the reply to send."""
     chat = update.effective_chat
     assert chat is not None
-    _invite, unit = await units.redeem_invite_code(session, code, now=services.clock.now())
-    name = f"<b>{esc(unit.name)}</b>"
-    current = await units.unit_of_chat(session, chat.id)
-    if current is not None and current.id != unit.id and not admin:
+    binding = await use.bind_group(
+        session,
+        code,
+        GroupChat(chat.id, chat.type, chat.title),
+        origin_of(update),
+        admin=admin,
+        now=services.clock.now(),
+    )
+    name = f"<b>{esc(binding.unit.name)}</b>"
+    if binding.held_by is not None:
         # A code for another unit must not let any member move a whole group.
         return (
-            f"Nhóm này đang gắn với đơn vị <b>{esc(current.name)}</b>. Chỉ quản trị viên mới "
-            "chuyển nhóm sang đơn vị khác được."
+            f"Nhóm này đang gắn với đơn vị <b>{esc(binding.held_by.name)}</b>. Chỉ quản trị "
+            "viên mới chuyển nhóm sang đơn vị khác được."
         )
-    outcome = await units.bind_chat(
-        session, chat_telegram_id=chat.id, chat_type=chat.type, title=chat.title or "", unit=unit
-    )
-    if outcome.unchanged:
+    if binding.outcome is None or binding.outcome.unchanged:
         return f"Nhóm này đã gắn với đơn vị {name} rồi."
-    await Origin.of(update).audit(
-        session,
-        "chat.bind",
-        unit_id=unit.id,
-        unit=unit.name,
-        from_unit_id=outcome.previous.id if outcome.previous else None,
-        title=chat.title,
-    )
     return f"{BOUND_PREFIX} {name}. Mọi người trong nhóm báo cáo cho {name}: {REPORT_HINT}."
 
 
@@ -669,16 +575,12 @@ async def roi(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None or update.effective_user is None:
         return
-    if chat.type in units.GROUP_CHAT_TYPES:
+    if chat.type in use.GROUP_CHAT_TYPES:
         await _unbind_group(update, context)
         return
-    origin = Origin.of(update)
+    origin = origin_of(update)
     session = scope.session
-    left = await units.leave_unit(
-        session, user_telegram_id=update.effective_user.id, now=services.clock.now()
-    )
-    if left is not None:
-        await origin.audit(session, "unit.leave", unit_id=left.id, unit=left.name)
+    left = await use.leave(session, update.effective_user.id, origin, now=services.clock.now())
     if left is None:
         await reply(update, "Anh/chị chưa thuộc đơn vị nào.")
         return
@@ -700,11 +602,9 @@ async def _unbind_group(update: Update, context: Context) -> None:
             "hãy nhắn /roi riêng cho bot.",
         )
         return
-    origin = Origin.of(update)
+    origin = origin_of(update)
     session = scope_of(context).session
-    previous = await units.unbind_chat(session, chat.id)
-    if previous is not None:
-        await origin.audit(session, "chat.unbind", unit_id=previous.id, unit=previous.name)
+    previous = await use.unbind(session, chat.id, origin)
     if previous is None:
         await reply(update, "Nhóm này chưa gắn với đơn vị nào.")
         return
@@ -724,9 +624,7 @@ async def chat_migrated(update: Update, context: Context) -> None:
     new_id = message.migrate_to_chat_id or chat.id
     if old_id is None or old_id == new_id:
         return
-    session = scope_of(context).session
-    await users.move_chat(session, old_id, new_id)
-    await users.audit(session, "chat.migrate", chat=old_id, new_chat=new_id)
+    await use.migrate_chat(scope_of(context).session, old_id, new_id)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

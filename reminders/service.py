@@ -31,6 +31,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import ReportStartPress
 from bot.core.numbers import DateFormatError, format_number, parse_date
 from bot.errors import InvalidInput, NotFound
 from bot.periods import (
@@ -58,7 +59,7 @@ PACING_KEY = "reminders.pacing"
 LOCKS_KEY = "reminders.locks"
 
 REPORT_BUTTON_TEXT = "Báo cáo ngay"
-REPORT_CALLBACK = "rep:start"
+REPORT_CALLBACK = ReportStartPress().encode()
 MANUAL = "manual"
 ADMIN_SUFFIX = "-admin"  # overdue summary to admins, recorded apart from the units' notices
 NOTICE_SUFFIX = ":loi"  # admins' notice about chats that could not be reached

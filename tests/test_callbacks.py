@@ -5,7 +5,7 @@ database reads back typed, once, for the person asked."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, get_args
+from typing import Any, Literal, Union, get_args, get_origin
 
 import pytest
 
@@ -14,12 +14,17 @@ from bot.callbacks import (
     CALLBACK_DATA_LIMIT,
     PRESSES,
     AdminDemotePress,
+    AnswerChoicePress,
     PlanActivatePress,
     PlanReimport,
     PlanSwitch,
     Press,
+    ReportChoicePress,
+    ReportStartPress,
     RoutePress,
     RouteQuestion,
+    TargetsPagePress,
+    UndoPress,
     UnitDeletePress,
     UnitDeletion,
 )
@@ -30,16 +35,34 @@ BIGGEST_ID = 2**63 - 1  # a BIGINT id: the longest a number field can be
 NOW = datetime(2025, 6, 1, 1, 0, tzinfo=UTC)
 
 
+def _longest_values(annotation: Any, metadata: list[Any]) -> list[Any]:
+    """The longest values a field of *annotation* takes, one per alternative of a union."""
+    if annotation is bool:
+        return [True]
+    if annotation is int:
+        bounds = [m.le for m in metadata if getattr(m, "le", None) is not None]
+        return [min(bounds, default=BIGGEST_ID)]
+    if annotation is str:
+        lengths = [m.max_length for m in metadata if getattr(m, "max_length", None) is not None]
+        return ["9" * min(lengths)]  # digits read as any text, and as a number
+    if get_origin(annotation) is Literal:
+        return list(get_args(annotation))
+    if get_origin(annotation) is Union or type(annotation).__name__ == "UnionType":
+        return [value for arm in get_args(annotation) for value in _longest_values(arm, [])]
+    if hasattr(annotation, "__metadata__"):  # Annotated[int, Field(le=…)]
+        inner = [c for m in annotation.__metadata__ for c in getattr(m, "metadata", [m])]
+        return _longest_values(get_args(annotation)[0], inner)
+    raise AssertionError(f"no longest value for {annotation!r}")
+
+
 def largest(kind: type[Press]) -> Press:
     """The press of *kind* with every field at its longest."""
     values: dict[str, Any] = {}
     for name, info in kind.model_fields.items():
-        if info.annotation is bool:
-            values[name] = True
-        elif info.annotation is int:
-            values[name] = BIGGEST_ID
-        else:  # a Literal: its longest choice
-            values[name] = max(get_args(info.annotation), key=len)
+        candidates = _longest_values(info.annotation, list(info.metadata))
+        values[name] = max(candidates, key=lambda value: len(str(value)))
+    if kind is UndoPress:  # a span, not one report: the longer spelling
+        values["first"] = BIGGEST_ID - 1
     return kind.model_validate(values)
 
 
@@ -67,6 +90,26 @@ def test_presses_keep_the_data_buttons_already_sent_carry() -> None:
     assert AdminDemotePress(pending_id=3, yes=False).encode() == "admin:bo:3:0"
     assert PlanActivatePress(plan_id=2).encode() == "plan:activate:2"
     assert RoutePress(pending_id=7, route="q").encode() == "route:7:q"
+    assert AnswerChoicePress.choice(3, "t:5.a").encode() == "qa:3:t:5.a"
+    assert AnswerChoicePress.choice(3, "p:37").encode() == "qa:3:p:37"
+    assert AnswerChoicePress.none_of_them(3, 41).encode() == "qa:3:none:41"
+    assert TargetsPagePress(page=1).encode() == "ct:1"
+    assert ReportChoicePress(pending_id=8, choice=2).encode() == "rp:8:2"
+    assert ReportChoicePress(pending_id=8, choice="total").encode() == "rp:8:total"
+    assert UndoPress(first=12, last=12).encode() == "rpu:12"
+    assert UndoPress(first=12, last=14).encode() == "rpu:12-14"
+    assert ReportStartPress().encode() == "rep:start"
+
+
+def test_pressed_buttons_read_as_what_the_handlers_act_on() -> None:
+    choice = AnswerChoicePress.decode("qa:3:t:5.a")
+    assert choice is not None and (choice.plan_id, choice.hit_id) == (3, "t:5.a")
+    assert choice.pending_id is None
+    none = AnswerChoicePress.decode("qa:3:none:41")
+    assert none is not None and none.pending_id == 41
+    undo = UndoPress.decode("rpu:12-14")
+    assert undo is not None and list(undo.report_ids) == [12, 13, 14]
+    assert ReportChoicePress.decode("rp:8:ok") == ReportChoicePress(pending_id=8, choice="ok")
 
 
 @pytest.mark.parametrize(
@@ -87,6 +130,31 @@ def test_presses_keep_the_data_buttons_already_sent_carry() -> None:
 def test_altered_or_foreign_data_is_not_a_press(data: object) -> None:
     assert UnitDeletePress.decode(data) is None
     assert not UnitDeletePress.matches(data)
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        (AnswerChoicePress, "qa:3:none"),  # "Không phải" names the question it records
+        (AnswerChoicePress, "qa:3:none:x"),
+        (AnswerChoicePress, "qa:3:q:5"),  # neither a target nor a passage
+        (AnswerChoicePress, "qa:x:t:5"),
+        (TargetsPagePress, "ct:-1"),
+        (TargetsPagePress, "ct:01"),
+        (ReportChoicePress, "rp:notanumber"),
+        (ReportChoicePress, "rp:5:maybe"),
+        (ReportChoicePress, "rp:5:03"),
+        (UndoPress, "rpu:14-12"),  # backwards
+        (UndoPress, "rpu:12-12"),  # one report is written "rpu:12"
+        (UndoPress, "rpu:12-"),
+        (UndoPress, "rpu:x"),
+        (ReportStartPress, "rep:start:1"),
+        (ReportStartPress, "rep:"),
+    ],
+)
+def test_malformed_data_of_the_older_kinds_is_not_a_press(kind: type[Press], data: str) -> None:
+    assert kind.decode(data) is None
+    assert not any(other.matches(data) for other in PRESSES)
 
 
 def test_a_route_is_report_or_question_only() -> None:

@@ -108,3 +108,17 @@ async def test_reimport_keeps_added_and_edited_targets(database: Database) -> No
     async with database.session() as session:
         row = await session.get(PlanTarget, rows["3"].id)
         assert row is not None and row.value == 1900
+
+
+async def test_the_plan_changed_is_the_one_in_use_named_as_answers_name_it(
+    database: Database,
+) -> None:
+    async with database.session() as session:
+        assert await targets.plan_in_use(session) is None
+    outcome = await import_plan(
+        database, PLAN_FILE.read_bytes(), PLAN_FILE.name, name=None, imported_by=1
+    )
+    async with database.session() as session:
+        in_use = await targets.plan_in_use(session)
+    assert in_use is not None and in_use.id == outcome.plan_id
+    assert in_use.label.startswith("Kế hoạch")
