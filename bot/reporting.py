@@ -52,7 +52,7 @@ from bot.knowledge import ActivePlan
 from bot.periods import current_period, summary_period
 from bot.services import Services, is_admin
 from storage import pending, plans, reports, units, users
-from storage.models import Report, Unit
+from storage.models import PlanTarget, Report, Unit
 
 # Target-match scores run 0–100. A match this good, this far ahead of the runner-up, is
 # taken without asking.
@@ -925,6 +925,36 @@ async def commune_reporter_names(session: AsyncSession) -> list[str]:
     return [unit.name for unit in await units.list_units(session) if unit.id in ids]
 
 
+def _figure_homes(rows: dict[str, PlanTarget]) -> dict[int, str]:
+    """The target key each stored target's figures count toward: its own while it is live,
+    the surviving target's once it was merged into it (``/chitieu gop``); a removed target's
+    figures count nowhere (they stay in its history)."""
+    homes: dict[int, str] = {}
+    for key, row in rows.items():
+        home, hops = key, 0
+        while rows[home].merged_into and rows[home].merged_into in rows and hops < len(rows):
+            home, hops = rows[home].merged_into or home, hops + 1
+        if rows[home].retired:
+            continue
+        if home != key and rows[home].measure != row.measure:
+            continue  # another unit of measure: the figures cannot be put together
+        homes[row.id] = home
+    return homes
+
+
+def _together(first: Figure, second: Figure, target: TargetInfo | None) -> Figure:
+    """One unit's figures for targets merged into one: counts and amounts add up; for a
+    rate or a mean the newer figure stands."""
+    newer = max(first, second, key=lambda f: f.reported_at)
+    if target is None or not target.additive:
+        return newer
+    return replace(
+        newer,
+        value=first.value + second.value,
+        in_period=first.in_period or second.in_period,
+    )
+
+
 async def progress_table(
     services: Services,
     active: ActivePlan,
@@ -947,28 +977,34 @@ async def progress_table(
     )
     async with services.db.within(session) as session:
         unit_rows = [unit] if unit is not None else await units.list_units(session)
-        rows = await plans.target_rows(session, active.plan_id)
+        rows = await plans.target_rows(session, active.plan_id, include_retired=True)
         latest = await reports.latest_figures(
             session, active.plan_id, period.running_keys, unit.id if unit is not None else None
         )
         standing = await reports.standing_verdicts(session, active.plan_id, period.key)
         commune_ids = await reports.commune_reporter_ids(session)
-    key_of = {row.id: key for key, row in rows.items()}
+    key_of = _figure_homes(rows)
     # By id, with today's names: a deleted unit's figures stay in history but not in the
     # table, even when a new unit takes its name.
     name_of = {u.id: u.name for u in unit_rows}
-    figures = {
-        (name_of[f.unit_id], key_of[f.target_id]): Figure(
+    info_of = {t.key: t for t in targets}
+    figures: dict[tuple[str, str], Figure] = {}
+    for f in latest:
+        if f.target_id not in key_of or f.unit_id not in name_of:
+            continue
+        key = key_of[f.target_id]
+        figure = Figure(
             unit_name=name_of[f.unit_id],
-            target_key=key_of[f.target_id],
+            target_key=key,
             value=f.value,
             reported_at=f.reported_at,
             reporter_name=f.reporter_name,
             in_period=f.period_key == period.key,
         )
-        for f in latest
-        if f.target_id in key_of and f.unit_id in name_of
-    }
+        earlier = figures.get((figure.unit_name, key))
+        if earlier is not None:
+            figure = _together(earlier, figure, info_of.get(key))
+        figures[(figure.unit_name, key)] = figure
     verdicts = {
         key_of[v.target_id]: Verdict(
             target_key=key_of[v.target_id],

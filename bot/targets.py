@@ -606,6 +606,7 @@ def _merged(targets: Sequence[Target], line: str | None) -> Target:
         name, figure = read_line(line)
         merged = dataclasses.replace(first, name=name)
         return _with_figure(merged, figure) if figure else merged
+    first = dataclasses.replace(first, name=_joined_names([t.name for t in targets]))
     measures = {t.measure for t in targets}
     values = [t.value for t in targets]
     if (
@@ -618,6 +619,19 @@ def _merged(targets: Sequence[Target], line: str | None) -> Target:
             first, value=sum((v for v in values if v is not None), Decimal(0))
         )
     return first
+
+
+def _joined_names(names: Sequence[str]) -> str:
+    """ "Trâu, bò, ngựa và lợn": the merged target is named after all it now counts."""
+    unique = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+    def running(name: str) -> str:  # "Lợn" → "lợn", but "BHYT" stays
+        return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+    if len(unique) <= 1:
+        return unique[0] if unique else ""
+    rest = [running(n) for n in unique[1:]]
+    return f"{', '.join([unique[0], *rest[:-1]])} và {rest[-1]}"
 
 
 async def apply_change(

@@ -155,7 +155,8 @@ async def test_add_split_and_merge(bot: BotDriver) -> None:
 
     asked = await bot.send("/chitieu gop 6.1 6.2", ADMIN)
     assert "Gộp các chỉ tiêu:" in asked.text
-    assert "thành:\n    (6.1) Đường trục xã: 12 km" in asked.text  # km add up
+    # km add up; the merged target is named after both.
+    assert "thành:\n    (6.1) Đường trục xã và đường thôn: 12 km" in asked.text
     done = await bot.press(asked.button("Đồng ý"), ADMIN, on=asked.messages[0])
     assert "✅ Đã gộp (6.2) vào (6.1)" in done.text
     merged = await target(bot, "6.2")
@@ -164,6 +165,21 @@ async def test_add_split_and_merge(bot: BotDriver) -> None:
 
     bad = await bot.send("/chitieu gop 6.1", ADMIN)
     assert "Cần ít nhất hai số chỉ tiêu khác nhau" in bad.text
+
+
+async def test_figures_of_merged_targets_count_toward_the_target_they_joined(
+    bot: BotDriver,
+) -> None:
+    await bot.load_plan()
+    await bot.add_member(AN, "Thôn 1")
+    await bot.send("/chitieu tach 2 Đàn lợn: 4.200 con; Đàn bò: 600 con", ADMIN)
+    await bot.send("đàn lợn 3.000 con", AN)
+    await bot.send("đàn bò 450 con", AN)
+    asked = await bot.send("/chitieu gop 2.1 2.2", ADMIN)
+    await bot.press(asked.button("Đồng ý"), ADMIN, on=asked.messages[0])
+    summary = (await bot.send("/tonghop", ADMIN)).text
+    # Both units' figures stay counted: 3.000 pigs and 450 cows, against 4.800 animals.
+    assert "Đàn lợn và đàn bò: tổng 3.450 / 4.800 con" in summary, summary
 
 
 async def test_direction_and_scope(bot: BotDriver) -> None:
