@@ -243,9 +243,8 @@ def _decide_claim(claim: Claim, matcher: TargetMatcher) -> Decision:
 def _named_alone(fragment: str, best: TargetMatchLike, others: Sequence[TargetMatchLike]) -> bool:
     """The message names the best target by every word of its own name, and no other
     candidate so: "bò 640 con" is the part "Bò" of "Tổng đàn: trâu, bò, lợn", although the
-    part "Trâu" shares the heading's words and scores nearly as high."""
-    if best.score < CONFIDENT_SCORE:
-        return False
+    part "Trâu" shares the heading's words and scores nearly as high; "tỷ lệ hộ nghèo 2%"
+    is "Tỷ lệ hộ nghèo", not "Tỷ lệ hộ cận nghèo"."""
     said = set(fold(fragment).split())
 
     def named(match: TargetMatchLike) -> bool:
