@@ -266,7 +266,9 @@ async def send_import_outcome(update: Update, context: Context, outcome: ImportO
     user = update.effective_user
     knowledge.invalidate(services)
     pages = plan_summary_pages(outcome)
-    note = await _year_note(services, outcome.parsed.year, session=session)
+    # A report is never the plan in use, so its year needs no warning.
+    is_plan = outcome.parsed.kind != "bao_cao"
+    note = await _year_note(services, outcome.parsed.year, session=session) if is_plan else ""
     if len(pages[-1]) + len(note) <= MAX_SUMMARY_CHARS:
         pages[-1] += note
     elif note:

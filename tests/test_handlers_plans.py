@@ -15,6 +15,7 @@ from handlers.common import NO_PLAN_TEXT, NOT_ADMIN_TEXT
 from storage import plans
 from storage.db import Database
 from storage.models import AuditEntry, Plan, PlanTarget
+from tests.conftest import REPO
 from tests.support.driver import (
     ADMIN,
     AN,
@@ -252,3 +253,12 @@ async def test_a_plan_for_another_year_is_flagged(bot: BotDriver) -> None:
     assert "⚠️ Văn bản này áp dụng cho năm 2024, còn số liệu gửi bây giờ thuộc kỳ" in (
         replies.messages[-1].text
     )
+
+
+async def test_a_report_of_another_year_gets_no_warning_about_the_plan_in_use(
+    bot: BotDriver,
+) -> None:
+    report = REPO / "tests" / "fixtures" / "plans" / "bao_cao_6_thang_thon.txt"  # of 2024
+    replies = await bot.send_plan_file(report, ADMIN)
+    assert "Báo cáo" in replies.text
+    assert "áp dụng cho năm 2024, còn số liệu" not in replies.text
