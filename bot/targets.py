@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.measures import lookup_measure
+from bot.core.measures import Measure, convert, lookup_measure
 from bot.core.numbers import NumberError, parse_number
 from bot.core.plan import Direction, Qualifier, Scope, Target
 from bot.core.progress import TargetInfo
@@ -411,11 +411,26 @@ async def edit_target(
     before = await _refs(session, [row])
     old = before[0].target
     new = _edited(old, field, text)
+    if new == old:
+        raise InvalidInput(
+            f"Không có gì thay đổi: chỉ tiêu ({old.number.strip('()') or old.key}) vẫn như cũ. "
+            "Xem chỉ tiêu bằng /chitieu xem số chỉ tiêu."
+        )
     _write(row, new)
     _mark(row, plans.EDITED, actor)
     change = Change("edit", before, (new,))
     await _finish(session, change, plan_id, actor)
     return change
+
+
+def _rescaled(edited: Target, old: Target, measure: Measure | None) -> Target:
+    """The figure in the new unit when both units measure the same thing ("6.832.510.000
+    đồng" set to "tỷ đồng" is 6,83251 tỷ đồng), so the target keeps its size."""
+    before = lookup_measure(old.measure) if old.measure else None
+    if old.value is None or before is None or measure is None:
+        return edited
+    value = convert(old.value, before, measure)
+    return dataclasses.replace(edited, value=value) if value is not None else edited
 
 
 def _edited(old: Target, field: str, text: str) -> Target:
@@ -428,7 +443,10 @@ def _edited(old: Target, field: str, text: str) -> Target:
         return _with_figure(old, read_figure(text))
     if field == "dvt":
         measure = lookup_measure(text)
-        return dataclasses.replace(old, measure=(measure.name if measure else text)[:_MEASURE_LEN])
+        edited = dataclasses.replace(
+            old, measure=(measure.name if measure else text)[:_MEASURE_LEN]
+        )
+        return _rescaled(edited, old, measure)
     if field == "loai":
         qualifier = qualifier_word(text)
         if qualifier is None:

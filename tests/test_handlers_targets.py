@@ -93,6 +93,22 @@ async def test_edit_keeps_the_reported_figure_attached(bot: BotDriver) -> None:
     assert entries[-1].detail["after"]["1"]["name"] == "Trồng cây xanh phân tán"
 
 
+async def test_an_edit_that_changes_nothing_says_so(bot: BotDriver) -> None:
+    await bot.load_plan()
+    replies = await bot.send("/chitieu sua 1 so 58.000 cây", ADMIN)
+    assert replies.text.startswith("Không có gì thay đổi: chỉ tiêu (1) vẫn như cũ.")
+    assert "Đã sửa" not in replies.text
+    assert await bot.rows(AuditEntry, AuditEntry.action == "target.edit") == []
+
+
+async def test_a_new_unit_of_the_same_kind_keeps_the_target_s_size(bot: BotDriver) -> None:
+    await bot.load_plan()
+    replies = await bot.send("/chitieu sua 10 dvt triệu đồng", ADMIN)  # 8,5 tỷ đồng
+    assert "Nay: (10) Thu ngân sách nhà nước trên địa bàn: 8.500 triệu đồng" in replies.text
+    replies = await bot.send("/chitieu sua 6 dvt m", ADMIN)  # 12 km
+    assert "12.000 m" in replies.text
+
+
 async def test_remove_asks_first_and_cancel_changes_nothing(bot: BotDriver) -> None:
     await bot.load_plan()
     await report_trees(bot)
