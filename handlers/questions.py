@@ -12,9 +12,9 @@ from bot import knowledge
 from bot import questions as use
 from bot.callbacks import AnswerChoicePress, TargetsPagePress
 from bot.commands import Audience, Command
-from bot.core.answers import choice_buttons, render_answer
+from bot.core.answers import choice_buttons, render_answer, render_plan_deadlines
 from bot.core.matcher import Answer
-from bot.core.questions import asks_about_deadline, is_small_talk
+from bot.core.questions import asks_about_deadline, is_small_talk, plan_deadlines_asked
 from bot.core.text import fold
 from bot.plans import target_block
 from bot.questions import Asker, Synonym
@@ -86,7 +86,13 @@ async def answer_text(update: Update, context: Context, question: str) -> None:
     if is_small_talk(question):
         await reply(update, SMALL_TALK_REPLY)
         return
-    if asks_about_deadline(question):  # the reporting calendar answers, not the plan
+    in_use = await scope.active_plan()
+    set_in_plan = plan_deadlines_asked(question, in_use.parsed.deadlines) if in_use else []
+    if in_use is not None and set_in_plan:  # a date the plan itself sets, quoted from it
+        text = render_plan_deadlines(set_in_plan, in_use.label, in_use.parsed.year)
+        await reply(update, text)
+        return
+    if asks_about_deadline(question):  # else the reporting calendar answers
         views = await service.list_deadlines_with_counts(services, session=scope.session)
         await reply(update, list_text(views, usage_year=None))
         return

@@ -23,6 +23,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.plan import Direction, ParsedPlan, Passage, Qualifier, Scope, Section, Target
+from bot.core.plan_deadlines import find_deadlines
 from bot.core.text import collapse_spaces, fold, words
 from bot.errors import InvalidInput, NotFound
 from storage.models import (
@@ -462,6 +463,10 @@ async def load_parsed_plan(session: AsyncSession, plan_id: int) -> ParsedPlan:
         .where(PlanPassage.plan_id == plan_id)
         .order_by(PlanPassage.position, PlanPassage.id)
     )
+    stored = tuple(
+        Passage(section_path=p.section_path, heading=p.heading, text=p.text, order=p.position)
+        for p in passages
+    )
     return ParsedPlan(
         title=plan.title,
         number=plan.number,
@@ -471,10 +476,9 @@ async def load_parsed_plan(session: AsyncSession, plan_id: int) -> ParsedPlan:
         issuer=plan.issuer,
         sections=tuple(Section(path=s.path, title=s.title, level=s.level) for s in sections),
         targets=tuple(target_of(t) for t in targets),
-        passages=tuple(
-            Passage(section_path=p.section_path, heading=p.heading, text=p.text, order=p.position)
-            for p in passages
-        ),
+        passages=stored,
+        # The dates the plan sets are read again from its passages, as the import read them.
+        deadlines=tuple(find_deadlines((p.section_path, p.text) for p in stored)),
     )
 
 

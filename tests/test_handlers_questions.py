@@ -268,16 +268,19 @@ async def test_chitieu_opens_the_page_asked_for(bot: BotDriver) -> None:
     assert "(trang 2/2)" in (await bot.send("/chitieu 9", AN)).text  # past the end: the last
 
 
-async def test_a_deadline_question_is_answered_from_the_calendar(bot: BotDriver) -> None:
+async def test_a_deadline_the_plan_sets_is_answered_from_the_plan(bot: BotDriver) -> None:
     replies = await bot.send("hạn nộp báo cáo 6 tháng là khi nào?", AN)
-    assert replies.text.startswith("📅 Các hạn báo cáo sắp tới")
-    assert "14/06/2025" in replies.text
+    assert replies.text.startswith("Theo Kế hoạch 27/KH-UBND, mục III.1:")
+    assert "gửi báo cáo 6 tháng trước ngày 14/6/2025" in replies.text
+    assert "Báo cáo sơ kết 6 tháng: hạn 14/06/2025." in replies.text
     assert await unanswered(bot) == []
 
 
-async def test_award_dossier_deadlines_are_left_to_the_plan(bot: BotDriver) -> None:
+async def test_a_deadline_the_plan_does_not_set_is_left_to_the_calendar_or_the_plan(
+    bot: BotDriver,
+) -> None:
     replies = await bot.send("hạn nộp hồ sơ khen thưởng là khi nào?", AN)
-    assert not replies.text.startswith("📅")
+    assert not replies.text.startswith("📅")  # the calendar holds reports only
     polite = await bot.send("Dạ vâng", AN)
     assert polite.text.startswith("Dạ. Anh/chị cần hỏi gì")
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from bot.core.matcher import Answer, Hit
 from bot.core.numbers import format_number
-from bot.core.plan import Qualifier, Target, section_label
+from bot.core.plan import PlanDeadline, Qualifier, Target, section_label
 from bot.core.text import collapse_spaces, fold, shorten
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "render_choices",
     "render_none",
     "render_passage",
+    "render_plan_deadlines",
     "render_target",
     "target_label",
 ]
@@ -179,3 +180,19 @@ def render_answer(answer: Answer) -> str:
     if answer.kind == "about":
         return _e(answer.about)
     return render_none(answer.citation_label, answer.about)
+
+
+def render_plan_deadlines(
+    deadlines: list[PlanDeadline], citation_label: str, plan_year: int | None
+) -> str:
+    """The dates the plan sets, each with the sentence that sets it and where it stands."""
+    blocks = []
+    for deadline in deadlines:
+        year = deadline.year or plan_year
+        day = f"{deadline.day:02d}/{deadline.month:02d}" + (f"/{year}" if year else "")
+        quote = shorten(_clean(deadline.source_text), 400)
+        blocks.append(
+            f"{_where(citation_label, deadline.section_path)}:\n“{_e(quote)}”\n"
+            f"→ {_e(deadline.what)}: hạn <b>{day}</b>."
+        )
+    return "\n\n".join(blocks)

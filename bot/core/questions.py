@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from bot.core.asking import mend_cue_typos
+from bot.core.plan import DeadlineKind, PlanDeadline
 from bot.core.report_parser import has_figure
 from bot.core.text import words
 
@@ -155,3 +156,32 @@ _DEADLINE = re.compile(
 def asks_about_deadline(text: str) -> bool:
     """True when *text* asks when a report is due."""
     return _DEADLINE.search(" ".join(words(text))) is not None
+
+
+# "Khi nào hết hạn nộp hồ sơ khen thưởng?": a question about a date the plan may set.
+_WHEN = re.compile(
+    r"\b(han|thoi han|han chot|het han|khi nao|bao gio|ngay nao|truoc ngay|luc nao|"
+    r"may gio|thoi gian nop|thoi gian gui)\b"
+)
+_KIND_WORDS: tuple[tuple[DeadlineKind, re.Pattern[str]], ...] = (
+    (DeadlineKind.DOSSIER, re.compile(r"\b(ho so|khen thuong|de nghi|xet tang)\b")),
+    (DeadlineKind.REGISTRATION, re.compile(r"\b(dang ky|giao uoc)\b")),
+    (DeadlineKind.SIX_MONTH, re.compile(r"\b(so ket|6 thang|sau thang|giua nam)\b")),
+    (DeadlineKind.YEAR_END, re.compile(r"\b(tong ket|ca nam|cuoi nam)\b")),
+)
+
+
+def plan_deadlines_asked(text: str, deadlines: tuple[PlanDeadline, ...]) -> list[PlanDeadline]:
+    """The dates the plan sets that *text* asks about ("hạn nộp hồ sơ khen thưởng", "khi
+    nào đăng ký thi đua"): those of the kinds the question names, else those whose own words
+    it names; none when it asks no date."""
+    said = " ".join(words(text))
+    if not deadlines or _WHEN.search(said) is None:
+        return []
+    kinds = [kind for kind, cue in _KIND_WORDS if cue.search(said)]
+    if DeadlineKind.DOSSIER in kinds and len(kinds) > 1:
+        kinds.remove(DeadlineKind.DOSSIER)  # "hồ sơ … sơ kết": the report's kind decides
+    if kinds:
+        return [d for d in deadlines if d.kind in kinds]
+    asked = set(said.split())
+    return [d for d in deadlines if set(words(d.what)) - {"bao", "cao"} <= asked]
