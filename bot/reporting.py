@@ -188,7 +188,38 @@ def decide(report: ParsedReport, matcher: TargetMatcher) -> list[Decision]:
             decisions.append(PickNumber(ambiguous, targets))
         else:  # "họp lúc 7.30": no target, so no reason to ask which number it is
             decisions.append(NoTarget(ambiguous.read_as(ambiguous.readings[0])))
-    return decisions
+    return _parts_added(decisions)
+
+
+def _parts_added(decisions: list[Decision]) -> list[Decision]:
+    """Figures of one message that land on the same count are its parts and add up: "gà
+    5.000 con, vịt 3.000 con" is 8.000 for "Gia cầm", not 5.000 then a doubtful 3.000. Only
+    counts and amounts, and only figures of one kind (all totals, or all increments)."""
+    out: list[Decision] = []
+    first_of: dict[tuple[str, bool], int] = {}
+    for decision in decisions:
+        if isinstance(decision, Ready) and target_info(decision.target).additive:
+            slot = (decision.target.key, decision.claim.delta)
+            if slot in first_of:
+                earlier = out[first_of[slot]]
+                assert isinstance(earlier, Ready)
+                total = earlier.value + decision.value
+                claim = replace(
+                    earlier.claim,
+                    value=total,
+                    measure=None,
+                    source=f"{earlier.claim.source}; {decision.claim.source}",
+                )
+                reason = suspicious(total, target_info(decision.target))
+                out[first_of[slot]] = (
+                    ConfirmValue(claim, decision.target, total, reason)
+                    if reason is not None and not decision.claim.delta
+                    else replace(earlier, claim=claim, value=total)
+                )
+                continue
+            first_of[slot] = len(out)
+        out.append(decision)
+    return out
 
 
 def fits_a_target(report: ParsedReport, matcher: TargetMatcher) -> bool:

@@ -121,3 +121,23 @@ def test_a_heading_word_shared_by_every_part_still_asks() -> None:
     )
     [decision] = decide(parse_report("tổng đàn 640 con"), kb)
     assert isinstance(decision, PickTarget)
+
+
+POULTRY_PLAN = """KẾ HOẠCH
+Phát động phong trào thi đua năm 2026
+
+II. CHỈ TIÊU THI ĐUA
+1. Đàn gia cầm: 90.000 con.
+2. Đàn lợn: 4.200 con.
+3. Tỷ lệ tham gia bảo hiểm y tế: 95%.
+"""
+
+
+def test_parts_of_one_count_in_one_message_add_up() -> None:
+    kb = KnowledgeBase.build(
+        parse_plan(POULTRY_PLAN), citation_label="Kế hoạch", synonyms=SynonymTable.builtin()
+    )
+    decisions = decide(parse_report("gà 5.000 con, vịt 3.000 con, lợn 200 con"), kb)
+    ready = [d for d in decisions if isinstance(d, Ready)]
+    assert [(d.target.key, d.value) for d in ready] == [("1", Decimal(8000)), ("2", Decimal(200))]
+    assert "gà 5.000 con" in ready[0].claim.source and "vịt 3.000 con" in ready[0].claim.source
