@@ -52,6 +52,12 @@ def qualitative_targets(active: ActivePlan) -> list[Target]:
     return [t for t in parsed.targets if t.value is None and t.key not in compound]
 
 
+def verdict_marker(target: Target) -> str:
+    """How /danhgia names a target: a part of a compound line by its key ("(8.4)"), since
+    it shares its line's number ("(8)") with the other parts."""
+    return f"({target.key})" if target.parent_key else target.marker
+
+
 def find_qualitative(active: ActivePlan, token: str) -> Target | None:
     """The qualitative target named by its number ("19", "(19)") or key ("8.4")."""
     wanted = token.strip().strip("().")

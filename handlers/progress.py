@@ -238,8 +238,8 @@ def _verdict_list(table: ProgressTable, targets: list[Target], period_label: str
         verdict = table.verdicts.get(target.key)
         state = "chưa báo cáo" if verdict is None else ("đạt" if verdict.achieved else "chưa đạt")
         name = html.escape(textwrap.shorten(target.name, 160, placeholder="…"))
-        lines.append(f"• {target.marker} {name}: {state}")
-    example = targets[0].marker.strip("()") if targets else "19"
+        lines.append(f"• {verdicts.verdict_marker(target)} {name}: {state}")
+    example = verdicts.verdict_marker(targets[0]).strip("()") if targets else "19"
     lines += [
         "",
         f"Ghi trạng thái: <code>/danhgia {example} dat</code> hoặc "
@@ -304,7 +304,7 @@ async def danhgia(update: Update, context: Context) -> None:
     state = "đạt" if achieved else "chưa đạt"
     await reply(
         update,
-        f"Đã ghi: {target.marker} {html.escape(target.name)} — <b>{state}</b>, "
+        f"Đã ghi: {verdicts.verdict_marker(target)} {html.escape(target.name)} — <b>{state}</b>, "
         f"{html.escape(period.label)}{who}.",
     )
 

@@ -14,7 +14,9 @@ import pytest
 from docx import Document
 
 from bot.config import Settings
+from bot.core.plan import Qualifier, Target
 from bot.exports.pdf import libreoffice
+from bot.verdicts import verdict_marker
 from handlers.common import NO_PLAN_TEXT, NOT_ADMIN_TEXT
 from handlers.reporting import NOT_MEMBER
 from storage.db import Database
@@ -300,3 +302,9 @@ async def test_xuatbaocao_pdf_sends_the_draft_as_pdf_or_says_why_not(bot: BotDri
     else:
         assert names[2] == "du-thao-bao-cao-2025-6thang.pdf"
         assert uploaded(replies.api("sendDocument")[2])[1].startswith(b"%PDF")
+
+
+def test_a_part_of_a_compound_line_is_named_by_its_own_key_in_verdicts() -> None:
+    part = Target("8.4", "(8)", "Huyện đạt chuẩn NTM", None, None, Qualifier.EXACT, "II", "", "8")
+    line = Target("19", "(19)", "Giảm tai nạn giao thông", None, None, Qualifier.EXACT, "II", "")
+    assert (verdict_marker(part), verdict_marker(line)) == ("(8.4)", "(19)")
