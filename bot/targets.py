@@ -26,7 +26,7 @@ from bot.core.measures import Measure, convert, lookup_measure
 from bot.core.numbers import NumberError, parse_number
 from bot.core.plan import Direction, Qualifier, Scope, Target
 from bot.core.progress import TargetInfo
-from bot.core.text import collapse_spaces, fold
+from bot.core.text import collapse_spaces, fold, shorten
 from bot.errors import InvalidInput, NotFound
 from bot.exports.targets_sheet import COL_KEY, SheetProblem, SheetRow
 from bot.knowledge import citation_label
@@ -60,7 +60,8 @@ __all__ = [
 _KEY_LEN = 32
 _MEASURE_LEN = 64
 _NUMBER_LEN = 16
-_KEY = re.compile(r"^\(?(\d{1,3}(?:\.\d{1,3}){0,3})\)?\.?$")
+# "5", "5.2", and the keys the reader gives numbers restarted under a group ("b.1").
+_KEY = re.compile(r"^\(?(\d{1,3}(?:\.\d{1,3}){0,3}|[a-z]{1,2}\.\d{1,3}(?:\.\d{1,3}){0,2})\)?\.?$")
 
 
 # ---------------------------------------------------------------- reading what the admin typed
@@ -223,8 +224,20 @@ class _Plan:
         return [r for r in self.rows if not r.retired]
 
     def find(self, text: str) -> PlanTarget:
-        key = normalise_key(text)
+        key = normalise_key(text.strip().lower())
         live = {r.key: r for r in self.live()}
+        sharing = [
+            r
+            for r in live.values()
+            if key is not None and r.parent_key is None and _bare(r.number) == key
+        ]
+        if len(sharing) > 1:
+            # Numbering restarted under each group: "(1)" names several targets.
+            listed = "; ".join(f"{r.key} — {shorten(r.name, 50)}" for r in sharing[:8])
+            raise NotFound(
+                f"Số ({key}) có ở {len(sharing)} chỉ tiêu: {listed}. Hãy gõ lại với số riêng "
+                f"của chỉ tiêu, ví dụ {sharing[1].key}."
+            )
         if key is not None and key in live:
             return live[key]
         choices = ", ".join(f"({k})" for k in list(live)[:40])
@@ -239,6 +252,11 @@ class _Plan:
 
     def used(self, key: str) -> bool:
         return any(r.key == key for r in self.rows)
+
+
+def _bare(number: str) -> str:
+    """ "(1)", "1." and "1" alike; a sub-target's shared "(8)" is not its own number."""
+    return number.strip().strip("()").rstrip(".")
 
 
 async def _load(session: AsyncSession, plan_id: int) -> _Plan:

@@ -4,6 +4,7 @@ keep reported figures attached, confirmations of destructive changes, refusals."
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -294,3 +295,32 @@ async def test_edits_missing_a_part_explain_their_own_usage(
     assert replies.text.startswith(problem), replies.text
     assert usage in replies.text and "Không thay đổi gì." in replies.text
     assert "Không tìm thấy chỉ tiêu «»" not in replies.text
+
+
+RESTARTED = """# KẾ HOẠCH
+Phát động phong trào thi đua năm 2026
+
+## I. CHỈ TIÊU THI ĐUA
+
+a) Về kinh tế
+1. Thu ngân sách trên địa bàn: 7,8 tỷ đồng.
+2. Sản lượng lúa cả năm: 11.200 tấn.
+
+b) Về văn hóa – xã hội
+1. Tỷ lệ hộ nghèo: không quá 0,8%.
+2. Tạo việc làm mới: 350 lao động.
+"""
+
+
+async def test_a_number_restarted_under_each_group_is_asked_about_not_guessed(
+    bot: BotDriver, tmp_path: Path
+) -> None:
+    path = tmp_path / "ke_hoach_danh_lai.md"
+    path.write_text(RESTARTED, encoding="utf-8")
+    await bot.load_plan(path)
+    await bot.choose_plan("2")
+    asked = await bot.send("/chitieu xem 1", ADMIN)
+    assert asked.text.startswith("Số (1) có ở 2 chỉ tiêu: 1 — Thu ngân sách trên địa bàn; ")
+    [other] = [k for k in ("b.1", "a.1") if f"{k} — Tỷ lệ hộ nghèo" in asked.text]
+    shown = await bot.send(f"/chitieu xem {other.upper()}", ADMIN)
+    assert "Tỷ lệ hộ nghèo: không quá 0,8%" in shown.text
