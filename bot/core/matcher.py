@@ -838,7 +838,7 @@ class KnowledgeBase:
         weights: list[float] = []
         matches: list[tuple[tuple[int, float], ...]] = []
         for unit in units:
-            found = self._lookup(unit)
+            found = self._lookup(unit, report=report)
             if report and not found:
                 # A report wraps its target's name in words of its own ("kết quả … đến nay",
                 # "hiện có"); a word the plan never uses cannot point to any target.
@@ -949,12 +949,16 @@ class KnowledgeBase:
     def _max_idf(self) -> float:
         return self._idf[-1]
 
-    def _lookup(self, unit: str) -> tuple[tuple[int, float], ...]:
-        """Vocabulary terms for a question unit, with how similar each is."""
+    def _lookup(self, unit: str, *, report: bool = False) -> tuple[tuple[int, float], ...]:
+        """Vocabulary terms for a question unit, with how similar each is. In a report a
+        word the plan itself uses is that word: "qwe" typed as "quê" must not reach a
+        damaged "qua" of an OCR'd plan and name a target of fruit."""
         exact = self._vocab.get(unit)
         found: dict[int, float] = {}
         if exact is not None:
             found[exact] = 1.0
+            if report:
+                return tuple(found.items())
         if unit.startswith((CONCEPT_PREFIX, NUMBER_PREFIX)) or len(unit) < 3:
             return tuple(found.items())
         # A question word that is no syllable is a typo ("moii"): any one edit may mend it.

@@ -103,3 +103,12 @@ def test_unrelated_figures_match_nothing(commune_2024: KnowledgeBase) -> None:
     decisions = decide(parse_report("họp lúc 8 giờ ở nhà văn hóa"), commune_2024)
     assert all(isinstance(d, NoTarget | PickTarget) for d in decisions)
     assert not any(isinstance(d, Ready) for d in decisions)
+
+
+@pytest.mark.parametrize("message", ["asdkjh qwe 123", "qwe 123", "zxc qwe 45"])
+def test_a_typed_word_the_plan_uses_is_not_mended_into_a_target_of_an_ocr_plan(
+    commune_2024: KnowledgeBase, message: str
+) -> None:
+    # "qwe" reads as "quê", a word of this OCR'd plan; it must not become the damaged "qua"
+    # of "cây ăn quả" and put a number with no named target on a fruit target.
+    assert all(isinstance(d, NoTarget) for d in decide(parse_report(message), commune_2024))
