@@ -40,6 +40,14 @@ _BAD_RATE = re.compile(
 )
 
 
+# Counts of harmful events: the fewer the better ("Số vụ tai nạn giao thông: 3 vụ").
+_EVENT_MEASURES = frozenset({"vụ", "ca"})
+_BAD_EVENT = re.compile(
+    r"tai nan|chay rung|chay no|chay|toi pham|pham phap|vi pham|ma tuy|ngo doc|duoi nuoc|"
+    r"tu vong|khieu nai|to cao|bao luc|dich benh"
+)
+
+
 def _is_ratio(measure: str) -> bool:
     return measure in NON_ADDITIVE_MEASURES or "/" in measure
 
@@ -118,9 +126,14 @@ class TargetInfo:
             return Direction.QUALITATIVE
         if self.qualifier is Qualifier.AT_MOST:
             return Direction.CEILING
-        bad = _BAD_RATE.search(fold(f"{self.parent_name or ''} {self.name}")) is not None
-        if self.qualifier in (Qualifier.EXACT, Qualifier.ABOUT) and self.measure in RATE_MEASURES:
+        named = fold(f"{self.parent_name or ''} {self.name}")
+        bad = _BAD_RATE.search(named) is not None
+        plain = self.qualifier in (Qualifier.EXACT, Qualifier.ABOUT)
+        if plain and self.measure in RATE_MEASURES:
             return Direction.LOWER if bad else Direction.HIGHER
+        if plain and self.measure in _EVENT_MEASURES and _BAD_EVENT.search(named):
+            # "Số vụ cháy rừng: 0 vụ" is a ceiling, not a count to raise.
+            return Direction.CEILING if self.value == 0 else Direction.LOWER
         return Direction.HIGHER
 
     @property

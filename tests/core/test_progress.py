@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.core.plan import Qualifier
+from bot.core.plan import Direction, Qualifier
 from bot.core.progress import Status, TargetInfo, percent_of_target, status, suspicious
 
 
@@ -80,3 +80,17 @@ def test_other_rates_are_more_is_better() -> None:
     insurance = TargetInfo("1", "(1)", "Tỷ lệ tham gia BHYT", Decimal(96), "%", Qualifier.EXACT)
     assert not insurance.lower_is_better
     assert status(Decimal(90), insurance) is Status.IN_PROGRESS
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "goes"),
+    [
+        ("Số vụ cháy rừng", "0", Direction.CEILING),
+        ("Số vụ tai nạn giao thông", "3", Direction.LOWER),
+        ("Số vụ phạm pháp hình sự", "12", Direction.LOWER),
+        ("Số vụ việc hòa giải thành", "40", Direction.HIGHER),  # a good count stays higher
+    ],
+)
+def test_counts_of_harmful_events_go_down(name: str, value: str, goes: Direction) -> None:
+    info = TargetInfo("1", "(1)", name, Decimal(value), "vụ", Qualifier.EXACT)
+    assert info.goes is goes
