@@ -95,6 +95,8 @@ class ImportOutcome:
     # Targets read from an OCR-damaged copy of the stored text (same figure): kept clean.
     clean_kept: tuple[str, ...] = ()
     clean_kept_fields: tuple[str, ...] = ()
+    updated_keys: tuple[str, ...] = ()  # targets the re-import changed (or brought back)
+    retired_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +177,8 @@ async def import_plan(
             stored=stored,
             clean_kept=saved.clean_kept_keys,
             clean_kept_fields=saved.clean_kept_fields,
+            updated_keys=saved.updated_keys,
+            retired_keys=saved.retired_keys,
         )
 
 
@@ -193,6 +197,7 @@ class ReimportCheck:
     # → 1.400 tấn" for a changed target, "(7) Tên: 40.000 cây" for one retired (plain text).
     changed_lines: tuple[str, ...] = ()
     retired_lines: tuple[str, ...] = ()
+    kept_lines: tuple[str, ...] = ()  # targets the officer edited: they stay as edited
     clean_kept: int = 0
 
 
@@ -200,6 +205,8 @@ def _plain_target(target: Target) -> str:
     """ "(5) Sản lượng thịt hơi: 1.350 tấn", plain text (the caller escapes it)."""
     name = shorten(target.name, _NAME_CHARS).rstrip(" :;,.")
     figure = format_figure(target)
+    if target.value is None and fold(target.text_value or "") == fold(target.name):
+        figure = ""  # "Không để xảy ra cháy rừng": the name says it all
     return f"({target.key}) {name}: {figure}" if figure else f"({target.key}) {name}"
 
 
@@ -271,6 +278,7 @@ async def _try_reimport(
             _plain_target(before[key]) if key in before else f"({key})"
             for key in saved.retired_keys
         ),
+        kept_lines=tuple(_plain_target(after[key]) for key in saved.kept_keys if key in after),
         clean_kept=len(saved.clean_kept_keys),
     )
 
@@ -304,7 +312,10 @@ def reimport_question(check: ReimportCheck, limit: int = MAX_SUMMARY_CHARS) -> l
         )
         lines.extend(f"• {_e(line)}" for line in check.retired_lines)
     lines.append("")
-    if check.kept:
+    if check.kept_lines:
+        lines.append("<b>Chỉ tiêu đã sửa trong chat</b>, vẫn giữ theo bản sửa:")
+        lines.extend(f"• {_e(line)}" for line in check.kept_lines)
+    elif check.kept:
         lines.append(f"{check.kept} chỉ tiêu đã sửa trong chat vẫn giữ theo bản sửa.")
     if check.clean_kept:
         lines.append(
@@ -539,6 +550,13 @@ def _change_line(outcome: ImportOutcome) -> str:
         changes.append(f"bỏ {outcome.targets_retired}")
     detail = f"{', '.join(changes)} chỉ tiêu" if changes else "các chỉ tiêu không thay đổi"
     line = f"✅ Đã cập nhật {kind} đã nạp trước đây (không tạo bản trùng): {detail}."
+    named = []
+    if outcome.updated_keys:
+        named.append(f"thay đổi {_keys_text(outcome.updated_keys)}")
+    if outcome.retired_keys:
+        named.append(f"bị bỏ {_keys_text(outcome.retired_keys)}")
+    if named:
+        line += f" Chỉ tiêu {'; '.join(named)}."
     if outcome.targets_retired:
         line += " Chỉ tiêu bị bỏ vẫn được giữ cùng các báo cáo cũ."
     if outcome.targets_kept:
@@ -549,6 +567,13 @@ def _change_line(outcome: ImportOutcome) -> str:
     if outcome.clean_kept or outcome.clean_kept_fields:
         line += " " + _clean_kept_text(outcome)
     return line
+
+
+def _keys_text(keys: Sequence[str]) -> str:
+    """ "(5), (16)", at most :data:`_CLEAN_SHOWN` keys, then how many more."""
+    shown = ", ".join(f"({key})" for key in keys[:_CLEAN_SHOWN])
+    more = len(keys) - _CLEAN_SHOWN
+    return shown + (f" và {more} chỉ tiêu nữa" if more > 0 else "")
 
 
 def _clean_kept_text(outcome: ImportOutcome) -> str:
@@ -562,9 +587,7 @@ def _clean_kept_text(outcome: ImportOutcome) -> str:
     if count == len(outcome.parsed.targets):
         which = f"cả {count} chỉ tiêu"
     else:
-        shown = ", ".join(f"({key})" for key in outcome.clean_kept[:_CLEAN_SHOWN])
-        more = f" và {count - _CLEAN_SHOWN} chỉ tiêu nữa" if count > _CLEAN_SHOWN else ""
-        which = f"{count} chỉ tiêu {shown}{more}"
+        which = f"{count} chỉ tiêu {_keys_text(outcome.clean_kept)}"
     return (
         f"Tệp này đọc lỗi chữ (mất dấu, sai chữ khi quét) ở {which} nhưng cùng con số với bản "
         "đã lưu: giữ nguyên tên đúng đã lưu; muốn đổi tên thì dùng "

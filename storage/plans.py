@@ -114,6 +114,7 @@ class SaveResult:
     updated_keys: tuple[str, ...] = ()
     retired_keys: tuple[str, ...] = ()
     clean_kept_keys: tuple[str, ...] = ()
+    kept_keys: tuple[str, ...] = ()  # the targets counted in *targets_kept*
     clean_kept_fields: tuple[str, ...] = ()  # "title", "issuer", "sections", "passages"
 
 
@@ -265,10 +266,11 @@ async def save_plan(
         targets_updated=len(upsert.updated),
         targets_retired=len(upsert.retired),
         targets_restored=upsert.restored,
-        targets_kept=upsert.kept,
+        targets_kept=len(upsert.kept),
         updated_keys=tuple(upsert.updated),
         retired_keys=tuple(upsert.retired),
         clean_kept_keys=tuple(upsert.clean),
+        kept_keys=tuple(upsert.kept),
         clean_kept_fields=tuple(clean_fields),
     )
 
@@ -342,7 +344,7 @@ class _Upsert:
 
     added: int = 0
     restored: int = 0
-    kept: int = 0
+    kept: list[str] = dataclasses.field(default_factory=list)
     updated: list[str] = dataclasses.field(default_factory=list)
     retired: list[str] = dataclasses.field(default_factory=list)
     clean: list[str] = dataclasses.field(default_factory=list)
@@ -393,9 +395,10 @@ async def _upsert_targets(
             # Where the document says it stays current; what it says is the officer's.
             row.position, row.source_text = position, fields["source_text"]
             row.section_path = fields["section_path"]
-            done.kept += row.edited in _KEEP_RETIRED or (
+            if row.edited in _KEEP_RETIRED or (
                 row.edited in _KEEP_CONTENT and _differs(row, fields, _CONTENT)
-            )
+            ):
+                done.kept.append(row.key)
             continue
         if not row.retired and _damaged_reading(row, fields):
             row.position = position  # a scan of the same paper: the clean text stays
