@@ -356,9 +356,13 @@ _FIGURE = frozenset({"value", "qualifier", "parent_key", "section_path", "direct
 
 def _damaged_reading(row: PlanTarget, fields: dict[str, Any]) -> bool:
     """True when *fields* read *row* again with OCR damage only: the same figure, kind and
-    place, and a name (and unit of measure) equal or a damaged copy of the stored one."""
+    place, and either the same line of the document read with damage (whatever name the
+    damaged line gave: "Trong moi" for "Trồng mới cây xanh"), or a name (unit of measure,
+    wording of a qualitative target) equal to or a damaged copy of the stored one."""
     if any(getattr(row, k) != fields[k] for k in _FIGURE if k in fields):
         return False
+    if row.source_text and is_damaged_copy(fields["source_text"] or "", row.source_text):
+        return True
     damaged = False
     for column in ("name", "measure", "text_value"):  # "text_value": a qualitative target
         new, old = fields[column], getattr(row, column)
@@ -367,10 +371,7 @@ def _damaged_reading(row: PlanTarget, fields: dict[str, Any]) -> bool:
         if not (new and old and is_damaged_copy(new, old)):
             return False
         damaged = True
-    return damaged or (
-        fields["source_text"] != row.source_text
-        and is_damaged_copy(fields["source_text"] or "", row.source_text or "")
-    )
+    return damaged
 
 
 async def _upsert_targets(

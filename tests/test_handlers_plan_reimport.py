@@ -44,6 +44,8 @@ async def send_text(bot: BotDriver, path: Path, text: str) -> Replies:
         ("Tỷ lệ tăng dan sé ty nhiên", "Tỷ lệ tăng dân số tự nhiên", True),
         ("UBND xã Sơn Thuy", "UBND xã Sơn Thủy", True),
         ("(4) Tr6ng cây phân tan 40.000 cay.", "(4) Trồng cây phân tán 40.000 cây.", True),
+        ("4. Ty 1ệ ho gia dình van hóa: 91%.", "4. Tỷ lệ hộ gia đình văn hóa: 91%.", True),
+        ("(4) Trồng cây 40.000 cây.", "(4) Trồng cây 45.000 cây.", False),  # a new figure
         ("Tổng giá trị sản xuất", "Tông giá trị sản xuất", False),  # marks gained: a fix
         ("Tỷ lệ hộ cận nghèo", "Tỷ lệ hộ nghèo", False),  # a word more
         ("Thôn 3", "Thôn 2", False),  # numbers are never noise
@@ -73,6 +75,16 @@ async def test_a_scanned_copy_keeps_the_clean_names_of_the_same_targets(bot: Bot
     assert plan.issuer == "UBND xã Sơn Thủy"
     titles = {row.title for row in await bot.rows(PlanSection)}
     assert "Về kinh tế" in titles and "Về kinh te" not in titles
+
+
+async def test_a_scanned_docx_plan_keeps_even_a_name_the_scan_cut_short(bot: BotDriver) -> None:
+    await bot.send_plan_file(CORPUS / "c42_xa_tan_lien_nhom_danh_lai.docx", ADMIN)
+    clean = await names(bot)
+    assert clean["c.3"] == "Trồng mới cây xanh"
+    replies = await bot.send_plan_file(CORPUS / "c43_xa_tan_lien_nhom_danh_lai_ocr.txt", ADMIN)
+    assert "các chỉ tiêu không thay đổi" in replies.text
+    assert f"ở cả {len(clean)} chỉ tiêu" in replies.text
+    assert await names(bot) == clean  # "Trong moi" (the same line, damaged) is not taken
 
 
 async def test_a_scanned_copy_with_a_new_figure_still_updates_that_target(

@@ -26,6 +26,10 @@ _WORD = re.compile(r"[^\W_]+")
 _NOISE = re.compile(r"[€¢§|~^`´¨]")
 
 
+# Letters OCR reads as digits inside a word: "1e" for "lệ", "Tr6ng" for "Trồng", "t0" for "tô".
+_DIGIT_LETTERS = str.maketrans({"1": "l", "0": "o", "6": "o", "5": "s"})
+
+
 def marks(word: str) -> int:
     """How many diacritics *word* carries ("số" 2, "tự" 1, "so" 0; "đ" counts as one)."""
     decomposed = unicodedata.normalize("NFD", word)
@@ -44,9 +48,11 @@ def _damaged_word(new: str, old: str) -> bool:
     if any(ch.isdigit() for ch in old) or new.isdigit():
         return False  # numbers tell targets and units apart: never noise
     # Past this, digits in *new* are letters misread ("Tr6ng" for "Trồng", "t6" for "tổ").
-    fn, fo = fold(new), fold(old)
+    if new.lower().translate(_DIGIT_LETTERS) == old.lower():
+        return True  # case, or letters read as digits ("1ệ" for "lệ")
     if marks(new) >= marks(old):
-        return fn == fo and new.lower() == old.lower()  # case alone
+        return False
+    fn, fo = fold(new).translate(_DIGIT_LETTERS), fold(old)
     if fn == fo:
         return True
     return fn[:1] == fo[:1] and len(fo) >= 2 and Levenshtein.distance(fn, fo) <= 1
