@@ -248,6 +248,7 @@ async def save_plan(
     plan.issued_on = parsed.issued_on
     plan.year = parsed.year
     plan.kind = parsed.kind
+    stored_text = None if created else (plan.raw_text, plan.content_hash)
     plan.content_hash = _content_hash(raw_text)
     plan.source_filename = filename[:_FILENAME_LEN]
     plan.raw_text = raw_text
@@ -258,6 +259,10 @@ async def save_plan(
 
     clean_fields.extend(await _replace_outline(session, plan.id, parsed))
     upsert = await _upsert_targets(session, plan.id, parsed.targets)
+    if stored_text and (upsert.clean or clean_fields) and not upsert.changed:
+        # A damaged copy of the same paper that changes nothing: the clean text stays the
+        # plan's text (the signer of exports is read from it).
+        plan.raw_text, plan.content_hash = stored_text
     await session.flush()
     return SaveResult(
         plan=plan,
@@ -348,6 +353,11 @@ class _Upsert:
     updated: list[str] = dataclasses.field(default_factory=list)
     retired: list[str] = dataclasses.field(default_factory=list)
     clean: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Anything added, changed, brought back or retired."""
+        return bool(self.added or self.updated or self.restored or self.retired)
 
 
 # What a target says (its figure, kind and place): an OCR copy must read these the same.

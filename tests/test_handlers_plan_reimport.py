@@ -73,6 +73,7 @@ async def test_a_scanned_copy_keeps_the_clean_names_of_the_same_targets(bot: Bot
         assert damage not in replies.text
     [plan] = await bot.rows(Plan)
     assert plan.issuer == "UBND xã Sơn Thủy"
+    assert plan.raw_text == CLEAN.read_text(encoding="utf-8")  # the clean text stays
     titles = {row.title for row in await bot.rows(PlanSection)}
     assert "Về kinh tế" in titles and "Về kinh te" not in titles
 
