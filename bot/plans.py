@@ -89,6 +89,14 @@ class ImportOutcome:
     targets_restored: int
     filename: str
     targets_kept: int = 0  # targets an admin added or corrected: the officer's version stays
+    # The plan as stored after a re-import merged the file with the officer's edits (what the
+    # summary shows); None for a new plan, stored as read.
+    stored: ParsedPlan | None = None
+    # Targets read from an OCR-damaged copy of the stored text (same figure): kept clean.
+    clean_kept: tuple[str, ...] = ()
+    clean_kept_fields: tuple[str, ...] = ()
+    updated_keys: tuple[str, ...] = ()  # targets the re-import changed (or brought back)
+    retired_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +159,9 @@ async def import_plan(
             retired=saved.targets_retired,
             restored=saved.targets_restored,
             kept=saved.targets_kept,
+            clean_kept=list(saved.clean_kept_keys),
         )
+        stored = None if saved.created else await plans.load_parsed_plan(session, saved.plan.id)
         return ImportOutcome(
             plan_id=saved.plan.id,
             name=saved.plan.name,
@@ -164,6 +174,11 @@ async def import_plan(
             targets_restored=saved.targets_restored,
             filename=filename,
             targets_kept=saved.targets_kept,
+            stored=stored,
+            clean_kept=saved.clean_kept_keys,
+            clean_kept_fields=saved.clean_kept_fields,
+            updated_keys=saved.updated_keys,
+            retired_keys=saved.retired_keys,
         )
 
 
@@ -178,6 +193,34 @@ class ReimportCheck:
     updated: int
     retired: int
     kept: int
+    # What will change, as stored after merging with the officer's edits: "(5) Tên: 1.350 tấn
+    # → 1.400 tấn" for a changed target, "(7) Tên: 40.000 cây" for one retired (plain text).
+    changed_lines: tuple[str, ...] = ()
+    retired_lines: tuple[str, ...] = ()
+    kept_lines: tuple[str, ...] = ()  # targets the officer edited: they stay as edited
+    clean_kept: int = 0
+
+
+def _plain_target(target: Target) -> str:
+    """ "(5) Sản lượng thịt hơi: 1.350 tấn", plain text (the caller escapes it)."""
+    name = shorten(target.name, _NAME_CHARS).rstrip(" :;,.")
+    figure = format_figure(target)
+    if target.value is None and fold(target.text_value or "") == fold(target.name):
+        figure = ""  # "Không để xảy ra cháy rừng": the name says it all
+    return f"({target.key}) {name}: {figure}" if figure else f"({target.key}) {name}"
+
+
+def _change_text(before: Target | None, after: Target | None, key: str) -> str:
+    """One changed target as the confirmation names it: what it was and what it becomes."""
+    if before is None or after is None:
+        either = after or before
+        return _plain_target(either) if either is not None else f"({key})"
+    old, new = _plain_target(before), _plain_target(after)
+    if before.name == after.name:
+        was, becomes = format_figure(before), format_figure(after)
+        if was != becomes:
+            return f"{old} → {becomes or 'không có con số'}"
+    return old if old == new else f"{old} → {new.split(' ', 1)[1]}"
 
 
 async def check_reimport(
@@ -208,6 +251,8 @@ async def _try_reimport(
     existing = await plans.existing_plan(session, parsed, text)
     if existing is None or not await plans.plan_report_count(session, existing.id):
         return None
+    rows = await plans.target_rows(session, existing.id, include_retired=True)
+    before = {key: plans.target_of(row) for key, row in rows.items()}  # before the trial
     saved = await plans.save_plan(
         session, parsed, raw_text=text, filename=filename, name=None, imported_by=None
     )
@@ -217,6 +262,7 @@ async def _try_reimport(
     changed = saved.targets_updated - saved.targets_restored + saved.targets_retired
     if not reports or not changed:
         return None
+    after = {t.key: t for t in (await plans.load_parsed_plan(session, saved.plan.id)).targets}
     return ReimportCheck(
         plan_id=saved.plan.id,
         name=saved.plan.name,
@@ -225,14 +271,25 @@ async def _try_reimport(
         updated=saved.targets_updated,
         retired=saved.targets_retired,
         kept=saved.targets_kept,
+        changed_lines=tuple(
+            _change_text(before.get(key), after.get(key), key) for key in saved.updated_keys
+        ),
+        retired_lines=tuple(
+            _plain_target(before[key]) if key in before else f"({key})"
+            for key in saved.retired_keys
+        ),
+        kept_lines=tuple(_plain_target(after[key]) for key in saved.kept_keys if key in after),
+        clean_kept=len(saved.clean_kept_keys),
     )
 
 
 # ---------------------------------------------------------------- texts
 
 
-def reimport_question(check: ReimportCheck) -> str:
-    """The question before re-importing over reported figures: what will change."""
+def reimport_question(check: ReimportCheck, limit: int = MAX_SUMMARY_CHARS) -> list[str]:
+    """The question before re-importing over reported figures, naming the targets that will
+    change or be retired (as stored after merging with the officer's edits), in messages of
+    at most *limit* characters; the last one asks (the buttons go under it)."""
     changes = []
     if check.added:
         changes.append(f"thêm {check.added}")
@@ -245,16 +302,28 @@ def reimport_question(check: ReimportCheck) -> str:
         f"{check.reports} số liệu các đơn vị báo cáo.",
         f"Nạp lại sẽ {', '.join(changes)} chỉ tiêu.",
     ]
-    if check.retired:
+    if check.changed_lines:
+        lines.append("\n<b>Chỉ tiêu sẽ sửa</b> (số liệu đã báo cáo vẫn gắn với chỉ tiêu):")
+        lines.extend(f"• {_e(line)}" for line in check.changed_lines)
+    if check.retired_lines:
         lines.append(
-            "Chỉ tiêu bị bỏ vẫn được giữ cùng các số liệu đã báo cáo, nhưng các đơn vị sẽ "
-            "không báo cáo tiếp cho chúng được."
+            "\n<b>Chỉ tiêu sẽ bỏ</b> (giữ cùng số liệu đã báo cáo, nhưng các đơn vị không báo "
+            "cáo tiếp được):"
         )
-    lines.append("Số liệu đã báo cáo cho chỉ tiêu được sửa vẫn gắn với chỉ tiêu đó.")
-    if check.kept:
+        lines.extend(f"• {_e(line)}" for line in check.retired_lines)
+    lines.append("")
+    if check.kept_lines:
+        lines.append("<b>Chỉ tiêu đã sửa trong chat</b>, vẫn giữ theo bản sửa:")
+        lines.extend(f"• {_e(line)}" for line in check.kept_lines)
+    elif check.kept:
         lines.append(f"{check.kept} chỉ tiêu đã sửa trong chat vẫn giữ theo bản sửa.")
+    if check.clean_kept:
+        lines.append(
+            f"{check.clean_kept} chỉ tiêu trong tệp chỉ là bản đọc lỗi chữ (mất dấu, sai chữ khi "
+            "quét) của chỉ tiêu đã có, cùng con số: giữ nguyên tên đã lưu."
+        )
     lines.append("Nạp lại kế hoạch?")
-    return "\n".join(lines)
+    return paginate(lines, limit)
 
 
 def _e(text: str) -> str:
@@ -481,6 +550,13 @@ def _change_line(outcome: ImportOutcome) -> str:
         changes.append(f"bỏ {outcome.targets_retired}")
     detail = f"{', '.join(changes)} chỉ tiêu" if changes else "các chỉ tiêu không thay đổi"
     line = f"✅ Đã cập nhật {kind} đã nạp trước đây (không tạo bản trùng): {detail}."
+    named = []
+    if outcome.updated_keys:
+        named.append(f"thay đổi {_keys_text(outcome.updated_keys)}")
+    if outcome.retired_keys:
+        named.append(f"bị bỏ {_keys_text(outcome.retired_keys)}")
+    if named:
+        line += f" Chỉ tiêu {'; '.join(named)}."
     if outcome.targets_retired:
         line += " Chỉ tiêu bị bỏ vẫn được giữ cùng các báo cáo cũ."
     if outcome.targets_kept:
@@ -488,7 +564,38 @@ def _change_line(outcome: ImportOutcome) -> str:
             f" {outcome.targets_kept} chỉ tiêu đã được sửa trong chat nên giữ theo bản sửa "
             "(xem bằng /chitieu xem &lt;số&gt;)."
         )
+    if outcome.clean_kept or outcome.clean_kept_fields:
+        line += " " + _clean_kept_text(outcome)
     return line
+
+
+def _keys_text(keys: Sequence[str]) -> str:
+    """ "(5), (16)", at most :data:`_CLEAN_SHOWN` keys, then how many more."""
+    shown = ", ".join(f"({key})" for key in keys[:_CLEAN_SHOWN])
+    more = len(keys) - _CLEAN_SHOWN
+    return shown + (f" và {more} chỉ tiêu nữa" if more > 0 else "")
+
+
+def _clean_kept_text(outcome: ImportOutcome) -> str:
+    """What a re-import kept because the file read the stored text with OCR damage only."""
+    count = len(outcome.clean_kept)
+    if not count:
+        return (
+            "Tệp này đọc lỗi chữ (mất dấu, sai chữ khi quét) ở tiêu đề, cơ quan ban hành hoặc "
+            "các mục của bản đã lưu: giữ nguyên chữ đúng đã lưu."
+        )
+    if count == len(outcome.parsed.targets):
+        which = f"cả {count} chỉ tiêu"
+    else:
+        which = f"{count} chỉ tiêu {_keys_text(outcome.clean_kept)}"
+    return (
+        f"Tệp này đọc lỗi chữ (mất dấu, sai chữ khi quét) ở {which} nhưng cùng con số với bản "
+        "đã lưu: giữ nguyên tên đúng đã lưu; muốn đổi tên thì dùng "
+        "<code>/chitieu sua &lt;số&gt; ten …</code>."
+    )
+
+
+_CLEAN_SHOWN = 20
 
 
 def candidate_lines(parsed: ParsedPlan) -> list[str]:
@@ -522,11 +629,14 @@ def plan_summary_pages(outcome: ImportOutcome, limit: int = MAX_SUMMARY_CHARS) -
     change, the plan's facts and warnings, its targets grouped as in the plan with their
     direction, the lines not taken and the deadlines it sets."""
     parsed = outcome.parsed
+    # After a re-import, the plan as stored: the file merged with the officer's edits and
+    # with the clean text kept where the file is a damaged reading of it.
+    shown = outcome.stored or parsed
     lines = [
         _change_line(outcome),
-        *_head(parsed, plan_id=outcome.plan_id, name=outcome.name, is_active=outcome.is_active),
+        *_head(shown, plan_id=outcome.plan_id, name=outcome.name, is_active=outcome.is_active),
     ]
-    targets = _grouped_lines(parsed)
+    targets = _grouped_lines(shown)
     if targets:
         lines += ["\n<b>Các chỉ tiêu</b>", DIRECTION_LEGEND, *targets]
     lines += candidate_lines(parsed)

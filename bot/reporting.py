@@ -453,7 +453,7 @@ async def unit_for_message(
     named: Unit | None = None
     unit_like = False
     match = None
-    if colon and name.strip() and len(name.split()) <= MAX_UNIT_NAME_WORDS:
+    if colon and name.strip() and len(name.split()) <= _UNIT_NAME_WORDS:
         unit_like = looks_like_unit_name(name)
         match = await units.match_unit(session, name.strip())
         named = match.unit if match.exact else None
@@ -486,13 +486,20 @@ async def unit_for_message(
 _PUNCTUATION_AFTER_NAME = " \t,;:.-–—"
 
 
+# Words a unit's name may have when it opens a report: as many as a unit's name may have.
+_UNIT_NAME_WORDS = max(MAX_UNIT_NAME_WORDS, units.MAX_NAME_WORDS)
+
+
 def _unit_at_start(text: str, live: Sequence[Unit]) -> tuple[Unit, str] | None:
     """The unit whose whole name, folded (case and marks aside), opens *text*, and the text
     after it: "thon an phu BHYT 95,5%" → (Thôn An Phú, "BHYT 95,5%"). The longest name
     wins ("Thôn 1" is not "Thôn 12"); a part of a name or a near spelling names nothing."""
     tokens = list(re.finditer(r"\S+", text))
     by_name = {u.folded_name: u for u in live}
-    for size in range(min(MAX_UNIT_NAME_WORDS, len(tokens) - 1), 0, -1):
+    # As many words as the longest live name (a unit named before the word limit existed
+    # may be longer): a shorter name that opens a longer one never takes its figures.
+    longest = max((len(u.folded_name.split()) for u in live), default=0)
+    for size in range(min(max(longest, _UNIT_NAME_WORDS), len(tokens) - 1), 0, -1):
         head = text[: tokens[size - 1].end()].rstrip(_PUNCTUATION_AFTER_NAME)
         found = by_name.get(fold(head))
         if found is not None:

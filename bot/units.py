@@ -5,6 +5,7 @@ with its audit entry, on the update's session; no Telegram here. The name and co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,25 +13,48 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import Origin
+from bot.core.report_parser import looks_like_unit_name
 from bot.errors import UserFacingError
 from storage import units, users
 from storage.models import InviteCode, Unit, User
 from storage.units import DEFAULT_CODE_DAYS as DEFAULT_CODE_DAYS
 from storage.units import GROUP_CHAT_TYPES as GROUP_CHAT_TYPES
 from storage.units import MAX_INVITE_FAILURES as MAX_INVITE_FAILURES
-from storage.units import BindOutcome, DeleteOutcome, JoinOutcome, RevokeOutcome
+from storage.units import BindOutcome, DeleteOutcome, JoinOutcome, RevokeOutcome, UnitNameTaken
 from storage.units import InviteCodeError as InviteCodeError
 from storage.units import UnitMatch as UnitMatch
 from storage.units import clean_name as clean_name
 from storage.units import normalize_code as normalize_code
 
+_NAME_SEPARATORS = re.compile(r"[;\n]")
+
+
+def split_names(text: str) -> list[str]:
+    """The unit names in what follows ``/donvi them``: one per line or between ";".
+
+    A comma separates names only when every part reads as a unit's name on its own
+    ("Thôn 1, Thôn 2" → two units, like "Thôn 1; Thôn 2"); otherwise it belongs to the name
+    ("Tổ dân phố 3, phường Bắc" is kept whole, as a comma inside a name is legitimate)."""
+    names: list[str] = []
+    for piece in _NAME_SEPARATORS.split(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        parts = [part.strip() for part in piece.split(",")]
+        if len(parts) > 1 and all(part and looks_like_unit_name(part) for part in parts):
+            names.extend(parts)
+        else:
+            names.append(piece)
+    return names
+
 
 @dataclass
 class Created:
-    """Units made from a list of names: those created, and why the others were not
-    (Vietnamese, as the name rules say it)."""
+    """Units made from a list of names: those created, the names of units that already
+    existed (as stored), and why the others were not (Vietnamese, as the name rules say it)."""
 
     units: list[Unit] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
 
@@ -42,6 +66,14 @@ async def create_units(
     for name in names:
         try:
             unit = await units.create_unit(session, name, created_by=origin.actor, now=now)
+        except UnitNameTaken as taken:
+            if units.clean_name(name) == taken.existing_name:  # the very name: say it exists
+                made_now = any(unit.id == taken.existing_id for unit in created.units)
+                if not made_now and taken.existing_name not in created.existing:
+                    created.existing.append(taken.existing_name)
+                continue
+            created.refused.append(taken.message_vi)
+            continue
         except UserFacingError as error:  # raised before anything is written
             created.refused.append(error.message_vi)
             continue

@@ -209,7 +209,10 @@ async def _ask_reimport(
             ]
         ]
     )
-    await reply(update, reimport_question(check), markup=markup)
+    *before, last = reimport_question(check)
+    for page in before:  # a long list of changes: the question and buttons come last
+        await reply(update, page)
+    await reply(update, last, markup=markup)
 
 
 async def reimport_pressed(update: Update, context: Context) -> None:

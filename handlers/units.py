@@ -71,7 +71,8 @@ DONVI_USAGE = (
     "<b>Quản lý đơn vị</b>\n"
     "• <code>/donvi</code> — danh sách đơn vị\n"
     "• <code>/donvi Thôn 1</code> — thành viên, nhóm và mã của một đơn vị\n"
-    "• <code>/donvi them Thôn 1</code> — tạo đơn vị (nhiều tên: mỗi tên một dòng)\n"
+    "• <code>/donvi them Thôn 1; Thôn 2</code> — tạo đơn vị (nhiều tên: mỗi tên một dòng "
+    "hoặc cách nhau bằng «;»)\n"
     "• <code>/donvi doiten Thôn 1 | Thôn Đông</code> — đổi tên\n"
     "• <code>/donvi xoa Thôn 1</code> — xóa đơn vị (lịch sử báo cáo vẫn được giữ)\n"
     "• <code>/donvi ma Thôn 1 30</code> — tạo mã tham gia, hiệu lực 30 ngày "
@@ -239,9 +240,9 @@ async def _unit_lines(session: AsyncSession, services: Services, name: str) -> l
 
 
 async def _add(update: Update, scope: UpdateScope, rest: str) -> None:
-    """Create one unit per line of *rest*."""
+    """Create one unit per name of *rest* (lines, ";" or a list of unit names with ",")."""
     services = scope.services
-    names = [line for line in (raw.strip() for raw in rest.splitlines()) if line]
+    names = use.split_names(rest)
     if not names:
         await reply(update, "Hãy gõ tên đơn vị, ví dụ <code>/donvi them Thôn 1</code>.")
         return
@@ -258,8 +259,17 @@ async def _add(update: Update, scope: UpdateScope, rest: str) -> None:
         lines.append(f"Đã tạo {len(created)} đơn vị:")
         lines.extend(f"• <b>{esc(u.name)}</b>" for u in created)
         lines.append("Tạo mã tham gia cho từng đơn vị bằng <code>/donvi ma &lt;tên&gt;</code>.")
+    if made.existing:
+        if len(made.existing) == 1 and not created and not refused:
+            lines.append(
+                f"Đơn vị <b>{esc(made.existing[0])}</b> đã có từ trước, không tạo thêm. "
+                "Xem các đơn vị bằng /donvi."
+            )
+        else:
+            lines.append(f"Đã có từ trước, không tạo thêm ({len(made.existing)}):")
+            lines.extend(f"• <b>{esc(name)}</b>" for name in made.existing)
     if refused:
-        lines.append("Không tạo được:" if created else "Không tạo được đơn vị.")
+        lines.append("Không tạo được:" if created or made.existing else "Không tạo được đơn vị.")
         lines.extend(f"• {reason}" for reason in refused)
     for text in split_messages(lines):
         await reply(update, text)

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.damage import is_damaged_copy
 from bot.core.plan import Direction, ParsedPlan, Passage, Qualifier, Scope, Section, Target
 from bot.core.plan_deadlines import find_deadlines
 from bot.core.text import collapse_spaces, fold, words
@@ -108,6 +109,13 @@ class SaveResult:
     targets_retired: int  # keys the new version no longer has (rows kept, marked retired)
     targets_restored: int = 0  # retired keys that came back (also counted as updated)
     targets_kept: int = 0  # targets an admin added, edited or removed: left as the admin set
+    # Keys of the targets the new version changes or retires, and of those it read as an
+    # OCR-damaged copy of the stored text (same figure): those keep their clean text.
+    updated_keys: tuple[str, ...] = ()
+    retired_keys: tuple[str, ...] = ()
+    clean_kept_keys: tuple[str, ...] = ()
+    kept_keys: tuple[str, ...] = ()  # the targets counted in *targets_kept*
+    clean_kept_fields: tuple[str, ...] = ()  # "title", "issuer", "sections", "passages"
 
 
 def _clip(text: str | None, length: int) -> str | None:
@@ -225,12 +233,22 @@ async def save_plan(
         plan.name = collapse_spaces(name)[:_NAME_LEN]
     elif created:
         plan.name = _default_name(parsed, filename)[:_NAME_LEN]
-    plan.title = collapse_spaces(parsed.title)
+    clean_fields: list[str] = []
+    title = collapse_spaces(parsed.title)
+    issuer = _clip(parsed.issuer, _NAME_LEN)
+    if not created and plan.title and is_damaged_copy(title, plan.title):
+        clean_fields.append("title")  # a scan of the same paper: the clean title stays
+    else:
+        plan.title = title
+    if not created and plan.issuer and issuer and is_damaged_copy(issuer, plan.issuer):
+        clean_fields.append("issuer")
+    else:
+        plan.issuer = issuer
     plan.number = _clip(collapse_spaces(parsed.number) if parsed.number else None, _NUMBER_LEN)
     plan.issued_on = parsed.issued_on
     plan.year = parsed.year
     plan.kind = parsed.kind
-    plan.issuer = _clip(parsed.issuer, _NAME_LEN)
+    stored_text = None if created else (plan.raw_text, plan.content_hash)
     plan.content_hash = _content_hash(raw_text)
     plan.source_filename = filename[:_FILENAME_LEN]
     plan.raw_text = raw_text
@@ -239,19 +257,26 @@ async def save_plan(
     plan.updated_at = utcnow()
     await session.flush()
 
-    await _replace_outline(session, plan.id, parsed)
-    added, updated, retired, restored, kept = await _upsert_targets(
-        session, plan.id, parsed.targets
-    )
+    clean_fields.extend(await _replace_outline(session, plan.id, parsed))
+    upsert = await _upsert_targets(session, plan.id, parsed.targets)
+    if stored_text and (upsert.clean or clean_fields) and not upsert.changed:
+        # A damaged copy of the same paper that changes nothing: the clean text stays the
+        # plan's text (the signer of exports is read from it).
+        plan.raw_text, plan.content_hash = stored_text
     await session.flush()
     return SaveResult(
         plan=plan,
         created=created,
-        targets_added=added,
-        targets_updated=updated,
-        targets_retired=retired,
-        targets_restored=restored,
-        targets_kept=kept,
+        targets_added=upsert.added,
+        targets_updated=len(upsert.updated),
+        targets_retired=len(upsert.retired),
+        targets_restored=upsert.restored,
+        targets_kept=len(upsert.kept),
+        updated_keys=tuple(upsert.updated),
+        retired_keys=tuple(upsert.retired),
+        clean_kept_keys=tuple(upsert.clean),
+        kept_keys=tuple(upsert.kept),
+        clean_kept_fields=tuple(clean_fields),
     )
 
 
@@ -270,56 +295,125 @@ async def existing_plan(session: AsyncSession, parsed: ParsedPlan, raw_text: str
     return by_identity.get(identity) or next(iter(by_identity.values()), None)
 
 
-async def _replace_outline(session: AsyncSession, plan_id: int, parsed: ParsedPlan) -> None:
-    """Swap the plan's sections and passages for the new version's (nothing points at them)."""
+async def _replace_outline(session: AsyncSession, plan_id: int, parsed: ParsedPlan) -> list[str]:
+    """Swap the plan's sections and passages for the new version's (nothing points at them).
+    A heading or passage the new version reads as an OCR-damaged copy of the stored one (same
+    place) keeps the stored text; which kinds did so ("sections", "passages")."""
+    old_titles = {
+        s.path: s.title
+        for s in await session.scalars(select(PlanSection).where(PlanSection.plan_id == plan_id))
+    }
+    old_passages = {
+        (p.position, p.section_path): (p.heading, p.text)
+        for p in await session.scalars(select(PlanPassage).where(PlanPassage.plan_id == plan_id))
+    }
+    kept: list[str] = []
+
+    def clean(new: str | None, old: str | None, kind: str) -> str | None:
+        if new and old and is_damaged_copy(new, old):
+            if kind not in kept:
+                kept.append(kind)
+            return old
+        return new
+
     await session.execute(delete(PlanSection).where(PlanSection.plan_id == plan_id))
     await session.execute(delete(PlanPassage).where(PlanPassage.plan_id == plan_id))
     session.add_all(
         PlanSection(
             plan_id=plan_id,
             path=s.path[:_PATH_LEN],
-            title=s.title,
+            title=clean(s.title, old_titles.get(s.path[:_PATH_LEN]), "sections") or "",
             level=s.level,
             position=i,
         )
         for i, s in enumerate(parsed.sections)
     )
-    session.add_all(
-        PlanPassage(
-            plan_id=plan_id,
-            section_path=p.section_path[:_PATH_LEN],
-            heading=p.heading,
-            text=p.text,
-            position=p.order,
+    for p in parsed.passages:
+        path = p.section_path[:_PATH_LEN]
+        old_heading, old_text = old_passages.get((p.order, path), (None, None))
+        session.add(
+            PlanPassage(
+                plan_id=plan_id,
+                section_path=path,
+                heading=clean(p.heading, old_heading, "passages"),
+                text=clean(p.text, old_text, "passages") or p.text,
+                position=p.order,
+            )
         )
-        for p in parsed.passages
-    )
+    return kept
+
+
+@dataclass
+class _Upsert:
+    """What :func:`_upsert_targets` did, by target key where the summary names them."""
+
+    added: int = 0
+    restored: int = 0
+    kept: list[str] = dataclasses.field(default_factory=list)
+    updated: list[str] = dataclasses.field(default_factory=list)
+    retired: list[str] = dataclasses.field(default_factory=list)
+    clean: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Anything added, changed, brought back or retired."""
+        return bool(self.added or self.updated or self.restored or self.retired)
+
+
+# What a target says (its figure, kind and place): an OCR copy must read these the same.
+_FIGURE = frozenset({"value", "qualifier", "parent_key", "section_path", "direction", "scope"})
+
+
+def _damaged_reading(row: PlanTarget, fields: dict[str, Any]) -> bool:
+    """True when *fields* read *row* again with OCR damage only: the same figure, kind and
+    place, and either the same line of the document read with damage (whatever name the
+    damaged line gave: "Trong moi" for "Trồng mới cây xanh"), or a name (unit of measure,
+    wording of a qualitative target) equal to or a damaged copy of the stored one."""
+    if any(getattr(row, k) != fields[k] for k in _FIGURE if k in fields):
+        return False
+    if row.source_text and is_damaged_copy(fields["source_text"] or "", row.source_text):
+        return True
+    damaged = False
+    for column in ("name", "measure", "text_value"):  # "text_value": a qualitative target
+        new, old = fields[column], getattr(row, column)
+        if new == old:
+            continue
+        if not (new and old and is_damaged_copy(new, old)):
+            return False
+        damaged = True
+    return damaged
 
 
 async def _upsert_targets(
     session: AsyncSession, plan_id: int, targets: Sequence[Target]
-) -> tuple[int, int, int, int, int]:
-    """Insert new keys, update changed ones, retire missing ones; (added, updated, retired,
-    restored, kept). Targets an admin touched stay as the admin left them (*kept*)."""
+) -> _Upsert:
+    """Insert new keys, update changed ones, retire missing ones. Targets an admin touched
+    stay as the admin left them (*kept*); targets read again with OCR damage only keep their
+    clean text (*clean*)."""
     existing = {
         row.key: row
         for row in await session.scalars(select(PlanTarget).where(PlanTarget.plan_id == plan_id))
     }
-    added = updated = restored = kept = 0
+    done = _Upsert()
     for position, target in enumerate(targets):
         fields = target_fields(target, position)
         row = existing.pop(target.key, None)
         if row is None:
             session.add(PlanTarget(plan_id=plan_id, key=target.key, retired=False, **fields))
-            added += 1
+            done.added += 1
             continue
         if row.edited in _KEEP_CONTENT or row.edited in _KEEP_RETIRED:
             # Where the document says it stays current; what it says is the officer's.
             row.position, row.source_text = position, fields["source_text"]
             row.section_path = fields["section_path"]
-            kept += row.edited in _KEEP_RETIRED or (
+            if row.edited in _KEEP_RETIRED or (
                 row.edited in _KEEP_CONTENT and _differs(row, fields, _CONTENT)
-            )
+            ):
+                done.kept.append(row.key)
+            continue
+        if not row.retired and _damaged_reading(row, fields):
+            row.position = position  # a scan of the same paper: the clean text stays
+            done.clean.append(row.key)
             continue
         # Position alone moving (a target inserted above) is not a change worth reporting.
         changed = _differs(row, fields)
@@ -327,17 +421,17 @@ async def _upsert_targets(
             setattr(row, column, value)
         if row.retired:
             row.retired = False
-            restored += 1
+            done.restored += 1
             changed = True
-        updated += changed
-    retired = 0
+        if changed:
+            done.updated.append(row.key)
     for row in existing.values():
         if row.edited == ADDED:  # the document never had it: the admin's target stays
             continue
         if not row.retired:
             row.retired = True
-            retired += 1
-    return added, updated, retired, restored, kept
+            done.retired.append(row.key)
+    return done
 
 
 _CONTENT = frozenset({"name", "value", "measure", "qualifier", "text_value", "parent_key"})

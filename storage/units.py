@@ -40,6 +40,7 @@ __all__ = [
     "GROUP_CHAT_TYPES",
     "MAX_CODE_DAYS",
     "MAX_NAME_LENGTH",
+    "MAX_NAME_WORDS",
     "BindOutcome",
     "CodeProblem",
     "DeleteOutcome",
@@ -77,6 +78,10 @@ __all__ = [
 ]
 
 MAX_NAME_LENGTH = 100
+# A unit's name may open a report ("Đoàn Thanh niên … xã Sơn Thủy: …"), and reports are read
+# for names of at most this many words (bot/reporting.py): a longer name could never be
+# recognised there, so it is refused when the unit is created or renamed.
+MAX_NAME_WORDS = 15
 # No 0/O, 1/I/L: codes are read aloud and copied from paper, so nothing can be confused.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 7  # 31^7 ≈ 27 billion codes: guessing one is hopeless
@@ -201,11 +206,22 @@ def clean_name(raw: str) -> str:
     name = collapse_spaces(raw).strip("\"'«»“”‘’ ")
     if not name or not words(name):
         raise InvalidInput("Tên đơn vị cần có chữ hoặc số, ví dụ «Thôn 1».")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput(f"Tên đơn vị dài quá {MAX_NAME_LENGTH} ký tự.")
+    if len(name) > MAX_NAME_LENGTH or len(name.split()) > MAX_NAME_WORDS:
+        raise InvalidInput(
+            f"Tên đơn vị «{shorten_name(name)}» dài quá: tối đa {MAX_NAME_WORDS} từ và "
+            f"{MAX_NAME_LENGTH} ký tự (tên này có {len(name.split())} từ, {len(name)} ký tự). "
+            "Hãy đặt tên ngắn gọn hơn."
+        )
     if "|" in name:
         raise InvalidInput("Tên đơn vị không được chứa dấu «|».")
     return name
+
+
+def shorten_name(name: str, limit: int = 40) -> str:
+    """*name* cut at a word boundary to about *limit* characters, with "…" when cut."""
+    if len(name) <= limit:
+        return name
+    return name[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _compact(name: str) -> str:
