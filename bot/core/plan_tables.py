@@ -92,7 +92,8 @@ def _role_scores(header: Sequence[str]) -> dict[str, list[int]]:
         key = _key(cell)
         if not key:
             continue
-        if _NUMBER_HEAD.match(key):
+        if _NUMBER_HEAD.match(key) or _NUMBER_HEAD.match(key.replace(" ", "")):
+            # "ST T", "S TT": a narrow PDF column wraps the header inside the word.
             roles["number"].append(i)
         elif _UNIT_HEAD.match(key):
             roles["unit"].append(i)
