@@ -207,6 +207,9 @@ class TableReader:
         rows = [list(r) for r in rows if any(c.strip() for c in r)]
         if not rows:
             return None
+        by_units = _by_units(rows, expect_targets=expect_targets)
+        if by_units is not None:
+            return by_units
         columns, start = self._header(rows)
         if columns is None:
             last = self._last
@@ -267,6 +270,62 @@ class TableReader:
                 if not read.group:
                     previous_unit = read.unit
         return out
+
+
+# The row of a table by units that holds the commune's figure: "Toàn xã", "Cả phường",
+# "Tổng cộng", "Cộng toàn xã".
+_TOTAL_ROW = re.compile(
+    r"^(?:(?:tong cong|tong so|tong|cong)\s+)?(?:toan|ca)\s+"
+    r"(?:xa|phuong|thi tran|huyen|don vi|dia ban)(?:\s+\S+){0,3}$"
+    r"|^(?:tong cong|tong so|tong|cong|tong toan bo)$"
+)
+
+_UNIT_KIND = re.compile(
+    r"\b(?:thon|xom|ban|ap|to dan pho|to|khu pho|khu dan cu|don vi|co quan|chi bo|chi hoi|"
+    r"truong|doan the|hoi|phuong|xa)\b"
+)
+
+
+def _by_units(rows: Sequence[Sequence[str]], *, expect_targets: bool) -> list[TableRow] | None:
+    """A table giving each unit its share, one row per unit (thôn, tổ dân phố, cơ quan) and
+    one column per target ("Trồng cây (cây)"), with a total row ("Toàn xã", "Tổng cộng"):
+    the targets are the columns, the commune's figure the total row's cell, the unit the
+    one the column header names. None when *rows* are not such a table."""
+    start = next((i for i, r in enumerate(rows[:3]) if not _holds_figure(r)), None)
+    if start is None:
+        return None
+    header = list(rows[start])
+    body = rows[start + 1 :]
+    units_row: list[str] = []
+    if body and not _holds_figure(body[0]):
+        units_row, body = list(body[0]), body[1:]  # a second header line with the units
+    totals = [r for r in body if any(_TOTAL_ROW.match(_key(c)) for c in r[:4] if c.strip())]
+    shares = [r for r in body if r not in totals and _holds_figure(r)]
+    if len(totals) != 1 or len(shares) < 2:
+        return None
+    total = totals[0]
+    roles = _role_scores(header)
+    label = next(i for i, c in enumerate(total[:4]) if _TOTAL_ROW.match(_key(c)))
+    if label in roles["name"] and not _UNIT_KIND.search(_key(_cell(header, label))):
+        return None  # "Nội dung | Số lượng | Thành tiền" with a "Tổng cộng" row: a list
+    taken = set(roles["number"] + roles["unit"] + roles["other"] + roles["plan"])
+    columns = [
+        i
+        for i, cell in enumerate(header)
+        if cell.strip() and i not in taken and _DIGIT.search(_cell(total, i))
+    ]
+    if len(columns) < 2 or any(_DIGIT.search(header[i]) for i in columns):
+        return None
+    out: list[TableRow] = []
+    for k, i in enumerate(columns, start=1):
+        name, unit = header[i].strip(), _cell(units_row, i)
+        in_name = _UNIT_IN_NAME.search(name)
+        if in_name is not None and lookup_measure(in_name.group(1), ocr=True) is not None:
+            name, unit = name[: in_name.start()].strip(), unit or in_name.group(1).strip()
+        out.append(TableRow(False, str(k), name, _cell(total, i), unit))
+    if not expect_targets and sum(1 for r in out if r.unit) * 2 < len(out):
+        return None
+    return out
 
 
 def _continues_row(above: TableRow, row: Sequence[str], columns: _Columns) -> bool:

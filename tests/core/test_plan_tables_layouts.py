@@ -33,3 +33,50 @@ def test_a_wrapped_number_header_is_never_the_figure(number: str, figure: str) -
         ("Tỷ lệ hộ nghèo", Decimal("0.8"), "%"),
         ("Thôn đạt chuẩn văn hóa", Decimal(16), "thôn"),
     ]
+
+
+@pytest.mark.parametrize("total", ["Toàn xã", "Cả xã", "Tổng", "Tổng cộng", "Cộng toàn xã"])
+@pytest.mark.parametrize("label", ["Thôn", "Đơn vị", "Tên thôn, tổ dân phố"])
+def test_a_table_of_units_by_targets_gives_the_columns_with_the_total(
+    total: str, label: str
+) -> None:
+    table = (
+        f"| TT | {label} | Trồng cây phân tán (cây) | Tỷ lệ tham gia BHYT (%) | Quỹ Vì người nghèo (triệu đồng) |\n"  # noqa: E501
+        "| 1 | Thôn Nà Hẩu | 1.200 | 94 | 18 |\n"
+        "| 2 | Thôn Khe Lim | 900 | 93 | 14 |\n"
+        "| 3 | Thôn Bản Mới | 1.500 | 92 | 12 |\n"
+        f"| | {total} | 3.600 | 93 | 44 |\n"
+    )
+    assert _plan(table) == [
+        ("Trồng cây phân tán", Decimal(3600), "cây"),
+        ("Tỷ lệ tham gia BHYT", Decimal(93), "%"),
+        ("Quỹ Vì người nghèo", Decimal(44), "triệu đồng"),
+    ]
+
+
+def test_units_on_a_second_header_line_and_the_total_first() -> None:
+    table = (
+        "| Tổ dân phố | Hộ gia đình văn hóa | Đường điện chiếu sáng |\n"
+        "| | hộ | m |\n"
+        "| Cả phường | 2.140 | 3.500 |\n"
+        "| Tổ 1 | 310 | 500 |\n"
+        "| Tổ 2 | 295 | 450 |\n"
+    )
+    assert _plan(table) == [
+        ("Hộ gia đình văn hóa", Decimal(2140), "hộ"),
+        ("Đường điện chiếu sáng", Decimal(3500), "m"),
+    ]
+
+
+def test_a_target_table_with_a_total_row_stays_a_list_of_targets() -> None:
+    table = (
+        "| STT | Nội dung | ĐVT | Kế hoạch 2026 |\n"
+        "| 1 | Làm mới đường bê tông | m | 1.200 |\n"
+        "| 2 | Sửa chữa kênh mương | m | 800 |\n"
+        "| | Tổng cộng | m | 2.000 |\n"
+    )
+    got = _plan(table)
+    assert got[:2] == [
+        ("Làm mới đường bê tông", Decimal(1200), "m"),
+        ("Sửa chữa kênh mương", Decimal(800), "m"),
+    ]
