@@ -1496,6 +1496,21 @@ def _opens_list(outline: _Outline, marker: _Marker, following: _Block | None) ->
     return after.kind != marker.kind
 
 
+# "Học sinh giỏi cấp tỉnh: 9 em": a clause naming its own target before a colon, its figure
+# right after it.
+_NAMED_CLAUSE = re.compile(r"^[^\W\d_][^:;]{2,80}:\s*(?:[<>≥≤~]|tr[eê]n|d[uư][oớ]i)?\s*\d")
+
+
+def _named_clauses(text: str) -> list[str]:
+    """ "Học sinh giỏi cấp tỉnh: 9 em; học sinh giỏi cấp trường: 85 em": two targets on one
+    line, each named before its own colon, one per clause; else the line as it stands."""
+    clauses = [c.strip(" .") for c in text.split(";")]
+    clauses = [c for c in clauses if c]
+    if len(clauses) < 2 or not all(_NAMED_CLAUSE.match(c) for c in clauses):
+        return [text]
+    return [_capitalise(c) for c in clauses]
+
+
 def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
     text = block.text
     marker = block.marker
@@ -1524,7 +1539,11 @@ def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
             if _under_named_heading(outline, target_section, following):
                 _add_named(outline, target_section, text)
                 return
-            _add_item(outline, target_section, marker, text)
+            clauses = _named_clauses(text)
+            for k, clause in enumerate(clauses):
+                if k:
+                    outline.stack.pop()
+                _add_item(outline, target_section, marker, clause)
             return
         if _heading_like(text) or (
             _word_count(text) <= 10 and _opens_list(outline, marker, following)

@@ -46,3 +46,37 @@ def test_markers_without_a_lead_and_in_one_paragraph() -> None:
         "hoạch 640 ha; (3) tỷ lệ hộ nghèo dưới 3,5%; (4) kết nạp 28 đảng viên mới."
     )
     assert [(n, v) for n, v, _ in _leaves(body)] == [(n, v) for n, v, _ in EXPECTED]
+
+
+def _bulleted(line: str) -> list[tuple[str, Decimal | None, str | None]]:
+    text = f"KẾ HOẠCH\nThi đua năm học 2025 – 2026\n\nII. CHỈ TIÊU THI ĐUA\n\n{line}\n"
+    return [(t.name, t.value, t.measure) for t in parse_plan(text).targets if t.value is not None]
+
+
+@pytest.mark.parametrize("mark", ["*", "-", "+", "•"])
+def test_two_named_targets_on_one_bulleted_line_are_two_targets(mark: str) -> None:
+    line = f"{mark} Học sinh giỏi cấp tỉnh: 9 em; học sinh giỏi cấp trường: 85 em."
+    assert _bulleted(line) == [
+        ("Học sinh giỏi cấp tỉnh", Decimal(9), "học sinh"),
+        ("Học sinh giỏi cấp trường", Decimal(85), "học sinh"),
+    ]
+    three = f"{mark} Trồng cây: 2.000 cây; đường bê tông: 1,5 km; nhà văn hóa: 2 nhà"
+    assert [(n, v) for n, v, _ in _bulleted(three)] == [
+        ("Trồng cây", Decimal(2000)),
+        ("Đường bê tông", Decimal("1.5")),
+        ("Nhà văn hóa", Decimal(2)),
+    ]
+
+
+def test_parts_of_one_target_after_its_colon_stay_one_target() -> None:
+    text = (
+        "KẾ HOẠCH\nThi đua năm 2026\n\nII. CHỈ TIÊU THI ĐUA\n\n"
+        "- Tổng đàn gia súc: trâu 450 con; bò 1.200 con; lợn 3.800 con.\n"
+    )
+    targets = parse_plan(text).targets
+    assert {t.number for t in targets} == {"1"}  # one target with its parts
+    assert [(t.name, t.value) for t in targets if t.value is not None] == [
+        ("Trâu", Decimal(450)),
+        ("Bò", Decimal(1200)),
+        ("Lợn", Decimal(3800)),
+    ]
