@@ -242,7 +242,7 @@ class TableReader:
             header = _widened(header, rows[end:])
             columns = _columns_from_header(header)
             if columns is not None:
-                return _checked(columns, rows[end:]), end
+                return _counted(_checked(columns, rows[end:]), rows[end:]), end
         return None, 0
 
     def _rows(self, rows: Sequence[Sequence[str]], columns: _Columns) -> list[TableRow]:
@@ -362,6 +362,31 @@ def _checked(columns: _Columns, body: Sequence[Sequence[str]]) -> _Columns:
     numbered = [n for n in filled if _NUMBERING.match(n)]
     if filled and len(numbered) >= 0.6 * len(filled):
         return replace(columns, number=columns.name, name=columns.subname, subname=None)
+    return columns
+
+
+def _counted(columns: _Columns, body: Sequence[Sequence[str]]) -> _Columns:
+    """A number column its header does not name ("#", "No", a blank cell): its cells count
+    the rows 1, 2, 3 … — they are never the figure, which stands in the next figure column."""
+    if columns.number is not None:
+        return columns
+    for i in range(columns.count):
+        if i in {columns.name, columns.unit, columns.group}:
+            continue
+        cells = [_cell(r, i) for r in body if _cell(r, i).isdigit()]
+        counted = [int(c) for c in cells] == list(range(1, len(cells) + 1))
+        if len(cells) < 3 or not counted or len(cells) < 0.6 * len(body):
+            continue
+        if i != columns.value:
+            return replace(columns, number=i)
+        taken = {i, columns.name, columns.unit, columns.group}
+        figures = [
+            j
+            for j in range(columns.count)
+            if j not in taken and sum(1 for r in body if _DIGIT.search(_cell(r, j))) >= len(cells)
+        ]
+        if figures:
+            return replace(columns, number=i, value=figures[0])
     return columns
 
 

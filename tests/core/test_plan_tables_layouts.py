@@ -80,3 +80,28 @@ def test_a_target_table_with_a_total_row_stays_a_list_of_targets() -> None:
         ("Làm mới đường bê tông", Decimal(1200), "m"),
         ("Sửa chữa kênh mương", Decimal(800), "m"),
     ]
+
+
+@pytest.mark.parametrize("number", ["#", "No", "Số"])
+def test_a_column_counting_the_rows_is_the_number_whatever_its_header(number: str) -> None:
+    table = (
+        f"| {number} | Tên chỉ tiêu | ĐVT | Chỉ tiêu |\n"
+        "| 1 | Sản lượng thủy sản | Tấn | 1.450 |\n"
+        "| 2 | Tỷ lệ hộ nghèo | % | 0,8 |\n"
+        "| 3 | Thôn đạt chuẩn văn hóa | Thôn | 16 |\n"
+    )
+    assert _plan(table) == [
+        ("Sản lượng thủy sản", Decimal(1450), "tấn"),
+        ("Tỷ lệ hộ nghèo", Decimal("0.8"), "%"),
+        ("Thôn đạt chuẩn văn hóa", Decimal(16), "thôn"),
+    ]
+
+
+def test_figures_that_happen_to_count_up_stay_the_figures() -> None:
+    table = (
+        "| STT | Chỉ tiêu | ĐVT | Kế hoạch 2026 |\n"
+        "| 1 | Nhà văn hóa xây mới | nhà | 1 |\n"
+        "| 2 | Trạm y tế đạt chuẩn | trạm | 2 |\n"
+        "| 3 | Thôn văn hóa | thôn | 3 |\n"
+    )
+    assert [v for _, v, _ in _plan(table)] == [Decimal(1), Decimal(2), Decimal(3)]
