@@ -77,7 +77,7 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("tạ/ha", "yield"), ("tạ/ha", "tạ/héc-ta", "tạ/1 ha", "tạ/1ha")),
     (_m("tấn/ha", "yield_tonnes"), ("tấn/ha", "tấn/héc-ta", "tấn/1 ha")),
     # People and households
-    (_m("người", "people"), ("người", "nhân khẩu", "khẩu")),
+    (_m("người", "people"), ("người", "nhân khẩu", "khẩu", "đồng chí", "đ/c", "cá nhân")),
     (_m("lao động", "people"), ("lao động", "lđ")),
     (_m("học sinh", "people"), ("học sinh", "hs", "em")),
     (_m("học viên", "people"), ("học viên",)),
@@ -127,7 +127,7 @@ _TABLE: tuple[tuple[Measure, tuple[str, ...]], ...] = (
     (_m("giấy", "documents"), ("giấy", "giấy chứng nhận", "gcn")),
     (_m("hồ sơ", "documents"), ("hồ sơ", "bộ hồ sơ")),
     (_m("thẻ", "documents"), ("thẻ",)),
-    (_m("sản phẩm", "products"), ("sản phẩm", "sp")),
+    (_m("sản phẩm", "products"), ("sản phẩm", "sp", "sáng kiến", "đề tài", "giải pháp")),
     (_m("mô hình", "models"), ("mô hình",)),
     (_m("tiêu chí", "criteria"), ("tiêu chí",)),
     # Institutions and places

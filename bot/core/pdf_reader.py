@@ -23,6 +23,7 @@ is taken for a scan (:class:`ScannedPdf`, which the OCR path handles).
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zlib
 from collections.abc import Sequence
@@ -215,13 +216,94 @@ def _page_blocks(page: Any) -> _Page:
         y = (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    placed: list[tuple[float, str | _Table]] = [
-        (line["top"], line["text"])
-        for line in page.filter(outside_tables).extract_text_lines(return_chars=False)
-    ]
+    text = page.filter(outside_tables)
+    placed: list[tuple[float, str | _Table]] = list(
+        _in_columns(text.extract_text_lines(return_chars=False), text.extract_words())
+    )
     placed += [(table.bbox[1], _table(table)) for table in tables]
     placed.sort(key=lambda item: item[0])
     return _Page([block for _, block in placed])
+
+
+# Two text columns side by side ("1. Kinh tế | 2. Xã hội", a list in each): the widest
+# space between the words of a line, at least this wide (points), is a column gap …
+_COLUMN_GAP = 20.0
+# … when what stands on both sides of it opens a list item ("•", "-", "+", "1.", "a)").
+_LIST_OPENING = re.compile(r"^(?:[•\-+–*·▪●◦]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][.)]|\(\d{1,2}\))\s")
+
+
+def _in_columns(
+    lines: Sequence[dict[str, Any]], words: Sequence[dict[str, Any]]
+) -> list[tuple[float, str]]:
+    """The page's text lines with their tops, a run of lines set in two columns (pdfplumber
+    reads them across, line by line) given as the left column's lines, then the right's."""
+    rows: list[list[dict[str, Any]]] = []
+    for line in lines:
+        own = [
+            w
+            for w in words
+            if line["top"] - 1 <= (w["top"] + w["bottom"]) / 2 <= line["bottom"] + 1
+        ]
+        rows.append(sorted(own, key=lambda w: w["x0"]))
+    out: list[tuple[float, str]] = []
+    i = 0
+    while i < len(lines):
+        end, band = _column_run(rows, i)
+        if band is None:
+            out.append((lines[i]["top"], lines[i]["text"]))
+            i += 1
+            continue
+        top = lines[i]["top"]
+        left = [_words(r, hi=band[0]) for r in rows[i:end]]
+        right = [_words(r, lo=band[1]) for r in rows[i:end]]
+        column = [t for t in left + right if t]
+        out += [(top + k * 1e-3, t) for k, t in enumerate(column)]
+        i = end
+    return out
+
+
+def _widest_gap(row: Sequence[dict[str, Any]]) -> tuple[float, float] | None:
+    gaps = [(a["x1"], b["x0"]) for a, b in itertools.pairwise(row)]
+    gaps = [g for g in gaps if g[1] - g[0] >= _COLUMN_GAP]
+    return max(gaps, key=lambda g: g[1] - g[0]) if gaps else None
+
+
+def _column_run(
+    rows: Sequence[Sequence[dict[str, Any]]], start: int
+) -> tuple[int, tuple[float, float] | None]:
+    """Where a run of two-column lines starting at *start* ends, and the band between the
+    columns; (start, None) when no such run starts there."""
+    band = _widest_gap(rows[start]) if rows[start] else None
+    if band is None:
+        return start, None
+    split = [start]
+    end = start + 1
+    for j in range(start + 1, len(rows)):
+        row = rows[j]
+        if not row:
+            break
+        gap = _widest_gap(row)
+        if gap is not None and min(gap[1], band[1]) - max(gap[0], band[0]) >= 5:
+            band = (max(gap[0], band[0]), min(gap[1], band[1]))
+            split.append(j)
+            end = j + 1
+        elif row[0]["x0"] >= band[1]:
+            end = j + 1  # the right column's item wrapped onto a line of its own
+        elif row[-1]["x1"] <= band[0] and j + 1 < len(rows):
+            continue  # the left column's wrap, kept only when a two-column line follows
+        else:
+            break
+    if len(split) < 2:
+        return start, None
+    sides = [(_words(rows[j], hi=band[0]), _words(rows[j], lo=band[1])) for j in split]
+    listed = sum(1 for a, b in sides if _LIST_OPENING.match(a) and _LIST_OPENING.match(b))
+    if listed * 2 < len(split):
+        return start, None
+    return end, band
+
+
+def _words(row: Sequence[dict[str, Any]], lo: float = -1.0, hi: float = 1e9) -> str:
+    return " ".join(w["text"] for w in row if w["x0"] >= lo and w["x1"] <= hi)
 
 
 def _is_table(table: Any) -> bool:

@@ -53,6 +53,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -1304,7 +1305,10 @@ def _inline_targets(outline: _Outline, text: str) -> bool:
     after the colon are targets, one each (a clause "X, trong đó Y" or "trâu 450 con, bò
     1.200 con" stays one target with its parts). Only clauses of an aim: never in a
     section about duties, results or how the plan is carried out."""
-    if outline.full or not _has_digit(text) or (";" not in text and text.count(",") < 2):
+    marked = _ordinal_clauses(text[:_ITEM_LIMIT])
+    if outline.full or not _has_digit(text):
+        return False
+    if marked is None and ";" not in text and text.count(",") < 2:
         return False
     folded = _fold_keep_length(text[:_ITEM_LIMIT])
     intro = _INLINE_INTRO.search(folded)
@@ -1318,10 +1322,18 @@ def _inline_targets(outline: _Outline, text: str) -> bool:
         if aim is None and outline.region() == 0:
             return False
         start = aim.end() if aim is not None else 0
-    rest = text[start:_ITEM_LIMIT]
-    if ";" not in rest and not start:
-        return False  # "Tổng đàn: trâu 450 con, bò 1.200 con" is one target with its parts
-    clauses = [c.strip(" .") for c in (rest.split(";") if ";" in rest else _comma_clauses(rest))]
+    grouped = False
+    if marked is not None:
+        start, clauses = marked
+        lead = text[:start].strip()
+        grouped = lead.endswith(":") and _word_count(lead) <= 12  # "Về kinh tế: (1) …"
+        rest = text[start:_ITEM_LIMIT]
+    else:
+        rest = text[start:_ITEM_LIMIT]
+        if ";" not in rest and not start:
+            return False  # "Tổng đàn: trâu 450 con, bò 1.200 con" is one target, with parts
+        split = rest.split(";") if ";" in rest else _comma_clauses(rest)
+        clauses = [c.strip(" .") for c in split]
     with_figures = [c for c in clauses if c and _has_figure(c)]
     measured = [c for c in with_figures if any(f.measure for f in _figures(c))]
     if len(measured) < 2 or len(with_figures) < len([c for c in clauses if c]) / 2:
@@ -1330,7 +1342,7 @@ def _inline_targets(outline: _Outline, text: str) -> bool:
         return False  # commas join words as often as clauses: only a list of figures
     outline.passage(text)
     title = _short_title(text[:start]) if start else outline.heading()
-    if intro is not None or outline.region() == 0:
+    if intro is not None or grouped or outline.region() == 0:
         _open_plain(outline, title or "Chỉ tiêu", 2)
     section = outline.target_section()
     if section is None:
@@ -1339,6 +1351,24 @@ def _inline_targets(outline: _Outline, text: str) -> bool:
         _add_item(outline, section, None, _capitalise(clause))
         outline.stack.pop()
     return True
+
+
+# "(1) …; (2) …" inside a paragraph: numbered clauses, whatever separates them.
+_ORDINAL_IN_TEXT = re.compile(r"(?:^|(?<=[\s;:,.]))\((\d{1,2})\)\s*")
+
+
+def _ordinal_clauses(text: str) -> tuple[int, list[str]] | None:
+    """Where the first "(n)" marker of a paragraph stands and the clauses the markers open,
+    when the paragraph holds at least two markers numbered in sequence; else None."""
+    marks = list(_ORDINAL_IN_TEXT.finditer(text))
+    if len(marks) < 2:
+        return None
+    numbers = [int(m.group(1)) for m in marks]
+    if any(b != a + 1 for a, b in itertools.pairwise(numbers)):
+        return None
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    clauses = [text[m.end() : end].strip(" ;,.") for m, end in zip(marks, ends, strict=True)]
+    return marks[0].start(), clauses
 
 
 _LED_BY_TARGETS = re.compile(
@@ -1466,6 +1496,21 @@ def _opens_list(outline: _Outline, marker: _Marker, following: _Block | None) ->
     return after.kind != marker.kind
 
 
+# "Học sinh giỏi cấp tỉnh: 9 em": a clause naming its own target before a colon, its figure
+# right after it.
+_NAMED_CLAUSE = re.compile(r"^[^\W\d_][^:;]{2,80}:\s*(?:[<>≥≤~]|tr[eê]n|d[uư][oớ]i)?\s*\d")
+
+
+def _named_clauses(text: str) -> list[str]:
+    """ "Học sinh giỏi cấp tỉnh: 9 em; học sinh giỏi cấp trường: 85 em": two targets on one
+    line, each named before its own colon, one per clause; else the line as it stands."""
+    clauses = [c.strip(" .") for c in text.split(";")]
+    clauses = [c for c in clauses if c]
+    if len(clauses) < 2 or not all(_NAMED_CLAUSE.match(c) for c in clauses):
+        return [text]
+    return [_capitalise(c) for c in clauses]
+
+
 def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
     text = block.text
     marker = block.marker
@@ -1494,7 +1539,11 @@ def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
             if _under_named_heading(outline, target_section, following):
                 _add_named(outline, target_section, text)
                 return
-            _add_item(outline, target_section, marker, text)
+            clauses = _named_clauses(text)
+            for k, clause in enumerate(clauses):
+                if k:
+                    outline.stack.pop()
+                _add_item(outline, target_section, marker, clause)
             return
         if _heading_like(text) or (
             _word_count(text) <= 10 and _opens_list(outline, marker, following)
@@ -1527,6 +1576,11 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
     if dotted_letter and not _has_figure(text) and _word_count(text) <= 15:
         # "a. Về kinh tế:" names a group as it did when "a." was read as plain text (the
         # keys of the numbers restarted under it stay as earlier imports stored them).
+        plain = _Block("para", [f"{marker.shown} {text}"], blank_before=block.blank_before)
+        _paragraph(outline, plain, following)
+        return
+    if marker.kind == "paren" and _ordinal_clauses(f"{marker.shown} {text}") is not None:
+        # "(1) …; (2) …; (3) …" in one paragraph: the clauses the markers open, not one item.
         plain = _Block("para", [f"{marker.shown} {text}"], blank_before=block.blank_before)
         _paragraph(outline, plain, following)
         return

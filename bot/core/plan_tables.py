@@ -92,7 +92,8 @@ def _role_scores(header: Sequence[str]) -> dict[str, list[int]]:
         key = _key(cell)
         if not key:
             continue
-        if _NUMBER_HEAD.match(key):
+        if _NUMBER_HEAD.match(key) or _NUMBER_HEAD.match(key.replace(" ", "")):
+            # "ST T", "S TT": a narrow PDF column wraps the header inside the word.
             roles["number"].append(i)
         elif _UNIT_HEAD.match(key):
             roles["unit"].append(i)
@@ -206,6 +207,9 @@ class TableReader:
         rows = [list(r) for r in rows if any(c.strip() for c in r)]
         if not rows:
             return None
+        by_units = _by_units(rows, expect_targets=expect_targets)
+        if by_units is not None:
+            return by_units
         columns, start = self._header(rows)
         if columns is None:
             last = self._last
@@ -238,7 +242,7 @@ class TableReader:
             header = _widened(header, rows[end:])
             columns = _columns_from_header(header)
             if columns is not None:
-                return _checked(columns, rows[end:]), end
+                return _counted(_checked(columns, rows[end:]), rows[end:]), end
         return None, 0
 
     def _rows(self, rows: Sequence[Sequence[str]], columns: _Columns) -> list[TableRow]:
@@ -266,6 +270,62 @@ class TableReader:
                 if not read.group:
                     previous_unit = read.unit
         return out
+
+
+# The row of a table by units that holds the commune's figure: "Toàn xã", "Cả phường",
+# "Tổng cộng", "Cộng toàn xã".
+_TOTAL_ROW = re.compile(
+    r"^(?:(?:tong cong|tong so|tong|cong)\s+)?(?:toan|ca)\s+"
+    r"(?:xa|phuong|thi tran|huyen|don vi|dia ban)(?:\s+\S+){0,3}$"
+    r"|^(?:tong cong|tong so|tong|cong|tong toan bo)$"
+)
+
+_UNIT_KIND = re.compile(
+    r"\b(?:thon|xom|ban|ap|to dan pho|to|khu pho|khu dan cu|don vi|co quan|chi bo|chi hoi|"
+    r"truong|doan the|hoi|phuong|xa)\b"
+)
+
+
+def _by_units(rows: Sequence[Sequence[str]], *, expect_targets: bool) -> list[TableRow] | None:
+    """A table giving each unit its share, one row per unit (thôn, tổ dân phố, cơ quan) and
+    one column per target ("Trồng cây (cây)"), with a total row ("Toàn xã", "Tổng cộng"):
+    the targets are the columns, the commune's figure the total row's cell, the unit the
+    one the column header names. None when *rows* are not such a table."""
+    start = next((i for i, r in enumerate(rows[:3]) if not _holds_figure(r)), None)
+    if start is None:
+        return None
+    header = list(rows[start])
+    body = rows[start + 1 :]
+    units_row: list[str] = []
+    if body and not _holds_figure(body[0]):
+        units_row, body = list(body[0]), body[1:]  # a second header line with the units
+    totals = [r for r in body if any(_TOTAL_ROW.match(_key(c)) for c in r[:4] if c.strip())]
+    shares = [r for r in body if r not in totals and _holds_figure(r)]
+    if len(totals) != 1 or len(shares) < 2:
+        return None
+    total = totals[0]
+    roles = _role_scores(header)
+    label = next(i for i, c in enumerate(total[:4]) if _TOTAL_ROW.match(_key(c)))
+    if label in roles["name"] and not _UNIT_KIND.search(_key(_cell(header, label))):
+        return None  # "Nội dung | Số lượng | Thành tiền" with a "Tổng cộng" row: a list
+    taken = set(roles["number"] + roles["unit"] + roles["other"] + roles["plan"])
+    columns = [
+        i
+        for i, cell in enumerate(header)
+        if cell.strip() and i not in taken and _DIGIT.search(_cell(total, i))
+    ]
+    if len(columns) < 2 or any(_DIGIT.search(header[i]) for i in columns):
+        return None
+    out: list[TableRow] = []
+    for k, i in enumerate(columns, start=1):
+        name, unit = header[i].strip(), _cell(units_row, i)
+        in_name = _UNIT_IN_NAME.search(name)
+        if in_name is not None and lookup_measure(in_name.group(1), ocr=True) is not None:
+            name, unit = name[: in_name.start()].strip(), unit or in_name.group(1).strip()
+        out.append(TableRow(False, str(k), name, _cell(total, i), unit))
+    if not expect_targets and sum(1 for r in out if r.unit) * 2 < len(out):
+        return None
+    return out
 
 
 def _continues_row(above: TableRow, row: Sequence[str], columns: _Columns) -> bool:
@@ -302,6 +362,31 @@ def _checked(columns: _Columns, body: Sequence[Sequence[str]]) -> _Columns:
     numbered = [n for n in filled if _NUMBERING.match(n)]
     if filled and len(numbered) >= 0.6 * len(filled):
         return replace(columns, number=columns.name, name=columns.subname, subname=None)
+    return columns
+
+
+def _counted(columns: _Columns, body: Sequence[Sequence[str]]) -> _Columns:
+    """A number column its header does not name ("#", "No", a blank cell): its cells count
+    the rows 1, 2, 3 … — they are never the figure, which stands in the next figure column."""
+    if columns.number is not None:
+        return columns
+    for i in range(columns.count):
+        if i in {columns.name, columns.unit, columns.group}:
+            continue
+        cells = [_cell(r, i) for r in body if _cell(r, i).isdigit()]
+        counted = [int(c) for c in cells] == list(range(1, len(cells) + 1))
+        if len(cells) < 3 or not counted or len(cells) < 0.6 * len(body):
+            continue
+        if i != columns.value:
+            return replace(columns, number=i)
+        taken = {i, columns.name, columns.unit, columns.group}
+        figures = [
+            j
+            for j in range(columns.count)
+            if j not in taken and sum(1 for r in body if _DIGIT.search(_cell(r, j))) >= len(cells)
+        ]
+        if figures:
+            return replace(columns, number=i, value=figures[0])
     return columns
 
 
