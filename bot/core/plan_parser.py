@@ -1816,7 +1816,8 @@ def _table_value(row: TableRow) -> str:
     value = row.value
     if not row.unit:
         return value
-    unit = row.unit.strip(" ()") if lookup_measure(row.unit, ocr=True) else row.unit
+    unit = _mended_unit(row.unit)
+    unit = unit.strip(" ()") if lookup_measure(unit, ocr=True) else unit
     numbers = list(_NUMBER_TOKEN.finditer(value))
     if not numbers:
         return f"{value} {unit}".strip()
@@ -1829,6 +1830,21 @@ def _table_value(row: TableRow) -> str:
         start = number.end()
     pieces.append(value[start:])
     return "".join(pieces).strip()
+
+
+def _mended_unit(unit: str) -> str:
+    """A unit cell a narrow column wrapped inside a word ("Triệu đồng/ngư ời/năm", "Ng
+    ười") is read with that break closed: the one space whose removal makes a known unit."""
+    if lookup_measure(unit, ocr=True) is not None or len(unit) > 40:
+        return unit
+    spaces = [m.start() for m in re.finditer(r"\s+", unit.strip())]
+    text = unit.strip()
+    for at in spaces:
+        joined = re.sub(r"^\s+", "", text[at:])
+        candidate = text[:at] + joined
+        if lookup_measure(candidate, ocr=True) is not None:
+            return candidate
+    return unit
 
 
 def _table_passages(outline: _Outline, rows: Sequence[list[str]]) -> None:
@@ -2061,6 +2077,8 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
         tail = _words_after(clause, number_end, end, next_start, measure)
         # "Trồng mới 12.000 cây phân tán", "Làm mới, nâng cấp 12 km đường giao thông": what
         # is counted is named after the figure too.
+        if tail and _AIM_WORDS.match(fold(name)):
+            name = ""  # "Phấn đấu có 14/16 chi hội xếp loại vững mạnh": the tail names it
         if len(name.split()) <= 2 or (tail and _word_count(tail) <= 8 and _ends_verb(name)):
             name = _clean_name(f"{name} {tail}", first=True)
         if not tail and measure is not None and measure.name != "%" and _DANGLING.search(name):
@@ -2311,6 +2329,8 @@ def _clean_name(text: str, *, first: bool) -> str:
     return name.strip()
 
 
+# Words that only aim at a figure and name nothing ("Phấn đấu có", "Phấn đấu đạt được").
+_AIM_WORDS = re.compile(r"^(?:phan dau\s*)?(?:co|dat|dat duoc|co duoc|co them|dat tren)?$")
 _AIM_ONLY = re.compile(r"^(?:phan dau|dat|phan dau dat|dat duoc|phan dau thu|muc)$")
 
 
@@ -2378,6 +2398,11 @@ def _compound(
     parent, children = _parent_and_children(readings)
     if parent is None and name is None:
         name, children = _shared_head(children)
+    elif parent is None and name is not None and _first_part_named_before(children):
+        # "Tổng đàn lợn: 9.500 con; đàn gia cầm: 120.000 con": the words before the ":"
+        # name the first part, as the others are named before their own figures.
+        children = [(name, children[0][1], children[0][2]), *children[1:]]
+        name = None
     child_measures = {_measure_name(f) for _, f, _ in children}
     if parent is not None:
         parent_name = name or parent.name or "; ".join(n for n, _, _ in children)
@@ -2414,6 +2439,13 @@ def _compound(
             )
         )
     return targets
+
+
+def _first_part_named_before(children: Sequence[tuple[str, _Figure | None, str]]) -> bool:
+    """The first part is a bare figure ("9.500 con") while every other part is named."""
+    if len(children) < 2 or children[0][0] or children[0][1] is None:
+        return False
+    return all(n and f is not None for n, f, _ in children[1:])
 
 
 # What a line lists kind by kind: herds, crops, areas, harvests.
