@@ -60,6 +60,8 @@ CONFIDENT_SCORE = 80.0
 CONFIDENT_MARGIN = 12.0
 # Below this, a candidate is not worth offering.
 CANDIDATE_SCORE = 45.0
+# The lead a lone candidate in the message's own unit needs over every other target.
+CLEAR_MARGIN = 20.0
 MEASURED_RELIEF = 10.0
 # Units of measure many targets share: a figure in them alone never picks a target.
 SHARED_CATEGORIES = frozenset({"people", "rate", "money", "turns", "households"})
@@ -266,9 +268,30 @@ def _decide_claim(claim: Claim, matcher: TargetMatcher) -> Decision:
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     confident = best.score >= CONFIDENT_SCORE and best.score - runner_up >= CONFIDENT_MARGIN
-    if not confident and not _named_alone(claim.fragment, best, matches[1:]):
+    if (
+        not confident
+        and not _named_alone(claim.fragment, best, matches[1:])
+        and not _alone_in_its_unit(claim, matcher, matches)
+    ):
         return PickTarget(claim, tuple(m.target for m in matches))
     return settle(claim, best.target)
+
+
+def _alone_in_its_unit(
+    claim: Claim, matcher: TargetMatcher, matches: Sequence[TargetMatchLike]
+) -> bool:
+    """One target only is named well enough, it counts in the message's own unit, and every
+    other target is named far less: "năng suất lúa vụ chiêm đạt 61 tạ/ha" is the plan's one
+    rice yield in tạ/ha, although the plan's name ("… bình quân cả năm") differs in words.
+    A name scoring below the candidate floor, or a rival near it, still asks."""
+    if len(matches) != 1 or claim.measure is None:
+        return False
+    best = matches[0]
+    if best.score < CANDIDATE_SCORE or not _same_measure(best.target, claim.measure):
+        return False
+    ranked = matcher.match_targets(claim.fragment, measure_category=claim.measure.category, limit=3)
+    rivals = [m.score for m in ranked if m.target.key != best.target.key]
+    return best.score - max(rivals, default=0.0) >= CLEAR_MARGIN
 
 
 def _named_alone(fragment: str, best: TargetMatchLike, others: Sequence[TargetMatchLike]) -> bool:
