@@ -1466,6 +1466,15 @@ def _opens_list(outline: _Outline, marker: _Marker, following: _Block | None) ->
     return after.kind != marker.kind
 
 
+def _heading_above(text: str, following: _Block | None) -> bool:
+    """A sentence ("14. Không để xảy ra trọng án … trên địa bàn.") followed by a heading in
+    capitals ("C. GIẢI PHÁP VÀ TỔ CHỨC THỰC HIỆN"): the heading opens the next part of the
+    plan, it is not listed under the sentence."""
+    if following is None or following.marker is None or _is_upper(text):
+        return False
+    return text.rstrip().endswith((".", ";")) and _is_upper(following.text)
+
+
 def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
     text = block.text
     marker = block.marker
@@ -1590,7 +1599,7 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
             own is None
             and region == 2
             and not figures
-            and not _opens_list(outline, marker, following)
+            and (not _opens_list(outline, marker, following) or _heading_above(text, following))
         ):
             _add_item(outline, parent, marker, text)  # a target without a figure
             return

@@ -136,3 +136,32 @@ def test_khoi_before_a_figure_in_a_unit_is_no_block(
 def test_a_block_number_is_still_no_figure() -> None:
     [claim] = parse_report("khối 5 trồng 200 cây").claims
     assert claim.value == Decimal(200)
+
+
+@pytest.mark.parametrize(
+    ("last", "heading"),
+    [
+        (
+            "Không để xảy ra trọng án, cháy nổ lớn trên địa bàn.",
+            "C. GIẢI PHÁP VÀ TỔ CHỨC THỰC HIỆN",
+        ),
+        ("Giữ vững an ninh chính trị, trật tự an toàn xã hội.", "C. TỔ CHỨC THỰC HIỆN"),
+        ("Không có khiếu kiện đông người, vượt cấp;", "C. KINH PHÍ THỰC HIỆN"),
+        ("Giữ vững an ninh chính trị, trật tự an toàn xã hội.", "III. TỔ CHỨC THỰC HIỆN"),
+    ],
+)
+def test_a_last_target_without_a_figure_before_a_capital_heading_is_kept(
+    last: str, heading: str
+) -> None:
+    parts = ("A", "B") if heading.startswith("C.") else ("I", "II")
+    text = (
+        "KẾ HOẠCH\nPhát động phong trào thi đua năm 2026\n\n"
+        f"{parts[0]}. MỤC ĐÍCH, YÊU CẦU\nĐộng viên thi đua.\n\n"
+        f"{parts[1]}. CHỈ TIÊU THI ĐUA NĂM 2026\n\n1. Thu ngân sách 6.200 triệu đồng.\n\n"
+        f"2. Tỷ lệ hộ nghèo giảm còn 1,9%.\n\n3. {last}\n\n{heading}\n\n"
+        "Các thôn báo cáo kết quả hằng quý.\n"
+    )
+    plan = parse_plan(text)
+    names = [fold(t.name) for t in plan.targets]
+    assert names[-1] == fold(last.rstrip(".;"))
+    assert len(plan.targets) == 3
