@@ -68,6 +68,7 @@ _REFERENCE = re.compile(
     r"(?!\d|\s*(?:ha|tấn|tan|tạ|con|km|m2|m²|%)(?!\w))"
     r"|(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}"
     r"|\d+\s*(?:tuổi|tuoi)"
+    r"|(?<![\d.,])[1-5]\s*(?:sao)(?!\w)"  # a rating: "sản phẩm OCOP 3 sao", not 3 of anything
     r"|\d+\s*(?:tháng|thang|quý|quy)(?!\w)"
     r"|(?:tháng|thang|quý|quy)\s+\d+"
     r"|\d{1,2}/\d{1,2}/\d{2,4}"

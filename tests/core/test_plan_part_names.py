@@ -165,3 +165,21 @@ def test_a_last_target_without_a_figure_before_a_capital_heading_is_kept(
     names = [fold(t.name) for t in plan.targets]
     assert names[-1] == fold(last.rstrip(".;"))
     assert len(plan.targets) == 3
+
+
+@pytest.mark.parametrize(
+    ("message", "value"),
+    [
+        ("có thêm 1 sản phẩm OCOP 3 sao", Decimal(1)),
+        ("thêm 2 sản phẩm đạt OCOP 4 sao", Decimal(2)),
+        ("OCOP 3 sao 2 sản phẩm", Decimal(2)),
+        ("san pham ocop 3 sao: 5 san pham", Decimal(5)),
+    ],
+)
+def test_a_star_rating_is_no_figure(message: str, value: Decimal) -> None:
+    [claim] = parse_report(message).claims
+    assert claim.value == value
+
+
+def test_a_rating_alone_reports_nothing() -> None:
+    assert parse_report("sản phẩm được 3 sao").claims == ()
