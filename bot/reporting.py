@@ -283,14 +283,30 @@ def _alone_in_its_unit(
     """One target only is named well enough, it counts in the message's own unit, and every
     other target is named far less: "năng suất lúa vụ chiêm đạt 61 tạ/ha" is the plan's one
     rice yield in tạ/ha, although the plan's name ("… bình quân cả năm") differs in words.
-    A name scoring below the candidate floor, or a rival near it, still asks."""
+    A name scoring below the candidate floor, or a rival near it, still asks. The line the
+    target is a part of (holding no figure of its own), and the line's other parts that
+    cannot hold the figure, are no rivals: "tập huấn 12 lớp, cho 900 lượt hội viên" puts
+    a figure in "lượt" on the part in "lượt" however well the message names the whole line."""
     if len(matches) != 1 or claim.measure is None:
         return False
     best = matches[0]
     if best.score < CANDIDATE_SCORE or not _same_measure(best.target, claim.measure):
         return False
     ranked = matcher.match_targets(claim.fragment, measure_category=claim.measure.category, limit=3)
-    rivals = [m.score for m in ranked if m.target.key != best.target.key]
+    line = best.target.parent_key
+    rivals = [
+        m.score
+        for m in ranked
+        if m.target.key != best.target.key
+        and not (
+            line is not None
+            and (m.target.key == line or m.target.parent_key == line)
+            and (
+                not reportable(m.target)
+                or convert_to_target(claim.value, claim.measure, m.target) is None
+            )
+        )
+    ]
     return best.score - max(rivals, default=0.0) >= CLEAR_MARGIN
 
 

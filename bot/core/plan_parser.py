@@ -2088,7 +2088,10 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
         # is counted is named after the figure too.
         if tail and _AIM_WORDS.match(fold(name)):
             name = ""  # "Phấn đấu có 14/16 chi hội xếp loại vững mạnh": the tail names it
-        if len(name.split()) <= 2 or (tail and _word_count(tail) <= 8 and _ends_verb(name)):
+        if len(name.split()) <= 2 or (
+            tail and _word_count(tail) <= 8 and (_ends_verb(name) or _DANGLING.search(name))
+        ):
+            # "… chuyển giao khoa học kỹ thuật cho 900 lượt hội viên": who is counted ends it
             name = _clean_name(f"{name} {tail}", first=True)
         if not tail and measure is not None and measure.name != "%" and _DANGLING.search(name):
             # "Giải quyết việc làm mới cho 230 lao động": the unit ends the name.

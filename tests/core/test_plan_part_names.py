@@ -183,3 +183,25 @@ def test_a_star_rating_is_no_figure(message: str, value: Decimal) -> None:
 
 def test_a_rating_alone_reports_nothing() -> None:
     assert parse_report("sản phẩm được 3 sao").claims == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        (
+            "Tập huấn chuyển giao khoa học kỹ thuật cho 900 lượt hội viên.",
+            "Tập huấn chuyển giao khoa học kỹ thuật cho lượt hội viên",
+        ),
+        (
+            "Tổ chức khám sức khỏe định kỳ cho 1.200 người cao tuổi.",
+            "Tổ chức khám sức khỏe định kỳ cho người cao tuổi",
+        ),
+        (
+            "Trao tặng sổ tiết kiệm của 45 hộ nghèo vượt khó.",
+            "Trao tặng sổ tiết kiệm của hộ nghèo vượt khó",
+        ),
+    ],
+)
+def test_a_name_ending_in_cho_takes_who_is_counted(line: str, name: str) -> None:
+    [target] = _targets(line)
+    assert target.name == name

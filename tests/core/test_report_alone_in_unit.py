@@ -77,3 +77,63 @@ def test_a_name_in_another_unit_is_not_taken() -> None:
     decisions = decide(parse_report("sản lượng lúa 120 ha"), kb)
     # "sản lượng lúa" names a harvest in tấn: a figure in ha is never saved to it.
     assert not any(isinstance(d, Ready) and d.target.key == "1" for d in decisions)
+
+
+SIBLINGS = """KẾ HOẠCH
+Thi đua năm 2026
+
+II. CHỈ TIÊU
+1. Năng suất lúa vụ chiêm: 64 tạ/ha;
+2. Năng suất lúa vụ mùa: 58 tạ/ha;
+3. Sản lượng lúa vụ đông xuân: 8.200 tấn; sản lượng lúa vụ hè thu: 6.100 tấn;
+4. Diện tích lúa vụ chiêm: 900 ha; diện tích lúa vụ mùa: 850 ha;
+5. Tổng đàn gia súc: trâu 450 con, bò 1.200 con, lợn 3.800 con;
+6. Số người đi xuất khẩu lao động: 60 người; giải quyết việc làm mới: 300 lao động;
+7. Tập huấn chuyển giao khoa học kỹ thuật cho 900 lượt hội viên; mở 12 lớp dạy nghề.
+"""
+
+
+@pytest.fixture(scope="module")
+def siblings() -> KnowledgeBase:
+    return KnowledgeBase.build(
+        parse_plan(SIBLINGS), citation_label="Kế hoạch", synonyms=SynonymTable.builtin()
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "key"),
+    [
+        ("năng suất lúa vụ chiêm đạt 61 tạ/ha", "1"),
+        ("nang suat lua vu mua 57 ta/ha", "2"),
+        ("san luong lua vu dong xuan 7.900 tan", "3.1"),
+        ("sản lượng lúa hè thu 5.000 tấn", "3.2"),
+        ("diện tích lúa vụ mùa 800 ha", "4.2"),
+        ("lúa vụ chiêm 880 ha", "4.1"),
+        ("Đàn bò 265 con", "5.2"),
+        ("xkld 55 nguoi", "6.1"),
+        # The line's other part counts classes: a figure in "lượt" is the attendance part.
+        ("tap huan cho 380 luot hoi vien", "7.1"),
+    ],
+)
+def test_the_word_telling_siblings_apart_picks_one(
+    siblings: KnowledgeBase, message: str, key: str
+) -> None:
+    [decision] = decide(parse_report(message), siblings)
+    assert isinstance(decision, Ready), decision
+    assert decision.target.key == key
+
+
+@pytest.mark.parametrize(
+    ("message", "keys"),
+    [
+        ("năng suất lúa 60 tạ/ha", {"1", "2"}),
+        ("sản lượng lúa 9.000 tấn", {"3.1", "3.2"}),
+        ("diện tích lúa 1.700 ha", {"4.1", "4.2"}),
+    ],
+)
+def test_without_that_word_the_siblings_are_offered(
+    siblings: KnowledgeBase, message: str, keys: set[str]
+) -> None:
+    [decision] = decide(parse_report(message), siblings)
+    assert isinstance(decision, PickTarget)
+    assert {t.key for t in decision.candidates} == keys
