@@ -535,8 +535,24 @@ def _unit_at_start(text: str, live: Sequence[Unit]) -> tuple[Unit, str] | None:
         head = text[: tokens[size - 1].end()].rstrip(_PUNCTUATION_AFTER_NAME)
         found = by_name.get(fold(head))
         if found is not None:
+            said = text[: tokens[size - 1].end()]
+            if size < len(tokens) and _name_goes_on(said, tokens[size].group(0)):
+                return None  # "Thon An Phu Dong": a longer name, not "Thôn An Phú"
             return found, text[tokens[size - 1].end() :].strip(_PUNCTUATION_AFTER_NAME)
     return None
+
+
+def _name_goes_on(head: str, word: str) -> bool:
+    """The word after a unit's name, with nothing between, carries the name on: a capital
+    and small letters ("Đông"), as every word of the name before it ("Thon An Phu") has.
+    An abbreviation ("BHYT"), a small word ("lợn") or a figure starts the report."""
+    word = word.rstrip(_PUNCTUATION_AFTER_NAME)
+    if head.endswith(tuple(_PUNCTUATION_AFTER_NAME)) or not word[:1].isupper():
+        return False
+    if not word[1:] or not word[1:].islower() or not word.isalpha():
+        return False
+    words = [w for w in head.split() if w[:1].isalpha()]
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 async def submit(
