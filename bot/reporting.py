@@ -60,6 +60,8 @@ CONFIDENT_SCORE = 80.0
 CONFIDENT_MARGIN = 12.0
 # Below this, a candidate is not worth offering.
 CANDIDATE_SCORE = 45.0
+# The lead a lone candidate in the message's own unit needs over every other target.
+CLEAR_MARGIN = 20.0
 MEASURED_RELIEF = 10.0
 # Units of measure many targets share: a figure in them alone never picks a target.
 SHARED_CATEGORIES = frozenset({"people", "rate", "money", "turns", "households"})
@@ -266,9 +268,46 @@ def _decide_claim(claim: Claim, matcher: TargetMatcher) -> Decision:
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     confident = best.score >= CONFIDENT_SCORE and best.score - runner_up >= CONFIDENT_MARGIN
-    if not confident and not _named_alone(claim.fragment, best, matches[1:]):
+    if (
+        not confident
+        and not _named_alone(claim.fragment, best, matches[1:])
+        and not _alone_in_its_unit(claim, matcher, matches)
+    ):
         return PickTarget(claim, tuple(m.target for m in matches))
     return settle(claim, best.target)
+
+
+def _alone_in_its_unit(
+    claim: Claim, matcher: TargetMatcher, matches: Sequence[TargetMatchLike]
+) -> bool:
+    """One target only is named well enough, it counts in the message's own unit, and every
+    other target is named far less: "năng suất lúa vụ chiêm đạt 61 tạ/ha" is the plan's one
+    rice yield in tạ/ha, although the plan's name ("… bình quân cả năm") differs in words.
+    A name scoring below the candidate floor, or a rival near it, still asks. The line the
+    target is a part of (holding no figure of its own), and the line's other parts that
+    cannot hold the figure, are no rivals: "tập huấn 12 lớp, cho 900 lượt hội viên" puts
+    a figure in "lượt" on the part in "lượt" however well the message names the whole line."""
+    if len(matches) != 1 or claim.measure is None:
+        return False
+    best = matches[0]
+    if best.score < CANDIDATE_SCORE or not _same_measure(best.target, claim.measure):
+        return False
+    ranked = matcher.match_targets(claim.fragment, measure_category=claim.measure.category, limit=3)
+    line = best.target.parent_key
+    rivals = [
+        m.score
+        for m in ranked
+        if m.target.key != best.target.key
+        and not (
+            line is not None
+            and (m.target.key == line or m.target.parent_key == line)
+            and (
+                not reportable(m.target)
+                or convert_to_target(claim.value, claim.measure, m.target) is None
+            )
+        )
+    ]
+    return best.score - max(rivals, default=0.0) >= CLEAR_MARGIN
 
 
 def _named_alone(fragment: str, best: TargetMatchLike, others: Sequence[TargetMatchLike]) -> bool:
@@ -503,8 +542,24 @@ def _unit_at_start(text: str, live: Sequence[Unit]) -> tuple[Unit, str] | None:
         head = text[: tokens[size - 1].end()].rstrip(_PUNCTUATION_AFTER_NAME)
         found = by_name.get(fold(head))
         if found is not None:
+            said = text[: tokens[size - 1].end()]
+            if size < len(tokens) and _name_goes_on(said, tokens[size].group(0)):
+                return None  # "Thon An Phu Dong": a longer name, not "Thôn An Phú"
             return found, text[tokens[size - 1].end() :].strip(_PUNCTUATION_AFTER_NAME)
     return None
+
+
+def _name_goes_on(head: str, word: str) -> bool:
+    """The word after a unit's name, with nothing between, carries the name on: a capital
+    and small letters ("Đông"), as every word of the name before it ("Thon An Phu") has.
+    An abbreviation ("BHYT"), a small word ("lợn") or a figure starts the report."""
+    word = word.rstrip(_PUNCTUATION_AFTER_NAME)
+    if head.endswith(tuple(_PUNCTUATION_AFTER_NAME)) or not word[:1].isupper():
+        return False
+    if not word[1:] or not word[1:].islower() or not word.isalpha():
+        return False
+    words = [w for w in head.split() if w[:1].isalpha()]
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 async def submit(

@@ -1511,6 +1511,15 @@ def _named_clauses(text: str) -> list[str]:
     return [_capitalise(c) for c in clauses]
 
 
+def _heading_above(text: str, following: _Block | None) -> bool:
+    """A sentence ("14. Không để xảy ra trọng án … trên địa bàn.") followed by a heading in
+    capitals ("C. GIẢI PHÁP VÀ TỔ CHỨC THỰC HIỆN"): the heading opens the next part of the
+    plan, it is not listed under the sentence."""
+    if following is None or following.marker is None or _is_upper(text):
+        return False
+    return text.rstrip().endswith((".", ";")) and _is_upper(following.text)
+
+
 def _bullet(outline: _Outline, block: _Block, following: _Block | None) -> None:
     text = block.text
     marker = block.marker
@@ -1644,7 +1653,7 @@ def _marker_block(outline: _Outline, block: _Block, following: _Block | None) ->
             own is None
             and region == 2
             and not figures
-            and not _opens_list(outline, marker, following)
+            and (not _opens_list(outline, marker, following) or _heading_above(text, following))
         ):
             _add_item(outline, parent, marker, text)  # a target without a figure
             return
@@ -1870,7 +1879,8 @@ def _table_value(row: TableRow) -> str:
     value = row.value
     if not row.unit:
         return value
-    unit = row.unit.strip(" ()") if lookup_measure(row.unit, ocr=True) else row.unit
+    unit = _mended_unit(row.unit)
+    unit = unit.strip(" ()") if lookup_measure(unit, ocr=True) else unit
     numbers = list(_NUMBER_TOKEN.finditer(value))
     if not numbers:
         return f"{value} {unit}".strip()
@@ -1883,6 +1893,21 @@ def _table_value(row: TableRow) -> str:
         start = number.end()
     pieces.append(value[start:])
     return "".join(pieces).strip()
+
+
+def _mended_unit(unit: str) -> str:
+    """A unit cell a narrow column wrapped inside a word ("Triệu đồng/ngư ời/năm", "Ng
+    ười") is read with that break closed: the one space whose removal makes a known unit."""
+    if lookup_measure(unit, ocr=True) is not None or len(unit) > 40:
+        return unit
+    spaces = [m.start() for m in re.finditer(r"\s+", unit.strip())]
+    text = unit.strip()
+    for at in spaces:
+        joined = re.sub(r"^\s+", "", text[at:])
+        candidate = text[:at] + joined
+        if lookup_measure(candidate, ocr=True) is not None:
+            return candidate
+    return unit
 
 
 def _table_passages(outline: _Outline, rows: Sequence[list[str]]) -> None:
@@ -2115,7 +2140,12 @@ def _figures_cached(clause: str) -> tuple[_Figure, ...]:
         tail = _words_after(clause, number_end, end, next_start, measure)
         # "Trồng mới 12.000 cây phân tán", "Làm mới, nâng cấp 12 km đường giao thông": what
         # is counted is named after the figure too.
-        if len(name.split()) <= 2 or (tail and _word_count(tail) <= 8 and _ends_verb(name)):
+        if tail and _AIM_WORDS.match(fold(name)):
+            name = ""  # "Phấn đấu có 14/16 chi hội xếp loại vững mạnh": the tail names it
+        if len(name.split()) <= 2 or (
+            tail and _word_count(tail) <= 8 and (_ends_verb(name) or _DANGLING.search(name))
+        ):
+            # "… chuyển giao khoa học kỹ thuật cho 900 lượt hội viên": who is counted ends it
             name = _clean_name(f"{name} {tail}", first=True)
         if not tail and measure is not None and measure.name != "%" and _DANGLING.search(name):
             # "Giải quyết việc làm mới cho 230 lao động": the unit ends the name.
@@ -2365,6 +2395,8 @@ def _clean_name(text: str, *, first: bool) -> str:
     return name.strip()
 
 
+# Words that only aim at a figure and name nothing ("Phấn đấu có", "Phấn đấu đạt được").
+_AIM_WORDS = re.compile(r"^(?:phan dau\s*)?(?:co|dat|dat duoc|co duoc|co them|dat tren)?$")
 _AIM_ONLY = re.compile(r"^(?:phan dau|dat|phan dau dat|dat duoc|phan dau thu|muc)$")
 
 
@@ -2432,6 +2464,11 @@ def _compound(
     parent, children = _parent_and_children(readings)
     if parent is None and name is None:
         name, children = _shared_head(children)
+    elif parent is None and name is not None and _first_part_named_before(children):
+        # "Tổng đàn lợn: 9.500 con; đàn gia cầm: 120.000 con": the words before the ":"
+        # name the first part, as the others are named before their own figures.
+        children = [(name, children[0][1], children[0][2]), *children[1:]]
+        name = None
     child_measures = {_measure_name(f) for _, f, _ in children}
     if parent is not None:
         parent_name = name or parent.name or "; ".join(n for n, _, _ in children)
@@ -2468,6 +2505,13 @@ def _compound(
             )
         )
     return targets
+
+
+def _first_part_named_before(children: Sequence[tuple[str, _Figure | None, str]]) -> bool:
+    """The first part is a bare figure ("9.500 con") while every other part is named."""
+    if len(children) < 2 or children[0][0] or children[0][1] is None:
+        return False
+    return all(n and f is not None for n, f, _ in children[1:])
 
 
 # What a line lists kind by kind: herds, crops, areas, harvests.

@@ -63,9 +63,12 @@ _NUMBER = re.compile(
 _REFERENCE = re.compile(
     r"(?<!\w)(?:"
     r"(?:năm|nam)\s+(?:19|20)\d{2}"
+    # ("sinh khối 45 ha": a figure in its unit, not block 45)
     r"|(?:thôn|thon|xóm|xom|tổ|to|bản|ấp|ap|khu|khối|khoi|đội|doi)\s+\d+"
+    r"(?!\d|\s*(?:ha|tấn|tan|tạ|con|km|m2|m²|%)(?!\w))"
     r"|(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}"
     r"|\d+\s*(?:tuổi|tuoi)"
+    r"|(?<![\d.,])[1-5]\s*(?:sao)(?!\w)"  # a rating: "sản phẩm OCOP 3 sao", not 3 of anything
     r"|\d+\s*(?:tháng|thang|quý|quy)(?!\w)"
     r"|(?:tháng|thang|quý|quy)\s+\d+"
     r"|\d{1,2}/\d{1,2}/\d{2,4}"

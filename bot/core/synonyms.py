@@ -290,6 +290,17 @@ BUILTIN_GROUPS: tuple[tuple[str, ...], ...] = (
     ("pccc", "phòng cháy chữa cháy", "PCCC", "phòng cháy, chữa cháy"),
     ("cntt", "công nghệ thông tin", "CNTT"),
     ("cds", "chuyển đổi số", "CĐS"),
+    ("gieotrong", "gieo trồng", "xuống giống", "gieo cấy", "gieo sạ"),
+    (
+        "xkld",
+        "xuất khẩu lao động",
+        "XKLĐ",
+        "đi làm việc ở nước ngoài",
+        "lao động đi làm việc ở nước ngoài",
+        "đi làm việc có thời hạn ở nước ngoài",
+        "lao động đi làm việc có thời hạn ở nước ngoài",
+        "đi làm việc ở nước ngoài theo hợp đồng",
+    ),
     (
         "qsdd",
         "giấy chứng nhận quyền sử dụng đất",
