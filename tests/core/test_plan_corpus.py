@@ -86,13 +86,13 @@ FLOORS: dict[str, tuple[float, int]] = {
     "c43_xa_tan_lien_nhom_danh_lai_ocr": (1.00, 6),
     "c44_doan_xa_quang_phu_bao_cao_6_thang": (0.00, 0),
     "c45_xa_hai_xuan_bang_tang_giam": (1.00, 5),
-    "c46_dang_uy_xa_nghia_dan_nghi_quyet": (1.00, 5),
+    "c46_dang_uy_xa_nghia_dan_nghi_quyet": (1.00, 6),
     "c47_truong_thcs_thach_ban_ke_hoach": (0.90, 4),
     "c48_xa_dong_tien_giao_chi_tieu_thon_hang": (0.76, 3),
     "c49_phuong_thanh_son_phan_dau_dau_so_sanh": (1.00, 5),
     "c50_tram_y_te_xa_phu_my_scan_nang": (1.00, 4),
     "c51_xa_ia_grai_hai_cot_pdf": (1.00, 6),
-    "c52_xa_vu_ban_chuyen_de_nong_thon_moi": (0.76, 3),
+    "c52_xa_vu_ban_chuyen_de_nong_thon_moi": (0.76, 4),
     "c53_xa_quang_thanh_phu_luc_chi_tieu": (1.00, 6),
     "c54_xa_cam_lo_bao_cao_bang_danh_gia": (0.00, 0),
 }
@@ -122,7 +122,7 @@ def _ids(document: CorpusDocument) -> str:
 def test_the_corpus_is_labelled_as_the_floors_expect() -> None:
     assert sorted(FLOORS) == sorted(d.id for d in CORPUS)
     assert len(CORPUS) >= 20
-    assert sum(d.held_out for d in CORPUS) == 25
+    assert sum(d.held_out for d in CORPUS) == 5
     assert {d.kind for d in CORPUS} == {"ke_hoach", "bao_cao"}
     assert {d.format for d in CORPUS} >= {"docx", "pdf", "txt", "md", "ocr"}
 
