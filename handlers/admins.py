@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import admins as use
@@ -29,6 +29,7 @@ from handlers.common import (
     answered,
     command,
     command_args,
+    confirm_markup,
     origin_of,
     reply,
     require_admin,
@@ -183,20 +184,7 @@ async def _demote(update: Update, scope: UpdateScope, rest: str) -> None:
         "quản trị nữa (/donvi, /kehoach, /tonghop, /quantri…); cấp lại bằng "
         f"<code>/quantri them {telegram_id}</code>."
     )
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    "Gỡ quyền",
-                    callback_data=AdminDemotePress(pending_id=pending_id, yes=True).encode(),
-                ),
-                InlineKeyboardButton(
-                    "Thôi, giữ nguyên",
-                    callback_data=AdminDemotePress(pending_id=pending_id, yes=False).encode(),
-                ),
-            ]
-        ]
-    )
+    markup = confirm_markup(AdminDemotePress, pending_id, "Gỡ quyền")
     await reply(update, text, markup=markup)
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext, CommandHandler, filters
 
 from bot import callbacks, knowledge
 from bot.audit import Origin
-from bot.callbacks import Pending, Press
+from bot.callbacks import Answer, Pending, Press
 from bot.exports.text import MESSAGE_LIMIT, split_messages
 from bot.knowledge import ActivePlan
 from bot.services import get_services, is_admin
@@ -186,4 +186,24 @@ async def answered(
     assert user is not None
     return await callbacks.answer(
         scope.session, kind, pending_id, user_id=user.id, now=scope.services.clock.now()
+    )
+
+
+KEEP_AS_IS = "Thôi, giữ nguyên"
+
+
+def confirm_markup(
+    kind: type[Answer], pending_id: int, yes_label: str, no_label: str = KEEP_AS_IS
+) -> InlineKeyboardMarkup:
+    """The two buttons under a question that asks before changing something: do it, or
+    keep things as they are (both answer the pending question *pending_id*)."""
+    yes = kind(pending_id=pending_id, yes=True).encode()
+    no = kind(pending_id=pending_id, yes=False).encode()
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(yes_label, callback_data=yes),
+                InlineKeyboardButton(no_label, callback_data=no),
+            ]
+        ]
     )

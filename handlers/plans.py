@@ -58,6 +58,7 @@ from handlers.common import (
     answered,
     command,
     command_args,
+    confirm_markup,
     reply,
     require_admin,
 )
@@ -195,20 +196,7 @@ async def _ask_reimport(
     pending_id = await callbacks.ask(
         scope.session, question, chat_id=chat.id, user_id=user.id, now=services.clock.now()
     )
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    "Nạp lại",
-                    callback_data=PlanReimportPress(pending_id=pending_id, yes=True).encode(),
-                ),
-                InlineKeyboardButton(
-                    "Thôi, giữ nguyên",
-                    callback_data=PlanReimportPress(pending_id=pending_id, yes=False).encode(),
-                ),
-            ]
-        ]
-    )
+    markup = confirm_markup(PlanReimportPress, pending_id, "Nạp lại")
     *before, last = reimport_question(check)
     for page in before:  # a long list of changes: the question and buttons come last
         await reply(update, page)
@@ -441,20 +429,7 @@ async def _activate(update: Update, context: Context, which: str) -> None:
             f"• <b>{html.escape(knowledge.citation_label(current))}</b> thôi nhận số liệu mới; "
             f"{reported} số liệu đã báo cáo theo nó vẫn được giữ, chọn lại lúc nào cũng được."
         )
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    f"Dùng kế hoạch số {plan.id}",
-                    callback_data=PlanUsePress(pending_id=pending_id, yes=True).encode(),
-                ),
-                InlineKeyboardButton(
-                    "Thôi, giữ nguyên",
-                    callback_data=PlanUsePress(pending_id=pending_id, yes=False).encode(),
-                ),
-            ]
-        ]
-    )
+    markup = confirm_markup(PlanUsePress, pending_id, f"Dùng kế hoạch số {plan.id}")
     await reply(update, "\n".join(lines), markup=markup)
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks
@@ -35,6 +35,7 @@ from handlers.common import (
     answered,
     command,
     command_args,
+    confirm_markup,
     origin_of,
     reply,
     require_admin,
@@ -324,20 +325,7 @@ async def _delete(update: Update, scope: UpdateScope, rest: str) -> None:
         f"• {reported} số liệu đơn vị đã báo cáo vẫn được giữ trong lịch sử, nhưng đơn vị không "
         "còn trong /tonghop và báo cáo xuất ra."
     )
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    "Xóa đơn vị",
-                    callback_data=UnitDeletePress(pending_id=pending_id, yes=True).encode(),
-                ),
-                InlineKeyboardButton(
-                    "Thôi, giữ nguyên",
-                    callback_data=UnitDeletePress(pending_id=pending_id, yes=False).encode(),
-                ),
-            ]
-        ]
-    )
+    markup = confirm_markup(UnitDeletePress, pending_id, "Xóa đơn vị")
     await reply(update, text, markup=markup)
 
 
