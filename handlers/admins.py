@@ -24,6 +24,7 @@ from bot.core.text import fold
 from bot.services import Services
 from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
+    ALREADY_ANSWERED,
     Context,
     admin_press,
     answered,
@@ -228,7 +229,7 @@ async def demote_pressed(update: Update, context: Context) -> None:
     assert sender is not None
     asked = await answered(update, context, AdminDemotion, press.pending_id)
     if asked is None:
-        text = "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+        text = ALREADY_ANSWERED
     elif not press.yes:
         text = "Đã hủy; quyền quản trị viên giữ nguyên."
     else:

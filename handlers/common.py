@@ -190,6 +190,10 @@ async def answered(
 
 
 KEEP_AS_IS = "Thôi, giữ nguyên"
+# A press on a question already answered, expired, or asked of someone else.
+ALREADY_ANSWERED = (
+    "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+)
 
 
 def confirm_markup(

@@ -52,6 +52,7 @@ from bot.plans import (
 from bot.services import Services, get_services
 from bot.update_scope import before_speaking, current_scope, scope_of
 from handlers.common import (
+    ALREADY_ANSWERED,
     Context,
     acknowledge,
     admin_press,
@@ -80,9 +81,6 @@ COMMANDS = (
 
 AWAITING_FILE = "awaiting_plan_file_until"  # user_data key: when the "send the file now" offer ends
 AWAIT_WINDOW = timedelta(minutes=15)
-ALREADY_ANSWERED = (
-    "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
-)
 
 SEND_FILE_TEXT = (
     "Hãy gửi tệp kế hoạch (.docx, .pdf có chữ, .txt hoặc .md, tối đa 10 MB) ngay sau tin nhắn này; "

@@ -30,6 +30,7 @@ from bot.services import Services
 from bot.units import GroupChat, Invite, InviteCodeError, UnitMatch
 from bot.update_scope import UpdateScope, scope_of
 from handlers.common import (
+    ALREADY_ANSWERED,
     Context,
     admin_press,
     answered,
@@ -345,7 +346,7 @@ async def delete_pressed(update: Update, context: Context) -> None:
             session, asked.unit_id, origin_of(update), now=services.clock.now()
         )
     if asked is None:
-        text = "Nút này đã được dùng, hết hiệu lực hoặc không dành cho anh/chị; không thay đổi gì."
+        text = ALREADY_ANSWERED
     elif not press.yes:
         text = "Đã hủy; đơn vị giữ nguyên."
     elif outcome is None:
