@@ -140,17 +140,7 @@ Decision = Ready | PickTarget | PickNumber | ConfirmValue | PickMode | NoTarget
 
 def target_info(target: Target, parent: Target | None = None) -> TargetInfo:
     """The progress view of a plan target."""
-    return TargetInfo(
-        key=target.key,
-        number=target.number,
-        name=target.name,
-        value=target.value,
-        measure=target.measure,
-        qualifier=target.qualifier,
-        parent_name=parent.name if parent else None,
-        direction=target.direction,
-        scope=target.scope,
-    )
+    return TargetInfo.of(target, parent.name if parent else None)
 
 
 def reportable(target: Target) -> bool:

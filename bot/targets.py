@@ -160,29 +160,16 @@ def read_line(text: str) -> tuple[str, Figure | None]:
 # ---------------------------------------------------------------- inferred direction and scope
 
 
-def _info(target: Target) -> TargetInfo:
-    return TargetInfo(
-        key=target.key,
-        number=target.number,
-        name=target.name,
-        value=target.value,
-        measure=target.measure,
-        qualifier=target.qualifier,
-        direction=target.direction,
-        scope=target.scope,
-    )
-
-
 def direction_of(target: Target) -> Direction:
     """The admin's direction, else the reading the progress rules make (one rule for the
     import summary, /chitieu and every progress view: :attr:`TargetInfo.goes`)."""
-    return _info(target).goes
+    return TargetInfo.of(target).goes
 
 
 def scope_of(target: Target) -> Scope:
     """The admin's scope, else counts are reported by units and rates for the commune
     (:attr:`TargetInfo.reported_by`)."""
-    return _info(target).reported_by
+    return TargetInfo.of(target).reported_by
 
 
 # ---------------------------------------------------------------- results

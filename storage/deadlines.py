@@ -24,7 +24,6 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.plan import Direction, Qualifier, Scope
 from bot.core.progress import TargetInfo, owed_by_every_unit
 from bot.core.text import fold
 from storage.models import (
@@ -39,6 +38,7 @@ from storage.models import (
     Unit,
     User,
 )
+from storage.plans import target_of
 from storage.types import utcnow
 
 DEFAULT_SOURCE = "default"
@@ -245,17 +245,7 @@ async def reportable_targets(session: AsyncSession) -> list[TargetRef]:
         if row.value is None:
             continue
         parent_name = names.get(row.parent_key) if row.parent_key else None
-        info = TargetInfo(
-            key=row.key,
-            number=row.number,
-            name=row.name,
-            value=row.value,
-            measure=row.measure,
-            qualifier=Qualifier(row.qualifier),
-            parent_name=parent_name,
-            direction=Direction(row.direction) if row.direction else None,
-            scope=Scope(row.scope) if row.scope else None,
-        )
+        info = TargetInfo.of(target_of(row), parent_name)
         refs.append(
             TargetRef(
                 id=row.id,

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from enum import StrEnum
 
-from bot.core.plan import Direction, Qualifier, Scope, target_marker
+from bot.core.plan import Direction, Qualifier, Scope, Target, target_marker
 from bot.core.text import fold
 
 # Units whose figures do not add up across units: rates, ages, and anything "per" something
@@ -104,6 +104,21 @@ class TargetInfo:
     direction: Direction | None = None  # set by an admin; None: inferred (:attr:`goes`)
     scope: Scope | None = None  # set by an admin; None: inferred (:attr:`reported_by`)
     section: str = ""  # the plan's group heading the target stands under ("Về kinh tế")
+
+    @classmethod
+    def of(cls, target: Target, parent_name: str | None = None) -> TargetInfo:
+        """The progress view of a plan target (*parent_name*: its compound line's name)."""
+        return cls(
+            key=target.key,
+            number=target.number,
+            name=target.name,
+            value=target.value,
+            measure=target.measure,
+            qualifier=target.qualifier,
+            parent_name=parent_name,
+            direction=target.direction,
+            scope=target.scope,
+        )
 
     @property
     def label(self) -> str:
