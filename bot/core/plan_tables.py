@@ -66,6 +66,7 @@ _DONE_HEAD = re.compile(
 _PLAN_HEAD = re.compile(
     r"\b(ke hoach|kh|muc tieu|phan dau|dang ky|giao|chi tieu (?:nam|giao|ke hoach|\d{4}))\b"
 )
+_AIM_HEAD = re.compile(r"\b(phan dau|dang ky)\b")
 _YEAR_HEAD = re.compile(r"\b((?:19|20)\d\d)\b")
 # A column naming the group a row belongs to, left of the name column ("Lĩnh vực | STT |
 # Chỉ tiêu | …"), its cell merged down over the group's rows (or repeated on each).
@@ -122,14 +123,17 @@ def _is_header(row: Sequence[str]) -> bool:
 
 def _plan_column(header: Sequence[str], candidates: Sequence[int]) -> int | None:
     """The plan column: worded as a plan ("Kế hoạch", "Chỉ tiêu năm 2026") before a bare
-    year; among several, the latest year, else the first."""
+    year; the commune's own aim ("Xã phấn đấu", "Đăng ký") before a figure assigned to it
+    ("Huyện giao"), since that aim is what the emulation is for; then the latest year, else
+    the first."""
     if not candidates:
         return None
 
-    def rank(i: int) -> tuple[int, int, int]:
+    def rank(i: int) -> tuple[int, int, int, int]:
         key = _key(header[i])
         years = [int(y) for y in _YEAR_HEAD.findall(key)]
-        return (1 if _PLAN_HEAD.search(key) else 0, max(years, default=0), -i)
+        aim = 1 if _AIM_HEAD.search(key) else 0
+        return (1 if _PLAN_HEAD.search(key) else 0, aim, max(years, default=0), -i)
 
     return max(candidates, key=rank)
 

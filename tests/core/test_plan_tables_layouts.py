@@ -105,3 +105,25 @@ def test_figures_that_happen_to_count_up_stay_the_figures() -> None:
         "| 3 | Thôn văn hóa | thôn | 3 |\n"
     )
     assert [v for _, v, _ in _plan(table)] == [Decimal(1), Decimal(2), Decimal(3)]
+
+
+@pytest.mark.parametrize(
+    ("assigned", "aim"),
+    [
+        ("Huyện giao", "Xã phấn đấu"),
+        ("Chỉ tiêu huyện giao", "Phường phấn đấu"),
+        ("Giao", "Đăng ký thi đua"),
+    ],
+)
+def test_the_commune_s_own_aim_is_the_target_not_the_figure_assigned_to_it(
+    assigned: str, aim: str
+) -> None:
+    table = (
+        f"| TT | Chỉ tiêu | ĐVT | {assigned} | {aim} |\n|---|---|---|---|---|\n"
+        "| 1 | Thu ngân sách | tỷ đồng | 12 | 13,5 |\n"
+        "| 2 | Trồng cây xanh | cây | 2.000 | 2.500 |\n"
+    )
+    assert _plan(table) == [
+        ("Thu ngân sách", Decimal("13.5"), "tỷ đồng"),
+        ("Trồng cây xanh", Decimal(2500), "cây"),
+    ]
