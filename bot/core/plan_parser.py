@@ -2363,16 +2363,21 @@ def _qualifier_after(after: str, qualifier: Qualifier) -> Qualifier:
     return qualifier
 
 
+# Units that measure rather than count: never a word of a target's name.
+_MEASURES_ONLY = frozenset({"length", "area", "mass", "money", "volume"})
+
+
 def _words_after(
     clause: str, number_end: int, end: int, limit: int, measure: Measure | None
 ) -> str:
-    """Naming words after a figure: "01 xã NTM nâng cao" → "xã NTM nâng cao" (the unit is
-    part of the name when words follow it; "%" never is)."""
+    """Naming words after a figure: "01 xã NTM nâng cao" → "xã NTM nâng cao" (a unit that
+    counts things is part of the name when words follow it; a measure never is: "3,2 km
+    đường bê tông" names "đường bê tông", "5 ha rừng" names "rừng")."""
     tail = re.split(r"[;,(]", clause[end:limit], maxsplit=1)[0]
     tail = re.sub(r"^\s*(?:trở lên|tro len)\b", "", tail, flags=re.IGNORECASE)
     if len(re.findall(r"[^\W\d_]+", tail)) == 0:
         return ""
-    if measure is not None and measure.name != "%":
+    if measure is not None and measure.name != "%" and measure.category not in _MEASURES_ONLY:
         tail = clause[number_end:end] + tail
     if len(tail.split()) > 8:
         tail = tail.split(",", 1)[0]

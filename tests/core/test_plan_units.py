@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bot.core.measures import find_measure_prefix, lookup_measure
+from bot.core.plan_parser import parse_plan
 
 
 @pytest.mark.parametrize(
@@ -106,3 +107,20 @@ def test_units_half_stripped_of_marks_keep_their_whole_span(
 def test_units_of_mass_organisations_and_works(text: str, name: str) -> None:
     measure = lookup_measure(text)
     assert measure is not None and measure.name == name
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "measure"),
+    [
+        ("Làm mới 3,2 km đường bê tông nội đồng.", "Làm mới đường bê tông nội đồng", "km"),
+        ("Nạo vét 12 km kênh mương nội đồng.", "Nạo vét kênh mương nội đồng", "km"),
+        ("Trồng mới 5 ha rừng sản xuất.", "Trồng mới rừng sản xuất", "ha"),
+        ("Có 01 xã NTM nâng cao.", "Xã NTM nâng cao", "xã"),  # a counted unit stays
+    ],
+)
+def test_a_measure_inside_the_sentence_is_no_word_of_the_name(
+    line: str, name: str, measure: str
+) -> None:
+    text = f"KẾ HOẠCH\nThi đua 2027\n\nII. CHỈ TIÊU\n3. {line}\n4. Thu ngân sách: 5 tỷ đồng.\n"
+    first = parse_plan(text).targets[0]
+    assert (first.name, first.measure) == (name, measure)
